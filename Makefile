@@ -1,0 +1,100 @@
+# Guichet: a plain GNU Makefile.
+#   make            the server binary, build/guichet
+#   make check      every test (unit under ASan+UBSan, HTTP, browser); ends with "tests: N passed, N failed"
+#   make unit       unit tests only
+#   make lint       cppcheck and clang-tidy
+#   make format     clang-format in place
+#   make po         refresh po/*.po from the sources (xgettext + msgmerge)
+
+PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib
+CC       ?= cc
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wno-unused-parameter
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CSTD     := -std=c11 -D_GNU_SOURCE
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+ifeq ($(CI),true)
+WERROR   := -Werror
+endif
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := $(CSTD) $(WARN) $(WERROR) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen
+LDFLAGS  += -pie -Wl,-z,relro,-z,now
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(filter-out src/main.c,$(wildcard src/*.c))
+EMBED_IN := $(sort $(wildcard sql/*.sql) $(wildcard po/*.po) $(wildcard static/*.css) $(wildcard static/*.js) $(wildcard static/*.svg) $(wildcard static/*.ico))
+GEN      := build/gen/embedded.c
+OBJ      := $(patsubst src/%.c,build/obj/%.o,$(SRC)) build/obj/embedded.o
+SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/embedded.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
+
+.PHONY: all check unit lint format po clean demo
+
+all: build/guichet
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $<
+
+$(GEN): build/tools/embed $(EMBED_IN)
+	@mkdir -p $(@D)
+	build/tools/embed $@ $(EMBED_IN)
+
+build/obj/embedded.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/obj/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/guichet: build/obj/main.o $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/san/embedded.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+build/san/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit $(UNIT_BIN)
+
+check: build/guichet $(UNIT_BIN)
+	@scripts/check
+
+demo: build/guichet
+	@scripts/demo
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -Isrc src
+	clang-tidy --quiet $(wildcard src/*.c) -- $(CSTD) $(PKG_CFLAGS) -Isrc -Ibuild/gen
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c tools/*.c
+
+po:
+	xgettext --from-code=UTF-8 --language=C --keyword=_:2 --keyword=N_ --add-comments=TRANSLATORS \
+	  --package-name=guichet -o build/guichet.pot src/*.c
+	for f in po/*.po; do msgmerge --quiet --update --backup=none $$f build/guichet.pot; done
+
+clean:
+	rm -rf build
+
+# Fuzz targets (clang's libFuzzer): make fuzz, then build/fuzz/fuzz_X -max_total_time=60
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) $(PKG_CFLAGS) -Isrc
+.PHONY: fuzz
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: fuzz/%.c $(SRC) $(GEN)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $< $(SRC) $(GEN) $(PKG_LIBS)

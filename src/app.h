@@ -1,0 +1,21 @@
+/*
+ * app.h: the state shared by every request of one server.
+ */
+#ifndef GUICHET_APP_H
+#define GUICHET_APP_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct metrics;
+
+struct app {
+	store *store;
+	const config *cfg;
+	unsigned char secret[32]; /* keys the CSRF tokens; kept in the store's settings */
+	struct metrics *metrics;
+};
+
+#endif

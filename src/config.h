@@ -1,0 +1,32 @@
+/*
+ * config.h: settings of the server and of the commands. Each setting comes
+ * from the command line, else from an environment variable GUICHET_*, else
+ * from the configuration file (--config, "key = value" lines), else from its
+ * default. Unknown keys and bad values are refused with a message naming them.
+ */
+#ifndef GUICHET_CONFIG_H
+#define GUICHET_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct config {
+	char *db;          /* path or URL of the store */
+	char *listen;      /* HOST:PORT */
+	unsigned threads;  /* HTTP worker threads */
+	int trust_proxy;   /* honour X-Forwarded-* from a reverse proxy */
+	long session_idle; /* seconds */
+	long session_absolute;
+	char *public_url; /* for links in e-mails; optional */
+	char *port_file;  /* when set, the bound port is written there (tests) */
+} config;
+
+void config_defaults(config *c);
+void config_free(config *c);
+/* Sets one setting by its key ("db", "listen", "threads", "trust-proxy",
+ * "session-idle", "session-absolute", "public-url", "port-file");
+ * source names where it came from for the error message. */
+int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
+int config_load_file(config *c, const char *path, char *err, size_t errlen);
+int config_load_env(config *c, char *err, size_t errlen);
+
+#endif

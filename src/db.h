@@ -1,0 +1,67 @@
+/*
+ * db.h: the database driver interface. db_sqlite.c implements it today and
+ * db_pg.c will implement it for PostgreSQL, so that store.c holds the SQL
+ * once, written with '?' placeholders in the subset both engines accept.
+ *
+ * A db is a pool of connections. A connection is used by one thread at a
+ * time: take it with db_acquire, give it back with db_release. Statements
+ * are prepared once per connection and cached by their SQL text.
+ */
+#ifndef GUICHET_DB_H
+#define GUICHET_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW = 1,         /* db_step produced a row */
+	DB_DONE = 2,        /* db_step finished */
+	DB_ERROR = -1,      /* anything else: message in db_errmsg */
+	DB_CONSTRAINT = -2, /* unique, foreign key or check constraint */
+	DB_BUSY = -3        /* lock not obtained within the busy timeout */
+};
+
+enum db_kind { DB_SQLITE = 1, DB_POSTGRES = 2 };
+
+/* Opens "file path", "sqlite:path", "postgres://…" or a libpq string. */
+int db_open(db **out, const char *url, unsigned pool_size, char *err, size_t errlen);
+void db_close(db *d);
+enum db_kind db_kind_of(const db *d);
+
+db_conn *db_acquire(db *d);
+void db_release(db *d, db_conn *c);
+
+/* Runs a script of several statements without parameters (migrations).
+ * Macros expanded first, so the same file serves both engines:
+ *   {{pk}}      an auto-increment integer primary key
+ *   {{strict}}  SQLite's STRICT table option, nothing on PostgreSQL
+ *   {{int}}     a 64-bit integer column type */
+int db_exec_script(db_conn *c, const char *sql);
+
+int db_begin(db_conn *c); /* a write transaction (BEGIN IMMEDIATE on SQLite) */
+int db_commit(db_conn *c);
+int db_rollback(db_conn *c);
+
+/* Returns a prepared statement, reset and with its bindings cleared. */
+db_stmt *db_prepare(db_conn *c, const char *sql);
+int db_bind_int(db_stmt *s, int i, int64_t v); /* i counts from 1 */
+int db_bind_text(db_stmt *s, int i, const char *v); /* NULL binds SQL NULL */
+int db_bind_null(db_stmt *s, int i);
+int db_step(db_stmt *s);
+int db_column_count(db_stmt *s);
+int db_col_is_null(db_stmt *s, int i); /* i counts from 0 */
+int64_t db_col_int(db_stmt *s, int i);
+const char *db_col_text(db_stmt *s, int i); /* valid until the next step; never NULL ("" for NULL) */
+/* Finishes the statement so it can be prepared again. */
+void db_done(db_stmt *s);
+
+const char *db_errmsg(db_conn *c);
+/* Counters for /metrics. */
+uint64_t db_error_count(const db *d);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * http.h: Guichet's own small HTTP API. http.c is the only file that knows
+ * libmicrohttpd; pages and API endpoints see only what is declared here.
+ *
+ * A request is handled by one function from the route table. It reads the
+ * parsed request (method, path, query, form, cookies, headers), allocates from
+ * the request's arena, and writes its answer with the http_* response calls.
+ * The layer adds the security headers, gzip, logging and metrics.
+ */
+#ifndef GUICHET_HTTP_H
+#define GUICHET_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct app; /* the server's shared state, defined in app.h */
+
+enum http_method { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4, HTTP_PUT = 8, HTTP_PATCH = 16, HTTP_DELETE = 32 };
+
+/* One name=value pair from a query string, a form or a cookie header. */
+typedef struct http_field {
+	const char *name;
+	const char *value;
+	size_t value_len;
+	const char *filename;     /* multipart file parts only */
+	const char *content_type; /* multipart file parts only */
+} http_field;
+
+typedef struct http_fields {
+	http_field *v;
+	size_t n;
+} http_fields;
+
+typedef struct req {
+	struct app *app;
+	arena *arena;
+	enum http_method method;
+	const char *path;      /* decoded, never contains NUL; starts with '/' */
+	const char *client_ip; /* textual address of the peer */
+	int secure;            /* served over TLS or behind a proxy saying so */
+	http_fields query;
+	http_fields form; /* urlencoded or multipart body */
+	http_fields cookies;
+	const char *body; /* raw body, NUL-terminated */
+	size_t body_len;
+	const char *content_type; /* without parameters, lower case */
+	const char *route;        /* the route pattern, for metrics */
+	const char *params[4];    /* path parameters matched by {…} in the route */
+	int64_t started_us;
+	const char *error_message; /* why the layer refused the request (French msgid) */
+
+	/* Set by the page layer (auth.c, i18n.c) once per request. */
+	struct session *session;
+	const struct lang *lang;
+	const char *csrf; /* token to put in forms */
+
+	/* Response under construction. */
+	int status;
+	buf out;
+	struct http_header *headers;
+	int no_gzip;
+} req;
+
+typedef int (*http_handler)(req *r);
+
+typedef struct http_route {
+	unsigned methods;    /* bit set of enum http_method */
+	const char *pattern; /* "/admin/sites/{}" : {} matches one segment */
+	http_handler handler;
+	size_t body_limit; /* 0 means LIMIT_BODY_BYTES */
+} http_route;
+
+typedef struct http_server http_server;
+
+typedef struct http_config {
+	const char *host; /* literal address to bind */
+	unsigned port;    /* 0 chooses a free port */
+	unsigned threads;
+	int trust_proxy; /* honour X-Forwarded-Proto and X-Forwarded-For */
+	const http_route *routes;
+	size_t nroutes;
+	http_handler not_found; /* renders 404 */
+	http_handler error;     /* renders r->status with the message in r->out */
+	struct app *app;
+} http_config;
+
+/* Starts listening; returns NULL with a message in err. */
+http_server *http_start(const http_config *cfg, char *err, size_t errlen);
+/* The port actually bound (useful with port 0). */
+unsigned http_port(const http_server *s);
+/* Stops accepting, waits for requests in flight, then frees everything. */
+void http_stop(http_server *s);
+
+/* Request accessors: NULL when absent. */
+const char *http_query(const req *r, const char *name);
+const char *http_form(const req *r, const char *name);
+const http_field *http_form_field(const req *r, const char *name);
+const char *http_cookie(const req *r, const char *name);
+const char *http_header(const req *r, const char *name);
+const char *http_param(const req *r, int i);
+
+/* Response */
+void http_status(req *r, int status);
+void http_set_header(req *r, const char *name, const char *value);
+void http_content_type(req *r, const char *type);
+/* Redirects with 303 See Other to a local path (never to another host). */
+void http_redirect(req *r, const char *local_path);
+/* Sets a cookie: HttpOnly and SameSite=Lax always, Secure when r->secure.
+ * max_age < 0 makes a session cookie, 0 deletes it. */
+void http_set_cookie(req *r, const char *name, const char *value, long max_age);
+
+/* Parsers, exposed for unit tests and fuzzing. Each returns 0, or -1 with a
+ * message for the user in err. Names and values are decoded, must be valid
+ * UTF-8 and must not contain NUL. */
+int http_parse_urlencoded(arena *a, const char *s, size_t n, http_fields *out, char *err, size_t errlen);
+int http_parse_cookies(arena *a, const char *s, http_fields *out, char *err, size_t errlen);
+int http_parse_multipart(arena *a, const char *body, size_t n, const char *content_type_header, http_fields *out,
+                         char *err, size_t errlen);
+/* Decodes %XX and '+' (when plus_is_space); -1 on a bad escape. */
+int http_percent_decode(char *s, size_t *len, int plus_is_space);
+/* Matches a path against a route pattern, filling params; 1 on match. */
+int http_route_match(const char *pattern, const char *path, arena *a, const char *params[4]);
+
+#endif

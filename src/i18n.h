@@ -1,0 +1,36 @@
+/*
+ * i18n.h: translations from gettext .po files, embedded in the binary.
+ * French is the source language: a msgid is the French text, and a missing
+ * translation falls back to it.
+ */
+#ifndef GUICHET_I18N_H
+#define GUICHET_I18N_H
+
+#include <stddef.h>
+
+typedef struct lang {
+	const char *code; /* BCP 47: "fr", "en", "ar" */
+	const char *name; /* the language's own name, "العربية" */
+	int rtl;          /* written right to left */
+} lang;
+
+/* Parses the embedded po/*.po files; -1 with a message on a malformed file. */
+int i18n_init(char *err, size_t errlen);
+void i18n_free(void);
+/* Parses one .po text into a catalog for code (used by i18n_init and tests). */
+int i18n_add_po(const char *code, const char *text, size_t len, char *err, size_t errlen);
+const lang *i18n_find(const char *code);
+const lang *i18n_default(void);
+/* Languages offered in the switcher, French first. */
+const lang *i18n_lang(size_t i);
+size_t i18n_count(void);
+/* Chooses from an Accept-Language header; the default when nothing fits. */
+const lang *i18n_negotiate(const char *accept_language);
+const char *i18n_text(const lang *l, const char *msgid);
+
+/* The marker xgettext looks for: _(r, "Texte français"). */
+#define _(r, s) i18n_text((r)->lang, (s))
+/* Marks a string for extraction where it is translated later. */
+#define N_(s) (s)
+
+#endif

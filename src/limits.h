@@ -1,0 +1,50 @@
+/*
+ * limits.h: every hard limit of Guichet in one place.
+ *
+ * A server that welcomes the public on weak links must not let a few slow or
+ * hostile clients starve the advisers. Each limit below is enforced exactly
+ * where input enters the program; exceeding it is an error the caller reports.
+ */
+#ifndef GUICHET_LIMITS_H
+#define GUICHET_LIMITS_H
+
+/* HTTP requests */
+#define LIMIT_BODY_BYTES          (2u * 1024u * 1024u) /* 413 beyond this */
+#define LIMIT_UPLOAD_BYTES        (64u * 1024u * 1024u) /* CSV import routes only */
+#define LIMIT_HEADER_BYTES        (16u * 1024u)        /* all request headers together */
+#define LIMIT_URL_BYTES           4096u
+#define LIMIT_FIELDS              256u                 /* form or query fields per request */
+#define LIMIT_FIELD_NAME_BYTES    128u
+#define LIMIT_FIELD_VALUE_BYTES   (64u * 1024u)
+#define LIMIT_COOKIES             32u
+
+/* Connections */
+#define LIMIT_CONNECTIONS         1024u
+#define LIMIT_CONNECTIONS_PER_IP  64u
+#define LIMIT_CONNECTION_TIMEOUT_S 30u                 /* idle or slow client */
+#define LIMIT_SHUTDOWN_GRACE_S    20u                  /* finish in-flight requests */
+
+/* Responses and memory */
+#define LIMIT_RESPONSE_BYTES      (32u * 1024u * 1024u)
+#define LIMIT_ARENA_BYTES         (64u * 1024u * 1024u) /* per request */
+#define LIMIT_STATIC_FILE_BYTES   (4u * 1024u * 1024u)
+
+/* Texts stored by the domain (characters are counted as UTF-8 bytes) */
+#define LIMIT_NAME_BYTES          200u
+#define LIMIT_EMAIL_BYTES         254u
+#define LIMIT_TEXT_BYTES          2000u
+#define LIMIT_PASSWORD_MIN        12u
+#define LIMIT_PASSWORD_MAX        256u
+
+/* Authentication */
+#define LIMIT_LOGIN_FAILS_ACCOUNT 5u     /* failures per account per window */
+#define LIMIT_LOGIN_FAILS_ADDRESS 20u    /* failures per client address per window */
+#define LIMIT_LOGIN_WINDOW_S      900u
+#define DEFAULT_SESSION_IDLE_S    (2 * 3600)
+#define DEFAULT_SESSION_ABSOLUTE_S (12 * 3600)
+
+/* Store */
+#define LIMIT_DB_BUSY_MS          5000
+#define LIMIT_PAGE_ROWS           200u   /* rows in one listing page */
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * util.h: the small memory and text tools every module uses.
+ *
+ * arena: a per-request region; everything a request allocates comes from it
+ * and is released at once when the request ends.
+ * buf: a growable byte buffer with a hard maximum; exceeding it sets
+ * `overflow` and later appends are ignored, so a writer can append freely and
+ * the owner checks once.
+ */
+#ifndef GUICHET_UTIL_H
+#define GUICHET_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Ends the process: only for broken invariants and out of memory. */
+_Noreturn void fatal(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+typedef struct arena arena;
+
+arena *arena_new(size_t limit);
+void arena_free(arena *a);
+/* Returns zeroed memory, or NULL once the arena's limit is reached. */
+void *arena_alloc(arena *a, size_t n);
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...) ATTR_PRINTF(2, 3);
+size_t arena_used(const arena *a);
+
+typedef struct buf {
+	char *data; /* always NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+	size_t max;
+	int overflow;
+} buf;
+
+void buf_init(buf *b, size_t max);
+void buf_free(buf *b);
+void buf_reset(buf *b);
+int buf_append(buf *b, const void *p, size_t n);
+int buf_puts(buf *b, const char *s);
+int buf_putc(buf *b, char c);
+int buf_printf(buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+int buf_vprintf(buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
+/* Hands the storage to the caller (to free()); the buffer is left empty. */
+char *buf_detach(buf *b, size_t *len);
+
+/* Text helpers */
+int utf8_valid(const char *s, size_t n);
+/* True when s contains a control character other than tab, CR and LF. */
+int text_has_controls(const char *s);
+int str_eq(const char *a, const char *b);
+int str_starts(const char *s, const char *prefix);
+/* Parses a whole decimal integer in [min, max]; 0 on success. */
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Trims ASCII white space in place and returns s. */
+char *str_trim(char *s);
+
+/* Errors of a form or a record, one per field. `msgid` is French source text
+ * (translated when rendered); `field` is the input's name, NULL for the whole
+ * record. The domain fills it; pages and the API render it. */
+typedef struct field_error {
+	const char *field;
+	const char *msgid;
+} field_error;
+
+typedef struct field_errors {
+	field_error v[32];
+	size_t n;
+} field_errors;
+
+void field_error_add(field_errors *e, const char *field, const char *msgid);
+const char *field_error_for(const field_errors *e, const char *field);
+
+/* Wall clock in seconds and a monotonic clock in microseconds. */
+int64_t now_s(void);
+int64_t mono_us(void);
+/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void time_iso(int64_t t, char out[21]);
+
+#endif
