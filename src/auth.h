@@ -41,6 +41,9 @@ int auth_password_acceptable(const char *password, const char **why);
 /* Reads the session cookie, checks expiry, fills r->session (or leaves it
  * NULL) and r->csrf. Called for every page request. */
 void auth_load(req *r);
+/* Before login: makes sure the browser has a pre-session cookie and sets
+ * r->csrf from it, so that the login form is protected too. */
+void auth_pre_session(req *r);
 /* Verifies the CSRF field of a POST; 0 when it is right. */
 int auth_csrf_ok(req *r);
 /* Checks email and password with throttling; on success creates the session

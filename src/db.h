@@ -31,6 +31,11 @@ enum db_kind { DB_SQLITE = 1, DB_POSTGRES = 2 };
 /* Opens "file path", "sqlite:path", "postgres://…" or a libpq string. */
 int db_open(db **out, const char *url, unsigned pool_size, char *err, size_t errlen);
 void db_close(db *d);
+/* Whether the database named by url is already there (added): 0 for a
+ * SQLite file that does not exist yet, 1 otherwise (a server is assumed to
+ * exist; opening it will tell). Commands other than init use it so that a
+ * mistyped path is reported instead of silently creating an empty file. */
+int db_exists(const char *url);
 enum db_kind db_kind_of(const db *d);
 
 db_conn *db_acquire(db *d);

@@ -14,6 +14,8 @@
  * characters (U+202A–U+202E, U+2066–U+2069) so they cannot reorder the page
  * around them. */
 void html_txt(buf *b, const char *s);
+/* The same for the first n bytes of s (a part of a translated sentence). */
+void html_txt_n(buf *b, const char *s, size_t n);
 /* Inside a double-quoted attribute value: the same escaping. */
 void html_attr(buf *b, const char *s);
 /* A query-string component: percent-encodes everything but unreserved. */

@@ -50,6 +50,7 @@ typedef struct req {
 	const char *params[4];    /* path parameters matched by {…} in the route */
 	int64_t started_us;
 	const char *error_message; /* why the layer refused the request (French msgid) */
+	void *priv;                /* http.c's own state; NULL in a req built by a test */
 
 	/* Set by the page layer (auth.c, i18n.c) once per request. */
 	struct session *session;
@@ -118,6 +119,9 @@ int http_parse_urlencoded(arena *a, const char *s, size_t n, http_fields *out, c
 int http_parse_cookies(arena *a, const char *s, http_fields *out, char *err, size_t errlen);
 int http_parse_multipart(arena *a, const char *body, size_t n, const char *content_type_header, http_fields *out,
                          char *err, size_t errlen);
+/* Decodes a request path (no '+' rule); refuses bad escapes, invalid UTF-8,
+ * NUL, a path not starting with '/' and any ".." segment. */
+int http_parse_path(arena *a, const char *raw, size_t n, const char **out, char *err, size_t errlen);
 /* Decodes %XX and '+' (when plus_is_space); -1 on a bad escape. */
 int http_percent_decode(char *s, size_t *len, int plus_is_space);
 /* Matches a path against a route pattern, filling params; 1 on match. */

@@ -14,7 +14,7 @@ typedef struct lang {
 	int rtl;          /* written right to left */
 } lang;
 
-/* Parses the embedded po/*.po files; -1 with a message on a malformed file. */
+/* Parses the embedded po/XX.po files; -1 with a message on a malformed file. */
 int i18n_init(char *err, size_t errlen);
 void i18n_free(void);
 /* Parses one .po text into a catalog for code (used by i18n_init and tests). */
@@ -27,6 +27,10 @@ size_t i18n_count(void);
 /* Chooses from an Accept-Language header; the default when nothing fits. */
 const lang *i18n_negotiate(const char *accept_language);
 const char *i18n_text(const lang *l, const char *msgid);
+/* The form of a plural entry (msgid_plural, msgstr[N]) for the count n, by
+ * the catalog's Plural-Forms rule; without a translation, French: msgid for
+ * 0 and 1, msgid_plural above. Extract with xgettext --keyword=i18n_plural:2,3. */
+const char *i18n_plural(const lang *l, const char *msgid, const char *msgid_plural, unsigned long n);
 
 /* The marker xgettext looks for: _(r, "Texte français"). */
 #define _(r, s) i18n_text((r)->lang, (s))

@@ -23,10 +23,15 @@ typedef struct store store;
 
 int store_open(store **out, const char *url, unsigned pool_size, char *err, size_t errlen);
 void store_close(store *s);
+/* Whether the store at url exists already (added): see db_exists. */
+int store_exists(const char *url);
 /* Applies the numbered migrations not yet recorded; *applied counts them. */
 int store_migrate(store *s, int *applied, char *err, size_t errlen);
 /* Current schema version (highest migration applied), -1 on error. */
 int store_schema_version(store *s);
+/* Highest migration compiled into this binary: a store below it needs
+ * "guichet init" (added). */
+int store_schema_latest(void);
 uint64_t store_error_count(const store *s);
 const char *store_kind_name(const store *s); /* "sqlite" or "postgresql" */
 
@@ -55,8 +60,10 @@ int store_site_update(store *s, const store_site *site);
 int store_site_get(store *s, arena *a, int64_t id, store_site *out);
 /* All sites in name order; departement NULL for every département. */
 int store_site_list(store *s, arena *a, const char *departement, store_site **out, size_t *n);
+int store_site_count(store *s, int64_t *n); /* added */
 
-/* Users */
+/* Users. Writes that name a site that does not exist answer STORE_NOT_FOUND;
+ * a duplicate e-mail answers STORE_CONFLICT. */
 typedef struct store_user {
 	int64_t id;
 	char *email; /* stored lower case */
@@ -72,7 +79,8 @@ typedef struct store_user {
 } store_user;
 
 int store_user_insert(store *s, const store_user *u, int64_t *id);
-/* Updates name, role, departement, operator_code, active and the sites. */
+/* Updates name, role, departement, operator_code, active and the sites, in
+ * one transaction. Disabling an account also ends its sessions. */
 int store_user_update(store *s, const store_user *u);
 int store_user_set_password(store *s, int64_t user_id, const char *hash);
 int store_user_get(store *s, arena *a, int64_t id, store_user *out);
@@ -104,6 +112,8 @@ int store_token_user(store *s, const char *token_hash, int64_t *user_id);
 int store_login_failure_add(store *s, const char *key, int64_t now);
 int store_login_failure_count(store *s, const char *key, int64_t since, int64_t *n);
 int store_login_failure_clear(store *s, const char *key);
+/* Forgets failures older than before (added). */
+int store_login_failure_purge(store *s, int64_t before);
 
 /* The audit journal: who, when, what, from where. Never personal data in
  * `detail`: identifiers and field names only. */
@@ -120,6 +130,8 @@ typedef struct store_audit {
 } store_audit;
 
 int store_audit_add(store *s, const store_audit *e);
+/* Entries at or after since, newest first, at most limit (0 or more than
+ * LIMIT_PAGE_ROWS means LIMIT_PAGE_ROWS). at 0 in store_audit_add means now. */
 int store_audit_list(store *s, arena *a, int64_t since, size_t limit, store_audit **out, size_t *n);
 
 #endif

@@ -1,0 +1,161 @@
+// lib.mjs (browser): Debian's Chromium driven by playwright-core, and axe-core
+// for the WCAG checks. No browser is ever downloaded: the one installed by
+// apt (/usr/bin/chromium, or $CHROMIUM) is launched headless on a fresh
+// profile. The server comes from ../http/lib.mjs.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+import { chromium } from 'playwright-core';
+
+export * from '../http/lib.mjs';
+
+const require = createRequire(import.meta.url);
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/* axe-core is injected through the DevTools protocol (page.evaluate), which the
+ * page's Content-Security-Policy does not govern: the pages are tested with
+ * their real policy, and a policy violation is itself reported. */
+export const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export const LANGS = [
+  { code: 'fr', dir: 'ltr' },
+  { code: 'en', dir: 'ltr' },
+  { code: 'ar', dir: 'rtl' },
+];
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Launches Chromium; playwright gives it a fresh temporary profile. */
+export async function launchBrowser() {
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+}
+
+/**
+ * A new page in a new context. Collects JavaScript errors, CSP violations
+ * and dialogs (alert() from injected markup) in page.problems.
+ */
+export async function newPage(browser, base, contextOptions = {}) {
+  const context = await browser.newContext({
+    baseURL: base,
+    locale: 'fr-FR',
+    viewport: { width: 1280, height: 900 },
+    ...contextOptions,
+  });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`JavaScript error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) page.problems.push(`CSP: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    page.problems.push(`a dialog opened: ${d.type()} ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return page;
+}
+
+/** Navigates and returns the main response, checking its status. */
+export async function visit(page, p, expectedStatus = 200) {
+  const res = await page.goto(p, { waitUntil: 'load' });
+  assert.ok(res, `no response for ${p}`);
+  assert.equal(res.status(), expectedStatus, `${p} answered ${res.status()} (expected ${expectedStatus}) at ${page.url()}`);
+  return res;
+}
+
+/** Sets the interface language through the server's switch (the real cookie). */
+export async function setLanguage(page, code, next = '/') {
+  const res = await page.goto(`/lang/${code}?next=${encodeURIComponent(next)}`, { waitUntil: 'load' });
+  assert.ok(res && res.status() < 400, `/lang/${code} answered ${res?.status()}`);
+}
+
+/** Logs in by filling the form (pointer and keyboard allowed here). */
+export async function loginWithForm(page, email, password) {
+  await visit(page, '/login');
+  await page.fill('form[action="/login"] [name="email"]', email);
+  await page.fill('form[action="/login"] [name="password"]', password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] [type="submit"]')]);
+}
+
+/** The lang and dir of the document element. */
+export async function htmlLangDir(page) {
+  return await page.evaluate(() => ({
+    lang: document.documentElement.getAttribute('lang'),
+    dir: document.documentElement.getAttribute('dir'),
+  }));
+}
+
+/** Formats axe violations for a person to read. */
+export function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map((n) => `      ${n.target.join(' ')}\n        ${n.html.slice(0, 200)}\n        ${(n.failureSummary ?? '').replace(/\n/g, '\n        ')}`)
+        .join('\n');
+      const more = v.nodes.length > 5 ? `\n      … and ${v.nodes.length - 5} more` : '';
+      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}${more}`;
+    })
+    .join('\n');
+}
+
+/** Runs axe on the page with the WCAG 2.1 A and AA rules; returns the violations. */
+export async function axeViolations(page) {
+  const hasAxe = await page.evaluate(() => typeof window.axe === 'object');
+  if (!hasAxe) await page.evaluate(`${AXE_SOURCE}\n;void 0`);
+  const result = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+    }));
+  }, WCAG_TAGS);
+  return result;
+}
+
+/** Asserts that axe finds nothing and that the page had no CSP or script problem. */
+export async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.equal(violations.length, 0, `${what} (${page.url()}): ${violations.length} accessibility violation(s)\n${formatViolations(violations)}`);
+  assertNoProblems(page, what);
+}
+
+export function assertNoProblems(page, what) {
+  assert.deepEqual(page.problems, [], `${what}: problems in the page`);
+}
+
+/** Saves a screenshot next to the results when a test wants to show a failure. */
+export async function screenshot(page, name) {
+  const dir = path.join(process.cwd(), 'build', 'results', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/[^a-z0-9_-]+/gi, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
