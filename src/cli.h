@@ -45,6 +45,8 @@ typedef struct cli_cmd {
 } cli_cmd;
 
 #define CLI_MAX_GIVEN 64
+/* Enough for one or a few records read by a command. */
+#define CLI_ARENA_SMALL ((size_t)64 * 1024)
 
 /* A parsed command line: the settings (command line > environment > config
  * file > defaults) and the command's own options in the order given. */

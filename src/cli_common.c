@@ -16,7 +16,8 @@
 #include "i18n.h"
 #include "limits.h"
 
-enum { OPT_DB = 1, OPT_CONFIG, OPT_HELP, OPT_BASE = 100 };
+/* Values returned by getopt_long, above any character it could return. */
+enum { OPT_DB = 1000, OPT_CONFIG, OPT_HELP, OPT_BASE = 1100 };
 
 static const cli_opt common_opts[] = {
     {"db", "PATH-or-URL", "the database: a file path or sqlite:PATH (GUICHET_DB)", 0, 0},
@@ -46,12 +47,12 @@ static void usage_error(const cli_cmd *cmd, const char *fmt, ...) ATTR_PRINTF(2,
 
 static void usage_error(const cli_cmd *cmd, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
-	fprintf(stderr, "guichet %s: ", cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nTry 'guichet %s --help'.\n", cmd->name);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "guichet %s: %s\nTry 'guichet %s --help'.\n", cmd->name, msg, cmd->name);
 }
 
 static int add_given(cli_args *a, const cli_opt *o, const char *value)
@@ -176,12 +177,13 @@ size_t cli_get_all(const cli_args *a, const char *name, const char **out, size_t
 
 void cli_error(const cli_args *a, const char *fmt, ...)
 {
+	/* Formatted first, so that the line reaches stderr in one write. */
+	char msg[1024];
 	va_list ap;
-	fprintf(stderr, "guichet %s: ", a->cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "guichet %s: %s\n", a->cmd->name, msg);
 }
 
 const char *cli_text(const char *msgid)

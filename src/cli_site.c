@@ -97,7 +97,7 @@ static int site_list(const cli_args *a)
 	int rc = cli_open_store(a, &s);
 	if (rc != CLI_OK)
 		return rc;
-	arena *ar = arena_new(LIMIT_ARENA_BYTES);
+	arena *ar = arena_new((size_t)LIMIT_ARENA_BYTES);
 	store_site *sites;
 	size_t n;
 	if (store_site_list(s, ar, NULL, &sites, &n) != STORE_OK) {

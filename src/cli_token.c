@@ -34,7 +34,7 @@ static int token_create(const cli_args *a)
 	int rc = cli_open_store(a, &s);
 	if (rc != CLI_OK)
 		return rc;
-	arena *ar = arena_new(64 * 1024);
+	arena *ar = arena_new(CLI_ARENA_SMALL);
 	store_user u;
 	char token[65], hash[65];
 	int found = store_user_by_email(s, ar, email, &u);

@@ -115,7 +115,7 @@ static int user_add(const cli_args *a, const char *action)
 	rc = cli_open_store(a, &s);
 	if (rc != CLI_OK)
 		goto done;
-	arena *ar = arena_new(64 * 1024);
+	arena *ar = arena_new(CLI_ARENA_SMALL);
 	store_user existing;
 	int found = store_user_by_email(s, ar, u.email, &existing);
 	arena_free(ar);
@@ -128,7 +128,7 @@ static int user_add(const cli_args *a, const char *action)
 	}
 	for (size_t i = 0; i < nsites; i++) {
 		store_site site;
-		ar = arena_new(64 * 1024);
+		ar = arena_new(CLI_ARENA_SMALL);
 		found = store_site_get(s, ar, site_ids[i], &site);
 		arena_free(ar);
 		if (found != STORE_OK) {
@@ -176,7 +176,7 @@ static int user_list(const cli_args *a, const char *action)
 	int rc = cli_open_store(a, &s);
 	if (rc != CLI_OK)
 		return rc;
-	arena *ar = arena_new(LIMIT_ARENA_BYTES);
+	arena *ar = arena_new((size_t)LIMIT_ARENA_BYTES);
 	store_user *users;
 	size_t n;
 	if (store_user_list(s, ar, 0, &users, &n) != STORE_OK) {
@@ -207,7 +207,7 @@ static int user_change(const cli_args *a, const char *action)
 	int rc = cli_open_store(a, &s);
 	if (rc != CLI_OK)
 		return rc;
-	arena *ar = arena_new(64 * 1024);
+	arena *ar = arena_new(CLI_ARENA_SMALL);
 	store_user u;
 	char hash[256] = "";
 	const char *email = cli_get(a, "email");

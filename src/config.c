@@ -35,8 +35,8 @@ void config_defaults(config *c)
 	c->listen = xstrdup("127.0.0.1:8080");
 	c->threads = default_threads();
 	c->trust_proxy = 0;
-	c->session_idle = DEFAULT_SESSION_IDLE_S;
-	c->session_absolute = DEFAULT_SESSION_ABSOLUTE_S;
+	c->session_idle = (long)DEFAULT_SESSION_IDLE_S;
+	c->session_absolute = (long)DEFAULT_SESSION_ABSOLUTE_S;
 }
 
 void config_free(config *c)

@@ -71,7 +71,7 @@ int db_open(db **out, const char *url, unsigned pool_size, char *err, size_t err
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->freed, NULL);
 	atomic_init(&d->errors, 0);
-	d->all = xcalloc(pool_size, sizeof *d->all);
+	d->all = xcalloc(pool_size, sizeof(db_conn *));
 	/* Connections are opened one after the other, so that the first one
 	 * alone sets up the file (journal mode) before the others see it. */
 	for (unsigned i = 0; i < pool_size; i++) {
@@ -162,7 +162,7 @@ static const struct db_macro *find_macro(const struct db_driver *drv, const char
 int db_exec_script(db_conn *c, const char *sql)
 {
 	buf b;
-	buf_init(&b, 16u * 1024u * 1024u);
+	buf_init(&b, (size_t)16 * 1024 * 1024);
 	const char *p = sql;
 	for (;;) {
 		const char *open = strstr(p, "{{");

@@ -62,6 +62,7 @@ static const char HSTS[] = "max-age=31536000";
 #define STOP_POLL_NS 10000000L
 
 static const char MSG_TOO_LARGE[] = N_("La requête est trop volumineuse.");
+static const char MSG_HEADERS_LARGE[] = N_("Les en-têtes de la requête sont trop volumineux.");
 static const char MSG_URL_LONG[] = N_("L'adresse demandée est trop longue.");
 static const char MSG_URL_BAD[] = N_("L'adresse demandée est invalide.");
 static const char MSG_METHOD[] = N_("Cette méthode n'est pas autorisée pour cette adresse.");
@@ -121,15 +122,23 @@ static const char *response_header(const req *r, const char *name)
 	return NULL;
 }
 
-/* A header name is a token; a value may hold anything printable and tabs,
- * never a line break that would let it forge another header. */
-static int header_ok(const char *name, const char *value)
+/* An RFC 9110 token: what header and cookie names are made of. */
+static int token_ok(const char *s)
 {
-	if (!name || !*name || !value)
+	if (!s || !*s)
 		return 0;
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
 		if (*c <= 0x20 || *c >= 0x7F || strchr("()<>@,;:\\\"/[]?={}", *c))
 			return 0;
+	return 1;
+}
+
+/* A header value may hold anything printable and tabs, never a line break
+ * that would let it forge another header. */
+static int header_ok(const char *name, const char *value)
+{
+	if (!token_ok(name) || !value)
+		return 0;
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
 		if ((*c < 0x20 && *c != '\t') || *c == 0x7F)
 			return 0;
@@ -187,17 +196,25 @@ void http_redirect(req *r, const char *local_path)
 	http_set_header(r, "Location", ok ? local_path : "/");
 }
 
+/* The value is written as given: callers pass tokens (ids, codes), and
+ * anything that could end the cookie early or add an attribute is refused. */
 void http_set_cookie(req *r, const char *name, const char *value, long max_age)
 {
+	if (!value)
+		value = "";
+	if (!token_ok(name) || strpbrk(value, ";, \"\\")) {
+		fprintf(stderr, "level=warn msg=\"cookie refused\"\n");
+		return;
+	}
 	buf c;
 	buf_init(&c, LIMIT_HEADER_BYTES);
-	buf_printf(&c, "%s=%s; Path=/", name, value ? value : "");
+	buf_printf(&c, "%s=%s; Path=/", name, value);
 	if (max_age >= 0)
 		buf_printf(&c, "; Max-Age=%ld", max_age);
 	buf_puts(&c, "; HttpOnly; SameSite=Lax");
 	if (r->secure)
 		buf_puts(&c, "; Secure");
-	if (!c.overflow && !strpbrk(value ? value : "", ";, \"\\") && !strpbrk(name, ";=, "))
+	if (!c.overflow)
 		http_set_header(r, "Set-Cookie", c.data);
 	buf_free(&c);
 }
@@ -227,11 +244,14 @@ static int accepts_gzip(const char *ae)
 			const char *q = ae + n;
 			while (q < end && (*q == ' ' || *q == '\t' || *q == ';'))
 				q++;
-			if (q + 2 <= end && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-				double v = strtod(q + 2, NULL);
-				return v > 0;
-			}
-			return 1;
+			if (q + 2 > end || (q[0] != 'q' && q[0] != 'Q') || q[1] != '=')
+				return 1;
+			/* q is 0 unless a digit other than 0 appears (strtod would
+			 * depend on the locale's decimal point). */
+			for (q += 2; q < end && *q != ';'; q++)
+				if (*q >= '1' && *q <= '9')
+					return 1;
+			return 0;
 		}
 		ae = end;
 	}
@@ -285,13 +305,17 @@ struct header_scan {
 	const char *name;
 	const char *last; /* value of the last header of that name */
 	buf *join;        /* when set, every value joined with "; " */
+	size_t total;     /* bytes of all the headers, as sent */
 };
 
 static enum MHD_Result header_scan_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct header_scan *h = cls;
 	(void)kind;
-	if (!key || !value || strcasecmp(key, h->name) != 0)
+	if (!key || !value)
+		return MHD_YES;
+	h->total += strlen(key) + strlen(value) + 4; /* ": " and CRLF */
+	if (strcasecmp(key, h->name) != 0)
 		return MHD_YES;
 	h->last = value;
 	if (h->join) {
@@ -307,7 +331,7 @@ static enum MHD_Result header_scan_one(void *cls, enum MHD_ValueKind kind, const
  * one not under the client's control. */
 static const char *header_last_item(struct request *q, const char *name)
 {
-	struct header_scan h = {name, NULL, NULL};
+	struct header_scan h = {name, NULL, NULL, 0};
 	MHD_get_connection_values(q->conn, MHD_HEADER_KIND, header_scan_one, &h);
 	if (!h.last)
 		return NULL;
@@ -369,6 +393,13 @@ static void route_choose(struct request *q)
 		r->params[i] = NULL;
 }
 
+/* A parser's message, kept for the error page beyond the local buffer. */
+static const char *reason(req *r, const char *err)
+{
+	const char *why = arena_strdup(r->arena, err);
+	return why ? why : MSG_TOO_LARGE;
+}
+
 /* Returns 0, or an HTTP status with the reason in *why. */
 static int request_begin(struct request *q, const char *method, const char **why)
 {
@@ -387,8 +418,15 @@ static int request_begin(struct request *q, const char *method, const char **why
 	 * language the visitor chose. */
 	buf cookies;
 	buf_init(&cookies, LIMIT_HEADER_BYTES);
-	struct header_scan h = {"Cookie", NULL, &cookies};
+	struct header_scan h = {"Cookie", NULL, &cookies, 0};
 	MHD_get_connection_values(q->conn, MHD_HEADER_KIND, header_scan_one, &h);
+	/* MHD's connection pool is larger than the limit, since it holds more
+	 * than the headers: the limit itself is checked here. */
+	if (h.total > LIMIT_HEADER_BYTES) {
+		buf_free(&cookies);
+		*why = MSG_HEADERS_LARGE;
+		return 431;
+	}
 	int rc = http_parse_cookies(r->arena, cookies.data, &r->cookies, err, sizeof(err));
 	buf_free(&cookies);
 	if (rc < 0) {
@@ -410,13 +448,13 @@ static int request_begin(struct request *q, const char *method, const char **why
 	size_t plen = qmark ? (size_t)(qmark - uri) : ulen;
 	const char *path;
 	if (http_parse_path(r->arena, uri, plen, &path, err, sizeof(err)) < 0) {
-		*why = arena_strdup(r->arena, err);
+		*why = reason(r, err);
 		return 400;
 	}
 	r->path = path;
 	if (qmark &&
 	    http_parse_urlencoded(r->arena, qmark + 1, ulen - plen - 1, &r->query, err, sizeof(err)) < 0) {
-		*why = arena_strdup(r->arena, err);
+		*why = reason(r, err);
 		return 400;
 	}
 
@@ -464,9 +502,7 @@ static int request_form(struct request *q, const char **why)
 	else if (strcmp(r->content_type, "multipart/form-data") == 0 && r->body_len > 0)
 		rc = http_parse_multipart(r->arena, r->body, r->body_len, ct, &r->form, err, sizeof(err));
 	if (rc < 0) {
-		*why = arena_strdup(r->arena, err);
-		if (!*why)
-			*why = MSG_TOO_LARGE;
+		*why = reason(r, err);
 		return 400;
 	}
 	return 0;
@@ -630,7 +666,8 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
 	http_server *s = cls;
 	arena *a = arena_new(LIMIT_ARENA_BYTES);
 	struct request *q = arena_alloc(a, sizeof(*q));
-
+	if (!q)
+		fatal("arena limit below the size of a request");
 	q->r.arena = a;
 	q->r.priv = q;
 	q->r.app = s->cfg.app;
@@ -731,7 +768,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return request_send(q, q->too_large);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+ATTR_PRINTF(2, 0) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[256];
 	(void)cls;

@@ -35,8 +35,12 @@ static const char MSG_URL_UTF8[] = N_("L'adresse demandée n'est pas de l'UTF-8 
 static const char MSG_URL_BAD[] = N_("L'adresse demandée est invalide.");
 static const char MSG_BAD_PART[] = N_("Le formulaire envoyé est mal formé : en-tête de partie invalide.");
 
+/* The limits as size_t, so that comparisons never mix widths. */
+#define NAME_MAX_BYTES ((size_t)LIMIT_FIELD_NAME_BYTES)
+#define VALUE_MAX_BYTES ((size_t)LIMIT_FIELD_VALUE_BYTES)
+
 /* Part headers are bounded like request headers: they are headers too. */
-#define MULTIPART_HEADER_BYTES LIMIT_HEADER_BYTES
+#define MULTIPART_HEADER_BYTES ((size_t)LIMIT_HEADER_BYTES)
 /* RFC 2046 limits a boundary to 70 characters. */
 #define MULTIPART_BOUNDARY_BYTES 70
 
@@ -161,9 +165,9 @@ int http_parse_urlencoded(arena *a, const char *s, size_t n, http_fields *out, c
 		char *name, *value;
 		size_t name_len, value_len;
 		const char *why =
-		    decode_component(a, p, nlen, LIMIT_FIELD_NAME_BYTES, MSG_NAME_LONG, &name, &name_len);
+		    decode_component(a, p, nlen, NAME_MAX_BYTES, MSG_NAME_LONG, &name, &name_len);
 		if (!why)
-			why = decode_component(a, val, vlen, LIMIT_FIELD_VALUE_BYTES, MSG_VALUE_LONG, &value,
+			why = decode_component(a, val, vlen, VALUE_MAX_BYTES, MSG_VALUE_LONG, &value,
 			                       &value_len);
 		if (why)
 			return fail(err, errlen, why);
@@ -190,7 +194,7 @@ static int is_ows(char c)
  * other site's or a hostile client's doing and is ignored. */
 static int cookie_name_ok(const char *s, size_t n)
 {
-	if (n == 0 || n > LIMIT_FIELD_NAME_BYTES)
+	if (n == 0 || n > NAME_MAX_BYTES)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -202,7 +206,7 @@ static int cookie_name_ok(const char *s, size_t n)
 
 static int cookie_value_ok(const char *s, size_t n)
 {
-	if (n > LIMIT_FIELD_VALUE_BYTES)
+	if (n > VALUE_MAX_BYTES)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -414,7 +418,7 @@ static const char *part_text(arena *a, const char *s, size_t n, size_t max, cons
 
 static const char *part_field(arena *a, const struct part *p, const char *data, size_t len, http_field *f)
 {
-	const char *why = part_text(a, p->name, p->name_len, LIMIT_FIELD_NAME_BYTES, MSG_NAME_LONG, &f->name);
+	const char *why = part_text(a, p->name, p->name_len, NAME_MAX_BYTES, MSG_NAME_LONG, &f->name);
 	if (why)
 		return why;
 	if (p->has_filename) {
@@ -423,15 +427,15 @@ static const char *part_field(arena *a, const struct part *p, const char *data, 
 		const char *fn = p->filename;
 		size_t fnlen = p->filename_len;
 		filename_base(&fn, &fnlen);
-		why = part_text(a, fn, fnlen, LIMIT_FIELD_VALUE_BYTES, MSG_VALUE_LONG, &f->filename);
+		why = part_text(a, fn, fnlen, VALUE_MAX_BYTES, MSG_VALUE_LONG, &f->filename);
 		if (!why)
 			why = part_text(a, p->ctype ? p->ctype : "application/octet-stream",
 			                p->ctype ? p->ctype_len : strlen("application/octet-stream"),
-			                LIMIT_FIELD_VALUE_BYTES, MSG_VALUE_LONG, &f->content_type);
+			                VALUE_MAX_BYTES, MSG_VALUE_LONG, &f->content_type);
 		if (why)
 			return why;
 	} else {
-		if (len > LIMIT_FIELD_VALUE_BYTES)
+		if (len > VALUE_MAX_BYTES)
 			return MSG_VALUE_LONG;
 		why = text_problem(data, len);
 		if (why)
@@ -507,10 +511,9 @@ int http_parse_multipart(arena *a, const char *body, size_t n, const char *conte
 	size_t blen;
 	if (multipart_boundary(content_type_header, &bnd, &blen) < 0)
 		return fail(err, errlen, MSG_NO_BOUNDARY);
-	char delim[MULTIPART_BOUNDARY_BYTES + 4];
+	char delim[MULTIPART_BOUNDARY_BYTES + 5];
 	size_t dlen = blen + 4;
-	memcpy(delim, "\r\n--", 4);
-	memcpy(delim + 4, bnd, blen);
+	snprintf(delim, sizeof(delim), "\r\n--%.*s", (int)blen, bnd);
 
 	if (!body)
 		return fail(err, errlen, MSG_UNTERMINATED);

@@ -58,6 +58,7 @@ int page_user_show(req *r);
 int page_user_new(req *r);
 int page_user_create(req *r);
 int page_user_update(req *r);
+int page_audit(req *r);
 int api_v1_me(req *r);
 int api_v1_sites(req *r);
 int api_v1_site(req *r);

@@ -38,6 +38,9 @@ int page_home(req *r)
 	card(r, "/sites", _(r, "Lieux"), _(r, "Les lieux d'accueil que vous pouvez consulter."));
 	if (s->role == ROLE_ADMIN || s->role == ROLE_MANAGER)
 		card(r, "/users", _(r, "Utilisateurs"), _(r, "Les comptes des conseillers et des responsables."));
+	if (s->role == ROLE_ADMIN)
+		card(r, "/audit", _(r, "Journal des accès"),
+		     _(r, "Connexions et accès aux données personnelles."));
 	card(r, "/account/password", _(r, "Mon compte"), _(r, "Changer votre mot de passe."));
 	html_raw_trusted(o, "</ul>");
 	ui_page_end(r);

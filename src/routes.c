@@ -28,6 +28,7 @@ static const http_route table[] = {
         {GET, "/users/new", page_user_new, 0},
         {GET, "/users/{}", page_user_show, 0},
         {POST, "/users/{}", page_user_update, 0},
+        {GET, "/audit", page_audit, 0},
         {GET, "/about", page_about, 0},
         {GET, "/lang/{}", page_lang, 0},
         {GET, "/healthz", page_healthz, 0},

@@ -18,16 +18,19 @@
 #include "store_impl.h"
 #include "util.h"
 
-/* Writes msg as a logfmt quoted value: engine messages may hold quotes. */
-static void log_quoted(FILE *f, const char *msg)
+/* msg as a logfmt quoted value: engine messages may hold quotes, and
+ * control characters would break the line. Cut to fit out. */
+static void quote(char *out, size_t outlen, const char *msg)
 {
-	fputc('"', f);
-	for (const char *p = msg; *p; p++) {
+	size_t o = 0;
+	out[o++] = '"';
+	for (const char *p = msg; *p && o + 4 < outlen; p++) {
 		if (*p == '"' || *p == '\\')
-			fputc('\\', f);
-		fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
+			out[o++] = '\\';
+		out[o++] = (unsigned char)*p < 0x20 ? ' ' : *p;
 	}
-	fputc('"', f);
+	out[o++] = '"';
+	out[o] = '\0';
 }
 
 int store_fail(store *s, const char *op, int db_rc, const char *msg)
@@ -35,20 +38,11 @@ int store_fail(store *s, const char *op, int db_rc, const char *msg)
 	if (db_rc == DB_CONSTRAINT)
 		return STORE_CONFLICT;
 	atomic_fetch_add(&s->errors, 1);
-	/* One fprintf per line keeps lines whole when threads log together. */
-	char line[512];
-	FILE *f = fmemopen(line, sizeof line, "w");
-	if (f) {
-		fprintf(f, "level=error component=store op=%s msg=", op);
-		log_quoted(f, db_rc == DB_BUSY ? "database busy" : msg ? msg : "error");
-		if (db_rc == DB_BUSY && msg) {
-			fputs(" detail=", f);
-			log_quoted(f, msg);
-		}
-		fclose(f);
-		line[sizeof line - 1] = '\0';
-		fprintf(stderr, "%s\n", line);
-	}
+	char q[300];
+	quote(q, sizeof q, msg ? msg : "error");
+	/* One call per line keeps lines whole when threads log together. */
+	fprintf(stderr, "level=error component=store op=%s msg=%s%s\n", op,
+	        db_rc == DB_BUSY ? "\"database busy\" detail=" : "", q);
 	return STORE_ERROR;
 }
 

@@ -50,6 +50,7 @@ static const struct nav_item {
     /* TRANSLATORS: the public-service sites (France Services) of the network. */
     {"/sites", N_("Lieux"), 0},
     {"/users", N_("Utilisateurs"), (1u << ROLE_MANAGER) | (1u << ROLE_ADMIN)},
+    {"/audit", N_("Journal des accès"), 1u << ROLE_ADMIN},
     {"/account/password", N_("Mon compte"), 0},
 };
 

@@ -72,7 +72,7 @@ char *xstrdup(const char *s)
  * one. The limit counts what callers asked for (rounded to the alignment), so
  * a request can never make the server hold more than about its limit.
  */
-#define ARENA_CHUNK_BYTES (64u * 1024u)
+#define ARENA_CHUNK_BYTES ((size_t)64 * 1024)
 #define ARENA_ALIGN 16u
 
 struct arena_chunk {
@@ -211,7 +211,7 @@ void buf_init(buf *b, size_t max)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
-	b->max = max ? max : LIMIT_RESPONSE_BYTES;
+	b->max = max ? max : (size_t)LIMIT_RESPONSE_BYTES;
 	b->overflow = 0;
 }
 

@@ -284,6 +284,33 @@ static void test_precedence(void **state)
 	assert_int_equal(status, 2);
 }
 
+/* Regression: option values once ran into the character range, so that the
+ * fifth option of a command (value 'h') was taken for --help. */
+static void test_many_options(void **state)
+{
+	(void)state;
+	static const cli_opt opts[] = {
+	    {"o0", "V", "", 0, 0}, {"o1", "V", "", 0, 0}, {"o2", "V", "", 0, 0},  {"o3", "V", "", 0, 0},
+	    {"o4", "V", "", 0, 0}, {"o5", "V", "", 0, 0}, {"o6", NULL, "", 0, 0}, {"o7", "V", "", 1, 0},
+	};
+	static const cli_cmd cmd = {.name = "many", .summary = "Many.", .opts = opts, .nopts = 8};
+	char *argv[] = {"many", "--o0", "a", "--o1", "b",    "--o2", "c",    "--o3", "d", "--o4",
+	                "e",    "--o5", "f", "--o6", "--o7", "g",    "--db", "x.db", NULL};
+	cli_args a;
+	int status = -1;
+	assert_int_equal(cli_parse(&cmd, 18, argv, &a, &status), 0);
+	assert_int_equal(status, 0);
+	const char *want[] = {"a", "b", "c", "d", "e", "f", "1", "g"};
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(cli_get(&a, opts[i].name), want[i]);
+	assert_string_equal(a.cfg.db, "x.db");
+	cli_args_free(&a);
+
+	char *missing[] = {"many", "--o0", "a", NULL};
+	assert_int_equal(cli_parse(&cmd, 3, missing, &a, &status), -1);
+	assert_int_equal(status, 2); /* --o7 is required */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +320,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_env, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_options, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1057,6 +1057,59 @@ static void test_server_bad_requests(void **state)
 	buf_free(&b);
 }
 
+/* Requests MHD refuses itself, or that end half-way: nothing may leak (the
+ * sanitizer checks at exit) and the server must keep serving. */
+static void test_server_broken_requests(void **state)
+{
+	(void)state;
+	struct reply rp;
+	buf b;
+	buf_init(&b, 1u << 20);
+
+	/* Headers over LIMIT_HEADER_BYTES but within MHD's pool: 431 from us. */
+	buf_puts(&b, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+	for (int i = 0; i < 20; i++) {
+		buf_printf(&b, "X-Filler-%d: ", i);
+		for (int k = 0; k < 1000; k++)
+			buf_putc(&b, 'f');
+		buf_puts(&b, "\r\n");
+	}
+	buf_puts(&b, "\r\n");
+	exchange(port, b.data, b.len, &rp);
+	assert_int_equal(rp.status, 431);
+	assert_string_equal(rp.body, "E431 Les en-têtes de la requête sont trop volumineux.");
+	assert_security_headers(&rp);
+	reply_free(&rp);
+
+	/* Far more than MHD's pool: MHD answers or closes on its own. */
+	buf_reset(&b);
+	buf_puts(&b, "GET / HTTP/1.1\r\nHost: t\r\nX-Huge: ");
+	for (int k = 0; k < 100000; k++)
+		buf_putc(&b, 'h');
+	buf_puts(&b, "\r\n\r\n");
+	exchange(port, b.data, b.len, &rp);
+	assert_true(rp.closed_early || rp.status >= 400);
+	reply_free(&rp);
+
+	/* A header line without a colon, and a request line then silence. */
+	request(port, "GET / HTTP/1.1\r\nHost: t\r\nno colon\r\n\r\n", &rp);
+	assert_true(rp.closed_early || rp.status == 400);
+	reply_free(&rp);
+	int fd = dial(port);
+	static const char partial1[] = "GET /items/1 HTTP/1.1\r\nHost: t\r\n";
+	send(fd, partial1, sizeof(partial1) - 1, MSG_NOSIGNAL);
+	close(fd);
+	fd = dial(port);
+	static const char partial2[] = "POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nname=";
+	send(fd, partial2, sizeof(partial2) - 1, MSG_NOSIGNAL);
+	close(fd);
+
+	get(port, "/", &rp);
+	assert_int_equal(rp.status, 200);
+	reply_free(&rp);
+	buf_free(&b);
+}
+
 static void test_server_methods(void **state)
 {
 	(void)state;
@@ -1557,6 +1610,7 @@ int main(void)
 	    cmocka_unit_test(test_server_post_forms),
 	    cmocka_unit_test(test_server_too_large),
 	    cmocka_unit_test(test_server_bad_requests),
+	    cmocka_unit_test(test_server_broken_requests),
 	    cmocka_unit_test(test_server_methods),
 	    cmocka_unit_test(test_server_redirect_and_cookies),
 	    cmocka_unit_test(test_server_gzip),
