@@ -31,6 +31,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 
 .PHONY: all check unit lint format po clean demo
+.SECONDARY: $(SAN_OBJ) $(OBJ)
 
 all: build/guichet
 

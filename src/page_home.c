@@ -65,17 +65,18 @@ int page_about(req *r)
 	html_txt(o, _(r, "Composants tiers"));
 	html_raw_trusted(o, "</h2><ul>");
 	static const char *const parts[] = {
-	        "GNU libmicrohttpd (LGPL-2.1-or-later)", "SQLite (domaine public)", "libsodium (ISC)",
+	        "GNU libmicrohttpd (LGPL-2.1-or-later)", N_("SQLite (domaine public)"), "libsodium (ISC)",
 	        "Jansson (MIT)", "zlib (zlib)",
 	};
 	for (size_t i = 0; i < COUNT(parts); i++) {
 		html_raw_trusted(o, "<li>");
-		html_txt(o, parts[i]);
+		html_txt(o, _(r, parts[i]));
 		html_raw_trusted(o, "</li>");
 	}
 	html_raw_trusted(o, "</ul><h2 id=\"accessibilite\">");
 	html_txt(o, _(r, "Accessibilité"));
 	html_raw_trusted(o, "</h2><p>");
+	/* xgettext:no-c-format */
 	html_txt(o, _(r, "Guichet vise la conformité au RGAA 4.1 (WCAG 2.1 niveau AA). Chaque page fonctionne sans "
 	                 "JavaScript, au clavier, avec un lecteur d'écran, avec un zoom à 200 % et de droite à gauche "
 	                 "pour l'arabe. Ses pages sont vérifiées automatiquement ; aucun audit complet n'a encore été "
