@@ -134,4 +134,231 @@ int store_audit_add(store *s, const store_audit *e);
  * LIMIT_PAGE_ROWS means LIMIT_PAGE_ROWS). at 0 in store_audit_add means now. */
 int store_audit_list(store *s, arena *a, int64_t since, size_t limit, store_audit **out, size_t *n);
 
+/* ------------------------------------------------------------------ */
+/* Reference data: partner operators, themes, procedures, digital-skills
+ * topics, and the official geography. Seeded by the migrations; editable
+ * by administrators (operators and procedures change every year). */
+
+typedef struct store_operator {
+	char *code; /* "cnaf", "dgfip", "ants"… or a local code */
+	char *name;
+	int national; /* 1 for the national partners of the programme */
+	int64_t deadline_days; /* back-office answer deadline; 0 = not set */
+	int active;
+	int64_t sort; /* display order */
+} store_operator;
+
+int store_operator_list(store *s, arena *a, int active_only, store_operator **out, size_t *n);
+int store_operator_get(store *s, arena *a, const char *code, store_operator *out);
+int store_operator_insert(store *s, const store_operator *o); /* STORE_CONFLICT on a used code */
+int store_operator_update(store *s, const store_operator *o);
+
+typedef struct store_theme {
+	char *code; /* the 11 service-public themes */
+	char *label;
+} store_theme;
+
+int store_theme_list(store *s, arena *a, store_theme **out, size_t *n);
+
+typedef struct store_procedure {
+	int64_t id;
+	char *label;
+	char *theme_code;
+	char *operator_code; /* default operator, "" when none */
+	char *url;           /* official link */
+	char *documents;     /* supporting documents to bring, one per line */
+	int active;
+} store_procedure;
+
+int store_procedure_list(store *s, arena *a, int active_only, store_procedure **out, size_t *n);
+int store_procedure_get(store *s, arena *a, int64_t id, store_procedure *out);
+int store_procedure_insert(store *s, const store_procedure *p, int64_t *id);
+int store_procedure_update(store *s, const store_procedure *p);
+
+typedef struct store_topic {
+	char *code;
+	char *label;
+} store_topic;
+
+int store_topic_list(store *s, arena *a, store_topic **out, size_t *n);
+
+/* Frequencies at one site over the last days, most used first: the
+ * recording page puts these first. */
+int store_frequent_operators(store *s, arena *a, int64_t site_id, int64_t since, size_t limit, char ***codes,
+                             size_t *n);
+int store_frequent_procedures(store *s, arena *a, int64_t site_id, int64_t since, size_t limit, int64_t **ids,
+                              size_t *n);
+
+typedef struct store_commune {
+	char *code; /* INSEE code */
+	char *name;
+	char *departement;
+	char *region;
+	char *postcodes; /* space-separated */
+	int64_t population;
+} store_commune;
+
+/* Loads the official geography in one transaction, replacing what was
+ * there (guichet geo load). */
+typedef struct store_geo_loader store_geo_loader;
+int store_geo_begin(store *s, store_geo_loader **out);
+int store_geo_region(store_geo_loader *g, const char *code, const char *name);
+int store_geo_departement(store_geo_loader *g, const char *code, const char *name, const char *region);
+int store_geo_commune(store_geo_loader *g, const store_commune *c);
+/* Commits when ok is 1, otherwise rolls back; frees the loader. */
+int store_geo_end(store_geo_loader *g, int ok);
+
+int store_commune_get(store *s, arena *a, const char *code, store_commune *out);
+/* Communes whose name starts with q (accents and case ignored) or whose
+ * postcode is q, largest population first. */
+int store_commune_search(store *s, arena *a, const char *q, size_t limit, store_commune **out, size_t *n);
+int store_commune_count(store *s, int64_t *n);
+int store_departement_name(store *s, arena *a, const char *code, char **name);
+
+/* ------------------------------------------------------------------ */
+/* The accompaniment record: visitor (who), visit (when, where, how),
+ * demands (what, how, outcome), and workshops. Text columns use "" for
+ * "not given"; lists of codes are comma-separated. */
+
+typedef struct store_visitor {
+	int64_t id;
+	int64_t site_id;
+	char *age_bracket;
+	int64_t birth_year; /* 0 when not given */
+	char *gender;
+	char *social_status;
+	char *commune_insee;
+	int no_phone, no_email, no_device, no_internet;
+	int allophone;
+	char *languages; /* ISO 639-1 codes */
+	int illiteracy;
+	char *disabilities; /* ENUM_DISABILITY codes */
+	int very_precarious;
+	/* Identification: only with consent and a reason. */
+	int identified;
+	char *full_name;
+	char *phone;
+	char *email;
+	char *consent_reason; /* ENUM_CONSENT */
+	int64_t consent_at;
+	int64_t created_at;
+	int64_t updated_at;
+} store_visitor;
+
+typedef struct store_demand {
+	int64_t id;
+	int64_t visit_id;
+	int64_t site_id;
+	char *operator_code;
+	char *theme_code;
+	int64_t procedure_id; /* 0 when free text */
+	char *procedure_text;
+	char *level;        /* ENUM_LEVEL */
+	char *mandate_type; /* ENUM_MANDATE when level is fait_pour */
+	char *mandate_ref;
+	int64_t autonomy;   /* 1–3, 0 when not assessed */
+	char *equipment;    /* ENUM_EQUIPMENT codes */
+	char *interpreting; /* ENUM_INTERPRETING */
+	char *interpreting_lang;
+	char *outcome;       /* ENUM_OUTCOME */
+	char *referral_type; /* ENUM_REFERRAL when outcome is oriente */
+	int64_t escalation_id; /* reserved for the back-office issue; 0 */
+	int64_t duration_min;
+	char *note;
+	int64_t created_at;
+	int64_t updated_at;
+} store_demand;
+
+typedef struct store_visit {
+	int64_t id;
+	int64_t site_id;
+	int64_t agent_id;
+	int64_t visitor_id;
+	int64_t started_at; /* Unix seconds */
+	char *channel;      /* ENUM_CHANNEL */
+	char *place;        /* itinerant stop or home visit place */
+	int64_t duration_min;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t deleted_at; /* 0 when live */
+	/* Filled by reads: */
+	store_visitor visitor;
+	store_demand *demands;
+	size_t ndemands;
+	char *agent_name;
+} store_visit;
+
+/* Inserts the visitor (unless visit->visitor_id names an existing one of
+ * the same site), the visit and its demands in one transaction; ids are
+ * written back into the records. */
+int store_visit_insert(store *s, store_visit *v);
+/* Replaces the visit's fields, its visitor's profile and its demands in
+ * one transaction (demands with id 0 are added, missing ones removed). */
+int store_visit_update(store *s, store_visit *v);
+/* Soft delete: sets deleted_at; the rows stay for the journal. */
+int store_visit_delete(store *s, int64_t id, int64_t when);
+/* A live visit with its visitor and demands. */
+int store_visit_get(store *s, arena *a, int64_t id, store_visit *out);
+
+typedef struct store_visit_filter {
+	const int64_t *site_ids; /* NULL: every site */
+	size_t nsites;
+	int64_t from, to; /* started_at in [from, to); 0 = open */
+	const char *operator_code;
+	const char *theme_code;
+	const char *outcome;
+	const char *channel;
+	int64_t agent_id;
+	int64_t after_id; /* keyset pagination: visits with id < after_id; 0 = first page */
+	size_t limit;
+} store_visit_filter;
+
+/* Live visits, newest first, with visitor and demands. */
+int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n);
+int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands);
+
+int store_visitor_get(store *s, arena *a, int64_t id, store_visitor *out);
+/* Identified visitors of a site whose name, phone or e-mail contains q. */
+int store_visitor_search(store *s, arena *a, int64_t site_id, const char *q, size_t limit, store_visitor **out,
+                         size_t *n);
+
+/* Calls fn for every live demand in the filter, joined with its visit and
+ * visitor, oldest first (CSV export, streaming without holding them all). */
+typedef int (*store_demand_row_fn)(void *ctx, const store_visit *v, const store_demand *d);
+int store_demand_each(store *s, const store_visit_filter *f, store_demand_row_fn fn, void *ctx);
+
+/* Bulk import: every visit in one transaction, all or nothing. */
+typedef struct store_import store_import;
+int store_import_begin(store *s, store_import **out);
+int store_import_visit(store_import *im, store_visit *v);
+int store_import_end(store_import *im, int ok);
+
+typedef struct store_workshop {
+	int64_t id;
+	int64_t site_id;
+	int64_t agent_id;
+	char *topic_code;
+	char *level; /* ENUM_WORKSHOP_LEVEL */
+	int64_t held_at;
+	int64_t duration_min;
+	int64_t participants;
+	/* Anonymous profile counts: by gender and by age bracket (ENUM order). */
+	int64_t by_gender[3];
+	int64_t by_age[8];
+	char *note;
+	int64_t created_at;
+	int64_t deleted_at;
+} store_workshop;
+
+int store_workshop_insert(store *s, store_workshop *w);
+int store_workshop_update(store *s, const store_workshop *w);
+int store_workshop_delete(store *s, int64_t id, int64_t when);
+int store_workshop_get(store *s, arena *a, int64_t id, store_workshop *out);
+int store_workshop_list(store *s, arena *a, const int64_t *site_ids, size_t nsites, int64_t from, int64_t to,
+                        store_workshop **out, size_t *n);
+
+/* The correction window of a site, in days (editing and deleting records). */
+int store_site_correction_days(store *s, int64_t site_id, int64_t *days);
+int store_site_set_correction_days(store *s, int64_t site_id, int64_t days);
+
 #endif

@@ -85,6 +85,13 @@ const char *field_error_for(const field_errors *e, const char *field);
 /* Wall clock in seconds and a monotonic clock in microseconds. */
 int64_t now_s(void);
 int64_t mono_us(void);
+/* Local time of the deployment (TZ, Europe/Paris by default, set once at
+ * start): "YYYY-MM-DD" and "HH:MM" to Unix seconds and back. */
+int time_parse_local(const char *date, const char *hhmm, int64_t *out);
+void time_local_date(int64_t t, char out[11]);
+void time_local_hm(int64_t t, char out[6]);
+/* Midnight local time of the day holding t (days may be 23 or 25 hours). */
+int64_t time_local_midnight(int64_t t);
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
 void time_iso(int64_t t, char out[21]);
 
