@@ -141,7 +141,7 @@ int page_password_post(req *r)
 		field_error_add(&e, "current_password", "Le mot de passe actuel est incorrect.");
 	if (auth_password_acceptable(nw ? nw : "", &why) != 0)
 		field_error_add(&e, "new_password", why);
-	else if (!conf || strcmp(nw, conf) != 0)
+	else if (!nw || !conf || strcmp(nw, conf) != 0)
 		field_error_add(&e, "confirm_password", "Les deux mots de passe ne sont pas identiques.");
 	if (e.n) {
 		http_status(r, 400);

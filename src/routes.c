@@ -7,7 +7,7 @@
 #include "page.h"
 #include "page_static.h"
 
-#define GET HTTP_GET | HTTP_HEAD
+#define GET (HTTP_GET | HTTP_HEAD)
 #define POST HTTP_POST
 
 static const http_route table[] = {

@@ -143,6 +143,26 @@ describe('access rules', () => {
       assert.equal(await srv.cliOk(['site', 'list']), before);
     });
 
+    it('a manager saves a change to their site, and the admin to any site', async () => {
+      const c = await srv.login('manager');
+      const form = [
+        ['name', 'France services Rennes Centre'], ['type', 'france_services'], ['commune_insee', '35238'],
+        ['address', '1 place de la Mairie'], ['opening_hours', 'mardi 9h-12h'], ['languages', 'fr'], ['languages', 'en'],
+      ];
+      const res = await c.submit(`/sites/${srv.sites.rennes}/edit`, `/sites/${srv.sites.rennes}/edit`, form);
+      assert.equal(res.status, 303, `answered ${res.status}`);
+      assert.equal(res.locationPath, `/sites/${srv.sites.rennes}`);
+      const page = await c.follow(res);
+      assert.ok(page.text.includes('mardi 9h-12h'), 'the new opening hours are not shown');
+      const a = await srv.login('admin');
+      const res2 = await a.submit(`/sites/${srv.sites.malo}/edit`, `/sites/${srv.sites.malo}/edit`, [
+        ['name', 'Mairie de Saint-Malo'], ['type', 'mairie'], ['commune_insee', '35288'], ['opening_hours', 'jeudi 14h-17h'],
+      ]);
+      assert.equal(res2.status, 303, `the admin's edit answered ${res2.status}`);
+      const api = await srv.client().get(`/api/v1/sites/${srv.sites.malo}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
+      assert.equal(api.json().opening_hours, 'jeudi 14h-17h');
+    });
+
     it('an agent cannot edit their own site', async () => {
       const c = await srv.login('agent');
       const res = await c.get(`/sites/${srv.sites.rennes}/edit`);

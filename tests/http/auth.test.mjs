@@ -239,6 +239,60 @@ describe('throttling per address', () => {
   });
 });
 
+describe('addresses behind a proxy', () => {
+  /* Logs in with a given X-Forwarded-For and X-Forwarded-Proto. */
+  async function loginFrom(srv, email, password, xff, proto) {
+    const headers = { 'x-forwarded-for': xff };
+    if (proto) headers['x-forwarded-proto'] = proto;
+    const c = srv.client();
+    const { csrf } = await (async () => {
+      const res = await c.get('/login', { headers });
+      return { csrf: csrfToken(res.text) };
+    })();
+    const res = await c.post('/login', { email, password, csrf }, { headers });
+    return { c, res };
+  }
+
+  it('without --trust-proxy, X-Forwarded-For cannot dodge the per-address limit', async () => {
+    const srv = await setupServer();
+    try {
+      for (let i = 1; i <= 20; i++) {
+        const { res } = await loginFrom(srv, `inconnu${i}@example.org`, 'mauvais mot de passe', `198.51.100.${i}`);
+        assert.equal(res.status, 401, `failure ${i} answered ${res.status}`);
+      }
+      const { res } = await loginFrom(srv, srv.users.admin.email, srv.users.admin.password, '198.51.100.99');
+      assert.equal(res.status, 429, 'a forged X-Forwarded-For reset the per-address count');
+      const { c, res: https } = await loginFrom(srv, srv.users.agent.email, srv.users.agent.password, '198.51.100.98', 'https');
+      assert.equal(https.status, 429);
+      assert.equal(c.cookie('guichet_session'), undefined);
+      await srv.stop();
+    } finally {
+      await srv.cleanup();
+    }
+  });
+
+  it('with --trust-proxy, each forwarded address has its own count, and https cookies are Secure', async () => {
+    const srv = await setupServer({ serveArgs: ['--trust-proxy'] });
+    try {
+      for (let i = 1; i <= 20; i++) {
+        const { res } = await loginFrom(srv, `inconnu${i}@example.org`, 'mauvais mot de passe', '198.51.100.7');
+        assert.equal(res.status, 401, `failure ${i} answered ${res.status}`);
+      }
+      const blocked = await loginFrom(srv, srv.users.admin.email, srv.users.admin.password, '198.51.100.7');
+      assert.equal(blocked.res.status, 429, 'the forwarded address is not the one throttled');
+      const other = await loginFrom(srv, srv.users.admin.email, srv.users.admin.password, '198.51.100.8', 'https');
+      assert.equal(other.res.status, 303, 'another forwarded address is blocked too');
+      assert.match(other.c.attrs.get('guichet_session'), /;\s*Secure/i, 'no Secure flag behind an https proxy');
+      const plain = await loginFrom(srv, srv.users.agent.email, srv.users.agent.password, '198.51.100.9', 'http');
+      assert.equal(plain.res.status, 303);
+      assert.doesNotMatch(plain.c.attrs.get('guichet_session'), /;\s*Secure/i);
+      await srv.stop();
+    } finally {
+      await srv.cleanup();
+    }
+  });
+});
+
 describe('session expiry', () => {
   it('a session idle longer than --session-idle is over', async () => {
     // Idle 2 s, waiting 3.2 s: whole-second clocks cannot make this flaky.

@@ -117,7 +117,7 @@ describe('graceful shutdown', () => {
   });
 
   it('SIGINT stops the server cleanly too', async () => {
-    const srv = await setupServer({ users: {} });
+    const srv = await setupServer({ users: {}, serveArgs: ['--threads', '1'] });
     servers.push(srv);
     assert.equal((await srv.client().get('/healthz')).status, 200);
     await srv.stop('SIGINT');
