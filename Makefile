@@ -6,7 +6,7 @@
 #   make format     clang-format in place
 #   make po         refresh po/*.po from the sources (xgettext + msgmerge)
 
-PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib
+PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq
 CC       ?= cc
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -101,3 +101,9 @@ fuzz: $(FUZZ_BIN)
 build/fuzz/%: fuzz/%.c $(SRC) $(GEN)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -o $@ $< $(SRC) $(GEN) $(PKG_LIBS)
+
+# The recording benchmark (bench/README.md): prints figures beside a
+# baseline measured in the same run. Never part of `make check`.
+.PHONY: bench
+bench: build/guichet
+	node bench/record.mjs

@@ -27,6 +27,11 @@ int cli_serve(int argc, char **argv); /* cli_serve.c */
 int cli_user(int argc, char **argv);
 int cli_site(int argc, char **argv);
 int cli_token(int argc, char **argv);
+int cli_geo(int argc, char **argv);
+int cli_demo(int argc, char **argv); /* cli_demo.c */
+int cli_import(int argc, char **argv); /* cli_import.c */
+int cli_export(int argc, char **argv); /* cli_export.c */
+int cli_migrate(int argc, char **argv); /* cli_migrate.c: migrate-data */
 
 /* One option of a command, besides the common --db, --config and --help. */
 typedef struct cli_opt {

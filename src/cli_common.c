@@ -223,7 +223,11 @@ int cli_open_store(const cli_args *a, store **s)
 		return CLI_FAIL;
 	}
 	if (!store_exists(db)) {
-		cli_error(a, "no database at '%s': create it with 'guichet init --db %s'", db, db);
+		if (str_starts(db, "sqlite:") || (!strchr(db, '=') && !strstr(db, "://")))
+			cli_error(a, "no database at '%s': create it with 'guichet init --db %s'", db, db);
+		else
+			cli_error(a, "no database at '%s': create it on the server (createdb), then run 'guichet init'",
+			          db);
 		return CLI_FAIL;
 	}
 	if (store_open(s, db, 1, err, sizeof err) != STORE_OK) {

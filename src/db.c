@@ -23,18 +23,27 @@ struct db {
 	_Atomic uint64_t errors;
 };
 
+/* A postgres:// URL, or a libpq "key=value …" string: an '=' before any
+ * space or '/' ("host=/run/postgresql dbname=g"), which a path to a file
+ * ("/srv/a=b.db", "./a=b.db") does not have. */
 static int is_postgres_url(const char *url)
 {
-	return str_starts(url, "postgres://") || str_starts(url, "postgresql://") || strstr(url, "host=") ||
-	       strstr(url, "dbname=");
+	if (str_starts(url, "postgres://") || str_starts(url, "postgresql://"))
+		return 1;
+	if (str_starts(url, "sqlite:"))
+		return 0;
+	size_t word = strcspn(url, " \t/");
+	const char *eq = strchr(url, '=');
+	return eq && (size_t)(eq - url) < word && eq > url;
 }
 
 /* Finds the engine of a URL and the part it should be given. */
 static const struct db_driver *driver_for(const char *url, const char **target, char *err, size_t errlen)
 {
 	if (is_postgres_url(url)) {
-		snprintf(err, errlen, "PostgreSQL support is not built yet");
-		return NULL;
+		/* libpq takes the whole URL or key=value string itself. */
+		*target = url;
+		return &db_pg_driver;
 	}
 	if (str_starts(url, "sqlite://"))
 		*target = url + strlen("sqlite://");

@@ -1,6 +1,6 @@
 /*
- * db.h: the database driver interface. db_sqlite.c implements it today and
- * db_pg.c will implement it for PostgreSQL, so that store.c holds the SQL
+ * db.h: the database driver interface. db_sqlite.c implements it for SQLite and
+ * db_pg.c for PostgreSQL, so that store.c holds the SQL
  * once, written with '?' placeholders in the subset both engines accept.
  *
  * A db is a pool of connections. A connection is used by one thread at a

@@ -65,5 +65,6 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
 
 #endif

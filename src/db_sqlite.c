@@ -7,6 +7,8 @@
  * statement is handed out reset and with its bindings cleared.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +31,70 @@ struct sq_stmt {
 	char *sql;
 	struct sq_stmt *next; /* hash chain */
 	int in_use;           /* between db_prepare and db_done */
+	int locked;           /* took the writer lock for one autocommit write */
 	int cached;
 };
+
+/* One writer at a time per database file, in this process. SQLite allows a
+ * single writer anyway; without this lock, concurrent writers find the file
+ * locked and sleep in the busy handler with growing back-off, which turns a
+ * millisecond write into tens of milliseconds at the tail. Waiting on a
+ * mutex wakes the next writer as soon as the previous one commits. */
+struct sq_writer {
+	char path[1024];
+	pthread_mutex_t m;
+};
+
+#define SQ_MAX_FILES 32
+static struct sq_writer sq_writers[SQ_MAX_FILES];
+static size_t sq_nwriters;
+static pthread_mutex_t sq_writers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The writer lock of a file; NULL for private in-memory databases, or when
+ * the table is full (then SQLite's own busy handling still applies). */
+static struct sq_writer *writer_for(const char *target)
+{
+	if (strcmp(target, ":memory:") == 0 || strlen(target) >= sizeof sq_writers[0].path)
+		return NULL;
+	char *canon = realpath(target, NULL);
+	const char *key = canon ? canon : target;
+	if (strlen(key) >= sizeof sq_writers[0].path) {
+		free(canon);
+		return NULL;
+	}
+	struct sq_writer *w = NULL;
+	pthread_mutex_lock(&sq_writers_lock);
+	for (size_t i = 0; i < sq_nwriters && !w; i++)
+		if (strcmp(sq_writers[i].path, key) == 0)
+			w = &sq_writers[i];
+	if (!w && sq_nwriters < SQ_MAX_FILES) {
+		w = &sq_writers[sq_nwriters++];
+		snprintf(w->path, sizeof w->path, "%s", key);
+		pthread_mutex_init(&w->m, NULL);
+	}
+	pthread_mutex_unlock(&sq_writers_lock);
+	free(canon);
+	return w;
+}
+
+static int writer_lock(struct sq_writer *w)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += LIMIT_DB_BUSY_MS / 1000;
+	until.tv_nsec += (long)(LIMIT_DB_BUSY_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	return pthread_mutex_timedlock(&w->m, &until) == 0 ? 0 : -1;
+}
 
 struct sq_conn {
 	struct db_conn base;
 	sqlite3 *h;
+	struct sq_writer *writer;
+	int holds_writer; /* between BEGIN and COMMIT/ROLLBACK, or one write */
 	struct sq_stmt *bucket[SQ_BUCKETS];
 	unsigned ncached;
 };
@@ -123,6 +183,7 @@ static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 	}
 	struct sq_conn *c = xcalloc(1, sizeof *c);
 	c->h = h;
+	c->writer = writer_for(target);
 	return &c->base;
 }
 
@@ -149,9 +210,37 @@ static void sq_disconnect(db_conn *base)
 	free(c);
 }
 
+static int exec_locked(struct sq_conn *c, const char *sql);
+
+static void writer_release(struct sq_conn *c)
+{
+	if (c->holds_writer) {
+		c->holds_writer = 0;
+		pthread_mutex_unlock(&c->writer->m);
+	}
+}
+
 static int sq_exec(db_conn *base, const char *sql)
 {
 	struct sq_conn *c = (struct sq_conn *)base;
+	int rc = exec_locked(c, sql);
+	/* A transaction ends with COMMIT or ROLLBACK; whatever they answered,
+	 * once SQLite is back in autocommit mode the writer lock is free. */
+	if (c->holds_writer && sqlite3_get_autocommit(c->h))
+		writer_release(c);
+	return rc;
+}
+
+static int exec_locked(struct sq_conn *c, const char *sql)
+{
+	if (c->writer && !c->holds_writer && strncmp(sql, "BEGIN", 5) == 0) {
+		if (writer_lock(c->writer) != 0) {
+			snprintf(c->base.err, sizeof c->base.err,
+			         "database is busy (another write took too long)");
+			return DB_BUSY;
+		}
+		c->holds_writer = 1;
+	}
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
@@ -247,7 +336,21 @@ static int sq_bind_null(db_stmt *s, int i)
 
 static int sq_step(db_stmt *s)
 {
-	int rc = sqlite3_step(((struct sq_stmt *)s)->st);
+	struct sq_stmt *st = (struct sq_stmt *)s;
+	struct sq_conn *c = conn_of(s);
+	/* A write outside a transaction takes the writer lock for itself,
+	 * until db_done. */
+	if (c->writer && !c->holds_writer && !st->locked && sqlite3_get_autocommit(c->h) &&
+	    !sqlite3_stmt_readonly(st->st) && !sqlite3_stmt_busy(st->st)) {
+		if (writer_lock(c->writer) != 0) {
+			snprintf(c->base.err, sizeof c->base.err,
+			         "database is busy (another write took too long)");
+			return DB_BUSY;
+		}
+		c->holds_writer = 1;
+		st->locked = 1;
+	}
+	int rc = sqlite3_step(st->st);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
@@ -284,6 +387,10 @@ static void sq_done(db_stmt *base)
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
 	s->in_use = 0;
+	if (s->locked) {
+		s->locked = 0;
+		writer_release(conn_of(base));
+	}
 	if (!s->cached)
 		free_stmt(s);
 }

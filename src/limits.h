@@ -45,6 +45,18 @@
 
 /* Store */
 #define LIMIT_DB_BUSY_MS          5000
+/* PostgreSQL: a statement running longer is cancelled, so that a request
+ * never holds a pooled connection for minutes; a transaction left idle by a
+ * stuck caller is closed by the server so it cannot hold its locks. */
+#define LIMIT_DB_STATEMENT_MS     30000
+#define LIMIT_DB_IDLE_IN_TX_MS    60000
 #define LIMIT_PAGE_ROWS           200u   /* rows in one listing page */
+
+/* CSV import and export (csv.c, demand_csv.c) */
+#define LIMIT_CSV_FIELD_BYTES     (8u * 1024u)  /* one cell */
+#define LIMIT_CSV_RECORD_BYTES    (64u * 1024u) /* one row */
+#define LIMIT_CSV_COLUMNS         100u
+#define LIMIT_IMPORT_ROWS         500000u       /* demand rows in one import */
+#define LIMIT_IMPORT_ERRORS       1000u         /* errors listed; the rest are counted */
 
 #endif

@@ -3,7 +3,9 @@
  * the arguments. Everything else lives in the cli_*.c files.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -25,6 +27,10 @@ static const struct command {
     {"user", cli_user, "manage accounts: add, list, disable, enable, password"},
     {"site", cli_site, "manage sites: add, list"},
     {"token", cli_token, "create API tokens"},
+    {"geo", cli_geo, "load the official geography, search communes"},
+    {"demo", cli_demo, "fill a database with demonstration data"},
+    {"import", cli_import, "import accompaniments from a CSV file: import demands"},
+    {"export", cli_export, "export accompaniments as a CSV file: export demands"},
     {"version", cli_version, "print the version"},
     {"help", cli_help, "show this help, or a command's help: guichet help COMMAND"},
 };
@@ -67,6 +73,10 @@ static int cli_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* Dates typed and shown at the desks are local: Europe/Paris unless
+	 * the deployment says otherwise (overseas sites set TZ). */
+	setenv("TZ", "Europe/Paris", 0);
+	tzset();
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

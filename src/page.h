@@ -63,4 +63,149 @@ int api_v1_me(req *r);
 int api_v1_sites(req *r);
 int api_v1_site(req *r);
 
+/* ---- The recording of accompaniments (page_visits.c, page_journal.c,
+ * page_workshops.c, page_catalog.c) and what they share (page_commune.c). */
+
+struct ui_option;
+struct enum_def;
+
+int page_visit_new(req *r);
+int page_visit_create(req *r);
+int page_visit_show(req *r);
+int page_visit_edit(req *r);
+int page_visit_update(req *r);
+int page_visit_delete_form(req *r);
+int page_visit_delete(req *r);
+int page_journal(req *r);
+int page_visits_search(req *r);
+int page_workshops_list(req *r);
+int page_workshop_new(req *r);
+int page_workshop_create(req *r);
+int page_workshop_show(req *r);
+int page_workshop_edit(req *r);
+int page_workshop_update(req *r);
+int page_workshop_delete_form(req *r);
+int page_workshop_delete(req *r);
+int page_site_settings(req *r);
+int page_site_settings_post(req *r);
+int page_operators_list(req *r);
+int page_operator_new(req *r);
+int page_operator_create(req *r);
+int page_operator_edit(req *r);
+int page_operator_update(req *r);
+int page_procedures_list(req *r);
+int page_procedure_new(req *r);
+int page_procedure_create(req *r);
+int page_procedure_edit(req *r);
+int page_procedure_update(req *r);
+
+/* The commune of residence, typed as a name, a postcode, an INSEE code or
+ * "Name (code)" as the form writes it back. Resolved on submit: one match
+ * gives the code; several give choices for a <select>; none gives an error.
+ * Without a loaded geography only the format of an INSEE code is checked. */
+typedef struct page_commune {
+	const char *input;      /* what was typed, trimmed */
+	char *code;             /* the INSEE code, "" when nothing was typed */
+	store_commune *choices; /* when ambiguous */
+	size_t nchoices;
+	const char *error; /* French msgid, NULL when resolved */
+} page_commune;
+
+/* 0 when resolved (or empty), -1 with c->error (and maybe choices). */
+int page_commune_resolve(req *r, const char *input, page_commune *c);
+/* The field: a text input, or a <select> of the choices when ambiguous.
+ * name is the form field and the id; e may hold an error for name. */
+void page_commune_field(req *r, const char *name, const char *label, const page_commune *c,
+                        const field_errors *e);
+/* "Rennes (35238)" for a known code, the code itself otherwise. */
+const char *page_commune_label(req *r, const char *code);
+
+/* Small form pieces of the recording pages. A radio group is a <fieldset>
+ * whose first radio's id is the group's name, so that the error summary's
+ * link lands on it. */
+void page_radios(req *r, const char *name, const char *legend, const struct ui_option *opts, size_t n,
+                 const char *value, const field_errors *e);
+/* The error line of a field (id NAME-error, a French msgid), as ui.c
+ * writes it, for controls ui.h has no widget for. */
+void page_field_error(req *r, const char *name, const char *msgid);
+/* One checkbox with value "1" and id = name. */
+void page_checkbox(req *r, const char *name, const char *label, int checked);
+/* The translated options of a vocabulary, from the arena. */
+struct ui_option *page_enum_options(req *r, const struct enum_def *d, size_t *n);
+/* Languages a visitor or an interpreter may speak (ISO 639-1), labels as
+ * French msgids. */
+const struct ui_option *page_languages(size_t *n);
+const char *page_language_label(req *r, const char *code);
+/* Groups of options for page_select_groups; label NULL for options
+ * outside any <optgroup>. */
+typedef struct page_opt_group {
+	const char *label;
+	const struct ui_option *opts;
+	size_t n;
+} page_opt_group;
+/* A <select> whose options come in groups (the frequent ones first); the
+ * first option is `none` with an empty value. A value no longer offered
+ * (an operator since deactivated) stays selectable. */
+void page_select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
+                        const page_opt_group *g, size_t ng, const field_errors *e, int autofocus);
+/* A vocabulary as radios, as a <select> (with an empty first choice
+ * labelled none, unless none is NULL), or as checkboxes (codes "a,b"). */
+void page_radios_enum(req *r, const char *name, const char *legend, const struct enum_def *d,
+                      const char *value, const field_errors *e);
+void page_select_enum(req *r, const char *name, const char *label, const char *none, const struct enum_def *d,
+                      const char *value, const field_errors *e);
+void page_checkboxes_enum(req *r, const char *name, const char *legend, const struct enum_def *d,
+                          const char *codes, const field_errors *e);
+/* A <select> of page_languages with "none" first. */
+void page_language_select(req *r, const char *name, const char *label, const char *value,
+                          const field_errors *e);
+/* A section of a long form: <fieldset> with an <h2> in its <legend>; the
+ * caller closes the </fieldset>. */
+void page_section_begin(req *r, const char *id, const char *title);
+/* A folded part of a form (<details>), open when it holds something. */
+void page_details_begin(req *r, const char *summary, int open);
+/* A term and its value in a <dl>; "Non renseigné" for an empty value. */
+void page_dl_item(req *r, const char *term, const char *value);
+/* Writes a translated sentence holding one "%d" with n in its place. */
+void page_txt_count(req *r, const char *translated, int64_t n);
+/* The same sentence as an arena string; "" for v == 0 in page_int_text. */
+const char *page_count_text(req *r, const char *translated, int64_t n);
+const char *page_int_text(req *r, int64_t v);
+/* Splits "a,b" into an arena array; joins an array back. */
+size_t page_split_codes(req *r, const char *s, const char ***out);
+char *page_join_codes(req *r, const char *const *v, size_t n);
+
+/* The sites where the user records (their own sites, whatever the role). */
+int page_recording_sites(req *r, store_site **out, size_t *n);
+/* The sites whose records the user may read (auth_site_visible). */
+int page_readable_sites(req *r, store_site **out, size_t *n);
+/* 1 when the user may record, correct or delete at this site. */
+int page_may_record(const req *r, int64_t site_id);
+/* The choice of a site: a <select> when there are several, else a hidden
+ * field and the site's name. */
+void page_site_choice(req *r, const char *name, const store_site *sites, size_t n, int64_t chosen,
+                      const field_errors *e);
+/* A POST of a form: the body must be a form (urlencoded or multipart) and
+ * carry the CSRF token; otherwise answers 400 or 403 and returns 0. */
+int page_require_form(req *r);
+/* The correction window: 1 when the record may still be changed; else
+ * renders a 403 page that explains the window and returns 0. */
+int page_require_correctable(req *r, int64_t site_id, int64_t created_at);
+/* The live visit named by the path's first parameter, if the user may read
+ * it; otherwise answers 404 (as for a missing one) and returns -1. */
+int page_load_visit(req *r, store_visit *v, store_site *site);
+
+/* ---- CSV import and export (page_import.c) and the JSON API of visits
+ * (api_visits.c). */
+int page_import_form(req *r);
+int page_import_post(req *r);
+int page_export_form(req *r);
+int page_export_csv(req *r);
+int api_visits_create(req *r);
+int api_visits_list(req *r);
+int api_visit_get(req *r);
+int api_visit_update(req *r);
+int api_visit_delete(req *r);
+int api_catalog(req *r);
+
 #endif

@@ -35,12 +35,28 @@ int page_home(req *r)
 	html_raw_trusted(o, " ");
 	html_txt(o, s->user.name);
 	html_raw_trusted(o, ".</p><ul class=\"cards\">");
+	enum auth_role role = s->role;
+	int records = role == ROLE_AGENT || role == ROLE_MANAGER || role == ROLE_ADMIN;
+	int reads = records || role == ROLE_COORDINATOR;
+	if (records)
+		card(r, "/visits/new", _(r, "Enregistrer un accompagnement"),
+		     _(r, "Une visite et ses demandes, en quelques secondes."));
+	if (reads) {
+		card(r, "/journal", _(r, "Journal du jour"), _(r, "Les visites du jour à votre lieu, et leurs totaux."));
+		card(r, "/visits", _(r, "Rechercher"), _(r, "Retrouver des visites par période, opérateur, thème, issue."));
+		card(r, "/workshops", _(r, "Ateliers"), _(r, "Les ateliers collectifs et leurs participants."));
+	}
+	if (records)
+		card(r, "/import", _(r, "Importer"), _(r, "Ajouter des accompagnements depuis un fichier CSV."));
+	if (reads)
+		card(r, "/export", _(r, "Exporter"), _(r, "Télécharger les accompagnements en CSV."));
 	card(r, "/sites", _(r, "Lieux"), _(r, "Les lieux d'accueil que vous pouvez consulter."));
-	if (s->role == ROLE_ADMIN || s->role == ROLE_MANAGER)
+	if (role == ROLE_ADMIN || role == ROLE_MANAGER)
 		card(r, "/users", _(r, "Utilisateurs"), _(r, "Les comptes des conseillers et des responsables."));
-	if (s->role == ROLE_ADMIN)
-		card(r, "/audit", _(r, "Journal des accès"),
-		     _(r, "Connexions et accès aux données personnelles."));
+	if (role == ROLE_ADMIN) {
+		card(r, "/admin/operators", _(r, "Catalogue"), _(r, "Opérateurs partenaires et démarches."));
+		card(r, "/audit", _(r, "Journal des accès"), _(r, "Connexions et accès aux données personnelles."));
+	}
 	card(r, "/account/password", _(r, "Mon compte"), _(r, "Changer votre mot de passe."));
 	html_raw_trusted(o, "</ul>");
 	ui_page_end(r);

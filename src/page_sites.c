@@ -192,6 +192,10 @@ int page_site_show(req *r)
 		html_int(o, site.id);
 		html_raw_trusted(o, "/edit\">");
 		html_txt(o, _(r, "Modifier ce lieu"));
+		html_raw_trusted(o, "</a> <a class=\"button button-secondary\" href=\"/sites/");
+		html_int(o, site.id);
+		html_raw_trusted(o, "/settings\">");
+		html_txt(o, _(r, "Réglages de l'enregistrement"));
 		html_raw_trusted(o, "</a></p>");
 	}
 	ui_page_end(r);

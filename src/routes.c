@@ -4,6 +4,7 @@
  */
 #include "routes.h"
 
+#include "limits.h"
 #include "page.h"
 #include "page_static.h"
 
@@ -37,6 +38,46 @@ static const http_route table[] = {
         {GET, "/api/v1/me", api_v1_me, 0},
         {GET, "/api/v1/sites", api_v1_sites, 0},
         {GET, "/api/v1/sites/{}", api_v1_site, 0},
+        /* Recording accompaniments; /visits/new before /visits/{}. */
+        {GET, "/visits/new", page_visit_new, 0},
+        {GET, "/visits", page_visits_search, 0},
+        {POST, "/visits", page_visit_create, 0},
+        {GET, "/visits/{}", page_visit_show, 0},
+        {GET, "/visits/{}/edit", page_visit_edit, 0},
+        {POST, "/visits/{}/edit", page_visit_update, 0},
+        {GET, "/visits/{}/delete", page_visit_delete_form, 0},
+        {POST, "/visits/{}/delete", page_visit_delete, 0},
+        {GET, "/journal", page_journal, 0},
+        {GET, "/workshops/new", page_workshop_new, 0},
+        {GET, "/workshops", page_workshops_list, 0},
+        {POST, "/workshops", page_workshop_create, 0},
+        {GET, "/workshops/{}", page_workshop_show, 0},
+        {GET, "/workshops/{}/edit", page_workshop_edit, 0},
+        {POST, "/workshops/{}/edit", page_workshop_update, 0},
+        {GET, "/workshops/{}/delete", page_workshop_delete_form, 0},
+        {POST, "/workshops/{}/delete", page_workshop_delete, 0},
+        {GET, "/sites/{}/settings", page_site_settings, 0},
+        {POST, "/sites/{}/settings", page_site_settings_post, 0},
+        {GET, "/admin/operators/new", page_operator_new, 0},
+        {GET, "/admin/operators", page_operators_list, 0},
+        {POST, "/admin/operators", page_operator_create, 0},
+        {GET, "/admin/operators/{}/edit", page_operator_edit, 0},
+        {POST, "/admin/operators/{}/edit", page_operator_update, 0},
+        {GET, "/admin/procedures/new", page_procedure_new, 0},
+        {GET, "/admin/procedures", page_procedures_list, 0},
+        {POST, "/admin/procedures", page_procedure_create, 0},
+        {GET, "/admin/procedures/{}/edit", page_procedure_edit, 0},
+        {POST, "/admin/procedures/{}/edit", page_procedure_update, 0},
+        {GET, "/import", page_import_form, 0},
+        {POST, "/import", page_import_post, LIMIT_UPLOAD_BYTES},
+        {GET, "/export", page_export_form, 0},
+        {GET, "/export.csv", page_export_csv, 0},
+        {POST, "/api/v1/visits", api_visits_create, 0},
+        {GET, "/api/v1/visits", api_visits_list, 0},
+        {GET, "/api/v1/visits/{}", api_visit_get, 0},
+        {HTTP_PUT | HTTP_PATCH, "/api/v1/visits/{}", api_visit_update, 0},
+        {HTTP_DELETE, "/api/v1/visits/{}", api_visit_delete, 0},
+        {GET, "/api/v1/catalog", api_catalog, 0},
 };
 
 const http_route *routes_table(size_t *n)

@@ -361,4 +361,35 @@ int store_workshop_list(store *s, arena *a, const int64_t *site_ids, size_t nsit
 int store_site_correction_days(store *s, int64_t site_id, int64_t *days);
 int store_site_set_correction_days(store *s, int64_t site_id, int64_t days);
 
+/* ---- migrate-data (store_migrate.c; added by the PostgreSQL issue) ----
+ * Copies a site's SQLite store into another store (a central PostgreSQL
+ * one) in one transaction of the target, with new ids kept unique and the
+ * old → new pairs recorded in the target's table migrated_ids, so that a
+ * second run writes nothing. Returns STORE_OK (committed, or rolled back
+ * when dry_run), STORE_CONFLICT (rows that would overwrite different data,
+ * listed in the report; nothing written) or STORE_ERROR (message in err;
+ * nothing written). */
+#define STORE_MIGRATE_TABLES 13
+#define STORE_MIGRATE_MAX_CONFLICTS 100 /* listed; the rest are counted */
+
+typedef struct store_migrate_count {
+	const char *table;
+	int64_t source;  /* rows read from the source */
+	int64_t added;   /* rows written to the target */
+	int64_t already; /* copied by an earlier run */
+	int64_t matched; /* identical rows found in the target and reused */
+} store_migrate_count;
+
+typedef struct store_migrate_report {
+	char source_uid[40];
+	int new_uid; /* the source had no uid yet (first run) */
+	store_migrate_count counts[STORE_MIGRATE_TABLES];
+	char **conflicts; /* in the arena, nconflicts of them */
+	size_t nconflicts;
+	size_t total_conflicts;
+} store_migrate_report;
+
+int store_migrate_data(store *from, store *to, int dry_run, arena *a, store_migrate_report *r, char *err,
+                       size_t errlen);
+
 #endif

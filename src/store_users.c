@@ -227,7 +227,7 @@ int store_user_list(store *s, arena *a, int64_t site_id, store_user **out, size_
 	db_conn *c = db_acquire(s->db);
 	int rc = STORE_ERROR, step = DB_DONE;
 	db_stmt *st = store_prep(s, c, "user_list",
-	                         "SELECT " USER_COLS " FROM users u WHERE ? = 0 OR EXISTS "
+	                         "SELECT " USER_COLS " FROM users u WHERE CAST(? AS BIGINT) = 0 OR EXISTS "
 	                         "(SELECT 1 FROM user_sites us WHERE us.user_id = u.id AND us.site_id = ?) "
 	                         "ORDER BY name, id",
 	                         PARAMS(P_INT(site_id), P_INT(site_id)));
@@ -243,7 +243,7 @@ int store_user_list(store *s, arena *a, int64_t site_id, store_user **out, size_
 	if (rc == STORE_OK) {
 		st =
 		    store_prep(s, c, "user_list",
-		               "SELECT user_id, site_id FROM user_sites WHERE ? = 0 OR user_id IN "
+		               "SELECT user_id, site_id FROM user_sites WHERE CAST(? AS BIGINT) = 0 OR user_id IN "
 		               "(SELECT user_id FROM user_sites WHERE site_id = ?) ORDER BY user_id, site_id",
 		               PARAMS(P_INT(site_id), P_INT(site_id)));
 		rc = st ? STORE_OK : STORE_ERROR;

@@ -47,9 +47,17 @@ static const struct nav_item {
 	unsigned roles;
 } nav_items[] = {
     {"/", N_("Accueil"), 0},
+    /* The recording of accompaniments, first: it is the advisers' daily job. */
+    {"/visits/new", N_("Accompagnements"), (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_ADMIN)},
+    /* The journal links to the search through visits. */
+    {"/journal", N_("Journal du jour"),
+     (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
+    {"/workshops", N_("Ateliers"),
+     (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
     /* TRANSLATORS: the public-service sites (France Services) of the network. */
     {"/sites", N_("Lieux"), 0},
     {"/users", N_("Utilisateurs"), (1u << ROLE_MANAGER) | (1u << ROLE_ADMIN)},
+    {"/admin/operators", N_("Catalogue"), 1u << ROLE_ADMIN},
     {"/audit", N_("Journal des accès"), 1u << ROLE_ADMIN},
     {"/account/password", N_("Mon compte"), 0},
 };

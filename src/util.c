@@ -501,3 +501,75 @@ void time_iso(int64_t t, char out[21])
 	if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		out[0] = '\0';
 }
+
+/* Local time. The deployment's zone comes from TZ (main sets Europe/Paris
+ * unless the environment says otherwise); mktime and localtime_r follow it,
+ * including the days of 23 and 25 hours. */
+
+/* Reads exactly n digits at s into *out. */
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int time_parse_local(const char *date, const char *hhmm, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0;
+	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-' || digits(date, 4, &y) != 0 ||
+	    digits(date + 5, 2, &mo) != 0 || digits(date + 8, 2, &d) != 0)
+		return -1;
+	if (hhmm && *hhmm) {
+		if (strlen(hhmm) != 5 || hhmm[2] != ':' || digits(hhmm, 2, &h) != 0 ||
+		    digits(hhmm + 3, 2, &mi) != 0 || h > 23 || mi > 59)
+			return -1;
+	}
+	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	struct tm tm = {
+	    .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_isdst = -1};
+	time_t t = mktime(&tm);
+	/* mktime moves 31 April to 1 May: such a date is refused. A time in
+	 * the hour skipped in spring moves by an hour and is accepted. */
+	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d)
+		return -1;
+	*out = (int64_t)t;
+	return 0;
+}
+
+static void local_tm(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+	if (!localtime_r(&tt, tm))
+		memset(tm, 0, sizeof *tm);
+}
+
+void time_local_date(int64_t t, char out[11])
+{
+	struct tm tm;
+	local_tm(t, &tm);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+void time_local_hm(int64_t t, char out[6])
+{
+	struct tm tm;
+	local_tm(t, &tm);
+	snprintf(out, 6, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+int64_t time_local_midnight(int64_t t)
+{
+	struct tm tm;
+	local_tm(t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}

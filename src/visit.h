@@ -21,6 +21,8 @@
 #define VISIT_MAX_DEMANDS 10
 #define VISIT_MAX_DURATION_MIN 600
 #define VISIT_NOTE_BYTES 500
+/* Participants of one workshop (added). */
+#define VISIT_MAX_PARTICIPANTS 500
 
 /* Checks and normalises v, its visitor and its demands: required fields,
  * vocabularies, references, lengths, UTF-8, coherence (a mandate only for

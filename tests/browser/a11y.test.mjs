@@ -110,6 +110,9 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
           ['a user', () => `/users/${userId}`],
           ['change of password', () => '/account/password'],
           ['about', () => '/about'],
+          ['audit journal', () => '/audit'],
+          ['recording settings of a site', () => `/sites/${srv.sites.rennes}/settings`],
+          ['export', () => '/export'],
         ];
         for (const [what, p] of pages) {
           it(what, async () => {
@@ -141,6 +144,44 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
         });
 
         it('404 while logged in', async () => {
+          await visit(page, '/sites/999999', 404);
+          await check('404 logged in');
+        });
+      });
+
+      describe('logged in as an agent', () => {
+        before(async () => {
+          page = await newPage(browser, srv.base);
+          await setLanguage(page, code, '/login');
+          await loginWithForm(page, srv.users.agent.email, srv.users.agent.password);
+        });
+        after(async () => {
+          await page.context().close();
+        });
+
+        for (const [what, p] of [
+          ['home of an agent', '/'],
+          ['import', '/import'],
+          ['export', '/export'],
+        ]) {
+          it(what, async () => {
+            await visit(page, p);
+            await check(what);
+          });
+        }
+      });
+
+      describe('logged in as an admin, again', () => {
+        before(async () => {
+          page = await newPage(browser, srv.base);
+          await setLanguage(page, code, '/login');
+          await loginWithForm(page, srv.users.admin.email, srv.users.admin.password);
+        });
+        after(async () => {
+          await page.context().close();
+        });
+
+        it('404 of a missing site', async () => {
           await visit(page, '/sites/999999', 404);
           await check('404 logged in');
         });

@@ -384,6 +384,34 @@ export function canConnect(port, host = HOST) {
   });
 }
 
+/* Databases made on the PostgreSQL cluster of GUICHET_TEST_PG_URL (set by
+ * scripts/check-pg, a postgresql:// URL): one per server, never dropped (the
+ * cluster is thrown away). */
+let pgDatabases = 0;
+
+/**
+ * The --db of a new, empty database: a SQLite file in dir, or, when
+ * GUICHET_TEST_PG_URL is set, a database created on that cluster with psql.
+ */
+export async function freshDb(dir, file = 'guichet.db') {
+  const admin = process.env.GUICHET_TEST_PG_URL;
+  if (!admin) return path.join(dir, file);
+  const name = `guichet_h${process.pid}_${++pgDatabases}`;
+  const r = await new Promise((resolve, reject) => {
+    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', admin, '-c', `CREATE DATABASE ${name}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const err = [];
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  assert.equal(r.code, 0, `psql could not create a test database on GUICHET_TEST_PG_URL: ${r.stderr}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /**
  * Creates a database with sites and users, and (unless start: false) starts
  * the server. Options: sites, users (objects keyed by name; the defaults
@@ -393,7 +421,7 @@ export function canConnect(port, host = HOST) {
 export async function setupServer({ sites = DEFAULT_SITES, users = DEFAULT_USERS, serveArgs = [], start = true } = {}) {
   const srv = new Server();
   srv.dir = await makeTempDir();
-  srv.db = path.join(srv.dir, 'guichet.db');
+  srv.db = await freshDb(srv.dir);
   try {
     await runOk(['init', '--db', srv.db]);
     for (const [k, s] of Object.entries(sites)) await srv.addSite(k, s);
