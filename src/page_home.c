@@ -82,14 +82,33 @@ int page_about(req *r)
 	html_raw_trusted(o, "</h2><ul>");
 	static const char *const parts[] = {
 	        "GNU libmicrohttpd (LGPL-2.1-or-later)", N_("SQLite (domaine public)"), "libsodium (ISC)",
-	        "Jansson (MIT)", "zlib (zlib)",
+	        "Jansson (MIT)", "zlib (zlib)", "libpq (PostgreSQL License)",
 	};
 	for (size_t i = 0; i < COUNT(parts); i++) {
 		html_raw_trusted(o, "<li>");
 		html_txt(o, _(r, parts[i]));
 		html_raw_trusted(o, "</li>");
 	}
-	html_raw_trusted(o, "</ul><h2 id=\"accessibilite\">");
+	html_raw_trusted(o, "</ul><h2 id=\"donnees\">");
+	html_txt(o, _(r, "Données de référence"));
+	html_raw_trusted(o, "</h2><p>");
+	html_txt(o, _(r, "Communes, départements et régions : découpage administratif officiel publié par Etalab "
+	                 "(paquet @etalab/decoupage-administratif, code sous licence MIT, données INSEE sous "
+	                 "Licence Ouverte 2.0)."));
+	html_raw_trusted(o, " ");
+	char *geo = NULL;
+	if (store_setting_get(r->app->store, r->arena, "geo_version", &geo) == STORE_OK && geo && *geo) {
+		html_txt(o, _(r, "Version chargée :"));
+		html_raw_trusted(o, " ");
+		html_txt(o, geo);
+		html_raw_trusted(o, ".");
+	} else {
+		html_txt(o, _(r, "Elles ne sont pas encore chargées sur ce serveur."));
+	}
+	html_raw_trusted(o, "</p><p>");
+	html_txt(o, _(r, "Opérateurs partenaires, thèmes et démarches : vocabulaires du programme France Services et "
+	                 "de service-public.fr, modifiables par les administrateurs."));
+	html_raw_trusted(o, "</p><h2 id=\"accessibilite\">");
 	html_txt(o, _(r, "Accessibilité"));
 	html_raw_trusted(o, "</h2><p>");
 	/* xgettext:no-c-format */
