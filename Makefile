@@ -17,7 +17,7 @@ ifeq ($(CI),true)
 WERROR   := -Werror
 endif
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS := $(CSTD) $(WARN) $(WERROR) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen
+ALL_CFLAGS := $(CSTD) $(WARN) $(WERROR) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -iquote src -iquote build/gen
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -56,15 +56,15 @@ build/guichet: build/obj/main.o $(OBJ)
 
 build/san/embedded.o: $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -iquote src -c -o $@ $<
 
 build/san/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -iquote src -c -o $@ $<
 
 build/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka
+	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -iquote src -iquote tests/unit -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit $(UNIT_BIN)
@@ -79,7 +79,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -Isrc src
 	@# One file per run: clang-tidy 14 reports false va_list warnings when it
 	@# analyses several files in one process.
-	@for f in $(wildcard src/*.c); do clang-tidy --quiet $$f -- $(CSTD) $(PKG_CFLAGS) -Isrc -Ibuild/gen || exit 1; done
+	@for f in $(wildcard src/*.c); do clang-tidy --quiet $$f -- $(CSTD) $(PKG_CFLAGS) -iquote src -iquote build/gen || exit 1; done
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c tools/*.c
@@ -95,7 +95,7 @@ clean:
 # Fuzz targets (clang's libFuzzer): make fuzz, then build/fuzz/fuzz_X -max_total_time=60
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) $(PKG_CFLAGS) -Isrc
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) $(PKG_CFLAGS) -iquote src
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
 build/fuzz/%: fuzz/%.c $(SRC) $(GEN)

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "limits.h"
+#include "guichet_limits.h"
 #include "visit_json.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

@@ -15,12 +15,19 @@ static void api_error(req *r, int status, const char *message)
 	page_error(r);
 }
 
-/* 1 when the bearer token is valid; otherwise answers 401. */
+/* 1 when the bearer token is valid; otherwise answers 401, or 503 when the
+ * store could not check it. */
 static int require_token(req *r)
 {
 	page_prepare(r);
-	if (auth_bearer(r) == 0)
+	int rc = auth_bearer(r);
+	if (rc == 0)
 		return 1;
+	if (rc == AUTH_UNAVAILABLE) {
+		http_set_header(r, "Retry-After", "5");
+		api_error(r, 503, "Le service est momentanément indisponible. Réessayez dans quelques secondes.");
+		return 0;
+	}
 	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
 	api_error(r, 401, "Jeton d'accès absent ou invalide.");
 	return 0;

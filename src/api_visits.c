@@ -19,7 +19,7 @@
 #include "enums.h"
 #include "i18n.h"
 #include "json.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "visit.h"
 #include "visit_json.h"
@@ -82,8 +82,15 @@ static int server_error(req *r)
 static int require_token(req *r)
 {
 	page_prepare(r);
-	if (auth_bearer(r) == 0)
+	int rc = auth_bearer(r);
+	if (rc == 0)
 		return 1;
+	if (rc == AUTH_UNAVAILABLE) {
+		http_set_header(r, "Retry-After", "5");
+		answer_error(r, 503, "unavailable",
+		             N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL, NULL);
+		return 0;
+	}
 	answer_error(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL, NULL);
 	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
 	return 0;
@@ -547,7 +554,7 @@ int api_catalog(req *r)
 	if (store_operator_list(st, r->arena, 0, &ops, &nops) != STORE_OK ||
 	    store_theme_list(st, r->arena, &themes, &nthemes) != STORE_OK ||
 	    store_procedure_list(st, r->arena, 0, &procs, &nprocs) != STORE_OK ||
-	    store_topic_list(st, r->arena, &topics, &ntopics) != STORE_OK)
+	    store_topic_list(st, r->arena, 1, &topics, &ntopics) != STORE_OK)
 		return server_error(r);
 	http_content_type(r, "application/json");
 	json_writer w;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 /* Touching a session on every request would write on every page view; a
  * minute of slack on the idle expiry is enough precision. */
@@ -283,20 +283,27 @@ int auth_bearer(req *r)
 {
 	const char *h = http_header(r, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-		return -1;
+		return AUTH_BAD_TOKEN;
 	const char *token = h + 7;
 	while (*token == ' ')
 		token++;
 	if (strlen(token) != 64)
-		return -1;
+		return AUTH_BAD_TOKEN;
 	char hash[65];
 	int64_t user_id;
 	auth_hash_secret(token, hash);
-	if (store_token_user(r->app->store, hash, &user_id) != STORE_OK)
-		return -1;
+	int rc = store_token_user(r->app->store, hash, &user_id);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? AUTH_BAD_TOKEN : AUTH_UNAVAILABLE;
 	struct session *s = arena_alloc(r->arena, sizeof *s);
-	if (!s || load_user(r, user_id, s) != 0)
-		return -1;
+	if (!s)
+		return AUTH_UNAVAILABLE;
+	rc = store_user_get(r->app->store, r->arena, user_id, &s->user);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? AUTH_BAD_TOKEN : AUTH_UNAVAILABLE;
+	s->role = auth_role_parse(s->user.role);
+	if (!s->user.active || s->role == ROLE_NONE)
+		return AUTH_BAD_TOKEN;
 	r->session = s;
 	return 0;
 }

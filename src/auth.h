@@ -51,7 +51,11 @@ int auth_csrf_ok(req *r);
  * HTTP status (401, 429) in *status. */
 int auth_login(req *r, const char *email, const char *password, const char **why, int *status);
 void auth_logout(req *r);
-/* Bearer token of the JSON API: fills r->session; -1 when missing or wrong. */
+/* Bearer token of the JSON API: fills r->session. Returns 0, AUTH_BAD_TOKEN
+ * when the token is missing, wrong or its account disabled, or
+ * AUTH_UNAVAILABLE when the store could not be asked: a client must not drop
+ * a good token because the database was restarting. */
+enum { AUTH_BAD_TOKEN = -1, AUTH_UNAVAILABLE = -2 };
 int auth_bearer(req *r);
 /* A new random API token (printable) and its stored hash. */
 int auth_token_new(char token[65], char hash[65]);

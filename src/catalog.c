@@ -1,12 +1,13 @@
 /*
  * catalog.c: the rules of the reference data that administrators edit:
- * partner operators and the catalog of procedures.
+ * partner operators, the catalog of procedures, the labels of the themes
+ * and the digital-skills topics.
  */
 #include <string.h>
 
 #include "catalog.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "site.h"
 
 /* The messages below name these limits in words. */
@@ -53,14 +54,19 @@ static int code_valid(const char *c)
 	return 1;
 }
 
-int catalog_operator_validate(store_operator *o, field_errors *e)
+static void check_code(field_errors *e, char **code)
 {
-	size_t before = e->n;
-	if (!code_valid(trimmed(&o->code)))
+	if (!code_valid(trimmed(code)))
 		field_error_add(
 		    e, "code",
 		    N_("Le code doit compter de 2 à 32 caractères : lettres minuscules sans accent, "
 		       "chiffres ou _."));
+}
+
+int catalog_operator_validate(store_operator *o, field_errors *e)
+{
+	size_t before = e->n;
+	check_code(e, &o->code);
 	if (!*trimmed(&o->name))
 		field_error_add(e, "name", N_("Indiquez le nom de l'opérateur."));
 	else
@@ -121,5 +127,31 @@ int catalog_procedure_validate(store *st, store_procedure *p, field_errors *e)
 	check_text(e, "documents", trimmed(&p->documents), LIMIT_TEXT_BYTES, 1,
 	           N_("La liste des pièces est trop longue (2000 caractères au plus)."));
 	arena_free(a);
+	return e->n > before ? -1 : 0;
+}
+
+/* The label of a theme or a topic: one line, as the forms show it. */
+static void check_label(field_errors *e, char **label)
+{
+	if (!*trimmed(label))
+		field_error_add(e, "label", N_("Indiquez l'intitulé."));
+	else
+		check_text(e, "label", *label, LIMIT_NAME_BYTES, 0,
+		           N_("L'intitulé est trop long (200 caractères au plus)."));
+}
+
+int catalog_theme_validate(store_theme *t, field_errors *e)
+{
+	size_t before = e->n;
+	check_label(e, &t->label);
+	return e->n > before ? -1 : 0;
+}
+
+int catalog_topic_validate(store_topic *t, int check_new_code, field_errors *e)
+{
+	size_t before = e->n;
+	if (check_new_code)
+		check_code(e, &t->code);
+	check_label(e, &t->label);
 	return e->n > before ? -1 : 0;
 }

@@ -31,6 +31,7 @@ int cli_geo(int argc, char **argv);
 int cli_demo(int argc, char **argv); /* cli_demo.c */
 int cli_import(int argc, char **argv); /* cli_import.c */
 int cli_export(int argc, char **argv); /* cli_export.c */
+int cli_stats(int argc, char **argv);  /* cli_stats.c */
 int cli_migrate(int argc, char **argv); /* cli_migrate.c: migrate-data */
 
 /* One option of a command, besides the common --db, --config and --help. */

@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 /* Values returned by getopt_long, above any character it could return. */
 enum { OPT_DB = 1000, OPT_CONFIG, OPT_HELP, OPT_BASE = 1100 };

@@ -17,7 +17,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "demo_data.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "site.h"
 #include "user.h"
 #include "visit.h"
@@ -267,7 +267,7 @@ static int load_catalog(demo_run *d, demo_catalog *cat)
 	store_topic *topics;
 	if (store_operator_list(d->s, d->ar, 1, &ops, &cat->noperators) != STORE_OK ||
 	    store_procedure_list(d->s, d->ar, 1, &procs, &cat->nprocedures) != STORE_OK ||
-	    store_topic_list(d->s, d->ar, &topics, &cat->ntopics) != STORE_OK) {
+	    store_topic_list(d->s, d->ar, 1, &topics, &cat->ntopics) != STORE_OK) {
 		cli_error(d->a, "cannot read the catalog of operators, procedures and topics");
 		return -1;
 	}

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "demand_csv.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 static const cli_opt export_opts[] = {
     {"from", "YYYY-MM-DD", "the first day (local time) of the period", 0, 0},

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 #define GEO_DEFAULT_DIR "node_modules/@etalab/decoupage-administratif/data"
 #define GEO_PATH_BYTES 4096

@@ -19,7 +19,7 @@
 
 #include "cli.h"
 #include "demand_csv.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 static const cli_opt import_opts[] = {
     {"site", "ID", "put every visit at this site (else the column \"Identifiant du lieu\" names it)", 0, 0},
@@ -106,7 +106,7 @@ static int source_open(const cli_args *a, source *s)
 		if (ferror(stdin) || b.overflow) {
 			cli_error(a,
 			          b.overflow
-			              ? "standard input is larger than %u bytes: give the file's name instead"
+			              ? "standard input is larger than %lu bytes: give the file's name instead"
 			              : "cannot read standard input",
 			          LIMIT_UPLOAD_BYTES);
 			buf_free(&b);
@@ -314,7 +314,7 @@ static int import_demands(const cli_args *a, const char *file)
 		store_close(s);
 		return rc;
 	}
-	source src = {.path = strcmp(file, "-") == 0 ? NULL : file, .fd = -1};
+	source src = {.path = file && strcmp(file, "-") != 0 ? file : NULL, .fd = -1};
 	progress p = {.on = isatty(STDERR_FILENO)};
 	arena *ea = arena_new((size_t)LIMIT_ARENA_BYTES);
 	demand_csv_errors e;

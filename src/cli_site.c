@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "site.h"
 
 static const cli_opt add_opts[] = {

@@ -8,7 +8,7 @@
 
 #include "auth.h"
 #include "cli.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "site.h"
 
 static const cli_opt create_opts[] = {
@@ -27,7 +27,7 @@ static int token_create(const cli_args *a)
 	const char *email = cli_get(a, "user");
 	const char *label = cli_get(a, "label") ? cli_get(a, "label") : "";
 	if (site_text_check(label, LIMIT_NAME_BYTES, 0) != SITE_TEXT_OK) {
-		cli_error(a, "--label: at most %u bytes of text on one line", LIMIT_NAME_BYTES);
+		cli_error(a, "--label: at most %lu bytes of text on one line", LIMIT_NAME_BYTES);
 		return CLI_USAGE;
 	}
 	store *s;

@@ -9,7 +9,7 @@
 
 #include "auth.h"
 #include "cli.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "user.h"
 
 static const cli_opt add_opts[] = {

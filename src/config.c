@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "util.h"
 
 #define CONFIG_LINE_MAX 4096

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 #define INPUT_CHUNK ((size_t)64 * 1024)
 #define BOM "\xEF\xBB\xBF"

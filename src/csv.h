@@ -36,7 +36,7 @@ typedef struct csv_limits {
 	size_t columns;
 } csv_limits;
 
-/* The limits of limits.h (LIMIT_CSV_*). */
+/* The limits of guichet_limits.h (LIMIT_CSV_*). */
 csv_limits csv_default_limits(void);
 
 typedef struct csv_reader csv_reader;

@@ -27,7 +27,7 @@
 #include <strings.h>
 
 #include "db_impl.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "util.h"
 
 #define PG_BUCKETS 64

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "db_impl.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "util.h"
 
 #define SQ_BUCKETS 64

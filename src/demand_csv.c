@@ -14,7 +14,7 @@
 #include "demand_csv_impl.h"
 #include "enums.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "visit.h"
 
 /* S_VISIT: the visit and its visitor, the same on every row of a visit;

@@ -10,7 +10,7 @@
 
 #include "demand_csv.h"
 #include "demand_csv_impl.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 /* What a row shows besides the record: read before the rows, since
  * store_demand_each holds its connection while it calls back (a command

@@ -32,7 +32,7 @@
 #include "app.h"
 #include "http.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "metrics.h"
 
 /* Every response carries these. The policy allows only our own resources:

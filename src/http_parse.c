@@ -6,7 +6,7 @@
  *
  * They are pure functions over bytes: no libmicrohttpd, no global state,
  * every allocation from the caller's arena. That keeps them easy to test and
- * to fuzz (fuzz/fuzz_*.c). Each one enforces the limits of limits.h where the
+ * to fuzz (fuzz/fuzz_*.c). Each one enforces the limits of guichet_limits.h where the
  * input enters, and a refusal comes with a French msgid that tells the user
  * what was wrong with what they sent.
  */
@@ -16,7 +16,7 @@
 
 #include "http.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 /* xgettext:no-c-format */
 static const char MSG_ENCODING[] = N_("Le formulaire contient un encodage invalide (%XX).");

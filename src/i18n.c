@@ -25,7 +25,7 @@
 
 /* Arabic needs six plural forms; no language in the table needs more. */
 #define PO_MAX_PLURALS 6
-#define PO_MAX_STRING (64u * 1024u)
+#define PO_MAX_STRING (64UL * 1024UL)
 #define PO_MAX_ENTRIES 50000u
 /* Nesting of a Plural-Forms expression; real ones nest about six deep. */
 #define PLURAL_MAX_DEPTH 64

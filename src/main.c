@@ -31,6 +31,8 @@ static const struct command {
     {"demo", cli_demo, "fill a database with demonstration data"},
     {"import", cli_import, "import accompaniments from a CSV file: import demands"},
     {"export", cli_export, "export accompaniments as a CSV file: export demands"},
+    {"migrate-data", cli_migrate, "copy a site's SQLite database into a central one"},
+    {"stats", cli_stats, "print the steering indicators of a period and a scope"},
     {"version", cli_version, "print the version"},
     {"help", cli_help, "show this help, or a command's help: guichet help COMMAND"},
 };

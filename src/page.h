@@ -64,7 +64,7 @@ int api_v1_sites(req *r);
 int api_v1_site(req *r);
 
 /* ---- The recording of accompaniments (page_visits.c, page_journal.c,
- * page_workshops.c, page_catalog.c) and what they share (page_commune.c). */
+ * page_workshops.c, page_catalog.c) and the commune picker (page_commune.c). */
 
 struct ui_option;
 struct enum_def;
@@ -120,34 +120,17 @@ void page_commune_field(req *r, const char *name, const char *label, const page_
 /* "Rennes (35238)" for a known code, the code itself otherwise. */
 const char *page_commune_label(req *r, const char *code);
 
-/* Small form pieces of the recording pages. A radio group is a <fieldset>
- * whose first radio's id is the group's name, so that the error summary's
- * link lands on it. */
-void page_radios(req *r, const char *name, const char *legend, const struct ui_option *opts, size_t n,
-                 const char *value, const field_errors *e);
-/* The error line of a field (id NAME-error, a French msgid), as ui.c
- * writes it, for controls ui.h has no widget for. */
-void page_field_error(req *r, const char *name, const char *msgid);
-/* One checkbox with value "1" and id = name. */
-void page_checkbox(req *r, const char *name, const char *label, int checked);
+/* ---- What the recording pages and the sites share (page_form.c); the
+ * widgets themselves are in ui.h. */
+
 /* The translated options of a vocabulary, from the arena. */
 struct ui_option *page_enum_options(req *r, const struct enum_def *d, size_t *n);
 /* Languages a visitor or an interpreter may speak (ISO 639-1), labels as
- * French msgids. */
+ * French msgids; page_site_languages: those a site's advisers may speak,
+ * French first. */
 const struct ui_option *page_languages(size_t *n);
+const struct ui_option *page_site_languages(size_t *n);
 const char *page_language_label(req *r, const char *code);
-/* Groups of options for page_select_groups; label NULL for options
- * outside any <optgroup>. */
-typedef struct page_opt_group {
-	const char *label;
-	const struct ui_option *opts;
-	size_t n;
-} page_opt_group;
-/* A <select> whose options come in groups (the frequent ones first); the
- * first option is `none` with an empty value. A value no longer offered
- * (an operator since deactivated) stays selectable. */
-void page_select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
-                        const page_opt_group *g, size_t ng, const field_errors *e, int autofocus);
 /* A vocabulary as radios, as a <select> (with an empty first choice
  * labelled none, unless none is NULL), or as checkboxes (codes "a,b"). */
 void page_radios_enum(req *r, const char *name, const char *legend, const struct enum_def *d,
@@ -159,16 +142,8 @@ void page_checkboxes_enum(req *r, const char *name, const char *legend, const st
 /* A <select> of page_languages with "none" first. */
 void page_language_select(req *r, const char *name, const char *label, const char *value,
                           const field_errors *e);
-/* A section of a long form: <fieldset> with an <h2> in its <legend>; the
- * caller closes the </fieldset>. */
-void page_section_begin(req *r, const char *id, const char *title);
-/* A folded part of a form (<details>), open when it holds something. */
-void page_details_begin(req *r, const char *summary, int open);
-/* A term and its value in a <dl>; "Non renseigné" for an empty value. */
-void page_dl_item(req *r, const char *term, const char *value);
-/* Writes a translated sentence holding one "%d" with n in its place. */
-void page_txt_count(req *r, const char *translated, int64_t n);
-/* The same sentence as an arena string; "" for v == 0 in page_int_text. */
+/* A translated sentence holding one "%d" as an arena string, n in its
+ * place; "" for v == 0 in page_int_text. */
 const char *page_count_text(req *r, const char *translated, int64_t n);
 const char *page_int_text(req *r, int64_t v);
 /* Splits "a,b" into an arena array; joins an array back. */
@@ -179,6 +154,17 @@ char *page_join_codes(req *r, const char *const *v, size_t n);
 int page_recording_sites(req *r, store_site **out, size_t *n);
 /* The sites whose records the user may read (auth_site_visible). */
 int page_readable_sites(req *r, store_site **out, size_t *n);
+/* page_readable_sites (readable != 0) or page_recording_sites, or the
+ * page: 500 when they cannot be read, 403 with refusal (a French msgid)
+ * when there is none (unless refusal is NULL). 0, or -1 once answered. */
+int page_sites_or_refuse(req *r, int readable, store_site **out, size_t *n, const char *refusal);
+/* The site chosen in the form field name among the user's sites (the only
+ * one when the field is empty); 0 with an error on name otherwise. */
+int64_t page_chosen_site(req *r, const char *name, const store_site *sites, size_t n, field_errors *e);
+/* Adds the domain's errors (more) to the form's (e), but not a second one
+ * for a field the form already found wrong. The domain's timestamp field
+ * `when` (NULL: none) is the form's "date" field (with its time). */
+void page_merge_errors(field_errors *e, const field_errors *more, const char *when);
 /* 1 when the user may record, correct or delete at this site. */
 int page_may_record(const req *r, int64_t site_id);
 /* The choice of a site: a <select> when there are several, else a hidden
@@ -188,12 +174,45 @@ void page_site_choice(req *r, const char *name, const store_site *sites, size_t 
 /* A POST of a form: the body must be a form (urlencoded or multipart) and
  * carry the CSRF token; otherwise answers 400 or 403 and returns 0. */
 int page_require_form(req *r);
-/* The correction window: 1 when the record may still be changed; else
- * renders a 403 page that explains the window and returns 0. */
-int page_require_correctable(req *r, int64_t site_id, int64_t created_at);
+
+/* ---- One record of a site (visit, workshop): page_record.c. */
+
+/* The record's id from the path's first parameter: 0, or -1 when it is no
+ * positive integer. */
+int page_path_id(req *r, int64_t *id);
+/* Reads the site site_id (of a record found) into site if the user may see
+ * it; otherwise answers 404, exactly as for a missing record, and returns
+ * -1. page_path_site: the same for the site whose id is in the path. */
+int page_visible_site(req *r, int64_t site_id, store_site *site);
+int page_path_site(req *r, store_site *site);
 /* The live visit named by the path's first parameter, if the user may read
  * it; otherwise answers 404 (as for a missing one) and returns -1. */
 int page_load_visit(req *r, store_visit *v, store_site *site);
+/* The correction window: 1 when the record may still be changed; else
+ * renders a 403 page that explains the window and returns 0. */
+int page_require_correctable(req *r, int64_t site_id, int64_t created_at);
+/* page_may_record (else a 403 page with refusal, a French msgid) and
+ * page_require_correctable: 1 when the user may correct the record now. */
+int page_require_corrector(req *r, int64_t site_id, int64_t created_at, const char *refusal);
+/* For a record's page: -1 when the user may not record at the site (or the
+ * window is unknown), 0 when the window is past, 1 when it is open. */
+int page_correction_state(req *r, int64_t site_id, int64_t created_at);
+/* "/BASE/ID" followed by rest (a suffix such as "/edit" or "?saved=1"),
+ * from the arena; "/BASE" when memory runs out. */
+const char *page_record_path(req *r, const char *base, int64_t id, const char *rest);
+/* The links "correct" and "delete" to /BASE/ID/edit and /BASE/ID/delete. */
+void page_record_actions(req *r, const char *base, int64_t id, const char *edit, const char *del);
+/* The confirmation page of a deletion, posting to /BASE/ID/delete. */
+typedef struct page_deletion {
+	const char *base; /* "visits", "workshops" */
+	int64_t id;
+	const char *title, *intro, *when, *what, *consequence, *cancel; /* translated */
+} page_deletion;
+void page_delete_confirm(req *r, const page_deletion *d);
+/* The end of a POST that changed a record: 500 when the store's rc failed,
+ * else the audit line (auth_audit's arguments) and a redirection to `to`. */
+int page_stored(req *r, int rc, const char *action, const char *entity, int64_t id, int64_t site_id,
+                const char *detail, const char *to);
 
 /* ---- CSV import and export (page_import.c) and the JSON API of visits
  * (api_visits.c). */
@@ -207,5 +226,15 @@ int api_visit_get(req *r);
 int api_visit_update(req *r);
 int api_visit_delete(req *r);
 int api_catalog(req *r);
+
+/* ---- Editing the themes and the digital-skills topics (page_catalog.c). */
+int page_themes_list(req *r);
+int page_theme_edit(req *r);
+int page_theme_update(req *r);
+int page_topics_list(req *r);
+int page_topic_new(req *r);
+int page_topic_create(req *r);
+int page_topic_edit(req *r);
+int page_topic_update(req *r);
 
 #endif

@@ -5,7 +5,7 @@
 #include "app.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "ui.h"
 

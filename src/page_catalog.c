@@ -1,6 +1,7 @@
 /*
  * page_catalog.c: the reference data administrators edit (partner
- * operators, the catalog of procedures: list, add, edit, deactivate) and
+ * operators, the catalog of procedures: list, add, edit, deactivate; the
+ * labels of the 11 themes; the digital-skills topics of workshops) and
  * the recording settings of a site (its correction window), which its
  * managers set. Records are never deleted from the catalog: visits point
  * at them; a deactivated entry leaves the recording form but stays readable.
@@ -11,7 +12,7 @@
 #include "catalog.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "ui.h"
 
@@ -41,7 +42,7 @@ static const char *yes_no(req *r, int v)
 	return v ? _(r, "oui") : _(r, "non");
 }
 
-static void button_link(req *r, const char *href, const char *text)
+static void button_line(req *r, const char *href, const char *text)
 {
 	RAW(r, "<p><a class=\"button\" href=\"");
 	html_attr(&r->out, href);
@@ -50,13 +51,46 @@ static void button_link(req *r, const char *href, const char *text)
 	RAW(r, "</a></p>\n");
 }
 
-static void other_list(req *r, const char *href, const char *text)
+/* The links between the four catalog lists, at the top of each catalog
+ * page; current is the href of the list shown, NULL on a form. */
+static void catalog_nav(req *r, const char *current)
 {
-	RAW(r, "<p><a href=\"");
-	html_attr(&r->out, href);
-	RAW(r, "\">");
-	html_txt(&r->out, text);
-	RAW(r, "</a></p>\n");
+	static const char *const links[][2] = {{"/admin/operators", N_("Organismes partenaires")},
+	                                       {"/admin/procedures", N_("Démarches")},
+	                                       {"/admin/themes", N_("Thèmes des démarches")},
+	                                       {"/admin/topics", N_("Thèmes des ateliers")}};
+	RAW(r, "<nav class=\"sub-nav\" aria-label=\"");
+	html_attr(&r->out, _(r, "Catalogue"));
+	RAW(r, "\"><ul>");
+	for (size_t i = 0; i < COUNT(links); i++) {
+		RAW(r, "<li><a href=\"");
+		html_attr(&r->out, links[i][0]);
+		RAW(r, str_eq(current, links[i][0]) ? "\" aria-current=\"page\">" : "\">");
+		html_txt(&r->out, _(r, links[i][1]));
+		RAW(r, "</a></li>");
+	}
+	RAW(r, "</ul></nav>\n");
+}
+
+/* The top of a catalog list, the same for the four of them: the title, the
+ * links to the others, the notice of a save, the link to add one (none for
+ * the themes), and the table up to its header row's <tr>. Texts are
+ * translated. */
+typedef struct list_head {
+	const char *title, *current, *saved, *add_href, *add, *caption;
+} list_head;
+
+static void list_begin(req *r, const list_head *h)
+{
+	ui_page_begin(r, h->title);
+	catalog_nav(r, h->current);
+	if (http_query(r, "saved"))
+		ui_notice(r, "success", h->saved);
+	if (h->add_href)
+		button_line(r, h->add_href, h->add);
+	RAW(r, "<div class=\"table-wrap\"><table><caption>");
+	html_txt(&r->out, h->caption);
+	RAW(r, "</caption><thead><tr>");
 }
 
 static void read_int(req *r, const char *name, int64_t min, int64_t max, int64_t *out, field_errors *e,
@@ -66,6 +100,29 @@ static void read_int(req *r, const char *name, int64_t min, int64_t max, int64_t
 	*out = 0;
 	if (*s && parse_int64(s, min, max, out) != 0)
 		field_error_add(e, name, msgid);
+}
+
+/* The action of an edit form: prefix, the code as a path segment, "/edit". */
+static const char *edit_action(req *r, const char *prefix, const char *code)
+{
+	buf b;
+	buf_init(&b, LIMIT_URL_BYTES);
+	buf_puts(&b, prefix);
+	html_url_arg(&b, code);
+	buf_puts(&b, "/edit");
+	const char *action = b.data ? arena_strdup(r->arena, b.data) : NULL;
+	buf_free(&b);
+	return action;
+}
+
+/* The code of a record that cannot change it, shown above its form. */
+static void code_line(req *r, const char *code)
+{
+	RAW(r, "<p>");
+	html_txt(&r->out, _(r, "Code :"));
+	RAW(r, " <code>");
+	html_txt(&r->out, code);
+	RAW(r, "</code></p>\n");
 }
 
 /* ---- Operators ------------------------------------------------------- */
@@ -80,14 +137,11 @@ int page_operators_list(req *r)
 		r->status = 500;
 		return page_error(r);
 	}
-	ui_page_begin(r, _(r, "Organismes partenaires"));
-	if (http_query(r, "saved"))
-		ui_notice(r, "success", _(r, "Organisme enregistré."));
-	button_link(r, "/admin/operators/new", _(r, "Ajouter un organisme"));
-	other_list(r, "/admin/procedures", _(r, "Voir le catalogue des démarches"));
-	RAW(r, "<div class=\"table-wrap\"><table><caption>");
-	html_txt(&r->out, _(r, "Organismes, dans l'ordre du formulaire de visite"));
-	RAW(r, "</caption><thead><tr>");
+	list_head h = {
+	    _(r, "Organismes partenaires"), "/admin/operators",
+	    _(r, "Organisme enregistré."),  "/admin/operators/new",
+	    _(r, "Ajouter un organisme"),   _(r, "Organismes, dans l'ordre du formulaire de visite")};
+	list_begin(r, &h);
 	th(r, _(r, "Nom"));
 	th(r, _(r, "Code"));
 	th(r, _(r, "Partenaire national"));
@@ -115,17 +169,9 @@ static void operator_form(req *r, const store_operator *o, int creating, const c
                           const char *sort, const field_errors *e)
 {
 	ui_page_begin(r, creating ? _(r, "Ajouter un organisme") : _(r, "Modifier l'organisme"));
+	catalog_nav(r, NULL);
 	ui_error_summary(r, e);
-	const char *action = "/admin/operators";
-	if (!creating) {
-		buf b;
-		buf_init(&b, LIMIT_URL_BYTES);
-		buf_puts(&b, "/admin/operators/");
-		html_url_arg(&b, o->code);
-		buf_puts(&b, "/edit");
-		action = arena_strdup(r->arena, b.data ? b.data : "");
-		buf_free(&b);
-	}
+	const char *action = creating ? "/admin/operators" : edit_action(r, "/admin/operators/", o->code);
 	ui_form_begin(r, action ? action : "/admin/operators");
 	if (creating) {
 		ui_field c = {
@@ -138,13 +184,8 @@ static void operator_form(req *r, const store_operator *o, int creating, const c
 		    .autocomplete = "off",
 		    .required = 1};
 		ui_input(r, &c, e);
-	} else {
-		RAW(r, "<p>");
-		html_txt(&r->out, _(r, "Code :"));
-		RAW(r, " <code>");
-		html_txt(&r->out, o->code);
-		RAW(r, "</code></p>\n");
-	}
+	} else
+		code_line(r, o->code);
 	ui_field nm = {.name = "name", .label = _(r, "Nom"), .value = o->name, .type = "text", .required = 1};
 	ui_input(r, &nm, e);
 	ui_field dl = {.name = "deadline_days",
@@ -161,8 +202,8 @@ static void operator_form(req *r, const store_operator *o, int creating, const c
 	               .type = "text",
 	               .autocomplete = "off"};
 	ui_input(r, &so, e);
-	page_checkbox(r, "national", _(r, "Partenaire national du programme France Services"), o->national);
-	page_checkbox(r, "active", _(r, "Actif (proposé dans le formulaire de visite)"), o->active);
+	ui_checkbox(r, "national", _(r, "Partenaire national du programme France Services"), o->national);
+	ui_checkbox(r, "active", _(r, "Actif (proposé dans le formulaire de visite)"), o->active);
 	ui_submit(r, creating ? _(r, "Ajouter l'organisme") : _(r, "Enregistrer"));
 	ui_form_end(r);
 	ui_page_end(r);
@@ -202,9 +243,7 @@ int page_operator_create(req *r)
 	read_operator(r, &o, &deadline, &sort, &e);
 	field_errors more = {0};
 	if (catalog_operator_validate(&o, &more) != 0)
-		for (size_t i = 0; i < more.n && i < COUNT(more.v); i++)
-			if (!more.v[i].field || !field_error_for(&e, more.v[i].field))
-				field_error_add(&e, more.v[i].field, more.v[i].msgid);
+		page_merge_errors(&e, &more, NULL);
 	int rc = e.n ? STORE_OK : store_operator_insert(r->app->store, &o);
 	if (rc == STORE_CONFLICT)
 		field_error_add(&e, "code", "Ce code est déjà celui d'un autre organisme.");
@@ -251,21 +290,14 @@ int page_operator_update(req *r)
 	field_errors e = {0}, more = {0};
 	read_operator(r, &o, &deadline, &sort, &e);
 	if (catalog_operator_validate(&o, &more) != 0)
-		for (size_t i = 0; i < more.n && i < COUNT(more.v); i++)
-			if (!more.v[i].field || !field_error_for(&e, more.v[i].field))
-				field_error_add(&e, more.v[i].field, more.v[i].msgid);
+		page_merge_errors(&e, &more, NULL);
 	if (e.n) {
 		http_status(r, 400);
 		operator_form(r, &o, 0, deadline, sort, &e);
 		return 0;
 	}
-	if (store_operator_update(r->app->store, &o) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "update", "operator", 0, 0, o.code);
-	http_redirect(r, "/admin/operators?saved=1");
-	return 0;
+	return page_stored(r, store_operator_update(r->app->store, &o), "update", "operator", 0, 0, o.code,
+	                   "/admin/operators?saved=1");
 }
 
 /* ---- Procedures ------------------------------------------------------ */
@@ -284,14 +316,10 @@ int page_procedures_list(req *r)
 		r->status = 500;
 		return page_error(r);
 	}
-	ui_page_begin(r, _(r, "Catalogue des démarches"));
-	if (http_query(r, "saved"))
-		ui_notice(r, "success", _(r, "Démarche enregistrée."));
-	button_link(r, "/admin/procedures/new", _(r, "Ajouter une démarche"));
-	other_list(r, "/admin/operators", _(r, "Voir les organismes partenaires"));
-	RAW(r, "<div class=\"table-wrap\"><table><caption>");
-	html_txt(&r->out, _(r, "Démarches du catalogue"));
-	RAW(r, "</caption><thead><tr>");
+	list_head h = {_(r, "Catalogue des démarches"), "/admin/procedures",
+	               _(r, "Démarche enregistrée."),   "/admin/procedures/new",
+	               _(r, "Ajouter une démarche"),    _(r, "Démarches du catalogue")};
+	list_begin(r, &h);
 	th(r, _(r, "Démarche"));
 	th(r, _(r, "Thème"));
 	th(r, _(r, "Organisme habituel"));
@@ -324,6 +352,7 @@ static void procedure_form(req *r, const store_procedure *p, const field_errors 
 {
 	int creating = p->id == 0;
 	ui_page_begin(r, creating ? _(r, "Ajouter une démarche") : _(r, "Modifier la démarche"));
+	catalog_nav(r, NULL);
 	ui_error_summary(r, e);
 	const char *action = creating
 	                         ? "/admin/procedures"
@@ -340,17 +369,17 @@ static void procedure_form(req *r, const store_procedure *p, const field_errors 
 	    (to = arena_alloc(r->arena, (nt + 1) * sizeof *to))) {
 		for (size_t i = 0; i < nt; i++)
 			to[i] = (ui_option){themes[i].code, _(r, themes[i].label)};
-		page_opt_group g = {NULL, to, nt};
-		page_select_groups(r, "theme_code", _(r, "Thème"), _(r, "— Choisir un thème —"),
-		                   p->theme_code, &g, 1, e, 0);
+		ui_opt_group g = {NULL, to, nt};
+		ui_select_groups(r, "theme_code", _(r, "Thème"), _(r, "— Choisir un thème —"), p->theme_code,
+		                 &g, 1, e, 0);
 	}
 	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) == STORE_OK &&
 	    (oo = arena_alloc(r->arena, (nops + 1) * sizeof *oo))) {
 		for (size_t i = 0; i < nops; i++)
 			oo[i] = (ui_option){ops[i].code, ops[i].name};
-		page_opt_group g = {NULL, oo, nops};
-		page_select_groups(r, "operator_code", _(r, "Organisme habituel"), _(r, "Aucun"),
-		                   p->operator_code, &g, 1, e, 0);
+		ui_opt_group g = {NULL, oo, nops};
+		ui_select_groups(r, "operator_code", _(r, "Organisme habituel"), _(r, "Aucun"),
+		                 p->operator_code, &g, 1, e, 0);
 	}
 	ui_field url = {.name = "url",
 	                .label = _(r, "Lien officiel"),
@@ -364,7 +393,7 @@ static void procedure_form(req *r, const store_procedure *p, const field_errors 
 	                 .hint = _(r, "Une par ligne."),
 	                 .value = p->documents};
 	ui_textarea(r, &docs, e);
-	page_checkbox(r, "active", _(r, "Active (proposée dans le formulaire de visite)"), p->active);
+	ui_checkbox(r, "active", _(r, "Active (proposée dans le formulaire de visite)"), p->active);
 	ui_submit(r, creating ? _(r, "Ajouter la démarche") : _(r, "Enregistrer"));
 	ui_form_end(r);
 	ui_page_end(r);
@@ -391,33 +420,37 @@ int page_procedure_new(req *r)
 	return 0;
 }
 
+/* The POST of the procedure form, for a new one (p->id == 0) or a change:
+ * the same reading, check and answer. */
+static int procedure_post(req *r, store_procedure *p)
+{
+	read_procedure(r, p);
+	field_errors e = {0};
+	if (catalog_procedure_validate(r->app->store, p, &e) != 0) {
+		http_status(r, 400);
+		procedure_form(r, p, &e);
+		return 0;
+	}
+	if (p->id)
+		return page_stored(r, store_procedure_update(r->app->store, p), "update", "procedure", p->id,
+		                   0, NULL, "/admin/procedures?saved=1");
+	int64_t id = 0;
+	int rc = store_procedure_insert(r->app->store, p, &id);
+	return page_stored(r, rc, "create", "procedure", id, 0, NULL, "/admin/procedures?saved=1");
+}
+
 int page_procedure_create(req *r)
 {
 	if (!page_require_role(r, ADMIN) || !page_require_form(r))
 		return 0;
 	store_procedure p = {0};
-	read_procedure(r, &p);
-	field_errors e = {0};
-	if (catalog_procedure_validate(r->app->store, &p, &e) != 0) {
-		http_status(r, 400);
-		procedure_form(r, &p, &e);
-		return 0;
-	}
-	int64_t id = 0;
-	if (store_procedure_insert(r->app->store, &p, &id) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "create", "procedure", id, 0, NULL);
-	http_redirect(r, "/admin/procedures?saved=1");
-	return 0;
+	return procedure_post(r, &p);
 }
 
 static int load_procedure(req *r, store_procedure *p)
 {
 	int64_t id;
-	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &id) != 0 ||
-	    store_procedure_get(r->app->store, r->arena, id, p) != STORE_OK) {
+	if (page_path_id(r, &id) != 0 || store_procedure_get(r->app->store, r->arena, id, p) != STORE_OK) {
 		page_not_found(r);
 		return -1;
 	}
@@ -439,20 +472,242 @@ int page_procedure_update(req *r)
 	store_procedure p;
 	if (!page_require_role(r, ADMIN) || load_procedure(r, &p) != 0 || !page_require_form(r))
 		return 0;
-	read_procedure(r, &p);
-	field_errors e = {0};
-	if (catalog_procedure_validate(r->app->store, &p, &e) != 0) {
-		http_status(r, 400);
-		procedure_form(r, &p, &e);
+	return procedure_post(r, &p);
+}
+
+/* ---- Themes and digital-skills topics -------------------------------- */
+
+static void label_input(req *r, const char *value, const char *hint, const field_errors *e)
+{
+	ui_field lb = {.name = "label",
+	               .label = _(r, "Intitulé"),
+	               .hint = hint,
+	               .value = value,
+	               .type = "text",
+	               .required = 1};
+	ui_input(r, &lb, e);
+}
+
+int page_themes_list(req *r)
+{
+	if (!page_require_role(r, ADMIN))
 		return 0;
-	}
-	if (store_procedure_update(r->app->store, &p) != STORE_OK) {
+	store_theme *t = NULL;
+	size_t n = 0;
+	if (store_theme_list(r->app->store, r->arena, &t, &n) != STORE_OK) {
 		r->status = 500;
 		return page_error(r);
 	}
-	auth_audit(r, "update", "procedure", p.id, 0, NULL);
-	http_redirect(r, "/admin/procedures?saved=1");
+	list_head h = {_(r, "Thèmes des démarches"),
+	               "/admin/themes",
+	               _(r, "Thème enregistré."),
+	               NULL,
+	               NULL,
+	               _(r, "Les 11 thèmes de service-public.fr, dans leur ordre")};
+	list_begin(r, &h);
+	th(r, _(r, "Intitulé"));
+	th(r, _(r, "Code"));
+	RAW(r, "</tr></thead><tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		RAW(r, "<tr><td><a href=\"/admin/themes/");
+		html_url_arg(&r->out, t[i].code);
+		RAW(r, "/edit\">");
+		html_txt(&r->out, t[i].label);
+		RAW(r, "</a></td>");
+		td(r, t[i].code);
+		RAW(r, "</tr>\n");
+	}
+	RAW(r, "</tbody></table></div>\n");
+	ui_page_end(r);
 	return 0;
+}
+
+static void theme_form(req *r, const store_theme *t, const field_errors *e)
+{
+	ui_page_begin(r, _(r, "Modifier le thème"));
+	catalog_nav(r, NULL);
+	ui_error_summary(r, e);
+	const char *action = edit_action(r, "/admin/themes/", t->code);
+	ui_form_begin(r, action ? action : "/admin/themes");
+	code_line(r, t->code);
+	label_input(r, t->label,
+	            _(r, "Le code est celui du vocabulaire national et ne change pas : les exports restent "
+	                 "comparables."),
+	            e);
+	ui_submit(r, _(r, "Enregistrer"));
+	ui_form_end(r);
+	ui_page_end(r);
+}
+
+static int load_theme(req *r, store_theme *t)
+{
+	const char *code = http_param(r, 0);
+	if (!code || store_theme_get(r->app->store, r->arena, code, t) != STORE_OK) {
+		page_not_found(r);
+		return -1;
+	}
+	return 0;
+}
+
+int page_theme_edit(req *r)
+{
+	store_theme t;
+	if (!page_require_role(r, ADMIN) || load_theme(r, &t) != 0)
+		return 0;
+	field_errors e = {0};
+	theme_form(r, &t, &e);
+	return 0;
+}
+
+int page_theme_update(req *r)
+{
+	store_theme t;
+	if (!page_require_role(r, ADMIN) || load_theme(r, &t) != 0 || !page_require_form(r))
+		return 0;
+	t.label = (char *)page_field(r, "label");
+	field_errors e = {0};
+	if (catalog_theme_validate(&t, &e) != 0) {
+		http_status(r, 400);
+		theme_form(r, &t, &e);
+		return 0;
+	}
+	return page_stored(r, store_theme_update(r->app->store, &t), "update", "theme", 0, 0, t.code,
+	                   "/admin/themes?saved=1");
+}
+
+int page_topics_list(req *r)
+{
+	if (!page_require_role(r, ADMIN))
+		return 0;
+	store_topic *t = NULL;
+	size_t n = 0;
+	if (store_topic_list(r->app->store, r->arena, 0, &t, &n) != STORE_OK) {
+		r->status = 500;
+		return page_error(r);
+	}
+	list_head h = {_(r, "Thèmes des ateliers"),         "/admin/topics",
+	               _(r, "Thème d'atelier enregistré."), "/admin/topics/new",
+	               _(r, "Ajouter un thème d'atelier"),  _(r, "Thèmes des ateliers numériques")};
+	list_begin(r, &h);
+	th(r, _(r, "Intitulé"));
+	th(r, _(r, "Code"));
+	th(r, _(r, "Actif"));
+	RAW(r, "</tr></thead><tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		RAW(r, "<tr><td><a href=\"/admin/topics/");
+		html_url_arg(&r->out, t[i].code);
+		RAW(r, "/edit\">");
+		html_txt(&r->out, t[i].label);
+		RAW(r, "</a></td>");
+		td(r, t[i].code);
+		td(r, yes_no(r, t[i].active));
+		RAW(r, "</tr>\n");
+	}
+	RAW(r, "</tbody></table></div>\n");
+	ui_page_end(r);
+	return 0;
+}
+
+/* A new topic is always active: the checkbox is only on the edit form. */
+static void topic_form(req *r, const store_topic *t, int creating, const field_errors *e)
+{
+	ui_page_begin(r, creating ? _(r, "Ajouter un thème d'atelier") : _(r, "Modifier le thème d'atelier"));
+	catalog_nav(r, NULL);
+	ui_error_summary(r, e);
+	const char *action = creating ? "/admin/topics" : edit_action(r, "/admin/topics/", t->code);
+	ui_form_begin(r, action ? action : "/admin/topics");
+	if (creating) {
+		ui_field c = {
+		    .name = "code",
+		    .label = _(r, "Code"),
+		    .hint =
+		        _(r, "2 à 32 lettres minuscules, chiffres ou « _ », par exemple jeux_video. Il ne "
+		             "pourra plus être changé."),
+		    .value = t->code,
+		    .type = "text",
+		    .autocomplete = "off",
+		    .required = 1};
+		ui_input(r, &c, e);
+	} else
+		code_line(r, t->code);
+	label_input(r, t->label, NULL, e);
+	if (!creating)
+		ui_checkbox(r, "active", _(r, "Actif (proposé dans le formulaire d'atelier)"), t->active);
+	ui_submit(r, creating ? _(r, "Ajouter le thème d'atelier") : _(r, "Enregistrer"));
+	ui_form_end(r);
+	ui_page_end(r);
+}
+
+int page_topic_new(req *r)
+{
+	if (!page_require_role(r, ADMIN))
+		return 0;
+	store_topic t = {.code = "", .label = "", .active = 1};
+	field_errors e = {0};
+	topic_form(r, &t, 1, &e);
+	return 0;
+}
+
+int page_topic_create(req *r)
+{
+	if (!page_require_role(r, ADMIN) || !page_require_form(r))
+		return 0;
+	store_topic t = {
+	    .code = (char *)page_field(r, "code"), .label = (char *)page_field(r, "label"), .active = 1};
+	field_errors e = {0};
+	catalog_topic_validate(&t, 1, &e);
+	int rc = e.n ? STORE_OK : store_topic_insert(r->app->store, &t);
+	if (rc == STORE_CONFLICT)
+		field_error_add(&e, "code", "Ce code est déjà celui d'un autre thème d'atelier.");
+	else if (rc != STORE_OK) {
+		r->status = 500;
+		return page_error(r);
+	}
+	if (e.n) {
+		http_status(r, 400);
+		topic_form(r, &t, 1, &e);
+		return 0;
+	}
+	auth_audit(r, "create", "topic", 0, 0, t.code);
+	http_redirect(r, "/admin/topics?saved=1");
+	return 0;
+}
+
+static int load_topic(req *r, store_topic *t)
+{
+	const char *code = http_param(r, 0);
+	if (!code || store_topic_get(r->app->store, r->arena, code, t) != STORE_OK) {
+		page_not_found(r);
+		return -1;
+	}
+	return 0;
+}
+
+int page_topic_edit(req *r)
+{
+	store_topic t;
+	if (!page_require_role(r, ADMIN) || load_topic(r, &t) != 0)
+		return 0;
+	field_errors e = {0};
+	topic_form(r, &t, 0, &e);
+	return 0;
+}
+
+int page_topic_update(req *r)
+{
+	store_topic t;
+	if (!page_require_role(r, ADMIN) || load_topic(r, &t) != 0 || !page_require_form(r))
+		return 0;
+	t.label = (char *)page_field(r, "label");
+	t.active = *page_field(r, "active") != '\0';
+	field_errors e = {0};
+	if (catalog_topic_validate(&t, 0, &e) != 0) {
+		http_status(r, 400);
+		topic_form(r, &t, 0, &e);
+		return 0;
+	}
+	return page_stored(r, store_topic_update(r->app->store, &t), "update", "topic", 0, 0, t.code,
+	                   "/admin/topics?saved=1");
 }
 
 /* ---- Recording settings of a site --------------------------------------- */
@@ -461,16 +716,10 @@ int page_procedure_update(req *r)
  * the site, or an administrator); 404 or 403 otherwise. */
 static int load_site_settings(req *r, store_site *site)
 {
-	int64_t id;
-	if (!page_require_login(r))
+	if (!page_require_login(r) || page_path_site(r, site) != 0)
 		return -1;
-	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &id) != 0 ||
-	    store_site_get(r->app->store, r->arena, id, site) != STORE_OK || !auth_site_visible(r, site)) {
-		page_not_found(r);
-		return -1;
-	}
 	const struct session *s = r->session;
-	if (s->role != ROLE_ADMIN && !(s->role == ROLE_MANAGER && auth_user_has_site(&s->user, id))) {
+	if (s->role != ROLE_ADMIN && !(s->role == ROLE_MANAGER && auth_user_has_site(&s->user, site->id))) {
 		ui_error_page(
 		    r, 403,
 		    "Seuls les responsables du lieu et les administrateurs en changent les réglages.");
@@ -540,12 +789,7 @@ int page_site_settings_post(req *r)
 		settings_form(r, &site, s, &e);
 		return 0;
 	}
-	if (store_site_set_correction_days(r->app->store, site.id, days) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "update", "site", site.id, site.id, "correction_days");
 	const char *to = arena_printf(r->arena, "/sites/%lld/settings?saved=1", (long long)site.id);
-	http_redirect(r, to ? to : "/sites");
-	return 0;
+	return page_stored(r, store_site_set_correction_days(r->app->store, site.id, days), "update", "site",
+	                   site.id, site.id, "correction_days", to ? to : "/sites");
 }

@@ -14,7 +14,7 @@
 #include "demand_csv.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "ui.h"
 
@@ -71,7 +71,7 @@ static void error_table(req *r, const demand_csv_errors *e)
 	RAW(r, "</tbody></table></div>\n");
 	if (e->total > e->n) {
 		RAW(r, "<p>");
-		page_txt_count(r, _(r, "… et %d autres problèmes."), (int64_t)(e->total - e->n));
+		ui_txt_count(r, _(r, "… et %d autres problèmes."), (int64_t)(e->total - e->n));
 		RAW(r, "</p>\n");
 	}
 }
@@ -108,35 +108,34 @@ static void import_form(req *r, const store_site *sites, size_t n, int64_t site,
 	RAW(r, "</form>\n");
 }
 
-static int recording_sites(req *r, store_site **sites, size_t *n)
+/* The sites where an adviser may import; for the POST (post != 0), the
+ * form and its token are checked first, as before any reading. 0, or -1
+ * once the page has answered. */
+static int import_sites(req *r, int post, store_site **sites, size_t *n)
 {
-	if (page_recording_sites(r, sites, n) != 0) {
-		r->status = 500;
-		page_error(r);
+	if (!page_require_role(r, RECORDERS) || (post && !page_require_form(r)))
 		return -1;
-	}
-	if (*n == 0) {
-		ui_error_page(
-		    r, 403,
-		    "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre responsable de vous y "
-		    "ajouter pour importer des visites.");
-		return -1;
-	}
-	return 0;
+	return page_sites_or_refuse(r, 0, sites, n,
+	                            "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre "
+	                            "responsable de vous y ajouter pour importer des visites.");
+}
+
+/* The page of the import form. */
+static void import_page(req *r, const store_site *sites, size_t n, int64_t site, const field_errors *fe)
+{
+	ui_page_begin(r, _(r, "Importer des accompagnements"));
+	import_form(r, sites, n, site, fe);
+	ui_page_end(r);
 }
 
 int page_import_form(req *r)
 {
-	if (!page_require_role(r, RECORDERS))
-		return 0;
 	store_site *sites;
 	size_t n;
-	if (recording_sites(r, &sites, &n) != 0)
+	if (import_sites(r, 0, &sites, &n) != 0)
 		return 0;
 	field_errors fe = {0};
-	ui_page_begin(r, _(r, "Importer des accompagnements"));
-	import_form(r, sites, n, sites[0].id, &fe);
-	ui_page_end(r);
+	import_page(r, sites, n, sites[0].id, &fe);
 	return 0;
 }
 
@@ -172,11 +171,9 @@ static int import_pass(req *r, const http_field *file, const demand_csv_options 
 
 int page_import_post(req *r)
 {
-	if (!page_require_role(r, RECORDERS) || !page_require_form(r))
-		return 0;
 	store_site *sites;
 	size_t n;
-	if (recording_sites(r, &sites, &n) != 0)
+	if (import_sites(r, 1, &sites, &n) != 0)
 		return 0;
 	const char *title = _(r, "Importer des accompagnements");
 	field_errors fe = {0};
@@ -190,9 +187,7 @@ int page_import_post(req *r)
 		field_error_add(&fe, "file", N_("Choisissez le fichier CSV à importer."));
 	if (fe.n || !file) {
 		http_status(r, 400);
-		ui_page_begin(r, title);
-		import_form(r, sites, n, o.site_id ? o.site_id : sites[0].id, &fe);
-		ui_page_end(r);
+		import_page(r, sites, n, o.site_id ? o.site_id : sites[0].id, &fe);
 		return 0;
 	}
 
@@ -255,10 +250,12 @@ typedef struct export_query {
 	const char *from, *to, *site, *separator;
 } export_query;
 
-static void export_form(req *r, const store_site *sites, size_t n, const export_query *q,
+/* The page of the export form, with the query's values and errors. */
+static void export_page(req *r, const store_site *sites, size_t n, const export_query *q,
                         const field_errors *fe)
 {
 	buf *o = &r->out;
+	ui_page_begin(r, _(r, "Exporter les accompagnements"));
 	RAW(r, "<p>");
 	html_txt(
 	    o, _(r, "Un fichier CSV en UTF-8, une ligne par demande, avec la visite et le profil anonyme de "
@@ -296,20 +293,15 @@ static void export_form(req *r, const store_site *sites, size_t n, const export_
 	ui_select(r, &sep, seps, COUNT(seps), fe);
 	ui_submit(r, _(r, "Télécharger le fichier CSV"));
 	RAW(r, "</form>\n");
+	ui_page_end(r);
 }
 
-static int readable_sites(req *r, store_site **sites, size_t *n)
+/* The sites whose records the user may export: 0, or -1 once answered. */
+static int export_sites(req *r, store_site **sites, size_t *n)
 {
-	if (page_readable_sites(r, sites, n) != 0) {
-		r->status = 500;
-		page_error(r);
+	if (!page_require_login(r))
 		return -1;
-	}
-	if (*n == 0) {
-		ui_error_page(r, 403, "Vous n'avez accès aux enregistrements d'aucun lieu.");
-		return -1;
-	}
-	return 0;
+	return page_sites_or_refuse(r, 1, sites, n, "Vous n'avez accès aux enregistrements d'aucun lieu.");
 }
 
 static const char *query_text(req *r, const char *name)
@@ -321,17 +313,13 @@ static const char *query_text(req *r, const char *name)
 
 int page_export_form(req *r)
 {
-	if (!page_require_login(r))
-		return 0;
 	store_site *sites;
 	size_t n;
-	if (readable_sites(r, &sites, &n) != 0)
+	if (export_sites(r, &sites, &n) != 0)
 		return 0;
 	export_query q = {"", "", "", "comma"};
 	field_errors fe = {0};
-	ui_page_begin(r, _(r, "Exporter les accompagnements"));
-	export_form(r, sites, n, &q, &fe);
-	ui_page_end(r);
+	export_page(r, sites, n, &q, &fe);
 	return 0;
 }
 
@@ -369,11 +357,9 @@ static void export_filter(req *r, const export_query *q, const store_site *sites
 
 int page_export_csv(req *r)
 {
-	if (!page_require_login(r))
-		return 0;
 	store_site *sites;
 	size_t n;
-	if (readable_sites(r, &sites, &n) != 0)
+	if (export_sites(r, &sites, &n) != 0)
 		return 0;
 	export_query q = {query_text(r, "from"), query_text(r, "to"), query_text(r, "site"),
 	                  query_text(r, "separator")};
@@ -405,9 +391,7 @@ int page_export_csv(req *r)
 	}
 	if (fe.n) {
 		http_status(r, 400);
-		ui_page_begin(r, _(r, "Exporter les accompagnements"));
-		export_form(r, sites, n, &q, &fe);
-		ui_page_end(r);
+		export_page(r, sites, n, &q, &fe);
 		return 0;
 	}
 	auth_audit(

@@ -14,7 +14,7 @@
 #include "enums.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "ui.h"
 #include "visit.h"
@@ -26,19 +26,6 @@
 /* A day journal reads the day in pages of LIMIT_PAGE_ROWS, at most this
  * many (a site sees about 11 visits a day; a bus or a big site a hundred). */
 #define JOURNAL_MAX_PAGES 10
-
-int page_load_visit(req *r, store_visit *v, store_site *site)
-{
-	int64_t id;
-	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &id) != 0 ||
-	    store_visit_get(r->app->store, r->arena, id, v) != STORE_OK ||
-	    store_site_get(r->app->store, r->arena, v->site_id, site) != STORE_OK ||
-	    !auth_site_visible(r, site)) {
-		page_not_found(r);
-		return -1;
-	}
-	return 0;
-}
 
 /* Labels of a list of codes, "a, b"; languages when d is NULL. */
 static const char *enum_list_text(req *r, const enum_def *d, const char *codes)
@@ -75,38 +62,38 @@ static void show_demand(req *r, const store_demand *d, size_t i)
 	RAW(r, "<h2>");
 	html_txt(&r->out, page_count_text(r, _(r, "Demande %d"), (int64_t)i + 1));
 	RAW(r, "</h2>\n<dl class=\"details\">\n");
-	page_dl_item(r, _(r, "Organisme concerné"),
-	             store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
-	                 ? op.name
-	                 : d->operator_code);
-	page_dl_item(r, _(r, "Démarche"),
-	             d->procedure_id &&
-	                     store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK
-	                 ? proc.label
-	                 : d->procedure_text);
-	page_dl_item(r, _(r, "Thème"), theme_label(r, d->theme_code));
-	page_dl_item(r, _(r, "Niveau d'intervention"), _(r, enum_label(&ENUM_LEVEL, d->level)));
+	ui_dl_item(r, _(r, "Organisme concerné"),
+	           store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
+	               ? op.name
+	               : d->operator_code);
+	ui_dl_item(r, _(r, "Démarche"),
+	           d->procedure_id &&
+	                   store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK
+	               ? proc.label
+	               : d->procedure_text);
+	ui_dl_item(r, _(r, "Thème"), theme_label(r, d->theme_code));
+	ui_dl_item(r, _(r, "Niveau d'intervention"), _(r, enum_label(&ENUM_LEVEL, d->level)));
 	if (*d->mandate_type)
-		page_dl_item(r, _(r, "Mandat"),
-		             arena_printf(r->arena, "%s %s", _(r, enum_label(&ENUM_MANDATE, d->mandate_type)),
-		                          d->mandate_ref));
-	page_dl_item(r, _(r, "Résultat"), _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
+		ui_dl_item(r, _(r, "Mandat"),
+		           arena_printf(r->arena, "%s %s", _(r, enum_label(&ENUM_MANDATE, d->mandate_type)),
+		                        d->mandate_ref));
+	ui_dl_item(r, _(r, "Résultat"), _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
 	if (*d->referral_type)
-		page_dl_item(r, _(r, "Orientée vers"), _(r, enum_label(&ENUM_REFERRAL, d->referral_type)));
+		ui_dl_item(r, _(r, "Orientée vers"), _(r, enum_label(&ENUM_REFERRAL, d->referral_type)));
 	if (d->autonomy)
-		page_dl_item(r, _(r, "Autonomie numérique"),
-		             _(r, enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy))));
+		ui_dl_item(r, _(r, "Autonomie numérique"),
+		           _(r, enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy))));
 	if (*d->equipment)
-		page_dl_item(r, _(r, "Matériel utilisé"), enum_list_text(r, &ENUM_EQUIPMENT, d->equipment));
+		ui_dl_item(r, _(r, "Matériel utilisé"), enum_list_text(r, &ENUM_EQUIPMENT, d->equipment));
 	if (*d->interpreting && !str_eq(d->interpreting, "aucun"))
-		page_dl_item(r, _(r, "Interprétariat"),
-		             arena_printf(r->arena, "%s %s",
-		                          _(r, enum_label(&ENUM_INTERPRETING, d->interpreting)),
-		                          page_language_label(r, d->interpreting_lang)));
+		ui_dl_item(r, _(r, "Interprétariat"),
+		           arena_printf(r->arena, "%s %s",
+		                        _(r, enum_label(&ENUM_INTERPRETING, d->interpreting)),
+		                        page_language_label(r, d->interpreting_lang)));
 	if (d->duration_min)
-		page_dl_item(r, _(r, "Durée"), page_count_text(r, _(r, "%d min"), d->duration_min));
+		ui_dl_item(r, _(r, "Durée"), page_count_text(r, _(r, "%d min"), d->duration_min));
 	if (*d->note)
-		page_dl_item(r, _(r, "Note"), d->note);
+		ui_dl_item(r, _(r, "Note"), d->note);
 	RAW(r, "</dl>\n");
 }
 
@@ -133,63 +120,51 @@ int page_visit_show(req *r)
 	if (http_query(r, "updated"))
 		ui_notice(r, "success", _(r, "Modifications enregistrées."));
 	RAW(r, "<dl class=\"details\">\n");
-	page_dl_item(r, _(r, "Lieu"), site.name);
-	page_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
-	page_dl_item(r, _(r, "Canal"), _(r, enum_label(&ENUM_CHANNEL, v.channel)));
+	ui_dl_item(r, _(r, "Lieu"), site.name);
+	ui_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
+	ui_dl_item(r, _(r, "Canal"), _(r, enum_label(&ENUM_CHANNEL, v.channel)));
 	if (*v.place)
-		page_dl_item(r, _(r, "Lieu de la permanence ou du domicile"), v.place);
-	page_dl_item(r, _(r, "Durée de la visite"), page_count_text(r, _(r, "%d min"), v.duration_min));
-	page_dl_item(r, _(r, "Conseiller ou conseillère"), v.agent_name);
+		ui_dl_item(r, _(r, "Lieu de la permanence ou du domicile"), v.place);
+	ui_dl_item(r, _(r, "Durée de la visite"), page_count_text(r, _(r, "%d min"), v.duration_min));
+	ui_dl_item(r, _(r, "Conseiller ou conseillère"), v.agent_name);
 	RAW(r, "</dl>\n<h2>");
 	html_txt(&r->out, _(r, "La personne"));
 	RAW(r, "</h2>\n<dl class=\"details\">\n");
-	page_dl_item(r, _(r, "Tranche d'âge"), _(r, enum_label(&ENUM_AGE, p->age_bracket)));
+	ui_dl_item(r, _(r, "Tranche d'âge"), _(r, enum_label(&ENUM_AGE, p->age_bracket)));
 	if (p->birth_year)
-		page_dl_item(r, _(r, "Année de naissance"), page_int_text(r, p->birth_year));
-	page_dl_item(r, _(r, "Genre"), _(r, enum_label(&ENUM_GENDER, p->gender)));
-	page_dl_item(r, _(r, "Situation"), _(r, enum_label(&ENUM_STATUS, p->social_status)));
-	page_dl_item(r, _(r, "Commune de résidence"), page_commune_label(r, p->commune_insee));
-	page_dl_item(r, _(r, "Pas de téléphone"), yes_no(r, p->no_phone));
-	page_dl_item(r, _(r, "Pas d'adresse e-mail"), yes_no(r, p->no_email));
-	page_dl_item(r, _(r, "Pas d'ordinateur ni de tablette"), yes_no(r, p->no_device));
-	page_dl_item(r, _(r, "Pas d'accès à internet"), yes_no(r, p->no_internet));
+		ui_dl_item(r, _(r, "Année de naissance"), page_int_text(r, p->birth_year));
+	ui_dl_item(r, _(r, "Genre"), _(r, enum_label(&ENUM_GENDER, p->gender)));
+	ui_dl_item(r, _(r, "Situation"), _(r, enum_label(&ENUM_STATUS, p->social_status)));
+	ui_dl_item(r, _(r, "Commune de résidence"), page_commune_label(r, p->commune_insee));
+	ui_dl_item(r, _(r, "Pas de téléphone"), yes_no(r, p->no_phone));
+	ui_dl_item(r, _(r, "Pas d'adresse e-mail"), yes_no(r, p->no_email));
+	ui_dl_item(r, _(r, "Pas d'ordinateur ni de tablette"), yes_no(r, p->no_device));
+	ui_dl_item(r, _(r, "Pas d'accès à internet"), yes_no(r, p->no_internet));
 	if (p->allophone || *p->languages)
-		page_dl_item(r, _(r, "Langues parlées"), enum_list_text(r, NULL, p->languages));
+		ui_dl_item(r, _(r, "Langues parlées"), enum_list_text(r, NULL, p->languages));
 	if (p->illiteracy)
-		page_dl_item(r, _(r, "En situation d'illettrisme"), yes_no(r, 1));
+		ui_dl_item(r, _(r, "En situation d'illettrisme"), yes_no(r, 1));
 	if (*p->disabilities)
-		page_dl_item(r, _(r, "Handicap"), enum_list_text(r, &ENUM_DISABILITY, p->disabilities));
+		ui_dl_item(r, _(r, "Handicap"), enum_list_text(r, &ENUM_DISABILITY, p->disabilities));
 	if (p->very_precarious)
-		page_dl_item(r, _(r, "Grande précarité (sans domicile, hébergement d'urgence)"),
-		             yes_no(r, 1));
+		ui_dl_item(r, _(r, "Grande précarité (sans domicile, hébergement d'urgence)"), yes_no(r, 1));
 	if (p->identified) {
-		page_dl_item(r, _(r, "Raison du suivi"), _(r, enum_label(&ENUM_CONSENT, p->consent_reason)));
-		page_dl_item(r, _(r, "Nom et prénom"), p->full_name);
-		page_dl_item(r, _(r, "Téléphone"), p->phone);
-		page_dl_item(r, _(r, "Adresse e-mail"), p->email);
+		ui_dl_item(r, _(r, "Raison du suivi"), _(r, enum_label(&ENUM_CONSENT, p->consent_reason)));
+		ui_dl_item(r, _(r, "Nom et prénom"), p->full_name);
+		ui_dl_item(r, _(r, "Téléphone"), p->phone);
+		ui_dl_item(r, _(r, "Adresse e-mail"), p->email);
 	}
 	RAW(r, "</dl>\n");
 	for (size_t i = 0; i < v.ndemands; i++)
 		show_demand(r, &v.demands[i], i);
-	int64_t days = 0;
-	if (page_may_record(r, v.site_id) &&
-	    store_site_correction_days(r->app->store, v.site_id, &days) == STORE_OK) {
-		if (visit_in_correction_window(v.created_at, days, now_s())) {
-			RAW(r, "<p class=\"actions\"><a class=\"button\" href=\"/visits/");
-			html_int(&r->out, v.id);
-			RAW(r, "/edit\">");
-			html_txt(&r->out, _(r, "Corriger la visite"));
-			RAW(r, "</a> <a class=\"button-danger\" href=\"/visits/");
-			html_int(&r->out, v.id);
-			RAW(r, "/delete\">");
-			html_txt(&r->out, _(r, "Supprimer la visite"));
-			RAW(r, "</a></p>\n");
-		} else {
-			ui_notice(r, "info",
-			          _(r, "Le délai de correction de ce lieu est dépassé : cette visite ne peut "
-			               "plus être modifiée."));
-		}
-	}
+	int window = page_correction_state(r, v.site_id, v.created_at);
+	if (window == 1)
+		page_record_actions(r, "visits", v.id, _(r, "Corriger la visite"),
+		                    _(r, "Supprimer la visite"));
+	else if (window == 0)
+		ui_notice(r, "info",
+		          _(r, "Le délai de correction de ce lieu est dépassé : cette visite ne peut "
+		               "plus être modifiée."));
 	RAW(r, "<p><a href=\"/journal?site=");
 	html_int(&r->out, v.site_id);
 	RAW(r, "&amp;date=");
@@ -355,16 +330,10 @@ int page_journal(req *r)
 		return 0;
 	store_site *sites = NULL;
 	size_t ns = 0;
-	if (page_readable_sites(r, &sites, &ns) != 0) {
-		r->status = 500;
-		return page_error(r);
-	}
-	if (ns == 0) {
-		ui_error_page(
-		    r, 403,
-		    "Vous n'êtes rattaché à aucun lieu d'accueil : il n'y a pas de journal à afficher.");
+	if (page_sites_or_refuse(
+	        r, 1, &sites, &ns,
+	        "Vous n'êtes rattaché à aucun lieu d'accueil : il n'y a pas de journal à afficher.") != 0)
 		return 0;
-	}
 	/* The default site is the first where the user records, else the
 	 * first they may read. */
 	int64_t site = r->session->user.nsites ? r->session->user.site_ids[0] : sites[0].id;
@@ -533,8 +502,8 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 	    (oo = arena_alloc(r->arena, (nops + 1) * sizeof *oo))) {
 		for (size_t i = 0; i < nops; i++)
 			oo[i] = (ui_option){ops[i].code, ops[i].name};
-		page_opt_group g = {NULL, oo, nops};
-		page_select_groups(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e, 0);
+		ui_opt_group g = {NULL, oo, nops};
+		ui_select_groups(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e, 0);
 	}
 	store_theme *themes = NULL;
 	size_t nt = 0;
@@ -543,8 +512,8 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 	    (to_opts = arena_alloc(r->arena, (nt + 1) * sizeof *to_opts))) {
 		for (size_t i = 0; i < nt; i++)
 			to_opts[i] = (ui_option){themes[i].code, _(r, themes[i].label)};
-		page_opt_group g = {NULL, to_opts, nt};
-		page_select_groups(r, "theme", _(r, "Thème"), _(r, "Tous"), s->theme, &g, 1, e, 0);
+		ui_opt_group g = {NULL, to_opts, nt};
+		ui_select_groups(r, "theme", _(r, "Thème"), _(r, "Tous"), s->theme, &g, 1, e, 0);
 	}
 	page_select_enum(r, "outcome", _(r, "Résultat"), _(r, "Tous"), &ENUM_OUTCOME, s->outcome, e);
 	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
@@ -622,10 +591,8 @@ int page_visits_search(req *r)
 		return 0;
 	store_site *sites = NULL;
 	size_t ns = 0;
-	if (page_readable_sites(r, &sites, &ns) != 0) {
-		r->status = 500;
-		return page_error(r);
-	}
+	if (page_sites_or_refuse(r, 1, &sites, &ns, NULL) != 0)
+		return 0;
 	search s = {query_or_empty(r, "from"),     query_or_empty(r, "to"),    query_or_empty(r, "site"),
 	            query_or_empty(r, "operator"), query_or_empty(r, "theme"), query_or_empty(r, "outcome"),
 	            query_or_empty(r, "channel"),  query_or_empty(r, "agent"), query_or_empty(r, "after")};
@@ -675,9 +642,9 @@ int page_visits_search(req *r)
 		RAW(r, "<h2 id=\"resultats\">");
 		html_txt(o, _(r, "Résultats"));
 		RAW(r, "</h2>\n<p role=\"status\">");
-		page_txt_count(r, _(r, "Visites : %d"), visits);
+		ui_txt_count(r, _(r, "Visites : %d"), visits);
 		RAW(r, " — ");
-		page_txt_count(r, _(r, "Demandes : %d"), demands);
+		ui_txt_count(r, _(r, "Demandes : %d"), demands);
 		RAW(r, "</p>\n");
 		if (n)
 			visits_table(r, _(r, "Visites trouvées, de la plus récente à la plus ancienne"), v, n,

@@ -8,77 +8,34 @@
 #include "app.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "site.h"
 #include "ui.h"
 
-/* Languages an adviser may speak, in the order of REFERENCE.md section 9. */
-static const ui_option spoken[] = {
-        {"fr", N_("français")}, {"en", N_("anglais")},    {"ar", N_("arabe")},    {"fa", N_("persan (dari)")},
-        {"ps", N_("pachto")},   {"uk", N_("ukrainien")},  {"ru", N_("russe")},    {"ti", N_("tigrigna")},
-        {"es", N_("espagnol")}, {"pt", N_("portugais")},  {"ro", N_("roumain")},  {"tr", N_("turc")},
-        {"ta", N_("tamoul")},   {"bn", N_("bengali")},    {"sq", N_("albanais")}, {"ka", N_("géorgien")},
-};
-
-static const char *spoken_label(req *r, const char *code)
-{
-	for (size_t i = 0; i < COUNT(spoken); i++)
-		if (strcmp(spoken[i].value, code) == 0)
-			return _(r, spoken[i].label);
-	return code;
-}
-
-/* Splits "a,b,c" into an arena array. */
-static size_t split_codes(req *r, const char *s, const char ***out)
-{
-	size_t n = 0, cap = 1;
-	for (const char *p = s; p && *p; p++)
-		if (*p == ',')
-			cap++;
-	const char **v = arena_alloc(r->arena, (cap + 1) * sizeof *v);
-	char *copy = arena_strdup(r->arena, s ? s : "");
-	if (!v || !copy) {
-		*out = NULL;
-		return 0;
-	}
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-		if (*str_trim(tok))
-			v[n++] = tok;
-	*out = v;
-	return n;
-}
-
-static char *join_codes(req *r, const char **v, size_t n)
-{
-	buf b;
-	buf_init(&b, LIMIT_TEXT_BYTES);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_putc(&b, ',');
-		buf_puts(&b, v[i]);
-	}
-	char *s = arena_strdup(r->arena, b.data ? b.data : "");
-	buf_free(&b);
-	return s;
-}
-
 /* Loads a site the user may see; 0, or answers 404 and returns -1. */
 static int load_visible(req *r, store_site *site)
 {
-	int64_t id;
-	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &id) != 0 ||
-	    store_site_get(r->app->store, r->arena, id, site) != STORE_OK || !auth_site_visible(r, site)) {
-		page_not_found(r);
-		return -1;
-	}
-	return 0;
+	return page_path_site(r, site);
 }
 
 static int may_edit(const req *r, const store_site *site)
 {
 	const struct session *s = r->session;
 	return s->role == ROLE_ADMIN || (s->role == ROLE_MANAGER && auth_user_has_site(&s->user, site->id));
+}
+
+/* The site of the path for its edit form and its POST: logged in, visible,
+ * and the user may edit it; 0, or -1 once the page has answered. */
+static int load_editable(req *r, store_site *site)
+{
+	if (!page_require_login(r) || load_visible(r, site) != 0)
+		return -1;
+	if (!may_edit(r, site)) {
+		ui_error_page(r, 403, "Votre rôle ne permet pas de modifier ce lieu.");
+		return -1;
+	}
+	return 0;
 }
 
 int page_sites_list(req *r)
@@ -140,16 +97,6 @@ int page_sites_list(req *r)
 	return 0;
 }
 
-static void dl_item(req *r, const char *term, const char *value)
-{
-	buf *o = &r->out;
-	html_raw_trusted(o, "<dt>");
-	html_txt(o, term);
-	html_raw_trusted(o, "</dt><dd>");
-	html_txt(o, value && *value ? value : _(r, "Non renseigné"));
-	html_raw_trusted(o, "</dd>");
-}
-
 int page_site_show(req *r)
 {
 	if (!page_require_login(r))
@@ -160,32 +107,32 @@ int page_site_show(req *r)
 	ui_page_begin(r, site.name);
 	buf *o = &r->out;
 	html_raw_trusted(o, "<dl class=\"details\">");
-	dl_item(r, _(r, "Type"), _(r, site_type_label(site.type)));
-	dl_item(r, _(r, "Code commune"), site.commune_insee);
-	dl_item(r, _(r, "Département"), site.departement);
-	dl_item(r, _(r, "Adresse"), site.address);
-	dl_item(r, _(r, "Horaires d'ouverture"), site.opening_hours);
+	ui_dl_item(r, _(r, "Type"), _(r, site_type_label(site.type)));
+	ui_dl_item(r, _(r, "Code commune"), site.commune_insee);
+	ui_dl_item(r, _(r, "Département"), site.departement);
+	ui_dl_item(r, _(r, "Adresse"), site.address);
+	ui_dl_item(r, _(r, "Horaires d'ouverture"), site.opening_hours);
 
 	const char **codes;
-	size_t n = split_codes(r, site.languages, &codes);
+	size_t n = page_split_codes(r, site.languages, &codes);
 	buf langs;
 	buf_init(&langs, LIMIT_TEXT_BYTES);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_puts(&langs, ", ");
-		buf_puts(&langs, spoken_label(r, codes[i]));
+		buf_puts(&langs, page_language_label(r, codes[i]));
 	}
-	dl_item(r, _(r, "Langues parlées"), langs.data);
+	ui_dl_item(r, _(r, "Langues parlées"), langs.data);
 	buf_reset(&langs);
-	n = split_codes(r, site.accessibility, &codes);
+	n = page_split_codes(r, site.accessibility, &codes);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_puts(&langs, ", ");
 		buf_puts(&langs, _(r, site_access_label(codes[i])));
 	}
-	dl_item(r, _(r, "Accessibilité des locaux"), langs.data);
+	ui_dl_item(r, _(r, "Accessibilité des locaux"), langs.data);
 	buf_free(&langs);
-	dl_item(r, _(r, "Précisions sur l'accessibilité"), site.accessibility_note);
+	ui_dl_item(r, _(r, "Précisions sur l'accessibilité"), site.accessibility_note);
 	html_raw_trusted(o, "</dl>");
 	if (may_edit(r, &site)) {
 		html_raw_trusted(o, "<p><a class=\"button\" href=\"/sites/");
@@ -207,9 +154,11 @@ static void site_form(req *r, const store_site *site, const ui_errors *e)
 	int creating = site->id == 0;
 	ui_page_begin(r, creating ? _(r, "Ajouter un lieu") : _(r, "Modifier le lieu"));
 	ui_error_summary(r, e);
-	const char *action = creating ? "/sites" : arena_printf(r->arena, "/sites/%lld/edit", (long long)site->id);
+	const char *action =
+	    creating ? "/sites" : arena_printf(r->arena, "/sites/%lld/edit", (long long)site->id);
 	ui_form_begin(r, action ? action : "/sites");
-	ui_field f = {.name = "name", .label = _(r, "Nom du lieu"), .value = site->name, .type = "text", .required = 1};
+	ui_field f = {
+	    .name = "name", .label = _(r, "Nom du lieu"), .value = site->name, .type = "text", .required = 1};
 	ui_input(r, &f, e);
 
 	size_t nt = site_type_count();
@@ -219,16 +168,21 @@ static void site_form(req *r, const store_site *site, const ui_errors *e)
 			types[i].value = site_type_code(i);
 			types[i].label = _(r, site_type_label(site_type_code(i)));
 		}
-		ui_field t = {.name = "type", .label = _(r, "Type de lieu"), .value = site->type, .required = 1};
+		ui_field t = {
+		    .name = "type", .label = _(r, "Type de lieu"), .value = site->type, .required = 1};
 		ui_select(r, &t, types, nt, e);
 	}
 	ui_field c = {.name = "commune_insee",
 	              .label = _(r, "Code commune (INSEE)"),
-	              .hint = _(r, "5 caractères, par exemple 35238 pour Rennes. Ce n'est pas le code postal."),
+	              .hint =
+	                  _(r, "5 caractères, par exemple 35238 pour Rennes. Ce n'est pas le code postal."),
 	              .value = site->commune_insee,
 	              .type = "text"};
 	ui_input(r, &c, e);
-	ui_field a = {.name = "address", .label = _(r, "Adresse"), .value = site->address, .type = "text",
+	ui_field a = {.name = "address",
+	              .label = _(r, "Adresse"),
+	              .value = site->address,
+	              .type = "text",
 	              .autocomplete = "street-address"};
 	ui_textarea(r, &a, e);
 	ui_field h = {.name = "opening_hours",
@@ -238,19 +192,22 @@ static void site_form(req *r, const store_site *site, const ui_errors *e)
 	              .type = "text"};
 	ui_textarea(r, &h, e);
 
-	ui_option *langs = arena_alloc(r->arena, COUNT(spoken) * sizeof *langs);
+	size_t nspoken;
+	const ui_option *spoken = page_site_languages(&nspoken);
+	ui_option *langs = arena_alloc(r->arena, nspoken * sizeof *langs);
 	const char **sel;
-	size_t nsel = split_codes(r, site->languages, &sel);
+	size_t nsel = page_split_codes(r, site->languages, &sel);
 	if (langs) {
-		for (size_t i = 0; i < COUNT(spoken); i++) {
+		for (size_t i = 0; i < nspoken; i++) {
 			langs[i].value = spoken[i].value;
 			langs[i].label = _(r, spoken[i].label);
 		}
-		ui_checkboxes(r, "languages", _(r, "Langues parlées à l'accueil"), langs, COUNT(spoken), sel, nsel, e);
+		ui_checkboxes(r, "languages", _(r, "Langues parlées à l'accueil"), langs, nspoken, sel, nsel,
+		              e);
 	}
 	size_t na = site_access_count();
 	ui_option *acc = arena_alloc(r->arena, (na + 1) * sizeof *acc);
-	nsel = split_codes(r, site->accessibility, &sel);
+	nsel = page_split_codes(r, site->accessibility, &sel);
 	if (acc) {
 		for (size_t i = 0; i < na; i++) {
 			acc[i].value = site_access_code(i);
@@ -278,9 +235,9 @@ static void read_form(req *r, store_site *site)
 	site->opening_hours = (char *)page_field(r, "opening_hours");
 	const char **v;
 	size_t n = page_field_all(r, "languages", &v);
-	site->languages = join_codes(r, v, n);
+	site->languages = page_join_codes(r, v, n);
 	n = page_field_all(r, "accessibility", &v);
-	site->accessibility = join_codes(r, v, n);
+	site->accessibility = page_join_codes(r, v, n);
 	site->accessibility_note = (char *)page_field(r, "accessibility_note");
 }
 
@@ -319,15 +276,9 @@ int page_site_create(req *r)
 
 int page_site_edit(req *r)
 {
-	if (!page_require_login(r))
-		return 0;
 	store_site site;
-	if (load_visible(r, &site) != 0)
+	if (load_editable(r, &site) != 0)
 		return 0;
-	if (!may_edit(r, &site)) {
-		ui_error_page(r, 403, "Votre rôle ne permet pas de modifier ce lieu.");
-		return 0;
-	}
 	ui_errors e = {0};
 	site_form(r, &site, &e);
 	return 0;
@@ -335,15 +286,9 @@ int page_site_edit(req *r)
 
 int page_site_update(req *r)
 {
-	if (!page_require_login(r))
-		return 0;
 	store_site site;
-	if (load_visible(r, &site) != 0)
+	if (load_editable(r, &site) != 0)
 		return 0;
-	if (!may_edit(r, &site)) {
-		ui_error_page(r, 403, "Votre rôle ne permet pas de modifier ce lieu.");
-		return 0;
-	}
 	if (!page_require_csrf(r))
 		return 0;
 	read_form(r, &site);

@@ -17,7 +17,7 @@
 #include "enums.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "ui.h"
 #include "visit.h"
@@ -120,20 +120,6 @@ static void form_from_visit(req *r, visit_form *f, const store_visit *v)
 	f->nold = ids ? f->v.ndemands : 0;
 }
 
-/* Adds the domain's errors, but not a second one for a field the form
- * already found wrong. */
-static void merge_errors(field_errors *e, const field_errors *more)
-{
-	for (size_t i = 0; i < more->n && i < COUNT(more->v); i++) {
-		const field_error *x = &more->v[i];
-		/* The domain's started_at is the form's date and time. */
-		const char *field = x->field && str_eq(x->field, "started_at") ? "date" : x->field;
-		if (field && field_error_for(e, field))
-			continue;
-		field_error_add(e, field, x->msgid);
-	}
-}
-
 /* An integer field: "" gives 0; anything else must be a number. */
 static int read_number(req *r, const char *name, int64_t max, const char **text, int64_t *out,
                        field_errors *e, const char *msgid)
@@ -220,18 +206,7 @@ static int read_form(req *r, visit_form *f, int creating, field_errors *e)
 		return -1;
 	}
 	if (creating) {
-		int64_t site = 0;
-		const char *s = page_field(r, "site_id");
-		if (f->nsites == 1 && !*s)
-			site = f->sites[0].id;
-		else if (parse_int64(s, 1, INT64_MAX, &site) != 0)
-			site = 0;
-		v->site_id = 0;
-		for (size_t i = 0; i < f->nsites; i++)
-			if (f->sites[i].id == site)
-				v->site_id = site;
-		if (!v->site_id)
-			field_error_add(e, "site_id", "Choisissez un des lieux où vous accueillez.");
+		v->site_id = page_chosen_site(r, "site_id", f->sites, f->nsites, e);
 		v->agent_id = r->session->user.id;
 	}
 	f->date = page_field(r, "date");
@@ -373,16 +348,15 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 		html_int(o, d->id);
 		RAW(r, "\">\n");
 	}
-	page_opt_group ops[] = {{_(r, "Les plus fréquents à ce lieu"), c->ops_freq, c->nops_freq},
-	                        {c->nops_freq ? _(r, "Tous les organismes") : NULL, c->ops, c->nops}};
-	page_select_groups(r, nm(r, p, "operator_code"), _(r, "Organisme concerné"),
-	                   _(r, "— Choisir un organisme —"), d->operator_code, ops, COUNT(ops), e, focus);
-	page_opt_group procs[] = {
-	    {_(r, "Les plus fréquentes à ce lieu"), c->procs_freq, c->nprocs_freq},
-	    {c->nprocs_freq ? _(r, "Toutes les démarches") : NULL, c->procs, c->nprocs}};
-	page_select_groups(r, nm(r, p, "procedure_id"), _(r, "Démarche"),
-	                   _(r, "— Autre démarche (texte libre) —"), num(r, d->procedure_id), procs,
-	                   COUNT(procs), e, 0);
+	ui_opt_group ops[] = {{_(r, "Les plus fréquents à ce lieu"), c->ops_freq, c->nops_freq},
+	                      {c->nops_freq ? _(r, "Tous les organismes") : NULL, c->ops, c->nops}};
+	ui_select_groups(r, nm(r, p, "operator_code"), _(r, "Organisme concerné"),
+	                 _(r, "— Choisir un organisme —"), d->operator_code, ops, COUNT(ops), e, focus);
+	ui_opt_group procs[] = {{_(r, "Les plus fréquentes à ce lieu"), c->procs_freq, c->nprocs_freq},
+	                        {c->nprocs_freq ? _(r, "Toutes les démarches") : NULL, c->procs, c->nprocs}};
+	ui_select_groups(r, nm(r, p, "procedure_id"), _(r, "Démarche"),
+	                 _(r, "— Autre démarche (texte libre) —"), num(r, d->procedure_id), procs,
+	                 COUNT(procs), e, 0);
 	ui_field pt = {.name = nm(r, p, "procedure_text"),
 	               .label = _(r, "Autre démarche"),
 	               .hint = _(r, "Si elle n'est pas dans la liste."),
@@ -408,7 +382,7 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 
 	int open = *d->mandate_type || *d->mandate_ref || d->autonomy || *d->equipment ||
 	           !str_eq(d->interpreting, "aucun") || *duration || *d->note || errors_with_prefix(e, p);
-	page_details_begin(r, _(r, "Précisions (facultatif)"), open);
+	ui_details_begin(r, _(r, "Précisions (facultatif)"), open);
 	page_select_enum(r, nm(r, p, "mandate_type"), _(r, "Type de mandat (si fait pour la personne)"),
 	                 _(r, "Sans objet"), &ENUM_MANDATE, d->mandate_type, e);
 	ui_field mr = {.name = nm(r, p, "mandate_ref"),
@@ -423,8 +397,8 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 	if (aut && aut0) {
 		aut0[0] = (ui_option){"", _(r, "Non évaluée")};
 		memcpy(aut0 + 1, aut, na * sizeof *aut);
-		page_radios(r, nm(r, p, "autonomy"), _(r, "Autonomie numérique"), aut0, na + 1,
-		            num(r, d->autonomy), e);
+		ui_radios(r, nm(r, p, "autonomy"), _(r, "Autonomie numérique"), aut0, na + 1,
+		          num(r, d->autonomy), e);
 	}
 	page_checkboxes_enum(r, nm(r, p, "equipment"), _(r, "Matériel utilisé"), &ENUM_EQUIPMENT,
 	                     d->equipment, e);
@@ -447,14 +421,14 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 	ui_textarea(r, &note, e);
 	RAW(r, "</details>\n");
 	if (removable)
-		page_checkbox(r, nm(r, p, "remove"), _(r, "Retirer cette demande"), 0);
+		ui_checkbox(r, nm(r, p, "remove"), _(r, "Retirer cette demande"), 0);
 	RAW(r, "</fieldset>\n");
 }
 
 static void person_section(req *r, const visit_form *f, const field_errors *e)
 {
 	const store_visitor *p = &f->v.visitor;
-	page_section_begin(r, "personne", _(r, "La personne"));
+	ui_section_begin(r, "personne", _(r, "La personne"));
 	RAW(r, "<p class=\"hint\">");
 	html_txt(&r->out, _(r, "La personne reste anonyme : seul son profil est enregistré."));
 	RAW(r, "</p>\n");
@@ -471,16 +445,16 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 	RAW(r, "<fieldset class=\"field checkboxes\"><legend>");
 	html_txt(&r->out, _(r, "Accès au numérique"));
 	RAW(r, "</legend>\n");
-	page_checkbox(r, "no_phone", _(r, "Pas de téléphone"), p->no_phone);
-	page_checkbox(r, "no_email", _(r, "Pas d'adresse e-mail"), p->no_email);
-	page_checkbox(r, "no_device", _(r, "Pas d'ordinateur ni de tablette"), p->no_device);
-	page_checkbox(r, "no_internet", _(r, "Pas d'accès à internet"), p->no_internet);
+	ui_checkbox(r, "no_phone", _(r, "Pas de téléphone"), p->no_phone);
+	ui_checkbox(r, "no_email", _(r, "Pas d'adresse e-mail"), p->no_email);
+	ui_checkbox(r, "no_device", _(r, "Pas d'ordinateur ni de tablette"), p->no_device);
+	ui_checkbox(r, "no_internet", _(r, "Pas d'accès à internet"), p->no_internet);
 	RAW(r, "</fieldset>\n");
 
 	int open = p->allophone || *p->languages || p->illiteracy || *p->disabilities || p->very_precarious ||
 	           field_error_for(e, "languages") || field_error_for(e, "disabilities");
-	page_details_begin(r, _(r, "Publics particuliers"), open);
-	page_checkbox(r, "allophone", _(r, "Ne parle pas ou peu le français"), p->allophone);
+	ui_details_begin(r, _(r, "Publics particuliers"), open);
+	ui_checkbox(r, "allophone", _(r, "Ne parle pas ou peu le français"), p->allophone);
 	size_t nl;
 	const ui_option *langs = page_languages(&nl);
 	ui_option *lo = arena_alloc(r->arena, (nl + 1) * sizeof *lo);
@@ -490,21 +464,21 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 		lo[i] = (ui_option){langs[i].value, _(r, langs[i].label)};
 	if (lo)
 		ui_checkboxes(r, "languages", _(r, "Langues parlées"), lo, nl, sel, nsel, e);
-	page_checkbox(r, "illiteracy", _(r, "En situation d'illettrisme"), p->illiteracy);
+	ui_checkbox(r, "illiteracy", _(r, "En situation d'illettrisme"), p->illiteracy);
 	page_checkboxes_enum(r, "disabilities", _(r, "Handicap"), &ENUM_DISABILITY, p->disabilities, e);
-	page_checkbox(r, "very_precarious", _(r, "Grande précarité (sans domicile, hébergement d'urgence)"),
-	              p->very_precarious);
+	ui_checkbox(r, "very_precarious", _(r, "Grande précarité (sans domicile, hébergement d'urgence)"),
+	            p->very_precarious);
 	RAW(r, "</details>\n");
 
 	open = p->identified || *p->full_name || *p->phone || *p->email ||
 	       field_error_for(e, "consent_reason") || field_error_for(e, "full_name") ||
 	       field_error_for(e, "phone") || field_error_for(e, "email") || field_error_for(e, "identified");
-	page_details_begin(r, _(r, "Identifier la personne (avec son accord)"), open);
+	ui_details_begin(r, _(r, "Identifier la personne (avec son accord)"), open);
 	ui_notice(
 	    r, "info",
 	    _(r, "Seulement pour un suivi (rappel, recontact, saisine d'un organisme) et avec l'accord de la "
 	         "personne. Sinon, laissez-la anonyme."));
-	page_checkbox(r, "identified", _(r, "La personne accepte d'être identifiée"), p->identified);
+	ui_checkbox(r, "identified", _(r, "La personne accepte d'être identifiée"), p->identified);
 	page_radios_enum(r, "consent_reason", _(r, "Raison du suivi"), &ENUM_CONSENT, p->consent_reason, e);
 	ui_field fn = {.name = "full_name",
 	               .label = _(r, "Nom et prénom"),
@@ -530,7 +504,7 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 static void visit_section(req *r, const visit_form *f, int creating, const field_errors *e)
 {
 	const store_visit *v = &f->v;
-	page_section_begin(r, "visite", _(r, "La visite"));
+	ui_section_begin(r, "visite", _(r, "La visite"));
 	if (creating)
 		page_site_choice(r, "site_id", f->sites, f->nsites, v->site_id, e);
 	RAW(r, "<div class=\"inline-fields\">");
@@ -551,7 +525,7 @@ static void visit_section(req *r, const visit_form *f, int creating, const field
 	ui_option dur[COUNT(durations)];
 	for (size_t i = 0; i < COUNT(durations); i++)
 		dur[i] = (ui_option){num(r, durations[i]), page_count_text(r, _(r, "%d min"), durations[i])};
-	page_radios(r, "duration_min", _(r, "Durée de la visite"), dur, COUNT(dur), f->duration, e);
+	ui_radios(r, "duration_min", _(r, "Durée de la visite"), dur, COUNT(dur), f->duration, e);
 	RAW(r, "</fieldset>\n");
 }
 
@@ -599,19 +573,9 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 
 static int load_sites(req *r, visit_form *f)
 {
-	if (page_recording_sites(r, &f->sites, &f->nsites) != 0) {
-		r->status = 500;
-		page_error(r);
-		return -1;
-	}
-	if (f->nsites == 0) {
-		ui_error_page(
-		    r, 403,
-		    "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre responsable de vous y "
-		    "ajouter pour enregistrer des visites.");
-		return -1;
-	}
-	return 0;
+	return page_sites_or_refuse(r, 0, &f->sites, &f->nsites,
+	                            "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre "
+	                            "responsable de vous y ajouter pour enregistrer des visites.");
 }
 
 int page_visit_new(req *r)
@@ -669,7 +633,7 @@ static int check_form(req *r, visit_form *f, int creating, const char *action, c
 	}
 	field_errors more = {0};
 	if (f->v.ndemands > 0 && visit_validate(r->app->store, &f->v, now_s(), &more) != 0)
-		merge_errors(&e, &more);
+		page_merge_errors(&e, &more, "started_at");
 	if (e.n == 0)
 		return 0;
 	http_status(r, 400);
@@ -709,12 +673,11 @@ static int load_correctable(req *r, store_visit *v, store_site *site)
 {
 	if (!page_require_login(r) || page_load_visit(r, v, site) != 0)
 		return -1;
-	if (!page_may_record(r, v->site_id)) {
-		ui_error_page(r, 403,
-		              "Seuls les conseillers et responsables du lieu peuvent corriger ses visites.");
-		return -1;
-	}
-	return page_require_correctable(r, v->site_id, v->created_at) ? 0 : -1;
+	return page_require_corrector(r, v->site_id, v->created_at,
+	                              "Seuls les conseillers et responsables du lieu peuvent corriger ses "
+	                              "visites.")
+	           ? 0
+	           : -1;
 }
 
 int page_visit_edit(req *r)
@@ -729,8 +692,7 @@ int page_visit_edit(req *r)
 	form_from_visit(r, &f, &v);
 	ui_page_begin(r, _(r, "Corriger la visite"));
 	field_errors e = {0};
-	const char *action = arena_printf(r->arena, "/visits/%lld/edit", (long long)v.id);
-	render_form(r, &f, action ? action : "/visits", 0, &e);
+	render_form(r, &f, page_record_path(r, "visits", v.id, "/edit"), 0, &e);
 	ui_page_end(r);
 	return 0;
 }
@@ -743,8 +705,8 @@ int page_visit_update(req *r)
 		return 0;
 	visit_form f;
 	form_from_visit(r, &f, &v);
-	const char *action = arena_printf(r->arena, "/visits/%lld/edit", (long long)v.id);
-	if (check_form(r, &f, 0, action ? action : "/visits", _(r, "Corriger la visite")) != 0)
+	if (check_form(r, &f, 0, page_record_path(r, "visits", v.id, "/edit"), _(r, "Corriger la visite")) !=
+	    0)
 		return 0;
 	/* What the form may not change: whose, where, which visitor. */
 	f.v.id = v.id;
@@ -773,31 +735,17 @@ int page_visit_delete_form(req *r)
 	char date[11], hm[6];
 	time_local_date(v.started_at, date);
 	time_local_hm(v.started_at, hm);
-	ui_page_begin(r, _(r, "Supprimer la visite"));
-	RAW(r, "<p>");
-	html_txt(&r->out, _(r, "Vous allez supprimer la visite du"));
-	RAW(r, " <strong>");
-	html_txt(&r->out, date);
-	RAW(r, " ");
-	html_txt(&r->out, hm);
-	RAW(r, "</strong> (");
-	html_txt(&r->out, site.name);
-	RAW(r, ").</p>\n<p>");
-	html_txt(&r->out,
-	         _(r, "Elle n'apparaîtra plus dans le journal ni dans les statistiques. La suppression est "
-	              "inscrite au journal des accès."));
-	RAW(r, "</p>\n");
-	const char *action = arena_printf(r->arena, "/visits/%lld/delete", (long long)v.id);
-	ui_form_begin(r, action ? action : "/visits");
-	RAW(r, "<div class=\"actions\"><button type=\"submit\" class=\"button-danger\">");
-	html_txt(&r->out, _(r, "Supprimer la visite"));
-	RAW(r, "</button> <a href=\"/visits/");
-	html_int(&r->out, v.id);
-	RAW(r, "\">");
-	html_txt(&r->out, _(r, "Annuler et revenir à la visite"));
-	RAW(r, "</a></div>\n");
-	ui_form_end(r);
-	ui_page_end(r);
+	page_deletion d = {.base = "visits",
+	                   .id = v.id,
+	                   .title = _(r, "Supprimer la visite"),
+	                   .intro = _(r, "Vous allez supprimer la visite du"),
+	                   .when = arena_printf(r->arena, "%s %s", date, hm),
+	                   .what = site.name,
+	                   .consequence =
+	                       _(r, "Elle n'apparaîtra plus dans le journal ni dans les statistiques. La "
+	                            "suppression est inscrite au journal des accès."),
+	                   .cancel = _(r, "Annuler et revenir à la visite")};
+	page_delete_confirm(r, &d);
 	return 0;
 }
 
@@ -807,15 +755,10 @@ int page_visit_delete(req *r)
 	store_site site;
 	if (load_correctable(r, &v, &site) != 0 || !page_require_form(r))
 		return 0;
-	if (store_visit_delete(r->app->store, v.id, now_s()) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "delete", "visit", v.id, v.site_id, NULL);
 	char date[11];
 	time_local_date(v.started_at, date);
 	const char *to =
 	    arena_printf(r->arena, "/journal?site=%lld&date=%s&deleted=1", (long long)v.site_id, date);
-	http_redirect(r, to ? to : "/journal");
-	return 0;
+	return page_stored(r, store_visit_delete(r->app->store, v.id, now_s()), "delete", "visit", v.id,
+	                   v.site_id, NULL, to ? to : "/journal");
 }

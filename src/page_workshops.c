@@ -11,7 +11,7 @@
 #include "enums.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "ui.h"
 #include "visit.h"
@@ -86,18 +86,7 @@ static void read_form(req *r, workshop_form *f, int creating, field_errors *e)
 {
 	store_workshop *w = &f->w;
 	if (creating) {
-		int64_t site = 0;
-		const char *s = page_field(r, "site_id");
-		if (f->nsites == 1 && !*s)
-			site = f->sites[0].id;
-		else if (parse_int64(s, 1, INT64_MAX, &site) != 0)
-			site = 0;
-		w->site_id = 0;
-		for (size_t i = 0; i < f->nsites; i++)
-			if (f->sites[i].id == site)
-				w->site_id = site;
-		if (!w->site_id)
-			field_error_add(e, "site_id", "Choisissez un des lieux où vous accueillez.");
+		w->site_id = page_chosen_site(r, "site_id", f->sites, f->nsites, e);
 		w->agent_id = r->session->user.id;
 	}
 	w->topic_code = (char *)page_field(r, "topic_code");
@@ -131,7 +120,7 @@ static void counts(req *r, const char *id, const char *legend, const char *prefi
 	html_txt(o, legend);
 	RAW(r, "</legend>\n");
 	if (err)
-		page_field_error(r, id, err);
+		ui_field_error(r, id, err);
 	for (size_t i = 0; i < n && i < d->n; i++) {
 		ui_field f = {.name = count_name(r, prefix, d->items[i].code),
 		              .label = _(r, d->items[i].label),
@@ -154,13 +143,17 @@ static void render_form(req *r, const workshop_form *f, const char *action, int 
 	store_topic *topics = NULL;
 	size_t nt = 0;
 	ui_option *to = NULL;
-	if (store_topic_list(r->app->store, r->arena, &topics, &nt) == STORE_OK &&
+	/* The active topics, and the workshop's own if it was deactivated
+	 * since, so that correcting an old workshop does not change it. */
+	if (store_topic_list(r->app->store, r->arena, 0, &topics, &nt) == STORE_OK &&
 	    (to = arena_alloc(r->arena, (nt + 1) * sizeof *to))) {
+		size_t k = 0;
 		for (size_t i = 0; i < nt; i++)
-			to[i] = (ui_option){topics[i].code, _(r, topics[i].label)};
-		page_opt_group g = {NULL, to, nt};
-		page_select_groups(r, "topic_code", _(r, "Thème de l'atelier"), _(r, "— Choisir un thème —"),
-		                   w->topic_code, &g, 1, e, 0);
+			if (topics[i].active || str_eq(topics[i].code, w->topic_code))
+				to[k++] = (ui_option){topics[i].code, _(r, topics[i].label)};
+		ui_opt_group g = {NULL, to, k};
+		ui_select_groups(r, "topic_code", _(r, "Thème de l'atelier"), _(r, "— Choisir un thème —"),
+		                 w->topic_code, &g, 1, e, 0);
 	}
 	page_radios_enum(r, "level", _(r, "Niveau"), &ENUM_WORKSHOP_LEVEL, w->level, e);
 	RAW(r, "<div class=\"inline-fields\">");
@@ -201,19 +194,9 @@ static void render_form(req *r, const workshop_form *f, const char *action, int 
 
 static int load_sites(req *r, workshop_form *f)
 {
-	if (page_recording_sites(r, &f->sites, &f->nsites) != 0) {
-		r->status = 500;
-		page_error(r);
-		return -1;
-	}
-	if (f->nsites == 0) {
-		ui_error_page(
-		    r, 403,
-		    "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre responsable de vous y "
-		    "ajouter pour enregistrer des ateliers.");
-		return -1;
-	}
-	return 0;
+	return page_sites_or_refuse(r, 0, &f->sites, &f->nsites,
+	                            "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre "
+	                            "responsable de vous y ajouter pour enregistrer des ateliers.");
 }
 
 /* Reads, validates; 0 when the workshop may be stored, else the form has
@@ -223,14 +206,7 @@ static int check(req *r, workshop_form *f, int creating, const char *action, con
 	field_errors e = {0}, more = {0};
 	read_form(r, f, creating, &e);
 	if (workshop_validate(r->app->store, &f->w, now_s(), &more) != 0)
-		for (size_t i = 0; i < more.n && i < COUNT(more.v); i++) {
-			/* The domain's held_at is the form's date and time. */
-			const char *field = more.v[i].field;
-			if (field && str_eq(field, "held_at"))
-				field = "date";
-			if (!field || !field_error_for(&e, field))
-				field_error_add(&e, field, more.v[i].msgid);
-		}
+		page_merge_errors(&e, &more, "held_at");
 	if (e.n == 0)
 		return 0;
 	http_status(r, 400);
@@ -271,8 +247,7 @@ int page_workshop_create(req *r)
 		r->status = 500;
 		return page_error(r);
 	}
-	const char *to = arena_printf(r->arena, "/workshops/%lld?saved=1", (long long)f.w.id);
-	http_redirect(r, to ? to : "/workshops");
+	http_redirect(r, page_record_path(r, "workshops", f.w.id, "?saved=1"));
 	return 0;
 }
 
@@ -280,33 +255,30 @@ int page_workshop_create(req *r)
 static int load_workshop(req *r, store_workshop *w, store_site *site)
 {
 	int64_t id;
-	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &id) != 0 ||
-	    store_workshop_get(r->app->store, r->arena, id, w) != STORE_OK || w->deleted_at ||
-	    store_site_get(r->app->store, r->arena, w->site_id, site) != STORE_OK ||
-	    !auth_site_visible(r, site)) {
+	if (page_path_id(r, &id) != 0 || store_workshop_get(r->app->store, r->arena, id, w) != STORE_OK ||
+	    w->deleted_at) {
 		page_not_found(r);
 		return -1;
 	}
-	return 0;
+	return page_visible_site(r, w->site_id, site);
 }
 
 static int load_correctable(req *r, store_workshop *w, store_site *site)
 {
 	if (!page_require_login(r) || load_workshop(r, w, site) != 0)
 		return -1;
-	if (!page_may_record(r, w->site_id)) {
-		ui_error_page(r, 403,
-		              "Seuls les conseillers et responsables du lieu peuvent corriger ses ateliers.");
-		return -1;
-	}
-	return page_require_correctable(r, w->site_id, w->created_at) ? 0 : -1;
+	return page_require_corrector(r, w->site_id, w->created_at,
+	                              "Seuls les conseillers et responsables du lieu peuvent corriger ses "
+	                              "ateliers.")
+	           ? 0
+	           : -1;
 }
 
 static const char *topic_label(req *r, const char *code)
 {
 	store_topic *t = NULL;
 	size_t n = 0;
-	if (store_topic_list(r->app->store, r->arena, &t, &n) == STORE_OK)
+	if (store_topic_list(r->app->store, r->arena, 0, &t, &n) == STORE_OK)
 		for (size_t i = 0; i < n; i++)
 			if (str_eq(t[i].code, code))
 				return _(r, t[i].label);
@@ -412,36 +384,25 @@ int page_workshop_show(req *r)
 		ui_notice(r, "success", _(r, "Atelier enregistré."));
 	buf *o = &r->out;
 	RAW(r, "<dl class=\"details\">\n");
-	page_dl_item(r, _(r, "Lieu"), site.name);
-	page_dl_item(r, _(r, "Thème de l'atelier"), topic_label(r, w.topic_code));
-	page_dl_item(r, _(r, "Niveau"), _(r, enum_label(&ENUM_WORKSHOP_LEVEL, w.level)));
-	page_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
-	page_dl_item(r, _(r, "Durée"), page_count_text(r, _(r, "%d min"), w.duration_min));
-	page_dl_item(r, _(r, "Nombre de participants"), page_count_text(r, "%d", w.participants));
+	ui_dl_item(r, _(r, "Lieu"), site.name);
+	ui_dl_item(r, _(r, "Thème de l'atelier"), topic_label(r, w.topic_code));
+	ui_dl_item(r, _(r, "Niveau"), _(r, enum_label(&ENUM_WORKSHOP_LEVEL, w.level)));
+	ui_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
+	ui_dl_item(r, _(r, "Durée"), page_count_text(r, _(r, "%d min"), w.duration_min));
+	ui_dl_item(r, _(r, "Nombre de participants"), page_count_text(r, "%d", w.participants));
 	for (size_t i = 0; i < NGENDER && i < ENUM_GENDER.n; i++)
 		if (w.by_gender[i])
-			page_dl_item(r, _(r, ENUM_GENDER.items[i].label),
-			             page_count_text(r, "%d", w.by_gender[i]));
+			ui_dl_item(r, _(r, ENUM_GENDER.items[i].label),
+			           page_count_text(r, "%d", w.by_gender[i]));
 	for (size_t i = 0; i < NAGE && i < ENUM_AGE.n; i++)
 		if (w.by_age[i])
-			page_dl_item(r, _(r, ENUM_AGE.items[i].label), page_count_text(r, "%d", w.by_age[i]));
+			ui_dl_item(r, _(r, ENUM_AGE.items[i].label), page_count_text(r, "%d", w.by_age[i]));
 	if (*w.note)
-		page_dl_item(r, _(r, "Note"), w.note);
+		ui_dl_item(r, _(r, "Note"), w.note);
 	RAW(r, "</dl>\n");
-	int64_t days = 0;
-	if (page_may_record(r, w.site_id) &&
-	    store_site_correction_days(r->app->store, w.site_id, &days) == STORE_OK &&
-	    visit_in_correction_window(w.created_at, days, now_s())) {
-		RAW(r, "<p class=\"actions\"><a class=\"button\" href=\"/workshops/");
-		html_int(o, w.id);
-		RAW(r, "/edit\">");
-		html_txt(o, _(r, "Corriger l'atelier"));
-		RAW(r, "</a> <a class=\"button-danger\" href=\"/workshops/");
-		html_int(o, w.id);
-		RAW(r, "/delete\">");
-		html_txt(o, _(r, "Supprimer l'atelier"));
-		RAW(r, "</a></p>\n");
-	}
+	if (page_correction_state(r, w.site_id, w.created_at) == 1)
+		page_record_actions(r, "workshops", w.id, _(r, "Corriger l'atelier"),
+		                    _(r, "Supprimer l'atelier"));
 	RAW(r, "<p><a href=\"/workshops\">");
 	html_txt(o, _(r, "Tous les ateliers"));
 	RAW(r, "</a></p>\n");
@@ -459,8 +420,7 @@ int page_workshop_edit(req *r)
 	form_from(r, &f, &w);
 	ui_page_begin(r, _(r, "Corriger l'atelier"));
 	field_errors e = {0};
-	const char *action = arena_printf(r->arena, "/workshops/%lld/edit", (long long)w.id);
-	render_form(r, &f, action ? action : "/workshops", 0, &e);
+	render_form(r, &f, page_record_path(r, "workshops", w.id, "/edit"), 0, &e);
 	ui_page_end(r);
 	return 0;
 }
@@ -473,20 +433,13 @@ int page_workshop_update(req *r)
 		return 0;
 	workshop_form f;
 	form_from(r, &f, &w);
-	const char *action = arena_printf(r->arena, "/workshops/%lld/edit", (long long)w.id);
-	if (check(r, &f, 0, action ? action : "/workshops", _(r, "Corriger l'atelier")) != 0)
+	if (check(r, &f, 0, page_record_path(r, "workshops", w.id, "/edit"), _(r, "Corriger l'atelier")) != 0)
 		return 0;
 	f.w.id = w.id;
 	f.w.site_id = w.site_id;
 	f.w.agent_id = w.agent_id;
-	if (store_workshop_update(r->app->store, &f.w) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "update", "workshop", w.id, w.site_id, NULL);
-	const char *to = arena_printf(r->arena, "/workshops/%lld", (long long)w.id);
-	http_redirect(r, to ? to : "/workshops");
-	return 0;
+	return page_stored(r, store_workshop_update(r->app->store, &f.w), "update", "workshop", w.id,
+	                   w.site_id, NULL, page_record_path(r, "workshops", w.id, ""));
 }
 
 int page_workshop_delete_form(req *r)
@@ -497,28 +450,16 @@ int page_workshop_delete_form(req *r)
 		return 0;
 	char date[11];
 	time_local_date(w.held_at, date);
-	ui_page_begin(r, _(r, "Supprimer l'atelier"));
-	buf *o = &r->out;
-	RAW(r, "<p>");
-	html_txt(o, _(r, "Vous allez supprimer l'atelier du"));
-	RAW(r, " <strong>");
-	html_txt(o, date);
-	RAW(r, "</strong> (");
-	html_txt(o, topic_label(r, w.topic_code));
-	RAW(r, "). ");
-	html_txt(o, _(r, "Il n'apparaîtra plus dans les listes ni dans les statistiques."));
-	RAW(r, "</p>\n");
-	const char *action = arena_printf(r->arena, "/workshops/%lld/delete", (long long)w.id);
-	ui_form_begin(r, action ? action : "/workshops");
-	RAW(r, "<div class=\"actions\"><button type=\"submit\" class=\"button-danger\">");
-	html_txt(o, _(r, "Supprimer l'atelier"));
-	RAW(r, "</button> <a href=\"/workshops/");
-	html_int(o, w.id);
-	RAW(r, "\">");
-	html_txt(o, _(r, "Annuler et revenir à l'atelier"));
-	RAW(r, "</a></div>\n");
-	ui_form_end(r);
-	ui_page_end(r);
+	page_deletion d = {.base = "workshops",
+	                   .id = w.id,
+	                   .title = _(r, "Supprimer l'atelier"),
+	                   .intro = _(r, "Vous allez supprimer l'atelier du"),
+	                   .when = date,
+	                   .what = topic_label(r, w.topic_code),
+	                   .consequence =
+	                       _(r, "Il n'apparaîtra plus dans les listes ni dans les statistiques."),
+	                   .cancel = _(r, "Annuler et revenir à l'atelier")};
+	page_delete_confirm(r, &d);
 	return 0;
 }
 
@@ -528,11 +469,6 @@ int page_workshop_delete(req *r)
 	store_site site;
 	if (load_correctable(r, &w, &site) != 0 || !page_require_form(r))
 		return 0;
-	if (store_workshop_delete(r->app->store, w.id, now_s()) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "delete", "workshop", w.id, w.site_id, NULL);
-	http_redirect(r, "/workshops");
-	return 0;
+	return page_stored(r, store_workshop_delete(r->app->store, w.id, now_s()), "delete", "workshop", w.id,
+	                   w.site_id, NULL, "/workshops");
 }

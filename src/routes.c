@@ -4,7 +4,7 @@
  */
 #include "routes.h"
 
-#include "limits.h"
+#include "guichet_limits.h"
 #include "page.h"
 #include "page_static.h"
 
@@ -78,6 +78,14 @@ static const http_route table[] = {
         {HTTP_PUT | HTTP_PATCH, "/api/v1/visits/{}", api_visit_update, 0},
         {HTTP_DELETE, "/api/v1/visits/{}", api_visit_delete, 0},
         {GET, "/api/v1/catalog", api_catalog, 0},
+        {GET, "/admin/themes", page_themes_list, 0},
+        {GET, "/admin/themes/{}/edit", page_theme_edit, 0},
+        {POST, "/admin/themes/{}/edit", page_theme_update, 0},
+        {GET, "/admin/topics/new", page_topic_new, 0},
+        {GET, "/admin/topics", page_topics_list, 0},
+        {POST, "/admin/topics", page_topic_create, 0},
+        {GET, "/admin/topics/{}/edit", page_topic_edit, 0},
+        {POST, "/admin/topics/{}/edit", page_topic_update, 0},
 };
 
 const http_route *routes_table(size_t *n)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "site.h"
 
 /* The messages below name these limits in words. */

@@ -13,7 +13,7 @@
 
 #include "db.h"
 #include "embedded.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "store.h"
 #include "store_impl.h"
 #include "util.h"

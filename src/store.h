@@ -178,9 +178,11 @@ int store_procedure_update(store *s, const store_procedure *p);
 typedef struct store_topic {
 	char *code;
 	char *label;
+	int active; /* offered in the workshop form (sql/005_catalog_edit.sql) */
 } store_topic;
 
-int store_topic_list(store *s, arena *a, store_topic **out, size_t *n);
+/* All topics, or only the active ones (the workshop form) when active_only. */
+int store_topic_list(store *s, arena *a, int active_only, store_topic **out, size_t *n);
 
 /* Frequencies at one site over the last days, most used first: the
  * recording page puts these first. */
@@ -391,5 +393,17 @@ typedef struct store_migrate_report {
 
 int store_migrate_data(store *from, store *to, int dry_run, arena *a, store_migrate_report *r, char *err,
                        size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Editing the themes and the digital-skills topics (page_catalog.c).
+ * The 11 theme codes are the national vocabulary: only their labels
+ * change. Topics gain local codes and are deactivated, never deleted. */
+
+int store_theme_get(store *s, arena *a, const char *code, store_theme *out); /* STORE_NOT_FOUND */
+int store_theme_update(store *s, const store_theme *t); /* label only; STORE_NOT_FOUND */
+int store_topic_get(store *s, arena *a, const char *code, store_topic *out); /* STORE_NOT_FOUND */
+/* A new topic, active, after the others; STORE_CONFLICT on a used code. */
+int store_topic_insert(store *s, const store_topic *t);
+int store_topic_update(store *s, const store_topic *t); /* label and active; STORE_NOT_FOUND */
 
 #endif

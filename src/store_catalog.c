@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "limits.h"
+#include "guichet_limits.h"
 #include "store.h"
 #include "store_impl.h"
 
@@ -78,10 +78,11 @@ static int read_operator(db_stmt *st, arena *a, void *out)
 
 int store_operator_list(store *s, arena *a, int active_only, store_operator **out, size_t *n)
 {
-	return list_rows(
-	    s, a, "operator_list",
-	    "SELECT " OPERATOR_COLS " FROM operators WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY sort, name",
-	    PARAMS(P_INT(active_only ? 1 : 0)), read_operator, sizeof(store_operator), (void **)out, n);
+	return list_rows(s, a, "operator_list",
+	                 "SELECT " OPERATOR_COLS
+	                 " FROM operators WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY sort, name",
+	                 PARAMS(P_INT(active_only ? 1 : 0)), read_operator, sizeof(store_operator),
+	                 (void **)out, n);
 }
 
 int store_operator_get(store *s, arena *a, const char *code, store_operator *out)
@@ -130,19 +131,62 @@ int store_theme_list(store *s, arena *a, store_theme **out, size_t *n)
 	                 read_theme, sizeof(store_theme), (void **)out, n);
 }
 
+/* The topics' active flag came with sql/005_catalog_edit.sql. */
+#define TOPIC_COLS "code, label, active"
+
 static int read_topic(db_stmt *st, arena *a, void *out)
 {
 	store_topic *t = out;
 	int oom = 0;
 	t->code = store_col_dup(a, st, 0, &oom);
 	t->label = store_col_dup(a, st, 1, &oom);
+	t->active = db_col_int(st, 2) != 0;
 	return oom ? -1 : 0;
 }
 
-int store_topic_list(store *s, arena *a, store_topic **out, size_t *n)
+int store_topic_list(store *s, arena *a, int active_only, store_topic **out, size_t *n)
 {
-	return list_rows(s, a, "topic_list", "SELECT code, label FROM skill_topics ORDER BY sort, code",
-	                 NO_PARAMS, read_topic, sizeof(store_topic), (void **)out, n);
+	return list_rows(s, a, "topic_list",
+	                 "SELECT " TOPIC_COLS
+	                 " FROM skill_topics WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY sort, code",
+	                 PARAMS(P_INT(active_only ? 1 : 0)), read_topic, sizeof(store_topic), (void **)out,
+	                 n);
+}
+
+int store_theme_get(store *s, arena *a, const char *code, store_theme *out)
+{
+	memset(out, 0, sizeof *out);
+	return get_row(s, a, "theme_get", "SELECT code, label FROM themes WHERE code = ?",
+	               PARAMS(P_TEXT(code)), read_theme, out);
+}
+
+int store_theme_update(store *s, const store_theme *t)
+{
+	return store_once(s, "theme_update", "UPDATE themes SET label = ? WHERE code = ? RETURNING code",
+	                  PARAMS(P_TEXT(t->label), P_TEXT(t->code)), NULL, 1);
+}
+
+int store_topic_get(store *s, arena *a, const char *code, store_topic *out)
+{
+	memset(out, 0, sizeof *out);
+	return get_row(s, a, "topic_get", "SELECT " TOPIC_COLS " FROM skill_topics WHERE code = ?",
+	               PARAMS(P_TEXT(code)), read_topic, out);
+}
+
+int store_topic_insert(store *s, const store_topic *t)
+{
+	/* After the seeded ones, which keep the order of the national list. */
+	return store_once(s, "topic_insert",
+	                  "INSERT INTO skill_topics (code, label, active, sort) "
+	                  "SELECT ?, ?, 1, COALESCE(MAX(sort), 0) + 1 FROM skill_topics",
+	                  PARAMS(P_TEXT(t->code), P_TEXT(t->label)), NULL, 0);
+}
+
+int store_topic_update(store *s, const store_topic *t)
+{
+	return store_once(s, "topic_update",
+	                  "UPDATE skill_topics SET label = ?, active = ? WHERE code = ? RETURNING code",
+	                  PARAMS(P_TEXT(t->label), P_INT(t->active ? 1 : 0), P_TEXT(t->code)), NULL, 1);
 }
 
 /* Procedures */
@@ -165,10 +209,11 @@ static int read_procedure(db_stmt *st, arena *a, void *out)
 
 int store_procedure_list(store *s, arena *a, int active_only, store_procedure **out, size_t *n)
 {
-	return list_rows(
-	    s, a, "procedure_list",
-	    "SELECT " PROCEDURE_COLS " FROM procedures WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY label, id",
-	    PARAMS(P_INT(active_only ? 1 : 0)), read_procedure, sizeof(store_procedure), (void **)out, n);
+	return list_rows(s, a, "procedure_list",
+	                 "SELECT " PROCEDURE_COLS
+	                 " FROM procedures WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY label, id",
+	                 PARAMS(P_INT(active_only ? 1 : 0)), read_procedure, sizeof(store_procedure),
+	                 (void **)out, n);
 }
 
 int store_procedure_get(store *s, arena *a, int64_t id, store_procedure *out)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "guichet_limits.h"
 #include "store.h"
 #include "store_impl.h"
 

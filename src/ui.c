@@ -90,7 +90,7 @@ static void csrf_field(req *r)
 /* Writes a translated sentence holding one "%d", with n in its place. The
  * translation is never used as a printf format: a translator's typo must not
  * become a format-string bug. */
-static void txt_count(req *r, const char *s, int64_t n)
+void ui_txt_count(req *r, const char *s, int64_t n)
 {
 	const char *d = strstr(s, "%d");
 
@@ -258,7 +258,7 @@ void ui_error_summary(req *r, const ui_errors *e)
 		/* TRANSLATORS: %d is 2 or more. Where the noun changes with the
 		   number (Arabic, Slavic languages), word it so that it reads right
 		   for any count, e.g. "Errors in the form: %d". */
-		txt_count(r, _(r, "Le formulaire contient %d erreurs"), (int64_t)e->n);
+		ui_txt_count(r, _(r, "Le formulaire contient %d erreurs"), (int64_t)e->n);
 	RAW(r, "</h2>\n<ul>\n");
 	for (size_t i = 0; i < e->n && i < COUNT(e->v); i++) {
 		const field_error *fe = &e->v[i];
@@ -459,31 +459,40 @@ static int is_selected(const char *v, const char *const *selected, size_t n)
 	return 0;
 }
 
-/* The checkbox ids: the first is the group's name, so that the error
- * summary's link "#NAME" lands on a box that can take the focus. */
-static void checkbox_id(req *r, const char *name, size_t i)
+/* The box ids: the first is the group's name, so that the error summary's
+ * link "#NAME" lands on a box that can take the focus. */
+static void choice_id(req *r, const char *name, size_t i)
 {
 	html_attr(&r->out, name);
 	if (i > 0)
 		html_rawf_trusted(&r->out, "-%zu", i + 1);
 }
 
-void ui_checkboxes(req *r, const char *name, const char *legend, const ui_option *opts, size_t n,
-                   const char *const *selected, size_t nselected, const ui_errors *e)
+/* A <fieldset> of radios or checkboxes (type), written once for both so
+ * that they keep the same ids, error line and ARIA. */
+static void choice_group(req *r, const char *type, const char *name, const char *legend,
+                         const ui_option *opts, size_t n, const char *const *selected, size_t nselected,
+                         const ui_errors *e)
 {
 	buf *o = &r->out;
 	const char *err = error_of(e, name);
 
 	field_open(r, err);
-	RAW(r, "<fieldset class=\"checkboxes\"");
+	RAW(r, "<fieldset class=\"");
+	RAW(r, type);
+	RAW(r, "es\"");
 	described_by(r, name, NULL, err);
 	RAW(r, ">\n<legend>");
 	html_txt(o, legend);
 	RAW(r, "</legend>\n");
 	hint_and_error(r, name, NULL, err);
 	for (size_t i = 0; i < n; i++) {
-		RAW(r, "<div class=\"checkbox\"><input type=\"checkbox\" id=\"");
-		checkbox_id(r, name, i);
+		RAW(r, "<div class=\"");
+		RAW(r, type);
+		RAW(r, "\"><input type=\"");
+		RAW(r, type);
+		RAW(r, "\" id=\"");
+		choice_id(r, name, i);
 		RAW(r, "\" name=\"");
 		html_attr(o, name);
 		RAW(r, "\" value=\"");
@@ -494,12 +503,139 @@ void ui_checkboxes(req *r, const char *name, const char *legend, const ui_option
 		if (err)
 			RAW(r, " aria-invalid=\"true\"");
 		RAW(r, "><label for=\"");
-		checkbox_id(r, name, i);
+		choice_id(r, name, i);
 		RAW(r, "\">");
 		html_txt(o, opts[i].label);
 		RAW(r, "</label></div>\n");
 	}
 	RAW(r, "</fieldset>\n</div>\n");
+}
+
+void ui_checkboxes(req *r, const char *name, const char *legend, const ui_option *opts, size_t n,
+                   const char *const *selected, size_t nselected, const ui_errors *e)
+{
+	/* "checkbox" + "es" gives the group's class "checkboxes". */
+	choice_group(r, "checkbox", name, legend, opts, n, selected, nselected, e);
+}
+
+void ui_radios(req *r, const char *name, const char *legend, const ui_option *opts, size_t n,
+               const char *value, const ui_errors *e)
+{
+	choice_group(r, "radio", name, legend, opts, n, &value, value ? 1 : 0, e);
+}
+
+void ui_checkbox(req *r, const char *name, const char *label, int checked)
+{
+	buf *o = &r->out;
+
+	RAW(r, "<div class=\"checkbox\"><input type=\"checkbox\" id=\"");
+	html_attr(o, name);
+	RAW(r, "\" name=\"");
+	html_attr(o, name);
+	RAW(r, checked ? "\" value=\"1\" checked><label for=\"" : "\" value=\"1\"><label for=\"");
+	html_attr(o, name);
+	RAW(r, "\">");
+	html_txt(o, label);
+	RAW(r, "</label></div>\n");
+}
+
+void ui_field_error(req *r, const char *name, const char *msgid)
+{
+	hint_and_error(r, name, NULL, msgid);
+}
+
+static int in_groups(const ui_opt_group *g, size_t ng, const char *value)
+{
+	for (size_t i = 0; i < ng; i++)
+		for (size_t k = 0; k < g[i].n; k++)
+			if (str_eq(g[i].opts[k].value, value))
+				return 1;
+	return 0;
+}
+
+static void option(req *r, const char *value, const char *label, int selected)
+{
+	RAW(r, "<option value=\"");
+	html_attr(&r->out, value);
+	RAW(r, selected ? "\" selected>" : "\">");
+	html_txt(&r->out, label);
+	RAW(r, "</option>\n");
+}
+
+void ui_select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
+                      const ui_opt_group *g, size_t ng, const ui_errors *e, int autofocus)
+{
+	buf *o = &r->out;
+	const char *err = error_of(e, name);
+
+	RAW(r, err ? "<div class=\"field field-error\"><label for=\"" : "<div class=\"field\"><label for=\"");
+	html_attr(o, name);
+	RAW(r, "\">");
+	html_txt(o, label);
+	RAW(r, "</label>\n");
+	hint_and_error(r, name, NULL, err);
+	RAW(r, "<select id=\"");
+	html_attr(o, name);
+	RAW(r, "\" name=\"");
+	html_attr(o, name);
+	RAW(r, "\"");
+	if (autofocus)
+		RAW(r, " autofocus");
+	if (err) {
+		RAW(r, " aria-invalid=\"true\"");
+		described_by(r, name, NULL, err);
+	}
+	RAW(r, ">\n");
+	option(r, "", none, !value || !*value);
+	if (value && *value && !in_groups(g, ng, value))
+		option(r, value, value, 1);
+	int chosen = 0;
+	for (size_t i = 0; i < ng; i++) {
+		if (g[i].n == 0)
+			continue;
+		if (g[i].label) {
+			RAW(r, "<optgroup label=\"");
+			html_attr(o, g[i].label);
+			RAW(r, "\">\n");
+		}
+		for (size_t k = 0; k < g[i].n; k++) {
+			int sel = !chosen && value && *value && str_eq(g[i].opts[k].value, value);
+			chosen |= sel;
+			option(r, g[i].opts[k].value, g[i].opts[k].label, sel);
+		}
+		if (g[i].label)
+			RAW(r, "</optgroup>\n");
+	}
+	RAW(r, "</select>\n</div>\n");
+}
+
+void ui_section_begin(req *r, const char *id, const char *title)
+{
+	RAW(r, "<fieldset class=\"section\"");
+	if (id) {
+		RAW(r, " id=\"");
+		html_attr(&r->out, id);
+		RAW(r, "\"");
+	}
+	RAW(r, "><legend><h2>");
+	html_txt(&r->out, title);
+	RAW(r, "</h2></legend>\n");
+}
+
+void ui_details_begin(req *r, const char *summary, int open)
+{
+	RAW(r, open ? "<details class=\"more\" open><summary>" : "<details class=\"more\"><summary>");
+	html_txt(&r->out, summary);
+	RAW(r, "</summary>\n");
+}
+
+void ui_dl_item(req *r, const char *term, const char *value)
+{
+	RAW(r, "<dt>");
+	html_txt(&r->out, term);
+	RAW(r, "</dt><dd>");
+	html_txt(&r->out, value && *value ? value : _(r, "Non renseigné"));
+	RAW(r, "</dd>\n");
 }
 
 void ui_submit(req *r, const char *label)

@@ -12,6 +12,7 @@
 #define GUICHET_UI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http.h"
 
@@ -54,11 +55,45 @@ void ui_select(req *r, const ui_field *f, const ui_option *opts, size_t n, const
 /* A <fieldset> of checkboxes; selected holds the checked values. */
 void ui_checkboxes(req *r, const char *name, const char *legend, const ui_option *opts, size_t n,
                    const char *const *selected, size_t nselected, const ui_errors *e);
+/* A <fieldset> of radios, the same as ui_checkboxes with one value: the
+ * first radio's id is the group's name, so that the error summary's link
+ * lands on it. */
+void ui_radios(req *r, const char *name, const char *legend, const ui_option *opts, size_t n,
+               const char *value, const ui_errors *e);
+/* One checkbox with value "1" and id = name. */
+void ui_checkbox(req *r, const char *name, const char *label, int checked);
+/* The error line of a field (id NAME-error, a French msgid), for controls
+ * that have no widget here. */
+void ui_field_error(req *r, const char *name, const char *msgid);
+/* Groups of options for ui_select_groups; label NULL for options outside
+ * any <optgroup>. */
+typedef struct ui_opt_group {
+	const char *label;
+	const ui_option *opts;
+	size_t n;
+} ui_opt_group;
+/* A <select> whose options come in groups (the frequent ones first); the
+ * first option is `none` with an empty value. A value no longer offered
+ * (an operator since deactivated) stays selectable. */
+void ui_select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
+                      const ui_opt_group *g, size_t ng, const ui_errors *e, int autofocus);
 void ui_submit(req *r, const char *label);
+
+/* A section of a long form: <fieldset> with an <h2> in its <legend>; the
+ * caller closes the </fieldset>. */
+void ui_section_begin(req *r, const char *id, const char *title);
+/* A folded part of a form (<details>), open when it holds something or an
+ * error; the caller closes the </details>. */
+void ui_details_begin(req *r, const char *summary, int open);
+/* A term and its value in a <dl>; "Non renseigné" for an empty value. */
+void ui_dl_item(req *r, const char *term, const char *value);
+/* Writes a translated sentence holding one "%d", with n in its place. The
+ * translation is never used as a printf format: a translator's typo must
+ * not become a format-string bug. */
+void ui_txt_count(req *r, const char *translated, int64_t n);
 
 /* Full pages for errors: 400, 403, 404, 413, 429, 500; message is a French
  * msgid, translated here. */
 void ui_error_page(req *r, int status, const char *message);
-
 
 #endif

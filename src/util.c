@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "limits.h"
+#include "guichet_limits.h"
 #include "util.h"
 
 void fatal(const char *fmt, ...)

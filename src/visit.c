@@ -19,7 +19,7 @@
 
 #include "enums.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "site.h"
 #include "user.h"
 #include "visit.h"
@@ -646,7 +646,7 @@ int workshop_validate(store *st, store_workshop *w, int64_t now, field_errors *e
 	size_t ntopics = 0;
 	int found = 0;
 	if (*text(&w->topic_code)) {
-		if (store_topic_list(st, a, &topics, &ntopics) != STORE_OK)
+		if (store_topic_list(st, a, 0, &topics, &ntopics) != STORE_OK)
 			field_error_add(
 			    e, NULL, N_("La saisie n'a pas pu être vérifiée : réessayez dans un instant."));
 		for (size_t i = 0; i < ntopics; i++)

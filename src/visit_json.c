@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "visit.h"
 
 void visit_json_error_add(visit_json_errors *e, const char *field, const char *msgid)

@@ -8,9 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   LANGS,
   assertAccessible,
+  closeAll,
   htmlLangDir,
   launchBrowser,
-  loginWithForm,
+  loggedInPage,
   newPage,
   setLanguage,
   setupServer,
@@ -29,11 +30,7 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
     userId = await srv.userId('agent');
     browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   for (const { code, dir } of LANGS) {
     describe(`in ${code}`, () => {
@@ -91,9 +88,7 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
 
       describe('logged in as an admin', () => {
         before(async () => {
-          page = await newPage(browser, srv.base);
-          await setLanguage(page, code, '/login');
-          await loginWithForm(page, srv.users.admin.email, srv.users.admin.password);
+          page = await loggedInPage(browser, srv, code, 'admin');
         });
         after(async () => {
           await page.context().close();
@@ -151,9 +146,7 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
 
       describe('logged in as an agent', () => {
         before(async () => {
-          page = await newPage(browser, srv.base);
-          await setLanguage(page, code, '/login');
-          await loginWithForm(page, srv.users.agent.email, srv.users.agent.password);
+          page = await loggedInPage(browser, srv, code, 'agent');
         });
         after(async () => {
           await page.context().close();
@@ -173,9 +166,7 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
 
       describe('logged in as an admin, again', () => {
         before(async () => {
-          page = await newPage(browser, srv.base);
-          await setLanguage(page, code, '/login');
-          await loginWithForm(page, srv.users.admin.email, srv.users.admin.password);
+          page = await loggedInPage(browser, srv, code, 'admin');
         });
         after(async () => {
           await page.context().close();

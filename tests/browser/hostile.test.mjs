@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { assertNoProblems, launchBrowser, loginWithForm, newPage, setupServer, visit } from './lib.mjs';
+import { assertNoProblems, closeAll, launchBrowser, loginWithForm, newPage, setupServer, visit } from './lib.mjs';
 
 const HOSTILE = `<script>alert(1)</script> "><img src=x onerror=alert(2)> <svg onload=alert(3)> l'accueil`;
 
@@ -42,11 +42,7 @@ describe('hostile text in a real browser', () => {
     page = await newPage(browser, srv.base);
     await loginWithForm(page, srv.users.admin.email, srv.users.admin.password);
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   const pages = () => ['/sites', `/sites/${siteId}`, `/sites/${siteId}/edit`, '/users', `/users/${userId}`, '/users/new'];
 

@@ -6,35 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { assertNoProblems, launchBrowser, newPage, screenshot, setupServer, visit } from './lib.mjs';
-
-/* What has the focus, and how it looks. Reading the page is allowed; only
- * the input is restricted to the keyboard. */
-async function focused(page) {
-  return await page.evaluate(() => {
-    const e = document.activeElement;
-    if (!e || e === document.body || e === document.documentElement) return null;
-    const cs = getComputedStyle(e);
-    const r = e.getBoundingClientRect();
-    return {
-      tag: e.tagName.toLowerCase(),
-      name: e.getAttribute('name'),
-      type: (e.getAttribute('type') ?? '').toLowerCase(),
-      href: e.getAttribute('href'),
-      value: 'value' in e ? e.value : null,
-      checked: 'checked' in e ? e.checked : null,
-      text: (e.innerText || e.value || '').trim().slice(0, 60),
-      outlineStyle: cs.outlineStyle,
-      outlineWidth: cs.outlineWidth,
-      width: r.width,
-      height: r.height,
-      inViewport: r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth,
-      inMain: Boolean(e.closest('main')),
-      formAction: e.form ? e.form.getAttribute('action') : null,
-      describe: e.outerHTML.slice(0, 160),
-    };
-  });
-}
+import {
+  assertNoProblems,
+  closeAll,
+  focusedElement as focused,
+  launchBrowser,
+  newPage,
+  screenshot,
+  setupServer,
+  visit,
+} from './lib.mjs';
 
 function assertFocusVisible(f) {
   assert.ok(f.width > 0 && f.height > 0, `the focused element has no size: ${f.describe}`);
@@ -118,11 +99,7 @@ describe('keyboard only', () => {
     browser = await launchBrowser();
     page = await newPage(browser, srv.base);
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   it('the skip link is the first stop, visible, and leads into the main content', async () => {
     await visit(page, '/login');

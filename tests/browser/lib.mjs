@@ -100,6 +100,53 @@ export async function loginWithForm(page, email, password) {
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] [type="submit"]')]);
 }
 
+/** A new page in the language code, logged in as the fixture user key. */
+export async function loggedInPage(browser, srv, code, key) {
+  const page = await newPage(browser, srv.base);
+  await setLanguage(page, code, '/login');
+  await loginWithForm(page, srv.users[key].email, srv.users[key].password);
+  return page;
+}
+
+/** The after hook of a suite with a browser and a server: each may be missing if its before failed. */
+export async function closeAll(browser, srv) {
+  await browser?.close();
+  await srv?.stop();
+  await srv?.cleanup();
+}
+
+/**
+ * What has the focus, and how it looks; null on the body. Reading the page
+ * is allowed; only the input of the keyboard tests is restricted.
+ */
+export async function focusedElement(page) {
+  return await page.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body || e === document.documentElement) return null;
+    const cs = getComputedStyle(e);
+    const r = e.getBoundingClientRect();
+    return {
+      tag: e.tagName.toLowerCase(),
+      name: e.getAttribute('name'),
+      type: (e.getAttribute('type') ?? '').toLowerCase(),
+      href: e.getAttribute('href'),
+      value: 'value' in e ? e.value : null,
+      checked: 'checked' in e ? e.checked : null,
+      text: (e.innerText || e.value || '').trim().slice(0, 60),
+      outlineStyle: cs.outlineStyle,
+      outlineWidth: cs.outlineWidth,
+      outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0,
+      width: r.width,
+      height: r.height,
+      visible: r.width > 0 && r.height > 0,
+      inViewport: r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth,
+      inMain: Boolean(e.closest('main')),
+      formAction: e.form ? e.form.getAttribute('action') : null,
+      describe: e.outerHTML.slice(0, 160),
+    };
+  });
+}
+
 /** The lang and dir of the document element. */
 export async function htmlLangDir(page) {
   return await page.evaluate(() => ({

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { assertNoProblems, htmlLangDir, launchBrowser, newPage, setupServer, visit } from './lib.mjs';
+import { assertNoProblems, closeAll, htmlLangDir, launchBrowser, newPage, setupServer, visit } from './lib.mjs';
 
 const submit = (form) => `${form} button:not([type]), ${form} button[type="submit"], ${form} input[type="submit"]`;
 
@@ -25,11 +25,7 @@ describe('without JavaScript', () => {
     browser = await launchBrowser();
     page = await newPage(browser, srv.base, { javaScriptEnabled: false });
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   it('a wrong password shows the error page, the right one logs in', async () => {
     await visit(page, '/login');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { launchBrowser, loginWithForm, newPage, setLanguage, setupServer, visit } from './lib.mjs';
+import { closeAll, launchBrowser, loginWithForm, newPage, setLanguage, setupServer, visit } from './lib.mjs';
 
 const VIEWPORTS = [
   { name: '320 px', viewport: { width: 320, height: 640 } },
@@ -21,11 +21,7 @@ describe('reflow without horizontal scrolling', () => {
     userId = await srv.userId('agent');
     browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   for (const { name, viewport } of VIEWPORTS) {
     for (const code of ['fr', 'ar']) {

@@ -13,36 +13,17 @@ import {
   LANGS,
   assertAccessible,
   assertNoProblems,
+  closeAll,
+  focusedElement as focused,
   htmlLangDir,
   launchBrowser,
+  loggedInPage,
   loginWithForm,
   newPage,
   screenshot,
-  setLanguage,
   setupServer,
   visit,
 } from './lib.mjs';
-
-/* What has the focus. Reading the page is allowed; only the input is
- * restricted to the keyboard. */
-async function focused(page) {
-  return await page.evaluate(() => {
-    const e = document.activeElement;
-    if (!e || e === document.body || e === document.documentElement) return null;
-    const cs = getComputedStyle(e);
-    const r = e.getBoundingClientRect();
-    return {
-      tag: e.tagName.toLowerCase(),
-      name: e.getAttribute('name'),
-      type: (e.getAttribute('type') ?? '').toLowerCase(),
-      value: 'value' in e ? e.value : null,
-      checked: 'checked' in e ? e.checked : null,
-      outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0,
-      visible: r.width > 0 && r.height > 0,
-      describe: e.outerHTML.slice(0, 160),
-    };
-  });
-}
 
 async function tabTo(page, match, what, max = 250) {
   const seen = [];
@@ -140,11 +121,7 @@ describe('recording a visit with the keyboard alone', () => {
     srv = await setupServer({ users: { agent: DEFAULT_USERS.agent } });
     browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   for (const js of [true, false]) {
     it(`two demands, JavaScript ${js ? 'on' : 'off'}`, async () => {
@@ -192,20 +169,14 @@ describe('accessibility of the recording pages (axe, WCAG 2.1 AA)', () => {
     assert.equal(res.status, 303);
     workshopId = /\/workshops\/(\d+)/.exec(res.location)[1];
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-    await srv?.cleanup();
-  });
+  after(() => closeAll(browser, srv));
 
   for (const { code, dir } of LANGS) {
     describe(`in ${code}`, () => {
       let page;
 
       before(async () => {
-        page = await newPage(browser, srv.base);
-        await setLanguage(page, code, '/login');
-        await loginWithForm(page, srv.users.admin.email, srv.users.admin.password);
+        page = await loggedInPage(browser, srv, code, 'admin');
       });
       after(async () => {
         await page.context().close();
@@ -239,6 +210,11 @@ describe('accessibility of the recording pages (axe, WCAG 2.1 AA)', () => {
         ['procedures', () => '/admin/procedures'],
         ['new procedure', () => '/admin/procedures/new'],
         ['editing a procedure', () => '/admin/procedures/1/edit'],
+        ['themes', () => '/admin/themes'],
+        ['editing a theme', () => '/admin/themes/logement/edit'],
+        ['topics', () => '/admin/topics'],
+        ['new topic', () => '/admin/topics/new'],
+        ['editing a topic', () => '/admin/topics/navigation_internet/edit'],
         ['site settings', () => `/sites/${srv.sites.rennes}/settings`],
       ];
       for (const [what, p] of pages) {
@@ -280,6 +256,15 @@ describe('accessibility of the recording pages (axe, WCAG 2.1 AA)', () => {
         assert.equal(res.status(), 200);
         assert.ok(await page.$('[name="d2_operator_code"]'));
         await check('visit form with two demands');
+      });
+
+      it('topic form with errors (400)', async () => {
+        await visit(page, '/admin/topics/new');
+        await page.fill('[name="code"]', 'Pas Bon');
+        await page.fill('[name="label"]', 'Jeux vidéo');
+        const [res] = await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+        assert.equal(res.status(), 400);
+        await check('topic form with errors');
       });
 
       it('workshop form with errors (400)', async () => {

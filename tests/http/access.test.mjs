@@ -2,23 +2,16 @@
 // one may not see must look exactly like a record that does not exist.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { setupServer, stripCsrf, stripPath } from './lib.mjs';
+import { serverForSuite, stripCsrf, stripPath } from './lib.mjs';
 
 const MISSING = 999999;
 
 describe('access rules', () => {
   let srv;
   const tokens = {};
-  before(async () => {
-    srv = await setupServer();
-    for (const k of ['admin', 'manager', 'agent', 'agentBrest', 'coordinator']) tokens[k] = await srv.token(k);
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s), { tokens });
 
   const api = (key, p) => srv.client().get(p, { headers: { authorization: `Bearer ${tokens[key]}` } });
   const sitesIn = (html) => Object.entries(srv.sites).filter(([, id]) => new RegExp(`href="/sites/${id}"`).test(html)).map(([k]) => k).sort();

@@ -5,9 +5,9 @@
 // answers 409; the catalog gives every vocabulary.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { setupServer } from './lib.mjs';
+import { serverForSuite } from './lib.mjs';
 
 const MISSING = 999999;
 
@@ -28,14 +28,7 @@ function visitBody(overrides = {}) {
 describe('JSON API of visits', () => {
   let srv;
   const tokens = {};
-  before(async () => {
-    srv = await setupServer();
-    for (const k of ['admin', 'manager', 'agent', 'agentBrest', 'coordinator']) tokens[k] = await srv.token(k);
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s), { tokens });
 
   const call = (key, method, p, body, headers = {}) => {
     const h = { ...(key ? { authorization: `Bearer ${tokens[key]}` } : {}), ...headers };

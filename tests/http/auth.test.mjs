@@ -2,19 +2,13 @@
 // session expiry and the change of password.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { csrfToken, findTags, hasErrorMessage, setupServer, stripCsrf, waitSeconds } from './lib.mjs';
+import { csrfToken, findTags, hasErrorMessage, serverForSuite, setupServer, stripCsrf, waitSeconds } from './lib.mjs';
 
 describe('login and logout', () => {
   let srv;
-  before(async () => {
-    srv = await setupServer();
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s));
 
   it('GET / without a session redirects to /login', async () => {
     const res = await srv.client().get('/');
@@ -121,13 +115,7 @@ describe('login and logout', () => {
 
 describe('CSRF', () => {
   let srv;
-  before(async () => {
-    srv = await setupServer();
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s));
 
   it('login without a csrf field is refused with 403', async () => {
     const c = srv.client();
@@ -192,13 +180,7 @@ describe('CSRF', () => {
 
 describe('throttling per account', () => {
   let srv;
-  before(async () => {
-    srv = await setupServer();
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s));
 
   it('after 5 failures the right password answers 429; other accounts still log in', async () => {
     const email = srv.users.agent.email;
@@ -220,13 +202,7 @@ describe('throttling per account', () => {
 
 describe('throttling per address', () => {
   let srv;
-  before(async () => {
-    srv = await setupServer();
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s));
 
   it('after 20 failures from one address every login answers 429', async () => {
     // 20 different unknown accounts: the per-account limit never applies.
@@ -330,13 +306,7 @@ describe('session expiry', () => {
 
 describe('change of password', () => {
   let srv;
-  before(async () => {
-    srv = await setupServer();
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s));
 
   const change = async (c, fields) => c.submit('/account/password', '/account/password', fields);
 

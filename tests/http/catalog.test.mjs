@@ -1,6 +1,7 @@
 // catalog.test.mjs: the administrators' pages of the reference data:
 // partner operators and the catalog of procedures (list, add, edit,
-// deactivate), who may open them, what is refused, and what is journaled.
+// deactivate), the labels of the themes and the digital-skills topics of
+// workshops, who may open them, what is refused, and what is journaled.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -145,5 +146,132 @@ describe('the catalog of operators and procedures', () => {
     });
     assert.equal(res.status, 400);
     assert.doesNotMatch(textOf((await admin.get('/admin/operators')).text), /Sans jeton|Texte/);
+  });
+});
+
+describe('the themes and the digital-skills topics', () => {
+  let srv;
+  let admin;
+
+  before(async () => {
+    srv = await setupServer();
+    admin = await srv.login('admin');
+  });
+  after(async () => {
+    await srv?.stop();
+    await srv?.cleanup();
+  });
+
+  const pages = ['/admin/themes', '/admin/themes/logement/edit', '/admin/topics', '/admin/topics/new', '/admin/topics/diagnostic_numerique/edit'];
+
+  it('only administrators open them; the four lists link to each other', async () => {
+    for (const key of ['agent', 'manager', 'coordinator']) {
+      const c = await srv.login(key);
+      for (const p of pages) assert.equal((await c.get(p)).status, 403, `${key} GET ${p}`);
+      const { csrf } = await c.form('/');
+      let res = await c.post('/admin/themes/logement/edit', { label: 'Pirate', csrf });
+      assert.equal(res.status, 403, `${key} POST a theme`);
+      res = await c.post('/admin/topics', { code: 'pirate', label: 'Pirate', csrf });
+      assert.equal(res.status, 403, `${key} POST a topic`);
+      res = await c.post('/admin/topics/diagnostic_numerique/edit', { label: 'Pirate', active: '1', csrf });
+      assert.equal(res.status, 403, `${key} POST a topic's edit`);
+    }
+    assert.equal((await srv.client().get('/admin/topics')).status, 303);
+    for (const p of pages) assert.equal((await admin.get(p)).status, 200, `admin GET ${p}`);
+    for (const p of ['/admin/themes', '/admin/topics']) assert.doesNotMatch(textOf((await admin.get(p)).text), /Pirate/);
+    assert.equal((await admin.get('/admin/themes/cuisine/edit')).status, 404);
+    assert.equal((await admin.get('/admin/topics/nulle_part/edit')).status, 404);
+
+    const lists = ['/admin/operators', '/admin/procedures', '/admin/themes', '/admin/topics'];
+    for (const p of lists) {
+      const html = (await admin.get(p)).text;
+      const nav = /<nav class="sub-nav"[\s\S]*?<\/nav>/.exec(html);
+      assert.ok(nav, `${p}: no catalog navigation`);
+      assert.deepEqual(findTags(nav[0], 'a').map((a) => a.href), lists, p);
+      assert.match(nav[0], new RegExp(`href="${p}" aria-current="page"`), p);
+    }
+  });
+
+  it('edits the label of a theme; keeps its code', async () => {
+    const res = await admin.submit('/admin/themes/logement/edit', '/admin/themes/logement/edit', { label: 'Logement et hébergement', code: 'maison' });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 1000));
+    const list = textOf((await admin.follow(res)).text);
+    assert.match(list, /Thème enregistré/);
+    assert.match(list, /Logement et hébergement logement/);
+    assert.doesNotMatch(list, /maison/);
+    const agent = await srv.login('agent');
+    assert.ok(findTags((await agent.get('/visits/new')).text, 'option').some((o) => o.value === 'logement'), 'the theme lost its code');
+    assert.match(textOf((await agent.get('/visits/new')).text), /Logement et hébergement/);
+    assert.match(textOf((await admin.get('/audit')).text), /modification theme \(logement\)/);
+  });
+
+  it('adds a topic, offered in the workshop form until deactivated', async () => {
+    const agent = await srv.login('agent');
+    const offered = async () => findTags((await agent.get('/workshops/new')).text, 'option').some((o) => o.value === 'jeux_video');
+    assert.ok(!(await offered()));
+    let res = await admin.submit('/admin/topics/new', '/admin/topics', { code: 'jeux_video', label: 'Jeux vidéo et parentalité' });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 1000));
+    const list = textOf((await admin.follow(res)).text);
+    assert.match(list, /Thème d'atelier enregistré/);
+    assert.match(list, /Jeux vidéo et parentalité jeux_video oui/);
+    assert.ok(await offered(), 'the new topic is not offered in the workshop form');
+    assert.match(textOf((await agent.get('/workshops/new')).text), /Jeux vidéo et parentalité/);
+
+    res = await admin.submit('/admin/topics/jeux_video/edit', '/admin/topics/jeux_video/edit', { label: 'Jeux vidéo' });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 1000));
+    assert.match(textOf((await admin.get('/admin/topics')).text), /Jeux vidéo jeux_video non/);
+    assert.ok(!(await offered()), 'a deactivated topic is still offered');
+    const audit = textOf((await admin.get('/audit')).text);
+    assert.match(audit, /création topic \(jeux_video\)/);
+    assert.match(audit, /modification topic \(jeux_video\)/);
+  });
+
+  it('refuses a bad code or label with a message, and writes nothing', async () => {
+    for (const [fields, field, message] of [
+      [{ code: 'Jeux Vidéo', label: 'Majuscules' }, 'code', /Le code doit compter de 2 à 32 caractères/],
+      [{ code: 'x', label: 'Trop court' }, 'code', /Le code doit compter/],
+      [{ code: 'a'.repeat(33), label: 'Trop long' }, 'code', /Le code doit compter/],
+      [{ code: 'navigation_internet', label: 'Déjà pris' }, 'code', /Ce code est déjà celui d'un autre thème d'atelier/],
+      [{ code: 'sans_label', label: '   ' }, 'label', /Indiquez l'intitulé/],
+      [{ code: 'label_long', label: 'é'.repeat(101) }, 'label', /L'intitulé est trop long/],
+      [{ code: 'controle', label: 'Avec\u0007cloche' }, 'label', /caractères non autorisés/],
+    ]) {
+      const res = await admin.submit('/admin/topics/new', '/admin/topics', fields);
+      assert.equal(res.status, 400, JSON.stringify(fields));
+      assert.ok(summaryTargets(res.text).includes(field), `${JSON.stringify(fields)}: ${summaryTargets(res.text)}`);
+      assert.match(textOf(res.text), message, JSON.stringify(fields));
+    }
+    const topics = (await admin.get('/admin/topics')).text;
+    assert.doesNotMatch(textOf(topics), /Majuscules|Trop court|Trop long|Déjà pris|sans_label|label_long|cloche/);
+    assert.equal(findTags(topics, 'a').filter((a) => a.href === '/admin/topics/navigation_internet/edit').length, 1);
+
+    for (const [path, fields] of [
+      ['/admin/themes/justice/edit', { label: '' }],
+      ['/admin/themes/justice/edit', { label: 'x'.repeat(201) }],
+      ['/admin/topics/navigation_internet/edit', { label: '', active: '1' }],
+    ]) {
+      const res = await admin.submit(path, path, fields);
+      assert.equal(res.status, 400, `${path} ${JSON.stringify(fields)}`);
+      assert.deepEqual(summaryTargets(res.text), ['label']);
+      assert.match(textOf(res.text), /Indiquez l'intitulé|L'intitulé est trop long/);
+    }
+    assert.match(textOf((await admin.get('/admin/themes')).text), /Justice justice/);
+    assert.match(textOf((await admin.get('/admin/topics')).text), /navigation_internet oui/);
+  });
+
+  it('refuses a post without its token or with a forged one', async () => {
+    const { csrf } = await admin.form('/admin/topics/new');
+    const forged = csrf.slice(0, -1) + (csrf.endsWith('A') ? 'B' : 'A');
+    for (const token of [undefined, forged]) {
+      const extra = token ? { csrf: token } : {};
+      let res = await admin.post('/admin/topics', { code: 'forge', label: 'Forgé', ...extra });
+      assert.equal(res.status, 403);
+      res = await admin.post('/admin/themes/justice/edit', { label: 'Forgé', ...extra });
+      assert.equal(res.status, 403);
+      res = await admin.post('/admin/topics/navigation_internet/edit', { label: 'Forgé', ...extra });
+      assert.equal(res.status, 403);
+    }
+    for (const p of ['/admin/themes', '/admin/topics']) assert.doesNotMatch(textOf((await admin.get(p)).text), /Forgé|forge/);
+    assert.match(textOf((await admin.get('/admin/topics')).text), /navigation_internet oui/);
   });
 });

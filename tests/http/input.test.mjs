@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
-import { HOST, assertSecurityHeaders, decodeEntities, findTags, hasErrorMessage, setupServer, textOf } from './lib.mjs';
+import { HOST, assertSecurityHeaders, decodeEntities, findTags, hasErrorMessage, serverForSuite, setupServer, textOf } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -55,13 +55,7 @@ function postExpectContinue(port, p, headers, bodyLength) {
 
 describe('malformed and oversized requests', () => {
   let srv;
-  before(async () => {
-    srv = await setupServer();
-  });
-  after(async () => {
-    await srv.stop();
-    await srv.cleanup();
-  });
+  serverForSuite((s) => (srv = s));
 
   it('a body over 2 MiB is refused with 413 before it is read', async () => {
     const c = srv.client();

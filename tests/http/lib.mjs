@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { after, before } from 'node:test';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.GUICHET_BIN ? path.resolve(process.env.GUICHET_BIN) : path.join(ROOT, 'build', 'guichet');
@@ -438,6 +439,31 @@ export async function setupServer({ sites = DEFAULT_SITES, users = DEFAULT_USERS
     throw e;
   }
   return srv;
+}
+
+/* Stops a server of setupServer and removes its directory. */
+export async function stopServer(srv) {
+  await srv.stop();
+  await srv.cleanup();
+}
+
+/* The users most suites call the JSON API as. */
+export const API_USERS = ['admin', 'manager', 'agent', 'agentBrest', 'coordinator'];
+
+/**
+ * One server for the tests of the enclosing describe: set(srv) receives it
+ * in a before hook (setupServer's options), and it is stopped and removed in
+ * an after hook. With tokens (an object), an API token of each of
+ * tokenUsers (API_USERS by default) is put there, keyed by user.
+ */
+export function serverForSuite(set, { tokens, tokenUsers = API_USERS, ...options } = {}) {
+  let srv;
+  before(async () => {
+    srv = await setupServer(options);
+    set(srv);
+    if (tokens) for (const k of tokenUsers) tokens[k] = await srv.token(k);
+  });
+  after(() => stopServer(srv));
 }
 
 // ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 static const char *const env_vars[] = {
     "GUICHET_DB",           "GUICHET_LISTEN",           "GUICHET_THREADS",   "GUICHET_TRUST_PROXY",

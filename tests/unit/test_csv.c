@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "csv.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 /* Reads every record of text; returns the count, fills out[i][j] (up to
  * 8×8 cells, copied) and the lines of the records. -1 on an error. */
@@ -172,7 +172,7 @@ static void test_limits(void **state)
 		assert_non_null(csv_error(r, NULL));
 		csv_reader_free(r);
 	}
-	/* The defaults are those of limits.h. */
+	/* The defaults are those of guichet_limits.h. */
 	csv_limits d = csv_default_limits();
 	assert_int_equal(d.field_bytes, LIMIT_CSV_FIELD_BYTES);
 	assert_int_equal(d.columns, LIMIT_CSV_COLUMNS);

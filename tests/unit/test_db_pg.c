@@ -11,7 +11,7 @@
 #include "unit.h"
 
 #include "db.h"
-#include "limits.h"
+#include "guichet_limits.h"
 
 struct fixture {
 	char url[1024];
@@ -22,11 +22,9 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	const char *url = unit_db_url("/tmp");
 	char err[256];
-	if (!url)
+	if (unit_db_path("/tmp", f->url, sizeof f->url) != 0)
 		return -1;
-	snprintf(f->url, sizeof f->url, "%s", url);
 	if (db_open(&f->d, f->url, 2, err, sizeof err) != DB_OK) {
 		fprintf(stderr, "setup: %s\n", err);
 		return -1;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "demand_csv.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "store.h"
 #include "visit.h"
 
@@ -89,13 +89,7 @@ static int teardown(void **state)
 	store_close(f->s);
 	store_close(f->s2);
 	arena_free(f->a);
-	static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm", "u.db", "u.db-wal", "u.db-shm"};
-	char p[160];
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	unit_remove_dir(f->dir);
 	free(f);
 	return 0;
 }

@@ -21,7 +21,7 @@
 
 #include "app.h"
 #include "http.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "metrics.h"
 #include "page_static.h"
 
@@ -978,7 +978,7 @@ static void test_server_too_large(void **state)
 	reply_free(&rp);
 
 	/* The default limit applies to routes without their own. */
-	snprintf(raw, sizeof(raw), "POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: %u\r\n\r\n",
+	snprintf(raw, sizeof(raw), "POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: %lu\r\n\r\n",
 	         LIMIT_BODY_BYTES + 1);
 	request(port, raw, &rp);
 	assert_int_equal(rp.status, 413);

@@ -8,7 +8,6 @@
  */
 #include "unit.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,48 +38,17 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	strcpy(f->dir, "/tmp/guichet-store-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (unit_store_open(f->dir, f->path, sizeof f->path, &f->s) != 0)
 		return -1;
-	const char *url = unit_db_url(f->dir);
-	if (!url)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s", url);
-	char err[256];
-	int applied;
-	if (store_open(&f->s, f->path, 4, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->s, &applied, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
 	f->a = arena_new(1 << 20);
 	*state = f;
 	return 0;
 }
 
-/* Removes the directory and the database files in it (PostgreSQL's test
- * databases go with the throwaway cluster). */
-static void remove_db(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[400];
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_close(f->s);
-	arena_free(f->a);
-	remove_db(f->dir);
+	unit_store_close(f->s, f->a, f->dir);
 	free(f);
 	return 0;
 }
@@ -89,9 +57,7 @@ static void test_migrate_twice(void **state)
 {
 	struct fixture *f = *state;
 	char path[1024], err[256];
-	const char *url = unit_db_url(f->dir);
-	assert_non_null(url);
-	snprintf(path, sizeof path, "%s", url);
+	assert_int_equal(unit_db_path(f->dir, path, sizeof path), 0);
 	/* A PostgreSQL database exists as soon as it is created. */
 	assert_int_equal(store_exists(path), unit_db_is_pg());
 	store *s;

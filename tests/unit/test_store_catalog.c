@@ -1,13 +1,13 @@
 /*
  * test_store_catalog.c: the reference data in the store: the migrations on a
  * new database and again (nothing applied twice), the seeded operators,
- * themes, procedures and topics, their edits, the geography loader (all or
+ * themes, procedures and topics, their edits (the labels of themes, new and
+ * deactivated topics, and their validation), the geography loader (all or
  * nothing) and its searches, the frequencies of operators and procedures at
  * a site, and the correction window.
  */
 #include "unit.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "embedded.h"
+#include "guichet_limits.h"
 #include "store.h"
 
 struct fixture {
@@ -31,19 +33,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	strcpy(f->dir, "/tmp/guichet-catalog-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (unit_store_open(f->dir, f->path, sizeof f->path, &f->s) != 0)
 		return -1;
-	const char *url = unit_db_url(f->dir);
-	if (!url)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s", url);
-	char err[256];
-	int applied;
-	if (store_open(&f->s, f->path, 4, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->s, &applied, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
 	f->a = arena_new(4 << 20);
 	store_site a = {.name = "France Services Redon", .type = "france_services"};
 	store_site b = {.name = "Médiathèque", .type = "mediatheque"};
@@ -54,30 +45,10 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Removes the temporary directory and the database files in it
- * (PostgreSQL's test databases go with the throwaway cluster). */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[400];
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_close(f->s);
-	arena_free(f->a);
-	remove_dir(f->dir);
+	unit_store_close(f->s, f->a, f->dir);
 	free(f);
 	return 0;
 }
@@ -86,9 +57,7 @@ static void test_migrations(void **state)
 {
 	struct fixture *f = *state;
 	char path[1024], err[256];
-	const char *url = unit_db_url(f->dir);
-	assert_non_null(url);
-	snprintf(path, sizeof path, "%s", url);
+	assert_int_equal(unit_db_path(f->dir, path, sizeof path), 0);
 	store *s;
 	int applied;
 	assert_int_equal(store_open(&s, path, 2, err, sizeof err), STORE_OK);
@@ -137,7 +106,7 @@ static void test_seed(void **state)
 	assert_string_equal(themes[10].code, "associations");
 
 	store_topic *topics;
-	assert_int_equal(store_topic_list(f->s, f->a, &topics, &n), STORE_OK);
+	assert_int_equal(store_topic_list(f->s, f->a, 0, &topics, &n), STORE_OK);
 	assert_int_equal(n, 19);
 	assert_string_equal(topics[0].code, "diagnostic_numerique");
 	assert_string_equal(topics[18].label, "Aide aux démarches administratives");
@@ -535,12 +504,115 @@ static void test_cli_geo(void **state)
 	rmdir(bad);
 }
 
+/* Themes keep their 11 codes and change labels; topics gain local codes,
+ * are deactivated and leave the active list (the workshop form). */
+static void test_edit_themes_topics(void **state)
+{
+	struct fixture *f = *state;
+	store_theme t;
+	assert_int_equal(store_theme_get(f->s, f->a, "logement", &t), STORE_OK);
+	assert_string_equal(t.code, "logement");
+	assert_string_equal(t.label, "Logement");
+	t.label = "Logement et hébergement";
+	assert_int_equal(store_theme_update(f->s, &t), STORE_OK);
+	assert_int_equal(store_theme_get(f->s, f->a, "logement", &t), STORE_OK);
+	assert_string_equal(t.label, "Logement et hébergement");
+	store_theme ghost = {.code = "cuisine", .label = "Cuisine"};
+	assert_int_equal(store_theme_get(f->s, f->a, "cuisine", &t), STORE_NOT_FOUND);
+	assert_int_equal(store_theme_update(f->s, &ghost), STORE_NOT_FOUND);
+	store_theme *themes;
+	size_t n;
+	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
+	assert_int_equal(n, 11);
+
+	store_topic k;
+	assert_int_equal(store_topic_get(f->s, f->a, "diagnostic_numerique", &k), STORE_OK);
+	assert_int_equal(k.active, 1);
+	assert_int_equal(store_topic_get(f->s, f->a, "jeux_video", &k), STORE_NOT_FOUND);
+	store_topic nt = {.code = "jeux_video", .label = "Jeux vidéo et parentalité"};
+	assert_int_equal(store_topic_insert(f->s, &nt), STORE_OK);
+	assert_int_equal(store_topic_insert(f->s, &nt), STORE_CONFLICT);
+	assert_int_equal(store_topic_get(f->s, f->a, "jeux_video", &k), STORE_OK);
+	assert_string_equal(k.label, "Jeux vidéo et parentalité");
+	assert_int_equal(k.active, 1);
+	store_topic *topics;
+	/* A new topic comes after the seeded ones. */
+	assert_int_equal(store_topic_list(f->s, f->a, 1, &topics, &n), STORE_OK);
+	assert_int_equal(n, 20);
+	assert_string_equal(topics[19].code, "jeux_video");
+
+	k.label = "Jeux vidéo";
+	k.active = 0;
+	assert_int_equal(store_topic_update(f->s, &k), STORE_OK);
+	assert_int_equal(store_topic_get(f->s, f->a, "jeux_video", &k), STORE_OK);
+	assert_string_equal(k.label, "Jeux vidéo");
+	assert_int_equal(k.active, 0);
+	assert_int_equal(store_topic_list(f->s, f->a, 1, &topics, &n), STORE_OK);
+	assert_int_equal(n, 19);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(topics[i].active, 1);
+	assert_int_equal(store_topic_list(f->s, f->a, 0, &topics, &n), STORE_OK);
+	assert_int_equal(n, 20);
+	store_topic nowhere = {.code = "nulle_part", .label = "Nulle part", .active = 1};
+	assert_int_equal(store_topic_update(f->s, &nowhere), STORE_NOT_FOUND);
+	assert_int_equal(store_topic_get(f->s, f->a, "nulle_part", &k), STORE_NOT_FOUND);
+	assert_int_equal(store_error_count(f->s), 0);
+}
+
+/* The rules of catalog.c for the labels and the codes of new topics. */
+static void test_validate_themes_topics(void **state)
+{
+	(void)state;
+	char long_label[LIMIT_NAME_BYTES + 2];
+	memset(long_label, 'a', sizeof long_label - 1);
+	long_label[sizeof long_label - 1] = '\0';
+	static const struct {
+		const char *code, *label, *field;
+	} cases[] = {
+	    {"jeux_video", "  Jeux vidéo  ", NULL},
+	    {"ab", "Deux lettres", NULL},
+	    {"", "Sans code", "code"},
+	    {"x", "Trop court", "code"},
+	    {"Jeux", "Majuscule", "code"},
+	    {"jeux vidéo", "Espace et accent", "code"},
+	    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "33 caractères", "code"},
+	    {"sans_label", "   ", "label"},
+	    {"controle", "Tab\tulation", "label"},
+	    {"utf8", "\xc3\x28", "label"},
+	    {"trop_long", NULL, "label"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char code[64], label[LIMIT_NAME_BYTES + 2];
+		snprintf(code, sizeof code, "%s", cases[i].code);
+		snprintf(label, sizeof label, "%s", cases[i].label ? cases[i].label : long_label);
+		store_topic t = {.code = code, .label = label};
+		field_errors e = {0};
+		unit_check_case(i, catalog_topic_validate(&t, 1, &e), &e, cases[i].field, NULL);
+		/* The theme's rule is the topic's, without the code. */
+		store_theme th = {.code = code, .label = label};
+		field_errors te = {0};
+		int rc = catalog_theme_validate(&th, &te);
+		int label_bad = cases[i].field && strcmp(cases[i].field, "label") == 0;
+		assert_int_equal(rc, label_bad ? -1 : 0);
+	}
+	char code[] = "jeux_video", label[] = "  Jeux vidéo  ", upper[] = "X";
+	store_topic t = {.code = code, .label = label};
+	field_errors e = {0};
+	assert_int_equal(catalog_topic_validate(&t, 1, &e), 0);
+	assert_string_equal(t.label, "Jeux vidéo");
+	/* An existing topic's code is not checked again. */
+	t.code = upper;
+	assert_int_equal(catalog_topic_validate(&t, 0, &e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_seed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_catalog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_edit_themes_topics, setup, teardown),
+	    cmocka_unit_test(test_validate_themes_topics),
 	    cmocka_unit_test_setup_teardown(test_geo, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_frequent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cli_geo, setup, teardown),

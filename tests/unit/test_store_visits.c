@@ -9,7 +9,6 @@
  */
 #include "unit.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,19 +29,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	strcpy(f->dir, "/tmp/guichet-visits-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (unit_store_open(f->dir, f->path, sizeof f->path, &f->s) != 0)
 		return -1;
-	const char *url = unit_db_url(f->dir);
-	if (!url)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s", url);
-	char err[256];
-	int applied;
-	if (store_open(&f->s, f->path, 4, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->s, &applied, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
 	f->a = arena_new(8 << 20);
 	store_site site = {.name = "France Services Redon", .type = "france_services"};
 	store_site site_b = {.name = "Mairie de Vitré", .type = "mairie"};
@@ -55,30 +43,10 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Removes the temporary directory and the database files in it
- * (PostgreSQL's test databases go with the throwaway cluster). */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[400];
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_close(f->s);
-	arena_free(f->a);
-	remove_dir(f->dir);
+	unit_store_close(f->s, f->a, f->dir);
 	free(f);
 	return 0;
 }

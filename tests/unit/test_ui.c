@@ -7,7 +7,7 @@
 #include "auth.h"
 #include "html.h"
 #include "i18n.h"
-#include "limits.h"
+#include "guichet_limits.h"
 #include "ui.h"
 
 #define assert_has(hay, needle)                                                                              \

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "limits.h"
+#include "guichet_limits.h"
 #include "user.h"
 
 static void test_roles(void **state)
@@ -141,16 +141,7 @@ static void test_validate_table(void **state)
 		           cases[i].op);
 		field_errors e = {0};
 		int rc = user_validate(&d.u, &e);
-		if (!cases[i].field) {
-			if (rc != 0)
-				fail_msg("case %zu: unexpected error on %s: %s", i, e.v[0].field,
-				         e.v[0].msgid);
-			continue;
-		}
-		if (rc == 0 || e.n != 1 || strcmp(e.v[0].field, cases[i].field) != 0)
-			fail_msg("case %zu: expected one error on %s, got %zu", i, cases[i].field, e.n);
-		if (cases[i].msgid)
-			assert_string_equal(e.v[0].msgid, cases[i].msgid);
+		unit_check_case(i, rc, &e, cases[i].field, cases[i].msgid);
 	}
 }
 

@@ -7,7 +7,6 @@
  */
 #include "unit.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +31,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	strcpy(f->dir, "/tmp/guichet-visit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	const char *url = unit_db_url(f->dir);
-	if (!url)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s", url);
-	char err[256];
-	int applied;
-	if (store_open(&f->s, f->path, 4, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->s, &applied, err, sizeof err) != STORE_OK)
+	if (unit_store_open(f->dir, f->path, sizeof f->path, &f->s) != 0)
 		return -1;
 	f->a = arena_new(1 << 20);
 	/* An operator and a procedure that are no longer offered. */
@@ -60,30 +50,10 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Removes the temporary directory and the database files in it
- * (PostgreSQL's test databases go with the throwaway cluster). */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[400];
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_close(f->s);
-	arena_free(f->a);
-	remove_dir(f->dir);
+	unit_store_close(f->s, f->a, f->dir);
 	free(f);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * limits.h: every hard limit of Guichet in one place.
+ * guichet_limits.h: every hard limit of Guichet in one place.
  *
  * A server that welcomes the public on weak links must not let a few slow or
  * hostile clients starve the advisers. Each limit below is enforced exactly
@@ -9,13 +9,13 @@
 #define GUICHET_LIMITS_H
 
 /* HTTP requests */
-#define LIMIT_BODY_BYTES          (2u * 1024u * 1024u) /* 413 beyond this */
-#define LIMIT_UPLOAD_BYTES        (64u * 1024u * 1024u) /* CSV import routes only */
-#define LIMIT_HEADER_BYTES        (16u * 1024u)        /* all request headers together */
-#define LIMIT_URL_BYTES           4096u
+#define LIMIT_BODY_BYTES          (2UL * 1024UL * 1024UL) /* 413 beyond this */
+#define LIMIT_UPLOAD_BYTES        (64UL * 1024UL * 1024UL) /* CSV import routes only */
+#define LIMIT_HEADER_BYTES        (16UL * 1024UL)        /* all request headers together */
+#define LIMIT_URL_BYTES           4096UL
 #define LIMIT_FIELDS              256u                 /* form or query fields per request */
-#define LIMIT_FIELD_NAME_BYTES    128u
-#define LIMIT_FIELD_VALUE_BYTES   (64u * 1024u)
+#define LIMIT_FIELD_NAME_BYTES    128UL
+#define LIMIT_FIELD_VALUE_BYTES   (64UL * 1024UL)
 #define LIMIT_COOKIES             32u
 
 /* Connections */
@@ -25,14 +25,14 @@
 #define LIMIT_SHUTDOWN_GRACE_S    20u                  /* finish in-flight requests */
 
 /* Responses and memory */
-#define LIMIT_RESPONSE_BYTES      (32u * 1024u * 1024u)
-#define LIMIT_ARENA_BYTES         (64u * 1024u * 1024u) /* per request */
-#define LIMIT_STATIC_FILE_BYTES   (4u * 1024u * 1024u)
+#define LIMIT_RESPONSE_BYTES      (32UL * 1024UL * 1024UL)
+#define LIMIT_ARENA_BYTES         (64UL * 1024UL * 1024UL) /* per request */
+#define LIMIT_STATIC_FILE_BYTES   (4UL * 1024UL * 1024UL)
 
 /* Texts stored by the domain (characters are counted as UTF-8 bytes) */
-#define LIMIT_NAME_BYTES          200u
-#define LIMIT_EMAIL_BYTES         254u
-#define LIMIT_TEXT_BYTES          2000u
+#define LIMIT_NAME_BYTES          200UL
+#define LIMIT_EMAIL_BYTES         254UL
+#define LIMIT_TEXT_BYTES          2000UL
 #define LIMIT_PASSWORD_MIN        12u
 #define LIMIT_PASSWORD_MAX        256u
 
@@ -53,10 +53,10 @@
 #define LIMIT_PAGE_ROWS           200u   /* rows in one listing page */
 
 /* CSV import and export (csv.c, demand_csv.c) */
-#define LIMIT_CSV_FIELD_BYTES     (8u * 1024u)  /* one cell */
-#define LIMIT_CSV_RECORD_BYTES    (64u * 1024u) /* one row */
-#define LIMIT_CSV_COLUMNS         100u
-#define LIMIT_IMPORT_ROWS         500000u       /* demand rows in one import */
-#define LIMIT_IMPORT_ERRORS       1000u         /* errors listed; the rest are counted */
+#define LIMIT_CSV_FIELD_BYTES     (8UL * 1024UL)  /* one cell */
+#define LIMIT_CSV_RECORD_BYTES    (64UL * 1024UL) /* one row */
+#define LIMIT_CSV_COLUMNS         100UL
+#define LIMIT_IMPORT_ROWS         500000UL       /* demand rows in one import */
+#define LIMIT_IMPORT_ERRORS       1000UL         /* errors listed; the rest are counted */
 
 #endif

@@ -1,0 +1,198 @@
+/*
+ * stats.c: the statistics bench (bench/README.md). On a database made by
+ * bench/gen_national.c it loads the engine (time and memory), asks the
+ * national report of a year (every breakdown at once) without and with
+ * combinations of filters, a département report and a site report, each
+ * timed on the engine (median of several rounds) and, for the questions
+ * marked, on the SQL GROUP BY baseline in the same run, checks that both
+ * answers are the same bytes, and prints the ratios. Last, it records one
+ * visit and times the refresh that makes it count.
+ *
+ *   bench/stats.sh /tmp/national.db [year] [rounds] [nosql|sql] [threads]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stats.h"
+#include "store.h"
+#include "util.h"
+
+static long status_kib(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	size_t n = strlen(key);
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, key, n) == 0)
+			v = atol(line + n + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+typedef struct question {
+	const char *name;
+	stats_query q;
+	int sql; /* also ask the baseline */
+} question;
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: stats DB [year] [rounds]\n");
+		return 2;
+	}
+	setenv("TZ", "Europe/Paris", 0);
+	tzset();
+	const char *year = argc > 2 ? argv[2] : "2025";
+	int rounds = argc > 3 ? atoi(argv[3]) : 7;
+	if (rounds < 1 || rounds > 100)
+		rounds = 7;
+	char from[16], to[16], err[256];
+	snprintf(from, sizeof from, "%.4s-01-01", year);
+	snprintf(to, sizeof to, "%.4s-12-31", year);
+	store *s;
+	if (store_open(&s, argv[1], 2, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "stats: %s\n", err);
+		return 1;
+	}
+	long rss0 = status_kib("VmRSS:");
+	int64_t t0 = mono_us();
+	int threads = argc > 5 ? atoi(argv[5]) : 2;
+	stats_engine *e = stats_engine_load(s, threads);
+	if (!e)
+		return 1;
+	int64_t load_us = mono_us() - t0;
+	stats_engine_info info;
+	stats_engine_info_get(e, &info);
+	printf("engine (%d thread%s): %zu visits, %zu demands loaded in %.1f s; columns %.1f MiB; process "
+	       "RSS %.1f MiB "
+	       "(%.1f MiB before loading), peak %.1f MiB\n",
+	       threads, threads > 1 ? "s" : "", info.visits, info.demands, (double)load_us / 1e6,
+	       (double)info.bytes / 1048576.0, (double)status_kib("VmRSS:") / 1024.0, (double)rss0 / 1024.0,
+	       (double)status_kib("VmHWM:") / 1024.0);
+
+	stats_query base = {0};
+	stats_day_parse(from, &base.from_day);
+	stats_day_parse(to, &base.to_day);
+	question qs[] = {
+	    {"national, every breakdown", base, 1},
+	    {"national, operator cnaf", base, 0},
+	    {"national, theme social_sante + channel guichet_spontane", base, 0},
+	    {"national, public allophone", base, 0},
+	    {"national, operator dgfip + channel telephone + public sans_internet", base, 0},
+	    {"national, one quarter (Q2)", base, 0},
+	    {"departement 35, every breakdown", base, 1},
+	    {"departement 35, operator cnaf + public precarite", base, 0},
+	    {"region-sized: 5 sites", base, 0},
+	    {"one site, every breakdown", base, 1},
+	};
+	qs[1].q.operator_code = "cnaf";
+	qs[2].q.theme_code = "social_sante";
+	qs[2].q.channel = "guichet_spontane";
+	qs[3].q.public_code = "allophone";
+	qs[4].q.operator_code = "dgfip";
+	qs[4].q.channel = "telephone";
+	qs[4].q.public_code = "sans_internet";
+	char q2a[16], q2b[16];
+	snprintf(q2a, sizeof q2a, "%.4s-04-01", year);
+	snprintf(q2b, sizeof q2b, "%.4s-06-30", year);
+	stats_day_parse(q2a, &qs[5].q.from_day);
+	stats_day_parse(q2b, &qs[5].q.to_day);
+	qs[6].q.departement = "35";
+	qs[7].q.departement = "35";
+	qs[7].q.operator_code = "cnaf";
+	qs[7].q.public_code = "precarite";
+	static const int64_t five[] = {35, 136, 237, 338, 439};
+	qs[8].q.site_ids = five;
+	qs[8].q.nsites = 5;
+	static const int64_t one[] = {35};
+	qs[9].q.site_ids = one;
+	qs[9].q.nsites = 1;
+
+	/* First every question on the engine, then the baseline (slow at
+	 * national scale) on the marked ones, in the same run. */
+	double em[COUNT(qs)];
+	long long nvis[COUNT(qs)];
+	char *json[COUNT(qs)];
+	buf x;
+	buf_init(&x, (size_t)64 << 20);
+	printf("%-68s %10s %9s\n", "question (one year unless said)", "engine ms", "visits");
+	for (size_t i = 0; i < COUNT(qs); i++) {
+		int64_t t[100];
+		stats_result *r = NULL;
+		for (int k = 0; k < rounds; k++) {
+			stats_result_free(r);
+			int64_t a = mono_us();
+			r = stats_engine_query(e, &qs[i].q);
+			t[k] = mono_us() - a;
+		}
+		qsort(t, (size_t)rounds, sizeof *t, cmp_i64);
+		em[i] = (double)t[rounds / 2] / 1000.0;
+		nvis[i] = (long long)r->visits;
+		buf_reset(&x);
+		stats_result_json(r, &x);
+		json[i] = xstrdup(x.data);
+		printf("%-68s %10.2f %9lld\n", qs[i].name, em[i], nvis[i]);
+		fflush(stdout);
+		stats_result_free(r);
+	}
+	int sql = argc <= 4 || strcmp(argv[4], "nosql") != 0;
+	printf("\n%-68s %10s %10s %10s %s\n", "same question, SQLite GROUP BY baseline", "engine ms",
+	       "SQL ms", "SQL/engine", "answers");
+	for (size_t i = COUNT(qs); sql && i-- > 0;) {
+		if (!qs[i].sql)
+			continue;
+		int64_t a = mono_us();
+		stats_result *b = store_stats_sql(s, &qs[i].q);
+		double sm = (double)(mono_us() - a) / 1000.0;
+		buf_reset(&x);
+		if (b)
+			stats_result_json(b, &x);
+		const char *same = b && strcmp(x.data, json[i]) == 0 ? "identical" : "DIFFERENT";
+		printf("%-68s %10.2f %10.0f %9.0fx %s\n", qs[i].name, em[i], sm, sm / em[i], same);
+		fflush(stdout);
+		stats_result_free(b);
+	}
+	for (size_t i = 0; i < COUNT(qs); i++)
+		free(json[i]);
+	buf_free(&x);
+
+	/* One new visit, then the refresh that makes it count. */
+	store_demand d = {.operator_code = "cnaf",
+	                  .theme_code = "social_sante",
+	                  .level = "fait_avec",
+	                  .outcome = "resolu",
+	                  .equipment = ""};
+	char today[16];
+	snprintf(today, sizeof today, "%.4s-06-15", year);
+	store_visit v = {
+	    .site_id = 35, .agent_id = 35, .channel = "guichet_spontane", .demands = &d, .ndemands = 1};
+	time_parse_local(today, "10:00", &v.started_at);
+	v.visitor = (store_visitor){.age_bracket = "40_59", .gender = "feminin"};
+	stats_result *before = stats_engine_query(e, &qs[9].q);
+	if (store_visit_insert(s, &v) == STORE_OK) {
+		int64_t a = mono_us();
+		stats_engine_refresh(e);
+		double ms = (double)(mono_us() - a) / 1000.0;
+		stats_result *after = stats_engine_query(e, &qs[9].q);
+		printf("refresh after one new visit: %.2f ms; site visits %lld -> %lld\n", ms,
+		       (long long)before->visits, (long long)after->visits);
+		stats_result_free(after);
+		store_visit_delete(s, v.id, now_s());
+	}
+	stats_result_free(before);
+	printf("process peak memory (VmHWM): %.1f MiB\n", (double)status_kib("VmHWM:") / 1024.0);
+	stats_engine_free(e);
+	store_close(s);
+	return 0;
+}

@@ -1,0 +1,194 @@
+/*
+ * stats.h: the steering indicators (docs/stats.md) for any period, scope
+ * and filters, answered two ways with the same result:
+ *
+ *  - stats_engine: an in-memory column store of every live demand, grouped
+ *    by site and sorted by day, so that a scope and a period select a few
+ *    ranges and every breakdown is counted in one pass (optionally split
+ *    over two threads). It is loaded once and kept up to date by
+ *    stats_engine_refresh (rows changed since the last refresh).
+ *  - store_stats_sql: plain GROUP BY queries on the store, the reference
+ *    the engine is checked against, and the baseline of the bench.
+ *
+ * Both fill a stats_result, which stats_result_json/csv/text write, so the
+ * report pages and exports of later work build on one structure.
+ */
+#ifndef GUICHET_STATS_H
+#define GUICHET_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "util.h"
+
+/* A day as a number: days since 1970-01-01 of the local calendar. */
+int stats_day_parse(const char *ymd, int32_t *day); /* "YYYY-MM-DD"; 0 or -1 */
+void stats_day_format(int32_t day, char out[11]);
+int32_t stats_day_of_time(int64_t t); /* local day of a Unix time */
+/* The same day one year earlier (29 February gives 28 February). */
+int32_t stats_day_year_before(int32_t day);
+
+typedef struct stats_query {
+	int32_t from_day, to_day; /* inclusive */
+	/* Scope: at most one of these; none for the nation. */
+	const int64_t *site_ids;
+	size_t nsites;
+	const char *departement;
+	const char *region;
+	/* Filters; NULL or "" when not set. */
+	const char *operator_code;
+	const char *theme_code;
+	const char *channel;
+	const char *public_code; /* a STATS_PUBLICS code */
+	int64_t agent_id;        /* 0 when not set */
+} stats_query;
+
+/* The periods compared in growth: the same number of days just before,
+ * and the same dates a year before ({from, to} each). */
+void stats_periods(const stats_query *q, int32_t prev[2], int32_t yago[2]);
+
+/* The particular publics, in output order, and whether a code is one. */
+extern const char *const STATS_PUBLICS[8];
+int stats_public_valid(const char *code);
+
+/* The breakdowns: each an object code → count in the JSON. The unit says
+ * what is counted: demands, or visits (each visit once, its visitor's
+ * profile as it is now). */
+enum stats_bd {
+	BD_OPERATOR, /* demands */
+	BD_THEME,
+	BD_PROCEDURE,
+	BD_LEVEL,
+	BD_OUTCOME,
+	BD_REFERRAL,
+	BD_AUTONOMY,
+	BD_EQUIPMENT,
+	BD_INTERPRETING,
+	BD_INTERPRETING_LANG,
+	BD_CHANNEL, /* visits from here on */
+	BD_AGE,
+	BD_GENDER,
+	BD_STATUS,
+	BD_COMMUNE,
+	BD_PUBLIC,
+	BD_LANGUAGE,
+	BD_DURATION,
+	BD_WEEKDAY,
+	BD_HOUR,
+	BD_COUNT
+};
+#define STATS_FIRST_VISIT_BD BD_CHANNEL
+
+/* The JSON key of a breakdown ("by_operator"…). */
+const char *stats_bd_name(enum stats_bd bd);
+
+typedef struct stats_count {
+	const char *code;
+	int64_t n;
+} stats_count;
+
+typedef struct stats_breakdown {
+	stats_count *v; /* sorted by code, no zero counts */
+	size_t n, cap;
+} stats_breakdown;
+
+/* yes / no / unknown for the evaluation's age cuts. */
+enum { CUT_YES, CUT_NO, CUT_UNKNOWN };
+
+typedef struct stats_result {
+	stats_query q; /* as asked (strings not owned) */
+	int64_t visits, demands, solved;
+	int64_t identified_distinct, anonymous_visits;
+	int64_t prev_visits, prev_demands; /* the period just before, same length */
+	int64_t yago_visits, yago_demands; /* the same dates a year before */
+	int64_t over_55[3], under_26[3];
+	int64_t workshops, participants;
+	stats_breakdown bd[BD_COUNT];
+	arena *a; /* codes */
+} stats_result;
+
+/* A result with its own arena; stats_result_free releases it. */
+stats_result *stats_result_new(const stats_query *q);
+void stats_result_free(stats_result *r);
+/* Adds n to code in a breakdown (any order; n 0 is ignored). */
+int stats_result_add(stats_result *r, enum stats_bd bd, const char *code, int64_t n);
+/* Sorts every breakdown by code: call once all counts are in. */
+void stats_result_finish(stats_result *r);
+
+/* Writers: JSON (docs/stats.md), CSV (section,code,count) and text. */
+int stats_result_json(const stats_result *r, buf *b);
+int stats_result_csv(const stats_result *r, buf *b);
+int stats_result_text(const stats_result *r, buf *b);
+
+/* Codes used by both implementations for the values they derive. */
+#define STATS_NOT_GIVEN "non_renseigne"
+const char *stats_duration_class(int64_t minutes); /* moins_30, 30_60, 60_120, 120_plus, non_renseigne */
+/* The age cuts of one visit (CUT_*): from the birth year when known, else
+ * from the bracket when it lies wholly on one side. */
+int stats_cut_over_55(int64_t birth_year, int year, const char *bracket);
+int stats_cut_under_26(int64_t birth_year, int year, const char *bracket);
+
+/* ------------------------------------------------------------------ */
+/* The engine. */
+
+typedef struct stats_engine stats_engine;
+
+typedef struct stats_engine_info {
+	size_t visits, demands; /* live rows held */
+	size_t delta_visits;    /* rows added by refreshes, not yet merged */
+	size_t bytes;           /* memory of the columns and indexes */
+	int64_t load_us, last_refresh_us;
+} stats_engine_info;
+
+/* Loads every live demand of the store. threads: 1 or 2. NULL on error. */
+stats_engine *stats_engine_load(store *s, int threads);
+void stats_engine_free(stats_engine *e);
+/* Reads what changed since the last load or refresh (visits created,
+ * edited or deleted, visitors edited, sites moved, workshops) and applies
+ * it. Safe against concurrent queries: it takes the engine's lock for the
+ * short time of applying. */
+int stats_engine_refresh(stats_engine *e);
+void stats_engine_info_get(stats_engine *e, stats_engine_info *out);
+/* Answers q into a new result; NULL on error. */
+stats_result *stats_engine_query(stats_engine *e, const stats_query *q);
+
+/* ------------------------------------------------------------------ */
+/* The store side (store_stats.c). */
+
+/* One demand joined with its visit and visitor, as the engine loads it.
+ * Texts are valid during the callback only. A deleted or demand-less visit
+ * comes as one row with demand_id 0 (refresh only). */
+typedef struct stats_row {
+	int64_t visit_id, site_id, agent_id, started_at, visit_duration, deleted_at;
+	const char *channel;
+	int64_t visitor_id, identified, birth_year;
+	const char *age_bracket, *gender, *social_status, *commune, *disabilities, *languages;
+	int no_phone, no_email, no_device, no_internet, allophone, illiteracy, very_precarious;
+	int64_t demand_id, procedure_id, autonomy, demand_duration;
+	const char *operator_code, *theme_code, *level, *equipment, *interpreting, *interpreting_lang,
+	    *outcome, *referral;
+} stats_row;
+typedef int (*stats_row_fn)(void *ctx, const stats_row *r);
+
+/* since < 0: every live visit. since >= 0: every visit (deleted too) whose
+ * row or visitor changed at or after since. Ordered by visit, then demand. */
+int store_stats_rows(store *s, int64_t since, stats_row_fn fn, void *ctx);
+
+typedef struct stats_site_row {
+	int64_t id;
+	const char *departement, *region;
+} stats_site_row;
+typedef int (*stats_site_fn)(void *ctx, const stats_site_row *r);
+int store_stats_sites(store *s, stats_site_fn fn, void *ctx);
+
+typedef struct stats_workshop_row {
+	int64_t site_id, agent_id, held_at, participants;
+} stats_workshop_row;
+typedef int (*stats_workshop_fn)(void *ctx, const stats_workshop_row *r);
+int store_stats_workshops(store *s, stats_workshop_fn fn, void *ctx);
+
+/* The baseline: the same result from GROUP BY queries on the store. */
+stats_result *store_stats_sql(store *s, const stats_query *q);
+
+#endif
