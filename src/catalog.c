@@ -10,6 +10,44 @@
 #include "guichet_limits.h"
 #include "site.h"
 
+/* The labels that sql/002_catalog.sql seeds for the 11 service-public themes
+ * and the digital-skills topics. They are stored as data (administrators may
+ * rename them), and the pages pass them through the catalogs: listed here,
+ * xgettext extracts them, so a label left as seeded reads in the visitor's
+ * language, while a label an administrator rewrote shows as written. */
+static const char *const seeded_labels[] __attribute__((unused)) = {
+        N_("Papiers - Élections - Citoyenneté"),
+        N_("Famille - Scolarité"),
+        N_("Social - Santé"),
+        N_("Travail - Formation - Entreprise"),
+        N_("Logement"),
+        N_("Transports - Mobilité"),
+        N_("Argent - Impôts - Consommation"),
+        N_("Justice"),
+        N_("Étrangers - Europe"),
+        N_("Loisirs - Sports - Culture"),
+        N_("Associations"),
+        N_("Diagnostic numérique"),
+        N_("Prendre en main du matériel"),
+        N_("Maintenance de matériel"),
+        N_("Gérer ses contenus numériques"),
+        N_("Navigation sur internet"),
+        N_("E-mail"),
+        N_("Bureautique"),
+        N_("Réseaux sociaux"),
+        N_("Santé en ligne"),
+        N_("Banque et achats en ligne"),
+        N_("Accompagner un professionnel"),
+        N_("Insertion professionnelle"),
+        N_("Sécurité numérique"),
+        N_("Parentalité"),
+        N_("Scolarité et numérique"),
+        N_("Créer avec le numérique"),
+        N_("Culture numérique"),
+        N_("Intelligence artificielle"),
+        N_("Aide aux démarches administratives"),
+};
+
 /* The messages below name these limits in words. */
 _Static_assert(LIMIT_NAME_BYTES == 200, "update the messages that say 200 caractères");
 _Static_assert(LIMIT_TEXT_BYTES == 2000, "update the messages that say 2000 caractères");

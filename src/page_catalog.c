@@ -512,7 +512,7 @@ int page_themes_list(req *r)
 		RAW(r, "<tr><td><a href=\"/admin/themes/");
 		html_url_arg(&r->out, t[i].code);
 		RAW(r, "/edit\">");
-		html_txt(&r->out, t[i].label);
+		html_txt(&r->out, _(r, t[i].label));
 		RAW(r, "</a></td>");
 		td(r, t[i].code);
 		RAW(r, "</tr>\n");
@@ -597,7 +597,7 @@ int page_topics_list(req *r)
 		RAW(r, "<tr><td><a href=\"/admin/topics/");
 		html_url_arg(&r->out, t[i].code);
 		RAW(r, "/edit\">");
-		html_txt(&r->out, t[i].label);
+		html_txt(&r->out, _(r, t[i].label));
 		RAW(r, "</a></td>");
 		td(r, t[i].code);
 		td(r, yes_no(r, t[i].active));

@@ -71,12 +71,14 @@ int page_require_correctable(req *r, int64_t site_id, int64_t created_at)
 		      "Ce lieu n'autorise aucune correction : un enregistrement ne peut plus être modifié ni "
 		      "supprimé une fois créé."));
 	else
-		ui_txt_count(
-		    r,
-		    _(r,
-		      "Ce lieu autorise les corrections pendant %d jours après l'enregistrement : ce délai "
-		      "est dépassé, l'enregistrement ne peut plus être modifié ni supprimé."),
-		    days);
+		ui_txt_count(r,
+		             i18n_plural(r->lang,
+		                         "Ce lieu autorise les corrections pendant %d jour après l'enregistrement : "
+		                         "ce délai est dépassé, l'enregistrement ne peut plus être modifié ni supprimé.",
+		                         "Ce lieu autorise les corrections pendant %d jours après l'enregistrement : "
+		                         "ce délai est dépassé, l'enregistrement ne peut plus être modifié ni supprimé.",
+		                         (unsigned long)days),
+		             days);
 	html_raw_trusted(o, "</p><p>");
 	html_txt(o, _(r, "Le délai de correction protège les statistiques déjà publiées. Si une erreur doit "
 	                 "être corrigée, adressez-vous au responsable de votre lieu."));
