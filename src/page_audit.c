@@ -48,17 +48,13 @@ int page_audit(req *r)
 	         _(r,
 	           "Les 200 derniers événements : connexions, échecs, et chaque consultation ou modification "
 	           "de données personnelles. Heures en temps universel (UTC)."));
-	html_raw_trusted(o, "</p><div class=\"table-wrap\"><table><caption>");
-	html_txt(o, _(r, "Journal des accès, du plus récent au plus ancien"));
-	html_raw_trusted(o, "</caption><thead><tr>");
+	html_raw_trusted(o, "</p>");
+	ui_table_begin(r, NULL, _(r, "Journal des accès, du plus récent au plus ancien"));
 	const char *heads[] = {_(r, "Date"), _(r, "Utilisateur"), _(r, "Action"), _(r, "Objet"),
 	                       _(r, "Adresse")};
-	for (size_t i = 0; i < COUNT(heads); i++) {
-		html_raw_trusted(o, "<th scope=\"col\">");
-		html_txt(o, heads[i]);
-		html_raw_trusted(o, "</th>");
-	}
-	html_raw_trusted(o, "</tr></thead><tbody>");
+	for (size_t i = 0; i < COUNT(heads); i++)
+		ui_th(r, heads[i]);
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		char when[21];
 		time_iso(rows[i].at, when);
@@ -91,7 +87,7 @@ int page_audit(req *r)
 		html_txt(o, rows[i].address);
 		html_raw_trusted(o, "</td></tr>");
 	}
-	html_raw_trusted(o, "</tbody></table></div>");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }

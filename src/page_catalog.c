@@ -23,13 +23,6 @@
  * which the statistics of a year are final. */
 #define CORRECTION_DAYS_MAX 365
 
-static void th(req *r, const char *text)
-{
-	RAW(r, "<th scope=\"col\">");
-	html_txt(&r->out, text);
-	RAW(r, "</th>");
-}
-
 static void td(req *r, const char *text)
 {
 	RAW(r, "<td>");
@@ -88,9 +81,7 @@ static void list_begin(req *r, const list_head *h)
 		ui_notice(r, "success", h->saved);
 	if (h->add_href)
 		button_line(r, h->add_href, h->add);
-	RAW(r, "<div class=\"table-wrap\"><table><caption>");
-	html_txt(&r->out, h->caption);
-	RAW(r, "</caption><thead><tr>");
+	ui_table_begin(r, NULL, h->caption);
 }
 
 static void read_int(req *r, const char *name, int64_t min, int64_t max, int64_t *out, field_errors *e,
@@ -142,12 +133,12 @@ int page_operators_list(req *r)
 	    _(r, "Organisme enregistré."),  "/admin/operators/new",
 	    _(r, "Ajouter un organisme"),   _(r, "Organismes, dans l'ordre du formulaire de visite")};
 	list_begin(r, &h);
-	th(r, _(r, "Nom"));
-	th(r, _(r, "Code"));
-	th(r, _(r, "Partenaire national"));
-	th(r, _(r, "Délai de réponse (jours)"));
-	th(r, _(r, "Actif"));
-	RAW(r, "</tr></thead><tbody>\n");
+	ui_th(r, _(r, "Nom"));
+	ui_th(r, _(r, "Code"));
+	ui_th(r, _(r, "Partenaire national"));
+	ui_th(r, _(r, "Délai de réponse (jours)"));
+	ui_th(r, _(r, "Actif"));
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		RAW(r, "<tr><td><a href=\"/admin/operators/");
 		html_url_arg(&r->out, ops[i].code);
@@ -160,7 +151,7 @@ int page_operators_list(req *r)
 		td(r, yes_no(r, ops[i].active));
 		RAW(r, "</tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }
@@ -320,11 +311,11 @@ int page_procedures_list(req *r)
 	               _(r, "Démarche enregistrée."),   "/admin/procedures/new",
 	               _(r, "Ajouter une démarche"),    _(r, "Démarches du catalogue")};
 	list_begin(r, &h);
-	th(r, _(r, "Démarche"));
-	th(r, _(r, "Thème"));
-	th(r, _(r, "Organisme habituel"));
-	th(r, _(r, "Active"));
-	RAW(r, "</tr></thead><tbody>\n");
+	ui_th(r, _(r, "Démarche"));
+	ui_th(r, _(r, "Thème"));
+	ui_th(r, _(r, "Organisme habituel"));
+	ui_th(r, _(r, "Active"));
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		const char *theme = p[i].theme_code, *op = p[i].operator_code;
 		for (size_t k = 0; k < nt; k++)
@@ -343,7 +334,7 @@ int page_procedures_list(req *r)
 		td(r, yes_no(r, p[i].active));
 		RAW(r, "</tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }
@@ -505,9 +496,9 @@ int page_themes_list(req *r)
 	               NULL,
 	               _(r, "Les 11 thèmes de service-public.fr, dans leur ordre")};
 	list_begin(r, &h);
-	th(r, _(r, "Intitulé"));
-	th(r, _(r, "Code"));
-	RAW(r, "</tr></thead><tbody>\n");
+	ui_th(r, _(r, "Intitulé"));
+	ui_th(r, _(r, "Code"));
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		RAW(r, "<tr><td><a href=\"/admin/themes/");
 		html_url_arg(&r->out, t[i].code);
@@ -517,7 +508,7 @@ int page_themes_list(req *r)
 		td(r, t[i].code);
 		RAW(r, "</tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }
@@ -589,10 +580,10 @@ int page_topics_list(req *r)
 	               _(r, "Thème d'atelier enregistré."), "/admin/topics/new",
 	               _(r, "Ajouter un thème d'atelier"),  _(r, "Thèmes des ateliers numériques")};
 	list_begin(r, &h);
-	th(r, _(r, "Intitulé"));
-	th(r, _(r, "Code"));
-	th(r, _(r, "Actif"));
-	RAW(r, "</tr></thead><tbody>\n");
+	ui_th(r, _(r, "Intitulé"));
+	ui_th(r, _(r, "Code"));
+	ui_th(r, _(r, "Actif"));
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		RAW(r, "<tr><td><a href=\"/admin/topics/");
 		html_url_arg(&r->out, t[i].code);
@@ -603,7 +594,7 @@ int page_topics_list(req *r)
 		td(r, yes_no(r, t[i].active));
 		RAW(r, "</tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }

@@ -49,15 +49,11 @@ static const char *error_text(req *r, const demand_csv_error *e)
 static void error_table(req *r, const demand_csv_errors *e)
 {
 	buf *o = &r->out;
-	RAW(r, "<div class=\"table-wrap\"><table class=\"import-errors\"><caption>");
-	html_txt(o, _(r, "Problèmes trouvés dans le fichier"));
-	RAW(r, "</caption><thead><tr><th scope=\"col\">");
-	html_txt(o, _(r, "Ligne"));
-	RAW(r, "</th><th scope=\"col\">");
-	html_txt(o, _(r, "Colonne"));
-	RAW(r, "</th><th scope=\"col\">");
-	html_txt(o, _(r, "Problème"));
-	RAW(r, "</th></tr></thead><tbody>\n");
+	ui_table_begin(r, "import-errors", _(r, "Problèmes trouvés dans le fichier"));
+	ui_th(r, _(r, "Ligne"));
+	ui_th(r, _(r, "Colonne"));
+	ui_th(r, _(r, "Problème"));
+	ui_table_body(r);
 	for (size_t i = 0; i < e->n; i++) {
 		RAW(r, "<tr><td>");
 		if (e->v[i].line)
@@ -68,7 +64,7 @@ static void error_table(req *r, const demand_csv_errors *e)
 		html_txt(o, error_text(r, &e->v[i]));
 		RAW(r, "</td></tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 	if (e->total > e->n) {
 		RAW(r, "<p>");
 		ui_txt_count(r, _(r, "… et %d autres problèmes."), (int64_t)(e->total - e->n));

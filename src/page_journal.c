@@ -218,13 +218,6 @@ static const char *site_name(const store_site *sites, size_t n, int64_t id)
 	return "";
 }
 
-static void th(req *r, const char *text)
-{
-	RAW(r, "<th scope=\"col\">");
-	html_txt(&r->out, text);
-	RAW(r, "</th>");
-}
-
 /* The table of a journal or of search results. with_date adds the date
  * column, sites (when more than one) the site column. */
 static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
@@ -234,19 +227,17 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	size_t nops = 0;
 	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) != STORE_OK)
 		nops = 0;
-	RAW(r, "<div class=\"table-wrap\"><table><caption>");
-	html_txt(&r->out, caption);
-	RAW(r, "</caption><thead><tr>");
+	ui_table_begin(r, NULL, caption);
 	if (with_date)
-		th(r, _(r, "Date"));
-	th(r, _(r, "Heure"));
+		ui_th(r, _(r, "Date"));
+	ui_th(r, _(r, "Heure"));
 	if (nsites > 1)
-		th(r, _(r, "Lieu"));
-	th(r, _(r, "Canal"));
-	th(r, _(r, "Organismes"));
-	th(r, _(r, "Résultat"));
-	th(r, _(r, "Conseiller ou conseillère"));
-	RAW(r, "</tr></thead><tbody>\n");
+		ui_th(r, _(r, "Lieu"));
+	ui_th(r, _(r, "Canal"));
+	ui_th(r, _(r, "Organismes"));
+	ui_th(r, _(r, "Résultat"));
+	ui_th(r, _(r, "Conseiller ou conseillère"));
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		char date[11], hm[6];
 		time_local_date(v[i].started_at, date);
@@ -280,7 +271,7 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		html_txt(&r->out, v[i].agent_name);
 		RAW(r, "</td></tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 }
 
 /* A day "YYYY-MM-DD" as its local midnight. */

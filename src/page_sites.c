@@ -62,17 +62,12 @@ int page_sites_list(req *r)
 		if (!auth_site_visible(r, &sites[i]))
 			continue;
 		if (shown++ == 0) {
-			html_raw_trusted(o, "<div class=\"table-wrap\"><table><caption>");
-			html_txt(o, _(r, "Lieux que vous pouvez consulter"));
-			html_raw_trusted(o, "</caption><thead><tr><th scope=\"col\">");
-			html_txt(o, _(r, "Nom"));
-			html_raw_trusted(o, "</th><th scope=\"col\">");
-			html_txt(o, _(r, "Type"));
-			html_raw_trusted(o, "</th><th scope=\"col\">");
-			html_txt(o, _(r, "Code commune"));
-			html_raw_trusted(o, "</th><th scope=\"col\">");
-			html_txt(o, _(r, "Département"));
-			html_raw_trusted(o, "</th></tr></thead><tbody>");
+			ui_table_begin(r, NULL, _(r, "Lieux que vous pouvez consulter"));
+			ui_th(r, _(r, "Nom"));
+			ui_th(r, _(r, "Type"));
+			ui_th(r, _(r, "Code commune"));
+			ui_th(r, _(r, "Département"));
+			ui_table_body(r);
 		}
 		html_raw_trusted(o, "<tr><td><a href=\"/sites/");
 		html_int(o, sites[i].id);
@@ -87,7 +82,7 @@ int page_sites_list(req *r)
 		html_raw_trusted(o, "</td></tr>");
 	}
 	if (shown)
-		html_raw_trusted(o, "</tbody></table></div>");
+		ui_table_end(r);
 	else {
 		html_raw_trusted(o, "<p>");
 		html_txt(o, _(r, "Aucun lieu pour le moment."));

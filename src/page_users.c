@@ -50,16 +50,12 @@ int page_users_list(req *r)
 	buf *o = &r->out;
 	html_raw_trusted(o, "<p><a class=\"button\" href=\"/users/new\">");
 	html_txt(o, _(r, "Ajouter un utilisateur"));
-	html_raw_trusted(o, "</a></p><div class=\"table-wrap\"><table><caption>");
-	html_txt(o, _(r, "Comptes que vous gérez"));
-	html_raw_trusted(o, "</caption><thead><tr>");
+	html_raw_trusted(o, "</a></p>");
+	ui_table_begin(r, NULL, _(r, "Comptes que vous gérez"));
 	const char *heads[] = {_(r, "Nom"), _(r, "Adresse e-mail"), _(r, "Rôle"), _(r, "Actif")};
-	for (size_t i = 0; i < COUNT(heads); i++) {
-		html_raw_trusted(o, "<th scope=\"col\">");
-		html_txt(o, heads[i]);
-		html_raw_trusted(o, "</th>");
-	}
-	html_raw_trusted(o, "</tr></thead><tbody>");
+	for (size_t i = 0; i < COUNT(heads); i++)
+		ui_th(r, heads[i]);
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		if (!user_visible(r, &users[i]))
 			continue;
@@ -75,7 +71,7 @@ int page_users_list(req *r)
 		html_txt(o, yes_no(r, users[i].active));
 		html_raw_trusted(o, "</td></tr>");
 	}
-	html_raw_trusted(o, "</tbody></table></div>");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }
@@ -226,15 +222,6 @@ int page_user_new(req *r)
 	return 0;
 }
 
-static int save_password(req *r, int64_t id, const char *password)
-{
-	char hash[256];
-	if (auth_password_hash(password, hash, sizeof hash) != 0 ||
-	    store_user_set_password(r->app->store, id, hash) != STORE_OK)
-		return -1;
-	return 0;
-}
-
 int page_user_create(req *r)
 {
 	if (!page_require_role(r, MANAGERS) || !page_require_csrf(r))
@@ -313,6 +300,16 @@ int page_user_update(req *r)
 		user_form(r, &u, &e);
 		return 0;
 	}
+	/* The new password goes in with the rest, in one transaction; without
+	 * one, the stored hash is left as it is. */
+	char hash[256];
+	u.password_hash = NULL;
+	if (password && auth_password_hash(password, hash, sizeof hash) != 0) {
+		r->status = 500;
+		return page_error(r);
+	}
+	if (password)
+		u.password_hash = hash;
 	int rc = store_user_update(r->app->store, &u);
 	if (rc == STORE_CONFLICT) {
 		field_error_add(&e, "email", "Un compte utilise déjà cette adresse e-mail.");
@@ -320,12 +317,10 @@ int page_user_update(req *r)
 		user_form(r, &u, &e);
 		return 0;
 	}
-	if (rc != STORE_OK || (password && save_password(r, u.id, password) != 0)) {
+	if (rc != STORE_OK) {
 		r->status = 500;
 		return page_error(r);
 	}
-	if (!u.active)
-		store_session_delete_user(r->app->store, u.id);
 	auth_audit(r, "update", "user", u.id, 0, password ? "password" : NULL);
 	char *to = arena_printf(r->arena, "/users/%lld", (long long)u.id);
 	http_redirect(r, to ? to : "/users");

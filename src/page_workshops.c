@@ -285,13 +285,6 @@ static const char *topic_label(req *r, const char *code)
 	return code;
 }
 
-static void th(req *r, const char *text)
-{
-	RAW(r, "<th scope=\"col\">");
-	html_txt(&r->out, text);
-	RAW(r, "</th>");
-}
-
 int page_workshops_list(req *r)
 {
 	if (!page_require_login(r))
@@ -327,16 +320,14 @@ int page_workshops_list(req *r)
 	}
 	if (n > LIMIT_PAGE_ROWS)
 		n = LIMIT_PAGE_ROWS;
-	RAW(r, "<div class=\"table-wrap\"><table><caption>");
-	html_txt(o, _(r, "Ateliers, du plus récent au plus ancien"));
-	RAW(r, "</caption><thead><tr>");
-	th(r, _(r, "Date"));
-	th(r, _(r, "Thème de l'atelier"));
-	th(r, _(r, "Niveau"));
-	th(r, _(r, "Participants"));
+	ui_table_begin(r, NULL, _(r, "Ateliers, du plus récent au plus ancien"));
+	ui_th(r, _(r, "Date"));
+	ui_th(r, _(r, "Thème de l'atelier"));
+	ui_th(r, _(r, "Niveau"));
+	ui_th(r, _(r, "Participants"));
 	if (ns > 1)
-		th(r, _(r, "Lieu"));
-	RAW(r, "</tr></thead><tbody>\n");
+		ui_th(r, _(r, "Lieu"));
+	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		char date[11], hm[6];
 		time_local_date(w[i].held_at, date);
@@ -363,7 +354,7 @@ int page_workshops_list(req *r)
 		}
 		RAW(r, "</tr>\n");
 	}
-	RAW(r, "</tbody></table></div>\n");
+	ui_table_end(r);
 	ui_page_end(r);
 	return 0;
 }

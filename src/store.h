@@ -79,8 +79,10 @@ typedef struct store_user {
 } store_user;
 
 int store_user_insert(store *s, const store_user *u, int64_t *id);
-/* Updates name, role, departement, operator_code, active and the sites, in
- * one transaction. Disabling an account also ends its sessions. */
+/* Updates e-mail, name, role, departement, operator_code, active, the sites
+ * and, when password_hash is not NULL, the password, in one transaction:
+ * a failure leaves the account as it was. Disabling an account also ends
+ * its sessions. STORE_CONFLICT when the e-mail belongs to another account. */
 int store_user_update(store *s, const store_user *u);
 int store_user_set_password(store *s, int64_t user_id, const char *hash);
 int store_user_get(store *s, arena *a, int64_t id, store_user *out);

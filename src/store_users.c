@@ -109,18 +109,22 @@ int store_user_insert(store *s, const store_user *u, int64_t *id)
 
 int store_user_update(store *s, const store_user *u)
 {
+	char *email = store_lower(u->email ? u->email : "");
 	db_conn *c = db_acquire(s->db);
 	int rc = store_tx_begin(s, c, "user_update");
 	if (rc == STORE_OK) {
 		rc = store_run(
 		    s, c, "user_update",
-		    "UPDATE users SET name = ?, role = ?, departement = ?, operator_code = ?, active = ?, "
-		    "updated_at = ? WHERE id = ? RETURNING id",
-		    PARAMS(P_TEXT(u->name), P_TEXT(u->role), P_TEXT(u->departement), P_TEXT(u->operator_code),
-		           P_INT(u->active ? 1 : 0), P_INT(now_s()), P_INT(u->id)),
+		    "UPDATE users SET email = ?, name = ?, role = ?, departement = ?, operator_code = ?, "
+		    "active = ?, updated_at = ? WHERE id = ? RETURNING id",
+		    PARAMS(P_TEXT(email), P_TEXT(u->name), P_TEXT(u->role), P_TEXT(u->departement),
+		           P_TEXT(u->operator_code), P_INT(u->active ? 1 : 0), P_INT(now_s()), P_INT(u->id)),
 		    NULL);
 		if (rc == 0)
 			rc = STORE_NOT_FOUND;
+		if (rc > 0 && u->password_hash)
+			rc = store_run(s, c, "user_update", "UPDATE users SET password_hash = ? WHERE id = ? RETURNING id",
+			               PARAMS(P_TEXT(u->password_hash), P_INT(u->id)), NULL);
 		if (rc > 0)
 			rc = store_run(s, c, "user_update", "DELETE FROM user_sites WHERE user_id = ?",
 			               PARAMS(P_INT(u->id)), NULL);
@@ -134,6 +138,7 @@ int store_user_update(store *s, const store_user *u)
 		rc = store_tx_end(s, c, "user_update", rc < 0 ? rc : STORE_OK);
 	}
 	db_release(s->db, c);
+	free(email);
 	return rc;
 }
 

@@ -696,3 +696,34 @@ void ui_error_page(req *r, int status, const char *message)
 	RAW(r, "</a></p>\n");
 	ui_page_end(r);
 }
+
+void ui_table_begin(req *r, const char *css_class, const char *caption)
+{
+	buf *o = &r->out;
+	html_raw_trusted(o, "<div class=\"table-wrap\"><table");
+	if (css_class) {
+		html_raw_trusted(o, " class=\"");
+		html_attr(o, css_class);
+		html_raw_trusted(o, "\"");
+	}
+	html_raw_trusted(o, "><caption>");
+	html_txt(o, caption);
+	html_raw_trusted(o, "</caption><thead><tr>");
+}
+
+void ui_th(req *r, const char *heading)
+{
+	html_raw_trusted(&r->out, "<th scope=\"col\">");
+	html_txt(&r->out, heading);
+	html_raw_trusted(&r->out, "</th>");
+}
+
+void ui_table_body(req *r)
+{
+	html_raw_trusted(&r->out, "</tr></thead><tbody>\n");
+}
+
+void ui_table_end(req *r)
+{
+	html_raw_trusted(&r->out, "</tbody></table></div>\n");
+}

@@ -92,6 +92,15 @@ void ui_dl_item(req *r, const char *term, const char *value);
  * not become a format-string bug. */
 void ui_txt_count(req *r, const char *translated, int64_t n);
 
+/* A data table, always inside a horizontally scrollable wrapper so that
+ * it reflows at 200 % zoom: ui_table_begin opens it with its caption (and
+ * an optional class), ui_th writes one column heading, ui_table_body ends
+ * the headings, ui_table_end closes it all. */
+void ui_table_begin(req *r, const char *css_class, const char *caption);
+void ui_th(req *r, const char *heading);
+void ui_table_body(req *r);
+void ui_table_end(req *r);
+
 /* Full pages for errors: 400, 403, 404, 413, 429, 500; message is a French
  * msgid, translated here. */
 void ui_error_page(req *r, int status, const char *message);

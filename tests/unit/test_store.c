@@ -272,8 +272,25 @@ static void test_users(void **state)
 	assert_int_equal(u.nsites, 1);
 	assert_int_equal(u.site_ids[0], s2);
 
-	/* An update that fails half-way leaves everything as it was. */
+	/* The e-mail and, when given, the password change with the rest; a
+	 * NULL password_hash leaves the stored one alone. */
+	const char *old_hash = u.password_hash;
+	u.email = "Camille.Nouvelle@Example.FR";
+	u.password_hash = NULL;
+	assert_int_equal(store_user_update(f->s, &u), STORE_OK);
+	assert_int_equal(store_user_get(f->s, f->a, id, &u), STORE_OK);
+	assert_string_equal(u.email, "camille.nouvelle@example.fr");
+	assert_string_equal(u.password_hash, old_hash);
+	u.password_hash = "$argon2id$replaced";
+	assert_int_equal(store_user_update(f->s, &u), STORE_OK);
+	assert_int_equal(store_user_get(f->s, f->a, id, &u), STORE_OK);
+	assert_string_equal(u.password_hash, "$argon2id$replaced");
+	assert_int_equal(u.nsites, 1);
+
+	/* An update that fails half-way leaves everything as it was, the
+	 * password included. */
 	store_user broken = u;
+	broken.password_hash = "$argon2id$never-stored";
 	broken.name = "Changed";
 	broken.site_ids = bad;
 	broken.nsites = 2;
@@ -282,6 +299,7 @@ static void test_users(void **state)
 	assert_string_equal(u.name, "Camille Durand");
 	assert_int_equal(u.nsites, 1);
 	assert_int_equal(u.site_ids[0], s2);
+	assert_string_equal(u.password_hash, "$argon2id$replaced");
 
 	broken.id = id + 50;
 	broken.site_ids = NULL;
