@@ -186,9 +186,15 @@ int page_recording_sites(req *r, store_site **out, size_t *n)
 	if (!v)
 		return -1;
 	size_t k = 0;
-	for (size_t i = 0; i < s->user.nsites; i++)
-		if (store_site_get(r->app->store, r->arena, s->user.site_ids[i], &v[k]) == STORE_OK)
+	for (size_t i = 0; i < s->user.nsites; i++) {
+		/* A site removed since is skipped; a store that cannot answer is
+		 * an error, never an adviser with no site. */
+		int rc = store_site_get(r->app->store, r->arena, s->user.site_ids[i], &v[k]);
+		if (rc == STORE_OK)
 			k++;
+		else if (rc != STORE_NOT_FOUND)
+			return -1;
+	}
 	*out = v;
 	*n = k;
 	return 0;
