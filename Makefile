@@ -6,7 +6,7 @@
 #   make format     clang-format in place
 #   make po         refresh po/*.po from the sources (xgettext + msgmerge)
 
-PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq
+PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter
 CC       ?= cc
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE

@@ -10,12 +10,14 @@
 #include "store.h"
 
 struct metrics;
+struct app_stats;
 
 struct app {
 	store *store;
 	const config *cfg;
 	unsigned char secret[32]; /* keys the CSRF tokens; kept in the store's settings */
 	struct metrics *metrics;
+	struct app_stats *stats; /* the statistics engine and its refresh thread (app_stats.c) */
 };
 
 #endif

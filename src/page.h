@@ -237,4 +237,21 @@ int page_topic_create(req *r);
 int page_topic_edit(req *r);
 int page_topic_update(req *r);
 
+/* ---- Steering reports (page_reports.c): the choice of a report, then a
+ * report for a site, several sites, a département, a region or the nation
+ * (admin), as a page, ?format=xlsx or ?format=csv&table=SECTION. */
+int page_reports_index(req *r);
+int page_report_site(req *r);
+int page_report_sites(req *r);
+int page_report_departement(req *r);
+int page_report_region(req *r);
+int page_report_national(req *r);
+
+/* ---- Open data (page_opendata.c): public, counts below 5 masked. */
+int page_opendata(req *r);
+int page_opendata_activity(req *r);
+int page_opendata_lieux_csv(req *r);
+int page_opendata_lieux_json(req *r);
+int page_opendata_france_services(req *r);
+
 #endif

@@ -85,6 +85,17 @@ static const http_route table[] = {
         {GET, "/admin/topics", page_topics_list, 0},
         {POST, "/admin/topics", page_topic_create, 0},
         {GET, "/admin/topics/{}/edit", page_topic_edit, 0},
+        {GET, "/reports", page_reports_index, 0},
+        {GET, "/reports/national", page_report_national, 0},
+        {GET, "/reports/sites", page_report_sites, 0},
+        {GET, "/reports/site/{}", page_report_site, 0},
+        {GET, "/reports/departement/{}", page_report_departement, 0},
+        {GET, "/reports/region/{}", page_report_region, 0},
+        {GET, "/opendata", page_opendata, 0},
+        {GET, "/opendata/activite.csv", page_opendata_activity, 0},
+        {GET, "/opendata/lieux.csv", page_opendata_lieux_csv, 0},
+        {GET, "/opendata/lieux.json", page_opendata_lieux_json, 0},
+        {GET, "/opendata/france-services.csv", page_opendata_france_services, 0},
         {POST, "/admin/topics/{}/edit", page_topic_update, 0},
 };
 
