@@ -37,10 +37,19 @@ typedef struct qctx {
 	int count_only;
 } qctx;
 
+/* A visit of an identified visitor: counted once per person, and followed
+ * for the progression of digital autonomy (aut: the highest level
+ * evaluated in its demands, 0 when none was). */
+struct idv {
+	uint32_t visitor, vid;
+	uint16_t day;
+	uint8_t aut;
+};
+
 typedef struct counts {
 	uint64_t visits, demands;
 	uint32_t *op, *proc, *equip, *theme, *ilang, *dk, *vk1, *vk2, *commune, *langs, *hour, *day;
-	uint32_t *ids; /* identified visitors met (with repeats) */
+	struct idv *ids; /* visits of identified visitors */
 	size_t nids, capids;
 } counts;
 
@@ -65,11 +74,15 @@ static void counts_init(counts *c, const stats_engine *e, const qctx *q)
 
 static void counts_free(counts *c)
 {
-	uint32_t *p[] = {c->op,  c->proc,    c->equip, c->theme, c->ilang, c->dk, c->vk1,
-	                 c->vk2, c->commune, c->langs, c->hour,  c->day,   c->ids};
+	uint32_t *p[] = {c->op,  c->proc,    c->equip, c->theme, c->ilang, c->dk,
+	                 c->vk1, c->vk2, c->commune, c->langs, c->hour,  c->day};
 	for (size_t i = 0; i < COUNT(p); i++)
 		free(p[i]);
+	free(c->ids);
 }
+
+/* The autonomy level of a demand's packed key (0: not evaluated). */
+#define DK_AUTONOMY(k) (((k) / (R_REFERRAL * R_OUTCOME * R_INTERP)) % R_AUTONOMY)
 
 static void scan(const qctx *q, const range *r, counts *c)
 {
@@ -93,7 +106,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 	 * index instead of reading each visit's first demand. */
 	uint32_t next = r->a < r->b ? g->dfirst[r->a] : 0;
 	for (size_t i = r->a; i < r->b; i++) {
-		uint32_t d0 = next, d1 = d0 + g->dn[i], m = 0;
+		uint32_t d0 = next, d1 = d0 + g->dn[i], m = 0, aut = 0;
 		next = d1;
 		if (g->dead[i])
 			continue;
@@ -118,6 +131,8 @@ static void scan(const qctx *q, const range *r, counts *c)
 				c->equip[g->equip[d]]++;
 				c->theme[g->theme[d]]++;
 				c->ilang[g->ilang[d]]++;
+				if (DK_AUTONOMY(g->dk[d]) > aut)
+					aut = DK_AUTONOMY(g->dk[d]);
 			}
 		}
 		if (!m)
@@ -137,7 +152,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 				c->capids = c->capids ? c->capids * 2 : 256;
 				c->ids = xrealloc(c->ids, c->capids * sizeof *c->ids);
 			}
-			c->ids[c->nids++] = g->visitor[i];
+			c->ids[c->nids++] = (struct idv){g->visitor[i], g->vid[i], g->day[i], (uint8_t)aut};
 		}
 	}
 }
@@ -274,10 +289,15 @@ static void count_period(const stats_engine *e, const qctx *q, counts *out)
 	free(r2);
 }
 
-static int u32_cmp(const void *x, const void *y)
+/* By person, then in the order of their visits: day, then recording. */
+static int idv_cmp(const void *x, const void *y)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
+	const struct idv *a = x, *b = y;
+	if (a->visitor != b->visitor)
+		return a->visitor < b->visitor ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return a->vid < b->vid ? -1 : a->vid > b->vid;
 }
 
 static const char *enum_code(const enum_def *d, int pos)
@@ -414,12 +434,22 @@ static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result
 		snprintf(code, sizeof code, "%d", w + 1); /* ISO: 1 Monday … 7 Sunday */
 		stats_result_add(r, BD_WEEKDAY, code, wd[w]);
 	}
-	if (c->nids) {
-		qsort(c->ids, c->nids, sizeof *c->ids, u32_cmp);
-		size_t u = 1;
-		for (size_t i = 1; i < c->nids; i++)
-			u += c->ids[i] != c->ids[i - 1];
-		r->identified_distinct = (int64_t)u;
+	/* Each identified person once; and for those with two visits or more
+	 * where autonomy was evaluated, the first level against the last. */
+	if (c->nids)
+		qsort(c->ids, c->nids, sizeof *c->ids, idv_cmp);
+	for (size_t i = 0; i < c->nids;) {
+		size_t j = i, evaluated = 0;
+		int first = 0, last = 0;
+		for (; j < c->nids && c->ids[j].visitor == c->ids[i].visitor; j++)
+			if (c->ids[j].aut) {
+				first = evaluated++ ? first : c->ids[j].aut;
+				last = c->ids[j].aut;
+			}
+		r->identified_distinct++;
+		if (evaluated >= 2)
+			r->autonomy_progression[last > first ? 0 : last == first ? 1 : 2]++;
+		i = j;
 	}
 }
 

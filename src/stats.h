@@ -48,6 +48,9 @@ typedef struct stats_query {
  * and the same dates a year before ({from, to} each). */
 void stats_periods(const stats_query *q, int32_t prev[2], int32_t yago[2]);
 
+/* The codes of autonomy_progression, in its order. */
+extern const char *const STATS_PROGRESSION[3]; /* progresse, stable, recule */
+
 /* The particular publics, in output order, and whether a code is one. */
 extern const char *const STATS_PUBLICS[8];
 int stats_public_valid(const char *code);
@@ -104,6 +107,10 @@ typedef struct stats_result {
 	int64_t yago_visits, yago_demands; /* the same dates a year before */
 	int64_t over_55[3], under_26[3];
 	int64_t workshops, participants;
+	/* Identified people with two visits or more where digital autonomy was
+	 * evaluated: the last level against the first, higher / the same /
+	 * lower (STATS_PROGRESSION codes). */
+	int64_t autonomy_progression[3];
 	stats_breakdown bd[BD_COUNT];
 	arena *a; /* codes */
 } stats_result;

@@ -14,6 +14,8 @@
 const char *const STATS_PUBLICS[8] = {"allophone",       "illettrisme",   "handicap",       "precarite",
                                       "sans_equipement", "sans_internet", "sans_telephone", "sans_email"};
 
+const char *const STATS_PROGRESSION[3] = {"progresse", "stable", "recule"};
+
 int stats_public_valid(const char *code)
 {
 	for (size_t i = 0; i < COUNT(STATS_PUBLICS); i++)
@@ -368,6 +370,13 @@ int stats_result_json(const stats_result *r, buf *b)
 	}
 	json_cut(&w, "over_55", r->over_55);
 	json_cut(&w, "under_26", r->under_26);
+	json_key(&w, "autonomy_progression");
+	json_object_open(&w);
+	for (int i = 0; i < 3; i++) {
+		json_key(&w, STATS_PROGRESSION[i]);
+		json_int(&w, r->autonomy_progression[i]);
+	}
+	json_object_close(&w);
 	json_key(&w, "workshops");
 	json_object_open(&w);
 	json_key(&w, "count");
@@ -459,6 +468,9 @@ int stats_result_csv(const stats_result *r, buf *b)
 		buf_printf(b, "over_55,%s,%lld\r\n", cut_codes[c], (long long)r->over_55[c]);
 	for (int c = 0; c < 3; c++)
 		buf_printf(b, "under_26,%s,%lld\r\n", cut_codes[c], (long long)r->under_26[c]);
+	for (int c = 0; c < 3; c++)
+		buf_printf(b, "autonomy_progression,%s,%lld\r\n", STATS_PROGRESSION[c],
+		           (long long)r->autonomy_progression[c]);
 	return b->overflow ? -1 : 0;
 }
 
@@ -485,6 +497,9 @@ int stats_result_text(const stats_result *r, buf *b)
 	           (long long)r->over_55[1], (long long)r->over_55[2]);
 	buf_printf(b, "under_26  yes %lld  no %lld  unknown %lld\n", (long long)r->under_26[0],
 	           (long long)r->under_26[1], (long long)r->under_26[2]);
+	buf_printf(b, "autonomy_progression  progresse %lld  stable %lld  recule %lld\n",
+	           (long long)r->autonomy_progression[0], (long long)r->autonomy_progression[1],
+	           (long long)r->autonomy_progression[2]);
 	buf_puts(b, "satisfaction: no answers recorded yet\n");
 	return b->overflow ? -1 : 0;
 }

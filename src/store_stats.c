@@ -292,6 +292,40 @@ static void row(sq *x, const char *cols, int visit_level, int64_t *out, int n)
 	buf_free(&f.sql);
 }
 
+#define LOCAL(fmt) "strftime('" fmt "', v.started_at, 'unixepoch', 'localtime')"
+#define YEAR "CAST(" LOCAL("%Y") " AS INTEGER)"
+
+/* The progression of digital autonomy (docs/stats.md): per identified
+ * person with two visits or more where it was evaluated, the highest level
+ * of the last such visit against the first, visits in the order of their
+ * local day, then of their id. */
+static void progression(sq *x, stats_result *r)
+{
+	if (x->rc != STORE_OK)
+		return;
+	frag f = {.n = 0};
+	buf_init(&f.sql, SQL_BYTES);
+	buf_puts(&f.sql, "SELECT COALESCE(SUM(l > f), 0), COALESCE(SUM(l = f), 0), COALESCE(SUM(l < f), 0) FROM ("
+	                 "SELECT MAX(CASE WHEN rn = 1 THEN a END) AS f, MAX(CASE WHEN rn = cnt THEN a END) AS l FROM ("
+	                 "SELECT person, a, ROW_NUMBER() OVER (PARTITION BY person ORDER BY day, vid) AS rn, "
+	                 "COUNT(*) OVER (PARTITION BY person) AS cnt FROM ("
+	                 "SELECT p.id AS person, " LOCAL("%Y-%m-%d") " AS day, v.id AS vid, MAX(d.autonomy) AS a");
+	from_where(x, &f, 0);
+	buf_puts(&f.sql, " AND p.identified = 1 GROUP BY v.id HAVING MAX(d.autonomy) > 0)) WHERE cnt >= 2 GROUP BY "
+	                 "person)");
+	db_stmt *st = f.sql.overflow ? NULL : store_prep(x->s, x->c, "stats_sql", f.sql.data, f.p, f.n);
+	if (!st)
+		x->rc = STORE_ERROR;
+	else if (db_step(st) == DB_ROW)
+		for (int i = 0; i < 3; i++)
+			r->autonomy_progression[i] = db_col_int(st, i);
+	else
+		x->rc = store_fail(x->s, "stats_sql", DB_ERROR, db_errmsg(x->c));
+	if (st)
+		db_done(st);
+	buf_free(&f.sql);
+}
+
 static int period_seconds(int32_t from_day, int32_t to_day, int64_t *from, int64_t *to)
 {
 	char d[11];
@@ -301,9 +335,6 @@ static int period_seconds(int32_t from_day, int32_t to_day, int64_t *from, int64
 	stats_day_format(to_day + 1, d);
 	return time_parse_local(d, NULL, to);
 }
-
-#define LOCAL(fmt) "strftime('" fmt "', v.started_at, 'unixepoch', 'localtime')"
-#define YEAR "CAST(" LOCAL("%Y") " AS INTEGER)"
 
 stats_result *store_stats_sql(store *s, const stats_query *q)
 {
@@ -385,6 +416,8 @@ stats_result *store_stats_sql(store *s, const stats_query *q)
 		r->over_55[i] = cut[i];
 		r->under_26[i] = cut[3 + i];
 	}
+
+	progression(&x, r);
 
 	int32_t per[2][2];
 	stats_periods(q, per[0], per[1]);

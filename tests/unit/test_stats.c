@@ -524,6 +524,67 @@ static void test_concurrent(void **state)
 	stats_engine_free(e);
 }
 
+/* A visit of an identified person at a given autonomy level (0: not
+ * evaluated); *person is the visitor's id, 0 for a new person. */
+static void identified_visit(struct fixture *f, int64_t *person, const char *date, int autonomy)
+{
+	store_demand d = {.operator_code = "cnaf",
+	                  .theme_code = "social_sante",
+	                  .level = "fait_avec",
+	                  .outcome = "resolu",
+	                  .autonomy = autonomy};
+	store_visit v = {.site_id = f->site1,
+	                 .agent_id = f->agent,
+	                 .started_at = at(date, "10:00"),
+	                 .channel = "guichet_rdv",
+	                 .visitor_id = *person,
+	                 .demands = &d,
+	                 .ndemands = 1};
+	v.visitor = (store_visitor){.identified = 1,
+	                            .full_name = "Personne Suivie",
+	                            .consent_reason = "suivi",
+	                            .consent_at = at(date, "10:00")};
+	assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
+	*person = v.visitor_id;
+}
+
+/* Autonomy progression: the first evaluated level against the last, for
+ * people with two evaluated visits or more; one evaluation, or none, leaves
+ * a person out. The answer is written here by hand. */
+static void test_progression(void **state)
+{
+	struct fixture *f = *state;
+	int64_t up = 0, same = 0, down = 0, once = 0, gap = 0;
+	identified_visit(f, &up, "2026-02-02", 1);
+	identified_visit(f, &up, "2026-02-20", 0); /* not evaluated: skipped */
+	identified_visit(f, &up, "2026-03-05", 3);
+	identified_visit(f, &same, "2026-02-03", 2);
+	identified_visit(f, &same, "2026-02-10", 3);
+	identified_visit(f, &same, "2026-03-01", 2); /* back to where it began */
+	identified_visit(f, &down, "2026-02-04", 3);
+	identified_visit(f, &down, "2026-02-05", 2);
+	identified_visit(f, &once, "2026-02-06", 2);
+	identified_visit(f, &gap, "2026-02-07", 0);
+	identified_visit(f, &gap, "2026-02-08", 1);
+	visit(f, f->site1, at("2026-02-09", "09:00"), "cnaf", "resolu"); /* anonymous */
+	stats_engine *e = stats_engine_load(f->s, 2);
+	stats_query q = period("2026-02-01", "2026-03-31");
+	stats_result *r = ask(f, e, &q);
+	assert_int_equal(r->identified_distinct, 5);
+	assert_int_equal(r->autonomy_progression[0], 1);
+	assert_int_equal(r->autonomy_progression[1], 1);
+	assert_int_equal(r->autonomy_progression[2], 1);
+	stats_result_free(r);
+	/* February only: "up" has one evaluation, "same" went 2 → 3. */
+	q = period("2026-02-01", "2026-02-28");
+	r = ask(f, e, &q);
+	assert_int_equal(r->autonomy_progression[0], 1);
+	assert_int_equal(r->autonomy_progression[1], 0);
+	assert_int_equal(r->autonomy_progression[2], 1);
+	stats_result_free(r);
+	stats_engine_free(e);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -541,6 +602,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_progression, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
