@@ -170,6 +170,7 @@ typedef struct pool_person {
 	int no_email;
 	const char *consent;
 	char phone[16];
+	int autonomy; /* the level of their last evaluated visit, 0 before the first */
 } pool_person;
 
 typedef struct site_state {
@@ -631,6 +632,22 @@ int demo_gen_visit(demo_gen *g, arena *a, size_t site, int64_t started_at, store
 			return -1;
 		d->site_id = st->site_id;
 		total += d->duration_min;
+	}
+	if (*pool >= 0) {
+		/* People who come back are taught: their autonomy tends to rise
+		 * from one evaluated visit to the next, and sometimes falls back. */
+		pool_person *pp = &st->pool[*pool];
+		int level = pp->autonomy;
+		if (level && demo_rng_chance(r, 0.35))
+			level += level < 3;
+		else if (level && demo_rng_chance(r, 0.08))
+			level -= level > 1;
+		for (size_t i = 0; i < n; i++)
+			if (v->demands[i].autonomy) {
+				if (level)
+					v->demands[i].autonomy = level;
+				pp->autonomy = (int)v->demands[i].autonomy;
+			}
 	}
 	v->duration_min = total < VISIT_MAX_DURATION_MIN ? total : VISIT_MAX_DURATION_MIN;
 	/* Recorded as the person leaves. */
