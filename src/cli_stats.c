@@ -1,16 +1,22 @@
 /*
  * cli_stats.c: `guichet stats`, the steering indicators of a period and a
- * scope (docs/stats.md) as JSON, CSV or text. By default the in-memory
- * engine answers (loaded for the one question); --method sql answers with
- * the plain GROUP BY queries instead, the reference the engine is checked
- * against: both must print the same bytes.
+ * scope (docs/stats.md) as JSON, CSV or text, or as the XLSX workbook of
+ * the steering report (report.h). By default the in-memory engine answers
+ * (loaded for the one question); --method sql answers with the plain
+ * GROUP BY queries instead, the reference the engine is checked against:
+ * both must print the same bytes. --out writes a file atomically (FILE.tmp
+ * then rename) instead of standard output; the workbook needs it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "enums.h"
+#include "i18n.h"
+#include "report.h"
 #include "stats.h"
 
 static const cli_opt stats_opts[] = {
@@ -27,7 +33,14 @@ static const cli_opt stats_opts[] = {
      "sans_internet, sans_telephone, sans_email",
      0, 0},
     {"agent", "ID", "only visits recorded by this adviser", 0, 0},
-    {"format", "json|csv|text", "the output (default json)", 0, 0},
+    {"format", "json|csv|text|xlsx",
+     "the output (default json); xlsx: the steering report as a workbook, one sheet per table, "
+     "which needs --out",
+     0, 0},
+    {"out", "FILE", "write to FILE (replaced atomically) instead of standard output", 0, 0},
+    {"lang", "fr|en|ar", "the language of the workbook's titles and labels (default fr)", 0, 0},
+    {"mask", NULL,
+     "the workbook for publication: counts below 5 written \"<5\", cells that would reveal them \"s\"", 0, 0},
     {"method", "engine|sql", "who answers: the in-memory engine (default) or SQL GROUP BY queries", 0, 0},
 };
 static const cli_cmd cmd_stats = {
@@ -39,6 +52,8 @@ static const cli_cmd cmd_stats = {
 };
 
 #define STATS_OUT_BYTES ((size_t)64 * 1024 * 1024)
+/* The report's labels and sections, for the workbook. */
+#define STATS_REPORT_ARENA ((size_t)16 * 1024 * 1024)
 
 static int read_day(const cli_args *a, const char *opt, int32_t *day)
 {
@@ -48,6 +63,17 @@ static int read_day(const cli_args *a, const char *opt, int32_t *day)
 		return -1;
 	}
 	return 0;
+}
+
+/* The language of the workbook, NULL for an unknown code. The catalogs are
+ * loaded once, by cli_text (which the messages of every command use),
+ * before a language other than French is looked up. */
+static const lang *stats_lang(const char *code)
+{
+	if (!code)
+		return i18n_default();
+	(void)cli_text("");
+	return i18n_find(code);
 }
 
 /* Checks the options that need no store; CLI_OK or CLI_USAGE. */
@@ -95,8 +121,25 @@ static int read_query(const cli_args *a, stats_query *q, int64_t *sites, size_t 
 		return CLI_USAGE;
 	}
 	const char *fmt = cli_get(a, "format"), *method = cli_get(a, "method");
-	if (fmt && strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0 && strcmp(fmt, "text") != 0) {
-		cli_error(a, "--format: expected json, csv or text, got '%s'", fmt);
+	if (fmt && strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0 && strcmp(fmt, "text") != 0 &&
+	    strcmp(fmt, "xlsx") != 0) {
+		cli_error(a, "--format: expected json, csv, text or xlsx, got '%s'", fmt);
+		return CLI_USAGE;
+	}
+	if (fmt && strcmp(fmt, "xlsx") == 0 && !cli_get(a, "out")) {
+		cli_error(a, "--format xlsx: needs --out FILE (a workbook is not written to a terminal)");
+		return CLI_USAGE;
+	}
+	if (cli_get(a, "mask") && !(fmt && strcmp(fmt, "xlsx") == 0)) {
+		cli_error(a, "--mask: only with --format xlsx");
+		return CLI_USAGE;
+	}
+	if (cli_get(a, "out") && !*cli_get(a, "out")) {
+		cli_error(a, "--out: expected a file name");
+		return CLI_USAGE;
+	}
+	if (cli_get(a, "lang") && !stats_lang(cli_get(a, "lang"))) {
+		cli_error(a, "--lang: expected fr, en or ar, got '%s'", cli_get(a, "lang"));
 		return CLI_USAGE;
 	}
 	if (method && strcmp(method, "engine") != 0 && strcmp(method, "sql") != 0) {
@@ -140,6 +183,132 @@ static int check_codes(const cli_args *a, store *s, const stats_query *q)
 	return rc;
 }
 
+/* "a ; b" pieces of the filters' label. */
+static void add_filter(buf *b, const lang *l, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	if (b->len)
+		buf_puts(b, " ; ");
+	buf_printf(b, "%s : %s", i18n_text(l, name), value);
+}
+
+/* The report's title, scope, period and filters as the reader reads them.
+ * The command line knows no catalog names, so operators and themes keep
+ * their codes; sites are named. -1 on no memory. */
+static int report_labels(report *rep, store *s, const stats_query *q)
+{
+	const lang *l = rep->lang;
+	arena *ar = rep->a;
+	buf b;
+	buf_init(&b, 64 * 1024);
+	if (q->nsites) {
+		rep->scope = q->nsites == 1 ? REPORT_SITE : REPORT_SITES;
+		for (size_t i = 0; i < q->nsites; i++) {
+			store_site st;
+			int found = store_site_get(s, ar, q->site_ids[i], &st) == STORE_OK;
+			if (i)
+				buf_puts(&b, ", ");
+			if (found)
+				buf_puts(&b, st.name);
+			else
+				buf_printf(&b, "%lld", (long long)q->site_ids[i]);
+		}
+	} else if (q->departement) {
+		rep->scope = REPORT_DEPARTEMENT;
+		buf_printf(&b, "%s %s", i18n_text(l, "Département"), q->departement);
+	} else if (q->region) {
+		rep->scope = REPORT_REGION;
+		buf_printf(&b, "%s %s", i18n_text(l, "Région"), q->region);
+	} else {
+		rep->scope = REPORT_NATION;
+		buf_puts(&b, i18n_text(l, "Tous les sites"));
+	}
+	rep->scope_label = arena_strndup(ar, b.data ? b.data : "", b.len);
+	rep->title = arena_printf(ar, "%s — %s", i18n_text(l, "Rapport d'activité"), rep->scope_label);
+
+	char from[11], to[11];
+	stats_day_format(q->from_day, from);
+	stats_day_format(q->to_day, to);
+	rep->period_label = arena_printf(ar, "%s – %s", from, to);
+
+	buf_reset(&b);
+	add_filter(&b, l, "Opérateur", q->operator_code);
+	add_filter(&b, l, "Thème", q->theme_code);
+	if (q->channel)
+		add_filter(&b, l, "Canal", report_label_default(l, ar, BD_CHANNEL, q->channel));
+	if (q->public_code)
+		add_filter(&b, l, "Public", report_label_default(l, ar, BD_PUBLIC, q->public_code));
+	char agent[24] = "";
+	if (q->agent_id)
+		snprintf(agent, sizeof agent, "%lld", (long long)q->agent_id);
+	add_filter(&b, l, "Conseiller", agent);
+	rep->filters_label = arena_strndup(ar, b.data ? b.data : "", b.len);
+	int overflow = b.overflow;
+	buf_free(&b);
+	if (overflow || !rep->scope_label || !rep->title || !rep->period_label || !rep->filters_label)
+		return -1;
+	return 0;
+}
+
+/* The steering report of res as a workbook in out; e, when the engine
+ * answered, adds the time series. CLI_OK or CLI_FAIL after a message. */
+static int write_report(const cli_args *a, store *s, stats_engine *e, const stats_result *res, buf *out)
+{
+	arena *ar = arena_new(STATS_REPORT_ARENA);
+	report *rep = ar ? report_build(ar, stats_lang(cli_get(a, "lang")), res, NULL, NULL) : NULL;
+	int rc = CLI_OK;
+	char err[256] = "";
+	if (!rep || report_labels(rep, s, &res->q) != 0) {
+		cli_error(a, "the report could not be built (out of memory)");
+		rc = CLI_FAIL;
+	} else if (e && report_add_series(rep, e, &res->q) != 0) {
+		cli_error(a, "the report's time series could not be computed");
+		rc = CLI_FAIL;
+	} else {
+		if (cli_get(a, "mask"))
+			report_mask(rep);
+		if (report_xlsx(rep, out, err, sizeof err) != 0) {
+			cli_error(a, "%s", err);
+			rc = CLI_FAIL;
+		}
+	}
+	arena_free(ar);
+	return rc;
+}
+
+/* Writes data to path through path.tmp and a rename, so that a reader
+ * never sees half a file and a failure leaves none. CLI_OK or CLI_FAIL. */
+static int write_file(const cli_args *a, const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		cli_error(a, "--out: the file name is too long");
+		return CLI_FAIL;
+	}
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		cli_error(a, "cannot create %s: %s", tmp, strerror(errno));
+		return CLI_FAIL;
+	}
+	int ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	int why = errno;
+	if (fclose(f) != 0 && ok) {
+		ok = 0;
+		why = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = 0;
+		why = errno;
+	}
+	if (!ok) {
+		cli_error(a, "cannot write %s: %s", path, strerror(why));
+		unlink(tmp);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cli_stats(int argc, char **argv)
 {
 	cli_args a;
@@ -156,14 +325,14 @@ int cli_stats(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = check_codes(&a, s, &q);
 	stats_result *r = NULL;
+	stats_engine *e = NULL; /* kept for the workbook's time series */
 	if (rc == CLI_OK) {
 		const char *method = cli_get(&a, "method");
 		if (method && strcmp(method, "sql") == 0) {
 			r = store_stats_sql(s, &q);
 		} else {
-			stats_engine *e = stats_engine_load(s, 2);
+			e = stats_engine_load(s, 2);
 			r = e ? stats_engine_query(e, &q) : NULL;
-			stats_engine_free(e);
 		}
 		if (!r) {
 			cli_error(&a, "the statistics could not be computed (see the messages above)");
@@ -171,19 +340,31 @@ int cli_stats(int argc, char **argv)
 		}
 	}
 	if (r) {
-		const char *fmt = cli_get(&a, "format");
+		const char *fmt = cli_get(&a, "format"), *out = cli_get(&a, "out");
 		buf b;
 		buf_init(&b, STATS_OUT_BYTES);
-		int w = !fmt || !strcmp(fmt, "json") ? stats_result_json(r, &b)
-		        : !strcmp(fmt, "csv")        ? stats_result_csv(r, &b)
-		                                     : stats_result_text(r, &b);
-		if (w != 0 || fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+		if (fmt && !strcmp(fmt, "xlsx")) {
+			rc = write_report(&a, s, e, r, &b);
+		} else {
+			int w = !fmt || !strcmp(fmt, "json") ? stats_result_json(r, &b)
+			        : !strcmp(fmt, "csv")        ? stats_result_csv(r, &b)
+			                                     : stats_result_text(r, &b);
+			if (w != 0) {
+				cli_error(&a, "cannot write the result");
+				rc = CLI_FAIL;
+			}
+		}
+		if (rc == CLI_OK && out) {
+			rc = write_file(&a, out, b.data ? b.data : "", b.len);
+		} else if (rc == CLI_OK &&
+		           (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)) {
 			cli_error(&a, "cannot write the result");
 			rc = CLI_FAIL;
 		}
 		buf_free(&b);
 		stats_result_free(r);
 	}
+	stats_engine_free(e);
 	if (s)
 		store_close(s);
 	cli_args_free(&a);

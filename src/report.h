@@ -95,7 +95,9 @@ typedef const char *(*report_label_fn)(void *ctx, enum stats_bd bd, const char *
 /* The label of a code without the store: vocabularies of enums.h and
  * STATS_PUBLICS, weekdays, hours ("09 h"), duration ranges, autonomy
  * levels and "non_renseigne", translated into l; the code itself for a
- * code of the catalog. Lives in the arena when it has to be built. */
+ * code of the catalog. bd BD_COUNT for codes outside the breakdowns: the
+ * age cuts' yes / no / unknown, autonomy_progression's codes and the
+ * satisfaction answers. Lives in the arena when it has to be built. */
 const char *report_label_default(const struct lang *l, arena *a, enum stats_bd bd, const char *code);
 
 /* Builds the sections of res in a's memory, in this order:
@@ -106,8 +108,11 @@ const char *report_label_default(const struct lang *l, arena *a, enum stats_bd b
  *  then the breakdowns in the order of enum stats_bd (every code of a
  *  closed vocabulary listed even at 0, sorted as the vocabulary; open ones —
  *  operator, theme, procedure, commune, languages — by count descending,
- *  then label), the age cuts (over_55, under_26: yes/no/unknown), and
- *  satisfaction (counts per answer).
+ *  then label; "non_renseigne" last, holding what an additive section's
+ *  rows lack of its total), the age cuts (over_55, under_26:
+ *  yes/no/unknown), autonomy_progression (people: progresse / stable /
+ *  recule), and satisfaction (counts per answer) once the result holds
+ *  answers (with satisfied_rate among the key figures).
  * Titles, descriptions and units are French msgids translated into l.
  * label may be NULL. The report's title and labels are set by the caller
  * (fields of report). NULL when memory runs out. */
@@ -115,7 +120,10 @@ report *report_build(arena *a, const struct lang *l, const stats_result *res, re
                      void *label_ctx);
 
 /* Adds a section at the end (or at position pos when pos < r->n) with
- * room for nrows rows, zeroed; the caller fills them. NULL on no memory. */
+ * room for nrows rows, zeroed (labels ""); the caller fills them. The
+ * strings are copied into the report's arena. The section pointer holds
+ * until the next report_add_section, which may move the sections. NULL on
+ * no memory. */
 report_section *report_add_section(report *r, size_t pos, const char *id, const char *title,
                                    const char *description, const char *unit, enum report_chart chart,
                                    size_t nrows);
@@ -131,8 +139,11 @@ report_section *report_section_find(const report *r, const char *id);
 int report_add_series(report *r, stats_engine *e, const stats_query *q);
 
 /* Masks the whole report for publication: smallcount_mask on every
- * section (additive sections protect their total; rates are dropped where
- * they would reveal a masked count: has_share 0). Sets r->masked. */
+ * section (additive sections protect their total, and the sum of their n2
+ * column; rates are dropped where they would reveal a masked count:
+ * has_share 0, and so are the shares of masked cells and of a hidden
+ * total). A count shown in two places is masked alike: solved_on_site as
+ * by_outcome's "resolu", by_referral's total as "oriente". Sets r->masked. */
 void report_mask(report *r);
 
 /* A cell as text: the count ("1234", no separator, for files), "<5" or "s". */
