@@ -85,7 +85,7 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c tools/*.c
 
 po:
-	xgettext --from-code=UTF-8 --language=C --keyword=_:2 --keyword=N_ --keyword=i18n_plural:2,3 --add-comments=TRANSLATORS \
+	xgettext --from-code=UTF-8 --language=C --keyword=_:2 --keyword=i18n_text:2 --keyword=N_ --keyword=i18n_plural:2,3 --add-comments=TRANSLATORS \
 	  --package-name=guichet -o build/guichet.pot src/*.c
 	for f in po/*.po; do msgmerge --quiet --update --backup=none $$f build/guichet.pot; done
 

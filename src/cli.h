@@ -32,6 +32,7 @@ int cli_demo(int argc, char **argv); /* cli_demo.c */
 int cli_import(int argc, char **argv); /* cli_import.c */
 int cli_export(int argc, char **argv); /* cli_export.c */
 int cli_stats(int argc, char **argv);  /* cli_stats.c */
+int cli_opendata(int argc, char **argv); /* cli_opendata.c */
 int cli_migrate(int argc, char **argv); /* cli_migrate.c: migrate-data */
 
 /* One option of a command, besides the common --db, --config and --help. */
@@ -98,5 +99,10 @@ int cli_read_password(const cli_args *a, char *out, size_t outlen);
 /* Writes a value for tab-separated output: tabs, newlines and other
  * control characters become spaces. */
 void cli_put_cell(FILE *f, const char *s);
+/* Writes a command's result to standard output, or to the file path when
+ * it is not NULL, through path.tmp and a rename, so that a reader never
+ * sees half a file and a failure leaves none. CLI_OK, or CLI_FAIL after a
+ * message. */
+int cli_write_result(const cli_args *a, const char *path, const buf *b);
 
 #endif

@@ -3,6 +3,7 @@
  * --db, --config and --help, the order of the settings' sources, opening the
  * store, reading a password, and the shape of messages and listings.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -343,4 +344,42 @@ void cli_put_cell(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+int cli_write_result(const cli_args *a, const char *path, const buf *b)
+{
+	const char *data = b->data ? b->data : "";
+	if (!path) {
+		if (fwrite(data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+			cli_error(a, "cannot write the result");
+			return CLI_FAIL;
+		}
+		return CLI_OK;
+	}
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		cli_error(a, "--out: the file name is too long");
+		return CLI_FAIL;
+	}
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		cli_error(a, "cannot create %s: %s", tmp, strerror(errno));
+		return CLI_FAIL;
+	}
+	int ok = fwrite(data, 1, b->len, f) == b->len && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	int why = errno;
+	if (fclose(f) != 0 && ok) {
+		ok = 0;
+		why = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = 0;
+		why = errno;
+	}
+	if (!ok) {
+		cli_error(a, "cannot write %s: %s", path, strerror(why));
+		unlink(tmp);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
 }

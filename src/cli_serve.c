@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_stats.h"
 #include "auth.h"
 #include "cli.h"
 #include "i18n.h"
@@ -242,6 +243,14 @@ int cli_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	/* The engine loads in the background (its thread inherits the blocked
+	 * signals): the server listens at once, and the report pages answer
+	 * "loading" until it is ready. */
+	if (app_stats_start(&app) != 0) {
+		fprintf(stderr, "guichet serve: cannot start the statistics thread\n");
+		goto done;
+	}
+
 	http_config hc = {0};
 	hc.host = host;
 	hc.port = port;
@@ -273,6 +282,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "level=info msg=\"stopped\"\n");
 	rc = 0;
 done:
+	app_stats_stop(&app);
 	if (app.metrics)
 		metrics_free(app.metrics);
 	if (app.store)

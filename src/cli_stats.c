@@ -277,38 +277,6 @@ static int write_report(const cli_args *a, store *s, stats_engine *e, const stat
 	return rc;
 }
 
-/* Writes data to path through path.tmp and a rename, so that a reader
- * never sees half a file and a failure leaves none. CLI_OK or CLI_FAIL. */
-static int write_file(const cli_args *a, const char *path, const char *data, size_t len)
-{
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-		cli_error(a, "--out: the file name is too long");
-		return CLI_FAIL;
-	}
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		cli_error(a, "cannot create %s: %s", tmp, strerror(errno));
-		return CLI_FAIL;
-	}
-	int ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	int why = errno;
-	if (fclose(f) != 0 && ok) {
-		ok = 0;
-		why = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = 0;
-		why = errno;
-	}
-	if (!ok) {
-		cli_error(a, "cannot write %s: %s", path, strerror(why));
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 int cli_stats(int argc, char **argv)
 {
 	cli_args a;
@@ -354,13 +322,8 @@ int cli_stats(int argc, char **argv)
 				rc = CLI_FAIL;
 			}
 		}
-		if (rc == CLI_OK && out) {
-			rc = write_file(&a, out, b.data ? b.data : "", b.len);
-		} else if (rc == CLI_OK &&
-		           (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)) {
-			cli_error(&a, "cannot write the result");
-			rc = CLI_FAIL;
-		}
+		if (rc == CLI_OK)
+			rc = cli_write_result(&a, out, &b);
 		buf_free(&b);
 		stats_result_free(r);
 	}

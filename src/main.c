@@ -33,6 +33,7 @@ static const struct command {
     {"export", cli_export, "export accompaniments as a CSV file: export demands"},
     {"migrate-data", cli_migrate, "copy a site's SQLite database into a central one"},
     {"stats", cli_stats, "print the steering indicators of a period and a scope"},
+    {"opendata", cli_opendata, "write the open-data files: activity, lieux, france-services"},
     {"version", cli_version, "print the version"},
     {"help", cli_help, "show this help, or a command's help: guichet help COMMAND"},
 };

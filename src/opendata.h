@@ -20,6 +20,20 @@
 #include "store.h"
 #include "util.h"
 
+/* The most months one activity file covers. */
+#define OPENDATA_MAX_MONTHS 36
+
+/* Reads the months "YYYY-MM" of [from, to]: 0 with the first month as
+ * year * 12 + month - 1 and the number of months, or -1 with the reason
+ * as a French msgid (a bad month, from after to, more than
+ * OPENDATA_MAX_MONTHS) and in *field which of the two is wrong. */
+int opendata_months_parse(const char *from, const char *to, int *first, int *n, const char **msgid,
+                          const char **field);
+/* The last OPENDATA_DEFAULT_MONTHS whole months before the month of
+ * now (a Unix time, local calendar), as "YYYY-MM" into from and to. */
+#define OPENDATA_DEFAULT_MONTHS 12
+void opendata_default_months(int64_t now, char from[8], char to[8]);
+
 /* The activity of every site for the months of [from_month, to_month]
  * ("YYYY-MM"), as CSV (';' separated, UTF-8 with BOM, CRLF), asked of the
  * engine. -1 with a message in err (bad month, store failure). */

@@ -108,7 +108,9 @@ int page_about(req *r)
 	html_raw_trusted(o, "</p><p>");
 	html_txt(o, _(r, "Opérateurs partenaires, thèmes et démarches : vocabulaires du programme France Services et "
 	                 "de service-public.fr, modifiables par les administrateurs."));
-	html_raw_trusted(o, "</p><h2 id=\"accessibilite\">");
+	html_raw_trusted(o, "</p><p><a href=\"/opendata\">");
+	html_txt(o, _(r, "Données ouvertes : l'activité des lieux et la liste des lieux"));
+	html_raw_trusted(o, "</a></p><h2 id=\"accessibilite\">");
 	html_txt(o, _(r, "Accessibilité"));
 	html_raw_trusted(o, "</h2><p>");
 	/* xgettext:no-c-format */

@@ -54,12 +54,25 @@ static const struct nav_item {
      (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
     {"/workshops", N_("Ateliers"),
      (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
+    /* The steering reports of the sites, département or network the user sees. */
+    {"/reports", N_("Rapports"),
+     (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
     /* TRANSLATORS: the public-service sites (France Services) of the network. */
     {"/sites", N_("Lieux"), 0},
     {"/users", N_("Utilisateurs"), (1u << ROLE_MANAGER) | (1u << ROLE_ADMIN)},
     {"/admin/operators", N_("Catalogue"), 1u << ROLE_ADMIN},
     {"/audit", N_("Journal des accès"), 1u << ROLE_ADMIN},
     {"/account/password", N_("Mon compte"), 0},
+};
+
+/* Stylesheets of one group of pages, added after guichet.css: the report
+ * pages' charts and print layout are not loaded by every other page. */
+static const struct page_style {
+	const char *prefix; /* a path and every path below it */
+	const char *href;
+} page_styles[] = {
+    {"/reports", "/static/chart.css"},
+    {"/reports", "/static/report.css"},
 };
 
 static const lang *lang_of(const req *r)
@@ -183,8 +196,14 @@ void ui_page_begin(req *r, const char *title)
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	html_txt(o, title);
 	RAW(r, " — Guichet</title>\n"
-	       "<link rel=\"stylesheet\" href=\"/static/guichet.css\">\n"
-	       "<link rel=\"icon\" href=\"/static/logo.svg\" type=\"image/svg+xml\">\n"
+	       "<link rel=\"stylesheet\" href=\"/static/guichet.css\">\n");
+	for (size_t i = 0; i < COUNT(page_styles); i++)
+		if (nav_active(r->path, page_styles[i].prefix)) {
+			RAW(r, "<link rel=\"stylesheet\" href=\"");
+			html_attr(o, page_styles[i].href);
+			RAW(r, "\">\n");
+		}
+	RAW(r, "<link rel=\"icon\" href=\"/static/logo.svg\" type=\"image/svg+xml\">\n"
 	       "</head>\n<body>\n<a class=\"skip-link\" href=\"#contenu\">");
 	html_txt(o, _(r, "Aller au contenu"));
 	RAW(r, "</a>\n<header role=\"banner\" class=\"site-header\">\n<div class=\"header-inner\">\n"

@@ -595,13 +595,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	strcpy(f->dir, "/tmp/guichet-report-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	const char *url = unit_db_url(f->dir);
-	char err[256];
-	int applied;
-	if (!url || store_open(&f->s, url, 4, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->s, &applied, err, sizeof err) != STORE_OK)
+	char url[1024];
+	if (unit_store_open(f->dir, url, sizeof url, &f->s) != 0)
 		return -1;
 	store_site site = {.name = "France Services Redon", .type = "france_services", .departement = "35"};
 	store_user u = {.email = "agent@example.org", .name = "Anne Agent", .role = "agent", .active = 1};
@@ -615,18 +610,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_close(f->s);
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[400];
-	while (d && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.') {
-			snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-			unlink(p);
-		}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	unit_store_close(f->s, NULL, f->dir);
 	free(f);
 	return 0;
 }

@@ -34,13 +34,8 @@ static int setup(void **state)
 	tzset();
 	struct fixture *f = calloc(1, sizeof *f);
 	strcpy(f->dir, "/tmp/guichet-stats-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	const char *url = unit_db_url(f->dir);
-	char err[256];
-	int applied;
-	if (!url || store_open(&f->s, url, 4, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->s, &applied, err, sizeof err) != STORE_OK)
+	char url[1024];
+	if (unit_store_open(f->dir, url, sizeof url, &f->s) != 0)
 		return -1;
 	f->a = arena_new(8 << 20);
 	store_site a = {.name = "France Services Redon", .type = "france_services", .departement = "35"};
@@ -57,19 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_close(f->s);
-	arena_free(f->a);
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[400];
-	while (d && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.') {
-			snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-			unlink(p);
-		}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	unit_store_close(f->s, f->a, f->dir);
 	free(f);
 	return 0;
 }
