@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 make -s build/guichet
 mkdir -p build/bench
-PKGS="libmicrohttpd sqlite3 libsodium jansson zlib libpq"
+PKGS="libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter"
 OBJ=$(ls build/obj/*.o | grep -v '/main.o$')
 cc -O2 -g -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(pkg-config --cflags $PKGS) -o build/bench/stats bench/stats.c \
 	$OBJ $(pkg-config --libs $PKGS) -lpthread -lm

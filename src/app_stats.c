@@ -204,3 +204,40 @@ stats_result *app_stats_query(struct app *app, const stats_query *q)
 	stats_engine *e = app_stats_engine(app);
 	return e ? stats_engine_query(e, q) : NULL;
 }
+
+void app_stats_metrics(struct app *app, buf *out)
+{
+	struct app_stats *st = app ? app->stats : NULL;
+	if (!st)
+		return;
+	pthread_mutex_lock(&st->lock);
+	stats_engine *e = st->state == STATS_READY && !st->stop ? st->e : NULL;
+	stats_engine_info info = {0};
+	if (e)
+		stats_engine_info_get(e, &info);
+	pthread_mutex_unlock(&st->lock);
+	buf_printf(out,
+	           "# HELP guichet_stats_ready Whether the statistics engine is loaded.\n"
+	           "# TYPE guichet_stats_ready gauge\n"
+	           "guichet_stats_ready %d\n",
+	           e != NULL);
+	if (!e)
+		return;
+	buf_printf(out,
+	           "# HELP guichet_stats_rows Live rows held by the statistics engine.\n"
+	           "# TYPE guichet_stats_rows gauge\n"
+	           "guichet_stats_rows{kind=\"visits\"} %zu\n"
+	           "guichet_stats_rows{kind=\"demands\"} %zu\n"
+	           "guichet_stats_rows{kind=\"delta_visits\"} %zu\n"
+	           "# HELP guichet_stats_bytes Memory of the engine's columns and indexes.\n"
+	           "# TYPE guichet_stats_bytes gauge\n"
+	           "guichet_stats_bytes %zu\n"
+	           "# HELP guichet_stats_load_seconds Time the engine took to load.\n"
+	           "# TYPE guichet_stats_load_seconds gauge\n"
+	           "guichet_stats_load_seconds %.3f\n"
+	           "# HELP guichet_stats_refresh_seconds Time the last refresh took.\n"
+	           "# TYPE guichet_stats_refresh_seconds gauge\n"
+	           "guichet_stats_refresh_seconds %.6f\n",
+	           info.visits, info.demands, info.delta_visits, info.bytes, (double)info.load_us / 1e6,
+	           (double)info.last_refresh_us / 1e6);
+}

@@ -10,6 +10,7 @@
 #define GUICHET_APP_STATS_H
 
 #include "stats.h"
+#include "util.h"
 
 struct app;
 
@@ -23,6 +24,9 @@ void app_stats_stop(struct app *app);
 /* The engine, refreshed as above; NULL while it loads or if loading
  * failed. The engine stays valid until app_stats_stop. */
 stats_engine *app_stats_engine(struct app *app);
+/* Writes the engine's figures in the Prometheus text format for /metrics:
+ * whether it is loaded, rows held, memory, load and last refresh times. */
+void app_stats_metrics(struct app *app, buf *out);
 /* app_stats_engine then stats_engine_query; NULL when not ready or on error. */
 stats_result *app_stats_query(struct app *app, const stats_query *q);
 

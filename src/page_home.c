@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_stats.h"
 #include "html.h"
 #include "i18n.h"
 #include "metrics.h"
@@ -151,5 +152,6 @@ int page_metrics(req *r)
 {
 	http_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
 	metrics_render(r->app->metrics, &r->out, store_error_count(r->app->store));
+	app_stats_metrics(r->app, &r->out);
 	return 0;
 }

@@ -302,12 +302,9 @@ static int add_area_section(req *r, report *rep, stats_engine *e, const stats_qu
 		} else {
 			one.departement = rows[i].code;
 		}
-		stats_result *res = stats_engine_query(e, &one);
-		if (!res)
+		int32_t period[1][2] = {{q->from_day, q->to_day}};
+		if (stats_engine_counts(e, &one, 1, (const int32_t(*)[2])period, &rows[i].visits, &rows[i].demands) != 0)
 			return -1;
-		rows[i].visits = res->visits;
-		rows[i].demands = res->demands;
-		stats_result_free(res);
 	}
 	qsort(rows, n, sizeof *rows, area_cmp);
 	report_section *s =

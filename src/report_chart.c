@@ -66,6 +66,17 @@ static void text(const chart *c, double x, double y, const char *anchor, const c
 	svg_text(c->out, X(c, x), y, anchor, cls, t);
 }
 
+/* A figure ("1 234 (12 %)", "<5"): in a right-to-left chart it is held
+ * between two left-to-right marks, so that its spaces, parenthesis and
+ * percent sign keep the order the number is read in. */
+static void figure(const chart *c, double x, double y, const char *anchor, int shown, const char *t)
+{
+	char out[80];
+	if (c->rtl && snprintf(out, sizeof out, "\xE2\x80\x8E%s\xE2\x80\x8E", t) < (int)sizeof out)
+		t = out;
+	text(c, x, y, anchor, shown ? "c-value" : "c-note", t);
+}
+
 static void line(const chart *c, double x1, double y1, double x2, double y2, const char *cls)
 {
 	svg_line(c->out, X(c, x1), y1, X(c, x2), y2, cls);
@@ -367,8 +378,8 @@ static void draw_bars(const chart *c, const char *id_prefix)
 		label(c, BARS_LABEL_END, y + BARS_ROW_H / 2 + 5, "end", w->label, CHART_LABEL_MAX);
 		if (len > 0)
 			rect(c, BARS_X, y + (BARS_ROW_H - BARS_H) / 2, len < 2 ? 2 : len, BARS_H, "c-bar");
-		text(c, BARS_X + (len < 2 ? 2 : len) + 6, y + BARS_ROW_H / 2 + 5, "start",
-		     w->cell == REPORT_SHOWN ? "c-value" : "c-note", row_text(v, w, 1));
+		figure(c, BARS_X + (len < 2 ? 2 : len) + 6, y + BARS_ROW_H / 2 + 5, "start", w->cell == REPORT_SHOWN,
+		       row_text(v, w, 1));
 	}
 	line(c, BARS_X, CHART_PAD, BARS_X, h - CHART_PAD, "c-axis");
 	svg_end(c->out);
@@ -443,8 +454,7 @@ static void draw_columns(const chart *c, const char *id_prefix)
 
 		if (len > 0)
 			rect(c, x - bar_w / 2, base - (len < 2 ? 2 : len), bar_w, len < 2 ? 2 : len, "c-bar");
-		text(c, x, base - lift[i], "middle", w->cell == REPORT_SHOWN ? "c-value" : "c-note",
-		     row_text(v, w, 0));
+		figure(c, x, base - lift[i], "middle", w->cell == REPORT_SHOWN, row_text(v, w, 0));
 		label(c, x, base + CHART_LINE + shift, "middle", w->label, label_max);
 	}
 	line(c, CHART_PAD, base, CHART_W - CHART_PAD, base, "c-axis");
@@ -602,8 +612,8 @@ static void draw_stacked(const chart *c, const char *id_prefix)
 		     row_value(w) > 0 ? cls : "c-track");
 		label(c, CHART_PAD + STACK_KEY + 8, y + STACK_ROW_H / 2 + 5, "start", w->label,
 		      CHART_LABEL_MAX);
-		text(c, CHART_W - CHART_PAD, y + STACK_ROW_H / 2 + 5, "end",
-		     w->cell == REPORT_SHOWN ? "c-value" : "c-note", row_text(v, w, 1));
+		figure(c, CHART_W - CHART_PAD, y + STACK_ROW_H / 2 + 5, "end", w->cell == REPORT_SHOWN,
+		       row_text(v, w, 1));
 	}
 	svg_end(c->out);
 }

@@ -482,14 +482,22 @@ static int set(const char *s)
 	return s && *s;
 }
 
-stats_result *stats_engine_query(stats_engine *e, const stats_query *q)
+/* What a question needs to scan: the sites in scope, the dictionary
+ * indexes of its filters and the tables of allowed packed keys. A filter
+ * on a code never seen selects no site. Called with the read lock held;
+ * prepared_free releases it. */
+typedef struct prepared {
+	qctx c;
+	uint8_t *sel, *v1, *v2;
+	size_t ns;
+	int none;
+} prepared;
+
+static void prepare(stats_engine *e, const stats_query *q, prepared *p)
 {
-	if (q->from_day > q->to_day || q->from_day < 0)
-		return NULL;
-	stats_result *r = stats_result_new(q);
-	pthread_rwlock_rdlock(&e->lock);
-	size_t ns = e->d[D_SITE].n;
-	uint8_t *sel = xcalloc(ns + 1, 1);
+	memset(p, 0, sizeof *p);
+	size_t ns = p->ns = e->d[D_SITE].n;
+	uint8_t *sel = p->sel = xcalloc(ns + 1, 1);
 	for (size_t i = 0; i < ns; i++) {
 		if (set(q->departement))
 			sel[i] = e->site_dep[i] && strcmp(e->site_dep[i], q->departement) == 0;
@@ -505,39 +513,85 @@ stats_result *stats_engine_query(stats_engine *e, const stats_query *q)
 		if (k >= 0)
 			sel[k] = 1;
 	}
-	qctx c = {.e = e,
-	          .from = q->from_day,
-	          .to = q->to_day,
-	          .site_sel = sel,
-	          .op = -1,
-	          .theme = -1,
-	          .agent = -1};
-	/* A filter on a code never seen matches nothing. */
-	int none = 0;
-	if (set(q->operator_code) && (c.op = dict_find(&e->d[D_OP], q->operator_code)) < 0)
-		none = 1;
-	if (set(q->theme_code) && (c.theme = dict_find(&e->d[D_THEME], q->theme_code)) < 0)
-		none = 1;
+	p->c = (qctx){.e = e, .from = q->from_day, .to = q->to_day, .site_sel = sel, .op = -1, .theme = -1, .agent = -1};
+	if (set(q->operator_code) && (p->c.op = dict_find(&e->d[D_OP], q->operator_code)) < 0)
+		p->none = 1;
+	if (set(q->theme_code) && (p->c.theme = dict_find(&e->d[D_THEME], q->theme_code)) < 0)
+		p->none = 1;
 	if (q->agent_id) {
 		snprintf(key, sizeof key, "%lld", (long long)q->agent_id);
-		if ((c.agent = dict_find(&e->d[D_AGENT], key)) < 0)
-			none = 1;
+		if ((p->c.agent = dict_find(&e->d[D_AGENT], key)) < 0)
+			p->none = 1;
 	}
-	uint8_t *v1 = NULL, *v2 = NULL;
 	if (set(q->channel)) {
 		int ch = 0;
 		for (size_t i = 0; i < ENUM_CHANNEL.n; i++)
 			if (!strcmp(ENUM_CHANNEL.items[i].code, q->channel))
 				ch = (int)i + 1;
 		if (!ch)
-			none = 1;
-		c.v1ok = v1 = channel_table(ch);
+			p->none = 1;
+		p->c.v1ok = p->v1 = channel_table(ch);
 	}
 	if (set(q->public_code)) {
 		if (!stats_public_valid(q->public_code))
-			none = 1;
-		c.v2ok = v2 = public_table(q->public_code);
+			p->none = 1;
+		p->c.v2ok = p->v2 = public_table(q->public_code);
 	}
+}
+
+static void prepared_free(prepared *p)
+{
+	free(p->sel);
+	free(p->v1);
+	free(p->v2);
+}
+
+/* Visits and demands of one period, without breakdowns. */
+static void count_only(stats_engine *e, const qctx *c, int32_t from, int32_t to, int64_t *visits, int64_t *demands)
+{
+	qctx cp = *c;
+	cp.count_only = 1;
+	cp.from = from < 0 ? 0 : from;
+	cp.to = to;
+	counts n = {0};
+	if (cp.to >= cp.from) {
+		count_period(e, &cp, &n);
+		counts_free(&n);
+	}
+	*visits = (int64_t)n.visits;
+	*demands = (int64_t)n.demands;
+}
+
+int stats_engine_counts(stats_engine *e, const stats_query *q, size_t n, const int32_t (*periods)[2],
+                        int64_t *visits, int64_t *demands)
+{
+	for (size_t i = 0; i < n; i++)
+		if (periods[i][0] > periods[i][1] || periods[i][0] < 0)
+			return -1;
+	pthread_rwlock_rdlock(&e->lock);
+	prepared p;
+	prepare(e, q, &p);
+	if (p.none)
+		memset(p.sel, 0, p.ns + 1);
+	for (size_t i = 0; i < n; i++)
+		count_only(e, &p.c, periods[i][0], periods[i][1], &visits[i], &demands[i]);
+	pthread_rwlock_unlock(&e->lock);
+	prepared_free(&p);
+	return 0;
+}
+
+stats_result *stats_engine_query(stats_engine *e, const stats_query *q)
+{
+	if (q->from_day > q->to_day || q->from_day < 0)
+		return NULL;
+	stats_result *r = stats_result_new(q);
+	pthread_rwlock_rdlock(&e->lock);
+	prepared p;
+	prepare(e, q, &p);
+	qctx c = p.c;
+	uint8_t *sel = p.sel;
+	size_t ns = p.ns;
+	int none = p.none;
 	/* Workshops have a scope, a day and an adviser, nothing else: any
 	 * other filter leaves them out. */
 	if (!set(q->operator_code) && !set(q->theme_code) && !set(q->channel) && !set(q->public_code))
@@ -559,24 +613,10 @@ stats_result *stats_engine_query(stats_engine *e, const stats_query *q)
 
 	int32_t prev[2], yago[2];
 	stats_periods(q, prev, yago);
-	int32_t per[2][2] = {{prev[0], prev[1]}, {yago[0], yago[1]}};
-	for (int p = 0; p < 2; p++) {
-		qctx cp = c;
-		cp.count_only = 1;
-		cp.from = per[p][0] < 0 ? 0 : per[p][0];
-		cp.to = per[p][1];
-		counts n = {0};
-		if (cp.to >= cp.from) {
-			count_period(e, &cp, &n);
-			counts_free(&n);
-		}
-		*(p ? &r->yago_visits : &r->prev_visits) = (int64_t)n.visits;
-		*(p ? &r->yago_demands : &r->prev_demands) = (int64_t)n.demands;
-	}
+	count_only(e, &c, prev[0], prev[1], &r->prev_visits, &r->prev_demands);
+	count_only(e, &c, yago[0], yago[1], &r->yago_visits, &r->yago_demands);
 	pthread_rwlock_unlock(&e->lock);
-	free(sel);
-	free(v1);
-	free(v2);
+	prepared_free(&p);
 	stats_result_finish(r);
 	return r;
 }

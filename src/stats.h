@@ -157,6 +157,13 @@ void stats_engine_free(stats_engine *e);
  * short time of applying. */
 int stats_engine_refresh(stats_engine *e);
 void stats_engine_info_get(stats_engine *e, stats_engine_info *out);
+/* The visits and demands of q (scope and filters; its own period is not
+ * used) over each of n periods {from, to}, counted like the totals of
+ * stats_engine_query but without any breakdown: what a time series or a
+ * table by site needs, at a fraction of a question's cost. 0, or -1 for a
+ * period with from after to. */
+int stats_engine_counts(stats_engine *e, const stats_query *q, size_t n, const int32_t (*periods)[2],
+                        int64_t *visits, int64_t *demands);
 /* Answers q into a new result; NULL on error. */
 stats_result *stats_engine_query(stats_engine *e, const stats_query *q);
 

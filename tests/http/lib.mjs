@@ -385,6 +385,9 @@ export function canConnect(port, host = HOST) {
   });
 }
 
+/* Whether this run's databases are on PostgreSQL (scripts/check-pg). */
+export const ON_PG = Boolean(process.env.GUICHET_TEST_PG_URL);
+
 /* Databases made on the PostgreSQL cluster of GUICHET_TEST_PG_URL (set by
  * scripts/check-pg, a postgresql:// URL): one per server, never dropped (the
  * cluster is thrown away). */

@@ -223,6 +223,16 @@ describe('steering reports', () => {
       assert.equal(num(after1.visits), num(before1.visits) + 1);
       assert.equal(num(after1.demands), num(before1.demands) + 2);
     });
+
+    it('states on /metrics that the engine is loaded, and what it holds', async () => {
+      await get('admin', `/reports/national?${PERIOD}`);
+      const text = (await srv.client().get('/metrics')).text;
+      assert.match(text, /^guichet_stats_ready 1$/m);
+      const held = Number(/^guichet_stats_rows\{kind="visits"\} (\d+)$/m.exec(text)?.[1]);
+      const all = JSON.parse(await srv.cliOk(['stats', '--from', '1970-01-01', '--to', '2149-12-31']));
+      assert.equal(held, all.visits);
+      assert.match(text, /^guichet_stats_bytes \d+$/m);
+    });
   });
 
   describe('exports', () => {

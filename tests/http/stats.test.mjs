@@ -13,12 +13,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { freshDb, makeTempDir, removeTempDir, run, runOk } from './lib.mjs';
+import { ON_PG, freshDb, makeTempDir, removeTempDir, run, runOk } from './lib.mjs';
 
 const execFileP = promisify(execFile);
 const END = '2025-03-28';
 const FROM = '2025-02-27';
-const PG = Boolean(process.env.GUICHET_TEST_PG_URL);
+const PG = ON_PG;
 
 const DEMAND_BREAKDOWNS = ['by_operator', 'by_theme', 'by_procedure', 'by_level', 'by_outcome', 'autonomy'];
 const VISIT_BREAKDOWNS = ['by_channel', 'by_age_bracket', 'by_gender', 'by_status', 'by_commune', 'duration_ranges',

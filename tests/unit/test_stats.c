@@ -568,6 +568,43 @@ static void test_progression(void **state)
 	stats_engine_free(e);
 }
 
+/* Counts alone (time series, tables by site) equal the totals of full
+ * questions over the same periods, filters included. */
+static void test_counts(void **state)
+{
+	struct fixture *f = *state;
+	visit(f, f->site1, at("2026-03-02", "09:00"), "cnaf", "resolu");
+	visit(f, f->site1, at("2026-03-20", "15:00"), "ants", "oriente");
+	visit(f, f->site2, at("2026-04-01", "10:00"), "cnaf", "resolu");
+	int64_t gone = visit(f, f->site1, at("2026-04-03", "11:00"), "cnaf", "resolu");
+	assert_int_equal(store_visit_delete(f->s, gone, at("2026-04-04", "09:00")), STORE_OK);
+	stats_engine *e = stats_engine_load(f->s, 2);
+	const char *periods[][2] = {{"2026-03-01", "2026-03-31"}, {"2026-04-01", "2026-04-30"}, {"2026-01-01", "2026-12-31"}};
+	int32_t per[3][2];
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(stats_day_parse(periods[i][0], &per[i][0]), 0);
+		assert_int_equal(stats_day_parse(periods[i][1], &per[i][1]), 0);
+	}
+	stats_query filters[3] = {{0}, {.operator_code = "cnaf"}, {.departement = "35"}};
+	for (size_t k = 0; k < 3; k++) {
+		int64_t v[3], d[3];
+		assert_int_equal(stats_engine_counts(e, &filters[k], 3, (const int32_t(*)[2])per, v, d), 0);
+		for (size_t i = 0; i < 3; i++) {
+			stats_query q = filters[k];
+			q.from_day = per[i][0];
+			q.to_day = per[i][1];
+			stats_result *r = stats_engine_query(e, &q);
+			assert_int_equal(v[i], r->visits);
+			assert_int_equal(d[i], r->demands);
+			stats_result_free(r);
+		}
+	}
+	int64_t v[1], d[1];
+	int32_t bad[1][2] = {{per[1][0], per[0][0]}};
+	assert_int_equal(stats_engine_counts(e, &filters[0], 1, (const int32_t(*)[2])bad, v, d), -1);
+	stats_engine_free(e);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -586,6 +623,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_progression, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
