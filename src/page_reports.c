@@ -5,7 +5,8 @@
  * /reports/national read the period and filters, check who may see the
  * scope, ask the server's statistics engine (app_stats.h), build the
  * report (report.h) and answer it as a page (page_report_view.c), as an
- * XLSX workbook (?format=xlsx) or one table as CSV (?format=csv&table=ID).
+ * XLSX workbook (?format=xlsx), one table as CSV (?format=csv&table=ID), or
+ * the indicators as JSON (?format=json, the JSON of `guichet stats`).
  *
  * Who sees what: an adviser or a manager their own sites (any other site
  * answers 404, exactly like a missing one); a coordinator the sites of
@@ -418,8 +419,12 @@ static int answer(req *r, report_page *p, const char *scope_label)
 	read_params(r, p);
 	const char *format = query_value(r, "format");
 	const char *table = query_value(r, "table");
-	if (*format && !str_eq(format, "html") && !str_eq(format, "xlsx") && !str_eq(format, "csv"))
-		field_error_add(&p->fe, NULL, N_("Le format demandé n'existe pas : choisissez xlsx ou csv."));
+	if (*format && !str_eq(format, "html") && !str_eq(format, "xlsx") && !str_eq(format, "csv") &&
+	    !str_eq(format, "json"))
+		field_error_add(&p->fe, NULL, N_("Le format demandé n'existe pas : choisissez xlsx, csv ou json."));
+	else if (str_eq(format, "json") && p->masked)
+		field_error_add(&p->fe, NULL,
+		                N_("La version à diffuser existe en xlsx et en csv ; le json donne les chiffres exacts."));
 	if (p->fe.n)
 		return answer_invalid(r, p, title);
 
@@ -432,6 +437,16 @@ static int answer(req *r, report_page *p, const char *scope_label)
 	stats_result *res = stats_engine_query(e, &p->q);
 	if (!res) {
 		ui_error_page(r, 500, NULL);
+		return 0;
+	}
+	if (str_eq(format, "json")) {
+		/* The indicators as `guichet stats` writes them (docs/stats.md),
+		 * for tools that read figures rather than a report. */
+		if (stats_result_json(res, &r->out) != 0)
+			ui_error_page(r, 500, NULL);
+		else
+			http_content_type(r, "application/json");
+		stats_result_free(res);
 		return 0;
 	}
 	struct label_ctx lc = {r, p};

@@ -181,6 +181,24 @@ describe('steering reports', () => {
       assert.ok(dep.visits > 100, 'the demonstration data is in the period');
     });
 
+    it('gives the indicators as JSON, the very bytes of guichet stats', async () => {
+      const cases = [
+        ['coordinator', '/reports/departement/35', ['--departement', '35']],
+        ['admin', '/reports/national?operator=cnaf&channel=telephone&', ['--operator', 'cnaf', '--channel', 'telephone']],
+        ['agent', `/reports/site/${srv.sites.rennes}`, ['--site', String(srv.sites.rennes)]],
+      ];
+      for (const [key, p, args] of cases) {
+        const res = await get(key, `${p}${p.includes('?') ? '' : '?'}${PERIOD}&format=json`);
+        assert.equal(res.status, 200, `${p}: ${res.text.slice(0, 300)}`);
+        assert.match(res.headers['content-type'], /^application\/json/);
+        const cli = await srv.cliOk(['stats', '--from', FROM, '--to', END, ...args]);
+        assert.equal(res.text.trimEnd(), cli.trimEnd(), p); // the command line's output is read trimmed
+      }
+      const masked = await get('admin', `/reports/national?${PERIOD}&format=json&masked=1`);
+      assert.equal(masked.status, 400);
+      assert.equal((await get('agent', `/reports/site/${srv.sites.brest}?${PERIOD}&format=json`)).status, 404);
+    });
+
     it('gives by site the visits of each site of the département', async () => {
       const res = await get('coordinator', `/reports/departement/35?${PERIOD}`);
       const t = tables(res.text).find((x) => x.caption === 'Activité par lieu');
