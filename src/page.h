@@ -254,4 +254,16 @@ int page_opendata_lieux_csv(req *r);
 int page_opendata_lieux_json(req *r);
 int page_opendata_france_services(req *r);
 
+/* ---- Satisfaction: the advisers' page and paper answers
+ * (page_satisfaction.c), and the public page of a site (page_avis.c: the
+ * three questions with pictograms, plain text and audio). */
+int page_satisfaction(req *r);
+int page_satisfaction_new(req *r);
+int page_satisfaction_create(req *r);
+int page_satisfaction_delete_form(req *r);
+int page_satisfaction_delete(req *r);
+int page_avis_form(req *r);
+int page_avis_post(req *r);
+int page_avis_audio(req *r);
+
 #endif

@@ -111,6 +111,12 @@ typedef struct stats_result {
 	 * evaluated: the last level against the first, higher / the same /
 	 * lower (STATS_PROGRESSION codes). */
 	int64_t autonomy_progression[3];
+	/* Satisfaction answers in scope and period (they have a site and a
+	 * time only: 0 as soon as an operator, theme, channel, public or
+	 * adviser filter is given): overall [0] pas bien, [1] moyen, [2] très
+	 * bien; clarity [0] not answered, [1..5] the level. */
+	int64_t satisfaction[3];
+	int64_t clarity[6];
 	stats_breakdown bd[BD_COUNT];
 	arena *a; /* codes */
 } stats_result;
@@ -201,6 +207,16 @@ typedef struct stats_workshop_row {
 } stats_workshop_row;
 typedef int (*stats_workshop_fn)(void *ctx, const stats_workshop_row *r);
 int store_stats_workshops(store *s, stats_workshop_fn fn, void *ctx);
+
+/* Satisfaction answers as the engine loads them. since < 0: every live
+ * answer; since >= 0: every answer (deleted too) whose row changed at or
+ * after since. Ordered by id. */
+typedef struct stats_satisfaction_row {
+	int64_t id, site_id, answered_at, deleted_at;
+	int overall, clarity;
+} stats_satisfaction_row;
+typedef int (*stats_satisfaction_fn)(void *ctx, const stats_satisfaction_row *r);
+int store_stats_satisfaction(store *s, int64_t since, stats_satisfaction_fn fn, void *ctx);
 
 /* The baseline: the same result from GROUP BY queries on the store. */
 stats_result *store_stats_sql(store *s, const stats_query *q);

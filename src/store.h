@@ -361,6 +361,35 @@ int store_workshop_get(store *s, arena *a, int64_t id, store_workshop *out);
 int store_workshop_list(store *s, arena *a, const int64_t *site_ids, size_t nsites, int64_t from, int64_t to,
                         store_workshop **out, size_t *n);
 
+/* Answers to the State's satisfaction survey (REFERENCE.md section 6,
+ * sql/006_satisfaction.sql): anonymous, linked to a site and a time only.
+ * Given on the public page of a site (a kiosk at the desk, or a QR code),
+ * or on paper and typed by an adviser. */
+typedef struct store_satisfaction {
+	int64_t id;
+	int64_t site_id;
+	int64_t answered_at; /* Unix time; a paper answer: noon (local) of the day it was given */
+	int overall;         /* 1 pas bien, 2 moyen, 3 très bien */
+	int clarity;         /* 1 (pas clair du tout) … 5 (très clair); 0 when not answered */
+	char *comment;       /* free text, "" when none (SATISFACTION_COMMENT_BYTES at most) */
+	char *source;        /* borne, qr, papier */
+	int64_t recorded_by; /* the adviser who typed a paper answer; 0 for the public */
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t deleted_at; /* 0 while live */
+} store_satisfaction;
+
+/* Sets a->id, created_at and updated_at. STORE_NOT_FOUND for a site that
+ * does not exist. */
+int store_satisfaction_insert(store *s, store_satisfaction *a);
+/* Soft delete (a mistyped paper answer); STORE_NOT_FOUND when not live. */
+int store_satisfaction_delete(store *s, int64_t id, int64_t when);
+int store_satisfaction_get(store *s, arena *a, int64_t id, store_satisfaction *out);
+/* Live answers of the sites (all sites when site_ids is NULL) with
+ * answered_at in [from, to), newest first, at most limit. */
+int store_satisfaction_list(store *s, arena *a, const int64_t *site_ids, size_t nsites, int64_t from, int64_t to,
+                            size_t limit, store_satisfaction **out, size_t *n);
+
 /* The correction window of a site, in days (editing and deleting records). */
 int store_site_correction_days(store *s, int64_t site_id, int64_t *days);
 int store_site_set_correction_days(store *s, int64_t site_id, int64_t days);
