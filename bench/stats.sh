@@ -15,5 +15,7 @@ DB=${1:-/tmp/guichet-national.db}
 if [ ! -e "$DB" ]; then
 	build/guichet init --db "$DB" >/dev/null
 	build/bench/gen_national "$DB" 9000000 "${2:-2025}"
+else
+	build/guichet init --db "$DB" >/dev/null # brings an older database's schema up to date
 fi
 exec build/bench/stats "$DB" "${2:-2025}" "${3:-7}" "${4:-sql}" "${5:-2}"
