@@ -1,9 +1,9 @@
 /*
  * cli_demo.c: `guichet demo`, a demonstration database: four sites of
  * Ille-et-Vilaine, their staff, a coordinator and an administrator, and a
- * year of visits and workshops drawn by demo_gen.c. The same seed gives the
- * same records, so that a demonstration, a screenshot or a test can be
- * repeated.
+ * year of visits, workshops and satisfaction answers drawn by demo_gen.c.
+ * The same seed gives the same records, so that a demonstration, a
+ * screenshot or a test can be repeated.
  *
  * Sites and accounts go through the domain's validation and the store like
  * those of `site add` and `user add`; the visits are checked by
@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "demo_data.h"
 #include "guichet_limits.h"
+#include "satisfaction.h"
 #include "site.h"
 #include "user.h"
 #include "visit.h"
@@ -48,7 +49,7 @@ typedef struct demo_run {
 	int64_t site_ids[DEMO_NSITES];
 	int64_t *account_ids;
 	size_t naccounts;
-	int64_t visits, demands, workshops, days_open;
+	int64_t visits, demands, workshops, days_open, answers;
 } demo_run;
 
 static void print_field_errors(const cli_args *a, const char *what, const field_errors *e)
@@ -260,6 +261,30 @@ static int make_workshops(demo_run *d, demo_gen *g, int64_t first, int64_t last,
 	return 0;
 }
 
+/* The satisfaction answers drawn with the visits, stored after them (the
+ * visits' transaction holds the write lock while they are drawn). */
+static int make_answers(demo_run *d, demo_gen *g, int64_t now)
+{
+	size_t n;
+	const store_satisfaction *all = demo_gen_answers(g, &n);
+	for (size_t i = 0; i < n; i++) {
+		store_satisfaction a = all[i];
+		field_errors e = {0};
+		if (a.answered_at > now)
+			continue;
+		if (satisfaction_validate(&a, now, &e) != 0) {
+			print_field_errors(d->a, "satisfaction", &e);
+			return -1;
+		}
+		if (store_satisfaction_insert(d->s, &a) != STORE_OK) {
+			cli_error(d->a, "cannot store a satisfaction answer");
+			return -1;
+		}
+		d->answers++;
+	}
+	return 0;
+}
+
 static int load_catalog(demo_run *d, demo_catalog *cat)
 {
 	store_operator *ops;
@@ -368,7 +393,8 @@ static int demo(const cli_args *a)
 	}
 	g = demo_gen_new((uint64_t)seed, &cat, first, end);
 	give_staff(&d, g);
-	if (make_visits(&d, g, vs, first, end, now) != 0 || make_workshops(&d, g, first, end, now) != 0)
+	if (make_visits(&d, g, vs, first, end, now) != 0 || make_workshops(&d, g, first, end, now) != 0 ||
+	    make_answers(&d, g, now) != 0)
 		goto done;
 	cli_audit(d.s, "import", "visit", 0, 0, "demo");
 
@@ -377,10 +403,10 @@ static int demo(const cli_args *a)
 	demo_date_text(end, to);
 	printf(
 	    "Demo data: %zu sites, %zu accounts, %s visits (%s demands) on %lld open days, %lld workshops,\n"
-	    "from %s to %s, seed %lld, in %.1f s.\n",
+	    "%lld satisfaction answers, from %s to %s, seed %lld, in %.1f s.\n",
 	    (size_t)DEMO_NSITES, d.naccounts, grouped(nv, sizeof nv, d.visits),
-	    grouped(nd, sizeof nd, d.demands), (long long)d.days_open, (long long)d.workshops, from, to,
-	    (long long)seed, (double)(mono_us() - t0) / 1e6);
+	    grouped(nd, sizeof nd, d.demands), (long long)d.days_open, (long long)d.workshops,
+	    (long long)d.answers, from, to, (long long)seed, (double)(mono_us() - t0) / 1e6);
 	print_accounts(&d);
 	rc = CLI_OK;
 done:

@@ -122,5 +122,10 @@ void demo_gen_pool_set(demo_gen *g, size_t site, int pool, int64_t id);
 /* The workshops of a site on a day (0 or 1: the médiathèque holds a few
  * a month); fills w from a. */
 int demo_gen_workshop(demo_gen *g, arena *a, size_t site, int64_t day, store_workshop *w);
+/* The satisfaction answers drawn with the visits so far (about one visit
+ * in eight, the same day), in the order of the visits; texts are static.
+ * The command stores them once the visits are committed, leaving out
+ * those after now. */
+const store_satisfaction *demo_gen_answers(const demo_gen *g, size_t *n);
 
 #endif

@@ -175,6 +175,7 @@ typedef struct pool_person {
 
 typedef struct site_state {
 	demo_rng rng;
+	demo_rng answers; /* the satisfaction survey's own stream */
 	int64_t site_id;
 	int64_t staff[DEMO_STAFF_PER_SITE];
 	size_t nstaff;
@@ -189,6 +190,10 @@ struct demo_gen {
 	size_t *procs[NMIX];
 	size_t nprocs[NMIX];
 	site_state site[NSITES];
+	/* Satisfaction answers drawn with the visits, for the command to
+	 * store once the visits are committed. */
+	store_satisfaction *answers;
+	size_t nanswers, capanswers;
 };
 
 static const char *const women[] = {"Marie",   "Monique", "Fatima",  "Nathalie", "Olena", "Yvonne",
@@ -260,6 +265,7 @@ demo_gen *demo_gen_new(uint64_t seed, const demo_catalog *cat, int64_t first_day
 		demo_rng_seed(&st->rng, seed ^ (0x5851f42d4c957f2dULL * (s + 1)));
 		demo_rng people;
 		demo_rng_seed(&people, seed ^ (0x2545f4914f6cdd1dULL * (s + 101)));
+		demo_rng_seed(&st->answers, seed ^ (0x9e3779b97f4a7c15ULL * (s + 201)));
 		for (size_t k = 0; k < DEMO_IDENTIFIED_PER_SITE; k++) {
 			pool_person *p = &st->pool[k];
 			p->female = demo_rng_chance(&people, 0.56);
@@ -284,6 +290,7 @@ void demo_gen_free(demo_gen *g)
 		return;
 	for (size_t k = 0; k < NMIX; k++)
 		free(g->procs[k]);
+	free(g->answers);
 	free(g);
 }
 
@@ -579,6 +586,68 @@ static int draw_demand(demo_gen *g, demo_rng *r, arena *a, size_t site, int mont
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Satisfaction answers: about one visit in eight answers the survey the
+ * same day, most of them at the kiosk; nearly everyone is satisfied, as
+ * the programme's own surveys find. A stream of their own, so that the
+ * visits are those the same seed gave before the survey existed. */
+
+static const char *const comments_good[] = {"Très bon accueil, merci.", "Conseillère patiente et à l'écoute.",
+                                            "Démarche faite en quelques minutes.", "Merci pour votre aide."};
+static const char *const comments_mid[] = {"Un peu d'attente avant d'être reçu.",
+                                           "Il faudra que je revienne avec un document."};
+static const char *const comments_bad[] = {"Trop d'attente ce matin.", "Je n'ai pas pu finir ma démarche."};
+
+static void draw_answer(demo_gen *g, size_t site, const store_visit *v, const char *date)
+{
+	demo_rng *r = &g->site[site].answers;
+	if (!demo_rng_chance(r, 0.12))
+		return;
+	static const char *const sources[] = {"borne", "qr", "papier"};
+	static const double source_w[] = {60, 25, 15}, overall_w[] = {3, 11, 86};
+	static const double clarity_w[3][5] = {{35, 30, 20, 10, 5}, {5, 15, 40, 30, 10}, {1, 2, 7, 35, 55}};
+	store_satisfaction a = {
+	    .site_id = v->site_id, .comment = "", .source = (char *)PICK(r, sources, source_w)};
+	a.overall = (int)demo_rng_weighted(r, overall_w, 3) + 1;
+	if (demo_rng_chance(r, 0.7))
+		a.clarity = (int)demo_rng_weighted(r, clarity_w[a.overall - 1], 5) + 1;
+	if (demo_rng_chance(r, 0.05)) {
+		const char *const *list = a.overall == 3   ? comments_good
+		                          : a.overall == 2 ? comments_mid
+		                                           : comments_bad;
+		size_t n = a.overall == 3   ? COUNT(comments_good)
+		           : a.overall == 2 ? COUNT(comments_mid)
+		                            : COUNT(comments_bad);
+		a.comment = (char *)list[demo_rng_range(r, 0, (int64_t)n - 1)];
+	}
+	int64_t left = v->started_at + v->duration_min * 60;
+	if (strcmp(a.source, "papier") == 0) {
+		/* Typed later by the adviser, dated noon of the day it was given. */
+		a.recorded_by = v->agent_id;
+		if (time_parse_local(date, "12:00", &a.answered_at) != 0)
+			return;
+	} else {
+		int qr = strcmp(a.source, "qr") == 0;
+		a.answered_at = left + 60 * demo_rng_range(r, 1, qr ? 180 : 10);
+		char d[11];
+		time_local_date(a.answered_at, d);
+		if (strcmp(d, date) != 0)
+			a.answered_at = left;
+	}
+	a.created_at = a.answered_at;
+	if (g->nanswers == g->capanswers) {
+		g->capanswers = g->capanswers ? g->capanswers * 2 : 256;
+		g->answers = xrealloc(g->answers, g->capanswers * sizeof *g->answers);
+	}
+	g->answers[g->nanswers++] = a;
+}
+
+const store_satisfaction *demo_gen_answers(const demo_gen *g, size_t *n)
+{
+	*n = g->nanswers;
+	return g->answers;
+}
+
 int demo_gen_visit(demo_gen *g, arena *a, size_t site, int64_t started_at, store_visit *v, int *pool)
 {
 	site_state *st = &g->site[site];
@@ -655,6 +724,7 @@ int demo_gen_visit(demo_gen *g, arena *a, size_t site, int64_t started_at, store
 	v->visitor.created_at = v->visitor.updated_at = v->created_at;
 	for (size_t i = 0; i < n; i++)
 		v->demands[i].created_at = v->demands[i].updated_at = v->created_at;
+	draw_answer(g, site, v, date);
 	return 0;
 }
 

@@ -429,9 +429,24 @@ static void row_label(req *r, const report_page *p, const report_section *s, con
 	RAW(r, "</th>");
 }
 
+/* A table longer than this (the communes of a national report: tens of
+ * thousands) shows its REPORT_PAGE_ROWS most frequent rows on the page, and
+ * says that its CSV file has them all: the page stays light on a weak link.
+ * The tables by site and by département are shown whole. */
+#define REPORT_PAGE_LONG 120
+#define REPORT_PAGE_ROWS 100 /* the sentence under the table says "100" */
+
+static size_t rows_shown(const report_section *s)
+{
+	if (s->n <= REPORT_PAGE_LONG || str_eq(s->id, "by_site") || str_eq(s->id, "by_departement"))
+		return s->n;
+	return REPORT_PAGE_ROWS;
+}
+
 static void section_table(req *r, const report_page *p, const report *rep, const report_section *s)
 {
 	int64_t sum2 = 0;
+	size_t shown = rows_shown(s);
 	ui_table_begin(r, "report-table", s->title);
 	ui_th(r, _(r, "Libellé"));
 	ui_th(r, s->unit ? s->unit : _(r, "Valeur"));
@@ -442,6 +457,8 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 	for (size_t i = 0; i < s->n; i++) {
 		const report_row *row = &s->rows[i];
 		sum2 += row->n2;
+		if (i >= shown)
+			continue;
 		RAW(r, "<tr>");
 		row_label(r, p, s, row);
 		if (row->kind == REPORT_RATE) {
@@ -471,6 +488,12 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 		RAW(r, "</tr>\n");
 	}
 	ui_table_end(r);
+	if (shown < s->n) {
+		RAW(r, "<p class=\"report-cut\">");
+		ui_txt_count(r, _(r, "Ce tableau montre les 100 lignes les plus fréquentes ; le fichier CSV donne les %d lignes."),
+		             (int64_t)s->n);
+		RAW(r, "</p>\n");
+	}
 }
 
 static void section(req *r, const report_page *p, const report *rep, const report_section *s, buf *svg)

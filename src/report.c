@@ -1,9 +1,9 @@
 /*
  * report.c: a steering report as data (report.h). It owns the labels of
  * the codes a report shows, the list and order of its sections (what each
- * counts, over which total, how it is drawn), the time series asked of the
- * engine, the masking of a report for publication (smallcount.h) and the
- * CSV of a section. The HTML page, the charts and the workbook only read
+ * counts, over which total, how it is drawn), the masking of a report
+ * for publication (smallcount.h) and the CSV of a section; the time series
+ * is in report_series.c. The HTML page, the charts and the workbook only read
  * what is built here.
  */
 #include <inttypes.h>
@@ -15,6 +15,7 @@
 #include "enums.h"
 #include "i18n.h"
 #include "report.h"
+#include "satisfaction.h"
 #include "smallcount.h"
 
 /* ------------------------------------------------------------------ */
@@ -172,7 +173,7 @@ report_section *report_section_find(const report *r, const char *id)
 }
 
 /* Sets the shares of a section's count rows from its total. */
-static void set_shares(report_section *s)
+void report_section_set_shares(report_section *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		report_row *w = &s->rows[i];
@@ -328,7 +329,7 @@ static int add_breakdown(report *r, enum stats_bd bd, report_label_fn label, voi
 		s->rows[i].label = label_of(r, bd, s->rows[i].code, label, ctx);
 	if (!voc)
 		qsort(s->rows, s->n - (not_given != 0), sizeof *s->rows, row_cmp);
-	set_shares(s);
+	report_section_set_shares(s);
 	return 0;
 }
 
@@ -348,12 +349,13 @@ static void kf_rate(report_row *w, const char *code, const char *label, int64_t 
 static int add_key_figures(report *r)
 {
 	const stats_result *x = r->res;
+	int64_t answers = x->satisfaction[0] + x->satisfaction[1] + x->satisfaction[2];
 	report_section *s =
 	    report_add_section(r, r->n, "key_figures", _(r, "Chiffres clés"),
 	                       _(r, "Totaux de la période, évolutions et taux principaux. Une personne "
 	                            "identifiée compte une fois ; une visite anonyme peut être celle "
 	                            "d'une personne déjà comptée."),
-	                       _(r, "Valeur"), REPORT_CHART_NONE, 14);
+	                       _(r, "Valeur"), REPORT_CHART_NONE, answers ? 16 : 14);
 	if (!s)
 		return -1;
 	report_row *w = s->rows;
@@ -378,52 +380,94 @@ static int add_key_figures(report *r)
 	        x->under_26[CUT_YES] + x->under_26[CUT_NO]);
 	kf_count(w++, "workshops", _(r, "Ateliers collectifs"), x->workshops);
 	kf_count(w++, "participants", _(r, "Participants aux ateliers"), x->participants);
-	/* satisfied_rate joins these rows, and a "satisfaction" section the
-	 * breakdowns, once stats_result holds answers of the survey. */
+	/* Satisfied: "très bien", the State's indicator (REPORT_RATE). */
+	if (answers) {
+		kf_count(w++, "satisfaction_answers", _(r, "Réponses au questionnaire de satisfaction"),
+		         answers);
+		kf_rate(w++, "satisfied_rate", _(r, "Taux de satisfaction"), x->satisfaction[2], answers);
+	}
 	return 0;
+}
+
+/* A section of exclusive parts adding up to its total (age cuts,
+ * progression, satisfaction answers); labels already translated. */
+static report_section *add_parts(report *r, const char *id, const char *title, const char *desc,
+                                 const char *unit, enum report_chart chart, size_t n,
+                                 const char *const *codes, const char *const *labels, const int64_t *v)
+{
+	report_section *s = report_add_section(r, r->n, id, title, desc, unit, chart, n);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		s->rows[i] = (report_row){.code = codes[i], .label = labels[i], .n = v[i]};
+		s->total += v[i];
+	}
+	s->additive = 1;
+	report_section_set_shares(s);
+	return s;
 }
 
 /* The evaluation's age cuts: yes / no / unknown, adding up to the visits. */
 static int add_cut(report *r, const char *id, const char *title, const int64_t v[3], const char *yes,
                    const char *no)
 {
-	report_section *s = report_add_section(r, r->n, id, title,
-	                                       _(r, "Chaque visite compte une fois : l'âge atteint dans "
-	                                            "l'année d'après l'année de naissance, sinon d'après "
-	                                            "la tranche d'âge."),
-	                                       _(r, "Visites"), REPORT_CHART_STACKED, 3);
-	if (!s)
-		return -1;
-	s->rows[0] = (report_row){.code = "yes", .label = yes, .n = v[CUT_YES]};
-	s->rows[1] = (report_row){.code = "no", .label = no, .n = v[CUT_NO]};
-	s->rows[2] = (report_row){.code = "unknown", .label = _(r, "Âge inconnu"), .n = v[CUT_UNKNOWN]};
-	s->total = v[CUT_YES] + v[CUT_NO] + v[CUT_UNKNOWN];
-	s->additive = 1;
-	set_shares(s);
-	return 0;
+	static const char *const codes[3] = {"yes", "no", "unknown"};
+	const char *labels[3] = {yes, no, _(r, "Âge inconnu")};
+	return add_parts(r, id, title,
+	                 _(r, "Chaque visite compte une fois : l'âge atteint dans l'année d'après l'année de "
+	                      "naissance, sinon d'après la tranche d'âge."),
+	                 _(r, "Visites"), REPORT_CHART_STACKED, 3, codes, labels, v)
+	           ? 0
+	           : -1;
 }
 
 /* Identified people followed over two evaluated visits or more. */
 static int add_progression(report *r)
 {
-	report_section *s =
-	    report_add_section(r, r->n, "autonomy_progression", _(r, "Progression de l'autonomie numérique"),
-	                       _(r, "Personnes identifiées dont l'autonomie a été évaluée à deux visites ou "
-	                            "plus : le dernier niveau comparé au premier. Les visites anonymes "
-	                            "n'y sont pas."),
-	                       _(r, "Personnes"), REPORT_CHART_STACKED, COUNT(STATS_PROGRESSION));
-	if (!s)
+	const char *labels[COUNT(STATS_PROGRESSION)];
+	for (size_t i = 0; i < COUNT(labels); i++)
+		labels[i] = report_label_default(r->lang, r->a, BD_COUNT, STATS_PROGRESSION[i]);
+	return add_parts(r, "autonomy_progression", _(r, "Progression de l'autonomie numérique"),
+	                 _(r, "Personnes identifiées dont l'autonomie a été évaluée à deux visites ou plus : "
+	                      "le dernier niveau comparé au premier. Les visites anonymes n'y sont pas."),
+	                 _(r, "Personnes"), REPORT_CHART_STACKED, COUNT(STATS_PROGRESSION), STATS_PROGRESSION,
+	                 labels, r->res->autonomy_progression)
+	           ? 0
+	           : -1;
+}
+
+/* The satisfaction survey (REFERENCE.md section 6), once there are
+ * answers: the overall answer, then the clarity of the information. */
+static int add_satisfaction(report *r)
+{
+	const stats_result *x = r->res;
+	const char *labels[6];
+	for (size_t i = 0; i < 3; i++)
+		labels[i] = _(r, SATISFACTION_LABELS[i]);
+	if (!add_parts(r, "satisfaction", _(r, "Satisfaction des usagers"),
+	               _(r, "Réponses au questionnaire de satisfaction, données sur place ou en ligne. Une "
+	                    "personne peut répondre plusieurs fois ; les filtres autres que le lieu et la "
+	                    "période ne s'y appliquent pas."),
+	               _(r, "Réponses"), REPORT_CHART_STACKED, 3, SATISFACTION_CODES, labels,
+	               x->satisfaction))
 		return -1;
-	for (size_t i = 0; i < s->n; i++) {
-		s->rows[i] =
-		    (report_row){.code = STATS_PROGRESSION[i],
-		                 .label = report_label_default(r->lang, r->a, BD_COUNT, STATS_PROGRESSION[i]),
-		                 .n = r->res->autonomy_progression[i]};
-		s->total += s->rows[i].n;
+	static const char *const codes[6] = {"1", "2", "3", "4", "5", "non_repondu"};
+	int64_t v[6];
+	for (size_t i = 0; i < 5; i++) {
+		labels[i] = arena_printf(r->a, "%zu – %s", i + 1, _(r, SATISFACTION_CLARITY_LABELS[i]));
+		v[i] = x->clarity[i + 1];
+		if (!labels[i])
+			return -1;
 	}
-	s->additive = 1;
-	set_shares(s);
-	return 0;
+	labels[5] = _(r, "Sans réponse");
+	v[5] = x->clarity[0];
+	return add_parts(r, "clarity", _(r, "Clarté des informations données"),
+	                 _(r,
+	                   "Réponses à la question sur la clarté des informations, de 1 (pas clair du tout) "
+	                   "à 5 (très clair)."),
+	                 _(r, "Réponses"), REPORT_CHART_COLUMNS, 6, codes, labels, v)
+	           ? 0
+	           : -1;
 }
 
 report *report_build(arena *a, const struct lang *l, const stats_result *res, report_label_fn label,
@@ -450,137 +494,10 @@ report *report_build(arena *a, const struct lang *l, const stats_result *res, re
 	            _(r, "Moins de 26 ans"), _(r, "26 ans et plus")) != 0 ||
 	    add_progression(r) != 0)
 		return NULL;
+	if (res->satisfaction[0] + res->satisfaction[1] + res->satisfaction[2] > 0 &&
+	    add_satisfaction(r) != 0)
+		return NULL;
 	return r;
-}
-
-/* ------------------------------------------------------------------ */
-/* The time series. */
-
-#define SERIES_MAX 36
-
-static const char *const MONTHS[12] = {N_("janv."), N_("févr."), N_("mars"),  N_("avr."),
-                                       N_("mai"),   N_("juin"),  N_("juil."), N_("août"),
-                                       N_("sept."), N_("oct."),  N_("nov."),  N_("déc.")};
-static const char *const DAYS[7] = {N_("lun."), N_("mar."), N_("mer."), N_("jeu."),
-                                    N_("ven."), N_("sam."), N_("dim.")};
-
-static void ymd(int32_t day, int *y, int *m, int *d)
-{
-	char s[11];
-	stats_day_format(day, s);
-	*y = atoi(s);
-	*m = atoi(s + 5);
-	*d = atoi(s + 8);
-}
-
-/* The first day of month m (1–12, or 13 for January of the next year). */
-static int32_t month_start(int y, int m)
-{
-	char s[32];
-	int32_t day = 0;
-	if (m > 12) {
-		y++;
-		m -= 12;
-	}
-	snprintf(s, sizeof s, "%04d-%02d-01", y, m);
-	if (stats_day_parse(s, &day) != 0)
-		day = 0;
-	return day;
-}
-
-/* 0 for Monday: 1970-01-01 was a Thursday. */
-static int weekday(int32_t day)
-{
-	return (int)(((day + 3) % 7 + 7) % 7);
-}
-
-int report_add_series(report *r, stats_engine *e, const stats_query *q)
-{
-	if (q->from_day > q->to_day)
-		return -1;
-	int32_t len = q->to_day - q->from_day + 1;
-	enum { BY_DAY, BY_WEEK, BY_MONTH } step = len <= 14 ? BY_DAY : len <= 62 ? BY_WEEK : BY_MONTH;
-	int32_t from[SERIES_MAX], to[SERIES_MAX];
-	size_t n = 0;
-	int cut = 0;
-	int32_t start = q->from_day;
-	if (step == BY_MONTH) {
-		int y1, m1, y2, m2, d;
-		ymd(q->from_day, &y1, &m1, &d);
-		ymd(q->to_day, &y2, &m2, &d);
-		int months = (y2 * 12 + m2) - (y1 * 12 + m1) + 1;
-		if (months > SERIES_MAX) {
-			/* Keep the latest months: the ones a committee discusses. */
-			int k = y1 * 12 + (m1 - 1) + months - SERIES_MAX;
-			start = month_start(k / 12, k % 12 + 1);
-			cut = 1;
-		}
-	}
-	while (start <= q->to_day && n < SERIES_MAX) {
-		int32_t end = start;
-		if (step == BY_WEEK)
-			end = start + 6 - weekday(start);
-		else if (step == BY_MONTH) {
-			int y, m, d;
-			ymd(start, &y, &m, &d);
-			end = month_start(y, m + 1) - 1;
-		}
-		from[n] = start;
-		to[n] = end < q->to_day ? end : q->to_day;
-		start = to[n++] + 1;
-	}
-	static const char *const what[3] = {
-	    N_("Visites et demandes de chaque jour de la période."),
-	    N_("Visites et demandes de chaque semaine de la période, du lundi au dimanche."),
-	    N_("Visites et demandes de chaque mois de la période."),
-	};
-	const char *desc = _(r, what[step]);
-	if (cut)
-		desc = arena_printf(r->a, "%s %s", desc, _(r, "Seuls les 36 derniers mois sont montrés."));
-	report_section *kf = report_section_find(r, "key_figures");
-	size_t pos = kf ? (size_t)(kf - r->s) + 1 : 0;
-	report_section *s = report_add_section(r, pos, "series", _(r, "Évolution dans le temps"), desc,
-	                                       _(r, "Visites"), REPORT_CHART_LINE, n);
-	if (!s)
-		return -1;
-	s->unit2 = _(r, "Demandes");
-	s->additive = 1;
-	/* Only totals are needed: counted in one pass per point, without the
-	 * breakdowns of a full question. */
-	int32_t (*per)[2] = arena_alloc(r->a, n * sizeof *per);
-	int64_t *nv = arena_alloc(r->a, n * sizeof *nv), *nd = arena_alloc(r->a, n * sizeof *nd);
-	if (!per || !nv || !nd)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		per[i][0] = from[i];
-		per[i][1] = to[i];
-	}
-	if (stats_engine_counts(e, q, n, (const int32_t(*)[2])per, nv, nd) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		report_row *w = &s->rows[i];
-		w->n = nv[i];
-		w->n2 = nd[i];
-		s->total += nv[i];
-		int y, m, d;
-		ymd(from[i], &y, &m, &d);
-		/* Codes as in ISO 8601: "2025-03" for a month, else the first day. */
-		if (step == BY_MONTH)
-			w->code = arena_printf(r->a, "%04d-%02d", y, m);
-		else
-			w->code = arena_printf(r->a, "%04d-%02d-%02d", y, m, d);
-		if (step == BY_MONTH)
-			w->label = arena_printf(r->a, "%s %d", _(r, MONTHS[m - 1]), y);
-		else if (step == BY_WEEK)
-			w->label = arena_printf(r->a, "%s %d %s", _(r, "semaine du"), d, _(r, MONTHS[m - 1]));
-		else
-			w->label = arena_printf(r->a, "%s %d %s", _(r, DAYS[weekday(from[i])]), d,
-			                        _(r, MONTHS[m - 1]));
-		if (!w->code || !w->label)
-			return -1;
-	}
-	set_shares(s);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -669,12 +586,15 @@ static void mask_key_figures(report *r, report_section *kf)
 {
 	const stats_result *x = r->res;
 	const report_row *resolu = row_find(report_section_find(r, "by_outcome"), "resolu");
+	const report_section *answers = report_section_find(r, "satisfaction");
 	for (size_t i = 0; i < kf->n; i++) {
 		report_row *w = &kf->rows[i];
 		if (w->kind == REPORT_COUNT)
 			w->cell = smallcount_cell(w->n);
 		if (strcmp(w->code, "solved_on_site") == 0 && resolu)
 			w->cell = worst(w->cell, resolu->cell);
+		if (strcmp(w->code, "satisfaction_answers") == 0 && answers)
+			w->cell = worst(w->cell, answers->total_cell);
 	}
 	if (!x)
 		return;
@@ -694,6 +614,8 @@ static void mask_key_figures(report *r, report_section *kf)
 	    {"demands_vs_year_before", shown(x->demands) && shown(x->yago_demands)},
 	    {"over_55_rate", cut_shown(r, "over_55", x->over_55)},
 	    {"under_26_rate", cut_shown(r, "under_26", x->under_26)},
+	    {"satisfied_rate", answers && answers->total_cell == REPORT_SHOWN &&
+	                           row_find(answers, "tres_bien")->cell == REPORT_SHOWN},
 	};
 	for (size_t i = 0; i < COUNT(rates); i++) {
 		report_row *w = (report_row *)row_find(kf, rates[i].code);

@@ -127,6 +127,9 @@ report *report_build(arena *a, const struct lang *l, const stats_result *res, re
 report_section *report_add_section(report *r, size_t pos, const char *id, const char *title,
                                    const char *description, const char *unit, enum report_chart chart,
                                    size_t nrows);
+/* Sets the shares of a section's count rows from its total (has_share 0
+ * when the total is 0), once the caller has filled the rows. */
+void report_section_set_shares(report_section *s);
 /* The section named id, or NULL. */
 report_section *report_section_find(const report *r, const char *id);
 

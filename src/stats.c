@@ -580,6 +580,19 @@ int stats_engine_counts(stats_engine *e, const stats_query *q, size_t n, const i
 	return 0;
 }
 
+/* Answers are scanned in full, as workshops are: a year of a whole
+ * country is a few million entries of 12 bytes, next to the visits. */
+static void count_answers(const stats_engine *e, const stats_query *q, const uint8_t *sel, stats_result *r)
+{
+	for (size_t i = 0; i < e->nsa; i++) {
+		const sanswer *a = &e->sa[i];
+		if (a->oc && sel[a->site] && a->day >= q->from_day && a->day <= q->to_day) {
+			r->satisfaction[SA_OVERALL(a->oc) - 1]++;
+			r->clarity[SA_CLARITY(a->oc)]++;
+		}
+	}
+}
+
 stats_result *stats_engine_query(stats_engine *e, const stats_query *q)
 {
 	if (q->from_day > q->to_day || q->from_day < 0)
@@ -603,6 +616,11 @@ stats_result *stats_engine_query(stats_engine *e, const stats_query *q)
 				r->participants += w->participants;
 			}
 		}
+	/* Satisfaction answers have a scope and a day only: any filter,
+	 * the adviser's too, leaves them out. */
+	if (!set(q->operator_code) && !set(q->theme_code) && !set(q->channel) && !set(q->public_code) &&
+	    !q->agent_id)
+		count_answers(e, q, sel, r);
 	if (none)
 		memset(sel, 0, ns + 1);
 

@@ -110,6 +110,21 @@ typedef struct wshop {
 	int64_t agent_id, participants;
 } wshop;
 
+/* A satisfaction answer: 8 bytes of data (12 with alignment) for answers
+ * that may number millions a year. oc packs the overall answer and the
+ * clarity as overall * 8 + clarity; 0 marks an answer deleted since the
+ * load, dropped at the next compaction. Held sorted by id, so that a
+ * refresh finds the version it replaces by binary search. */
+typedef struct sanswer {
+	uint32_t id;
+	uint16_t site;
+	uint16_t day;
+	uint8_t oc;
+} sanswer;
+#define SA_OC(overall, clarity) ((uint8_t)((overall) * 8 + (clarity)))
+#define SA_OVERALL(oc) ((oc) >> 3)
+#define SA_CLARITY(oc) ((oc) & 7)
+
 enum { D_OP, D_PROC, D_COMMUNE, D_LANGS, D_EQUIP, D_THEME, D_ILANG, D_AGENT, D_SITE, D_COUNT };
 
 struct stats_engine {
@@ -130,6 +145,9 @@ struct stats_engine {
 	uint32_t *byid; /* main indexes in visit id order */
 	wshop *w;
 	size_t nw;
+	/* Satisfaction answers, refreshed incrementally like the visits. */
+	sanswer *sa;
+	size_t nsa, capsa, sa_dead;
 	int64_t since; /* next refresh reads changes at or after this */
 	int64_t load_us, refresh_us;
 };

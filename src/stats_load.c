@@ -11,6 +11,10 @@
  * still live) is appended to a small unsorted delta segment that queries
  * scan in full. When the delta grows large, main and delta are merged
  * again in memory, without reading the store.
+ *
+ * Satisfaction answers (a site, a day, two small numbers) are held apart in
+ * one array sorted by id, refreshed the same way: the answers changed since
+ * the previous refresh replace or kill the versions held.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +272,8 @@ typedef struct loader {
 	int cur_live;   /* whether it is appended to g */
 	uint32_t *seen; /* refresh: every visit id met, live or not */
 	size_t nseen, capseen;
+	sanswer *sa; /* satisfaction answers read, in id order (oc 0: deleted) */
+	size_t nsa, capsa;
 	char err[160];
 } loader;
 
@@ -405,6 +411,75 @@ static int load_workshops(stats_engine *e, loader *l)
 	e->w = NULL;
 	e->nw = 0;
 	return store_stats_workshops(e->s, workshop_row, l);
+}
+
+/* ---- satisfaction answers ---- */
+
+static void sa_push(sanswer **v, size_t *n, size_t *cap, sanswer a)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = a;
+}
+
+static int answer_row(void *ctx, const stats_satisfaction_row *r)
+{
+	loader *l = ctx;
+	if (r->id <= 0 || r->id > UINT32_MAX)
+		return fail(l, "identifier out of range");
+	if (r->overall < 1 || r->overall > 3 || r->clarity < 0 || r->clarity > 5)
+		return fail(l, "unexpected code in a satisfaction answer");
+	int32_t day;
+	int hour, year;
+	local_of(&l->tc, r->answered_at, &day, &hour, &year);
+	int64_t site = engine_site(l->e, r->site_id);
+	if (site < 0 || day < 0 || day > UINT16_MAX)
+		return fail(l, "satisfaction answer out of range");
+	sanswer a = {(uint32_t)r->id, (uint16_t)site, (uint16_t)day,
+	             r->deleted_at ? 0 : SA_OC(r->overall, r->clarity)};
+	sa_push(&l->sa, &l->nsa, &l->capsa, a);
+	return 0;
+}
+
+static int sa_cmp(const void *x, const void *y)
+{
+	uint32_t a = ((const sanswer *)x)->id, b = ((const sanswer *)y)->id;
+	return a < b ? -1 : a > b;
+}
+
+/* Applies the answers changed since the last refresh (l->sa, in id order):
+ * the version held takes the new values in place, or dies; a new live
+ * answer is appended, and the whole sorted again only when its id comes
+ * before the last one held (a write committed late). Dead entries are
+ * dropped once they are an eighth of the whole, so a refresh costs the
+ * changes, not the answers held. */
+static void apply_answers(stats_engine *e, const loader *l)
+{
+	size_t held = e->nsa;
+	int unsorted = 0;
+	for (size_t k = 0; k < l->nsa; k++) {
+		const sanswer *c = &l->sa[k];
+		sanswer *old = held ? bsearch(c, e->sa, held, sizeof *e->sa, sa_cmp) : NULL;
+		if (old) {
+			e->sa_dead += (old->oc && !c->oc) - (!old->oc && c->oc);
+			*old = *c;
+		} else if (c->oc) {
+			unsorted |= e->nsa > 0 && e->sa[e->nsa - 1].id > c->id;
+			sa_push(&e->sa, &e->nsa, &e->capsa, *c);
+		}
+	}
+	if (unsorted)
+		qsort(e->sa, e->nsa, sizeof *e->sa, sa_cmp);
+	if (e->sa_dead > e->nsa / 8) {
+		size_t n = 0;
+		for (size_t i = 0; i < e->nsa; i++)
+			if (e->sa[i].oc)
+				e->sa[n++] = e->sa[i];
+		e->nsa = n;
+		e->sa_dead = 0;
+	}
 }
 
 /* ---- sorting into the main segment ---- */
@@ -551,6 +626,7 @@ void stats_engine_free(stats_engine *e)
 	free(e->site_off);
 	free(e->byid);
 	free(e->w);
+	free(e->sa);
 	pthread_rwlock_destroy(&e->lock);
 	pthread_mutex_destroy(&e->refresh_mu);
 	free(e);
@@ -585,13 +661,20 @@ stats_engine *stats_engine_load(store *s, int threads)
 		rc = store_stats_rows(s, -1, row_cb, l);
 	if (rc == 0)
 		rc = load_workshops(e, l);
+	if (rc == 0)
+		rc = store_stats_satisfaction(s, -1, answer_row, l);
 	if (rc != 0) {
 		fprintf(stderr, "%s\n", l->err[0] ? l->err : "stats: cannot read the store");
 		seg_free(&stage);
+		free(l->sa);
 		free(l);
 		stats_engine_free(e);
 		return NULL;
 	}
+	/* Live answers come in id order: they are the sorted array as is. */
+	e->sa = l->sa;
+	e->nsa = l->nsa;
+	e->capsa = l->capsa;
 	free(l);
 	build_main(e, &stage);
 	for (int i = 0; i < D_COUNT; i++)
@@ -638,12 +721,20 @@ int stats_engine_refresh(stats_engine *e)
 		seg_append(&e->delta, &stage);
 		rc = load_workshops(e, l);
 	}
+	/* Answers are applied only once all the changed ones are read: an
+	 * error leaves them as they were, and the next refresh reads the same
+	 * changes again. */
+	if (rc == 0)
+		rc = store_stats_satisfaction(e->s, e->since, answer_row, l);
+	if (rc == 0)
+		apply_answers(e, l);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", l->err[0] ? l->err : "stats: cannot read the changes");
 	else
 		e->since = start - STATS_REFRESH_MARGIN_S;
 	seg_free(&stage);
 	free(l->seen);
+	free(l->sa);
 	free(l);
 	for (int i = 0; i < D_COUNT; i++)
 		dict_sort(&e->d[i]);
@@ -672,7 +763,8 @@ void stats_engine_info_get(stats_engine *e, stats_engine_info *out)
 			out->demands += e->delta.dn[i];
 		}
 	out->bytes = seg_bytes(&e->main) + seg_bytes(&e->delta) + e->main.nv * sizeof *e->byid +
-	             (e->nsites_main + 1) * sizeof *e->site_off + e->nw * sizeof *e->w;
+	             (e->nsites_main + 1) * sizeof *e->site_off + e->nw * sizeof *e->w +
+	             e->capsa * sizeof *e->sa;
 	out->load_us = e->load_us;
 	out->last_refresh_us = e->refresh_us;
 	pthread_rwlock_unlock(&e->lock);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "json.h"
+#include "satisfaction.h"
 #include "stats.h"
 
 const char *const STATS_PUBLICS[8] = {"allophone",       "illettrisme",   "handicap",       "precarite",
@@ -276,6 +277,14 @@ void stats_periods(const stats_query *q, int32_t prev[2], int32_t yago[2])
 	yago[1] = stats_day_year_before(q->to_day);
 }
 
+/* The codes of the clarity levels: [0] not answered, [1..5] the level. */
+static const char *const clarity_codes[6] = {"non_repondu", "1", "2", "3", "4", "5"};
+
+static int64_t satisfaction_answers(const stats_result *r)
+{
+	return r->satisfaction[0] + r->satisfaction[1] + r->satisfaction[2];
+}
+
 int stats_result_json(const stats_result *r, buf *b)
 {
 	json_writer w;
@@ -384,23 +393,28 @@ int stats_result_json(const stats_result *r, buf *b)
 	json_key(&w, "participants");
 	json_int(&w, r->participants);
 	json_object_close(&w);
-	/* No satisfaction survey is recorded yet: the shape is fixed now so
-	 * that reports need not change when it comes. */
+	/* Satisfied: the answers "très bien" (REFERENCE.md section 6). */
+	int64_t answers = satisfaction_answers(r);
 	json_key(&w, "satisfaction");
 	json_object_open(&w);
 	json_key(&w, "counts");
 	json_object_open(&w);
-	json_key(&w, "pas_bien");
-	json_int(&w, 0);
-	json_key(&w, "moyen");
-	json_int(&w, 0);
-	json_key(&w, "tres_bien");
-	json_int(&w, 0);
+	for (int i = 0; i < 3; i++) {
+		json_key(&w, SATISFACTION_CODES[i]);
+		json_int(&w, r->satisfaction[i]);
+	}
 	json_object_close(&w);
 	json_key(&w, "answers");
-	json_int(&w, 0);
+	json_int(&w, answers);
 	json_key(&w, "satisfied_rate");
-	json_null(&w);
+	json_rate(&w, r->satisfaction[2], answers);
+	json_key(&w, "clarity");
+	json_object_open(&w);
+	for (int i = 1; i <= 6; i++) {
+		json_key(&w, clarity_codes[i % 6]);
+		json_int(&w, r->clarity[i % 6]);
+	}
+	json_object_close(&w);
 	json_object_close(&w);
 	json_object_close(&w);
 	buf_putc(b, '\n');
@@ -471,6 +485,11 @@ int stats_result_csv(const stats_result *r, buf *b)
 	for (int c = 0; c < 3; c++)
 		buf_printf(b, "autonomy_progression,%s,%lld\r\n", STATS_PROGRESSION[c],
 		           (long long)r->autonomy_progression[c]);
+	for (int c = 0; c < 3; c++)
+		buf_printf(b, "satisfaction,%s,%lld\r\n", SATISFACTION_CODES[c],
+		           (long long)r->satisfaction[c]);
+	for (int c = 1; c <= 6; c++)
+		buf_printf(b, "clarity,%s,%lld\r\n", clarity_codes[c % 6], (long long)r->clarity[c % 6]);
 	return b->overflow ? -1 : 0;
 }
 
@@ -500,6 +519,15 @@ int stats_result_text(const stats_result *r, buf *b)
 	buf_printf(b, "autonomy_progression  progresse %lld  stable %lld  recule %lld\n",
 	           (long long)r->autonomy_progression[0], (long long)r->autonomy_progression[1],
 	           (long long)r->autonomy_progression[2]);
-	buf_puts(b, "satisfaction: no answers recorded yet\n");
+	int64_t answers = satisfaction_answers(r);
+	buf_printf(b, "satisfaction  answers %lld  pas_bien %lld  moyen %lld  tres_bien %lld\n",
+	           (long long)answers, (long long)r->satisfaction[0], (long long)r->satisfaction[1],
+	           (long long)r->satisfaction[2]);
+	if (answers)
+		buf_printf(b, "  %-22s %11.1f%%\n", "satisfied_rate",
+		           100.0 * (double)r->satisfaction[2] / (double)answers);
+	buf_printf(b, "clarity  1 %lld  2 %lld  3 %lld  4 %lld  5 %lld  non_repondu %lld\n",
+	           (long long)r->clarity[1], (long long)r->clarity[2], (long long)r->clarity[3],
+	           (long long)r->clarity[4], (long long)r->clarity[5], (long long)r->clarity[0]);
 	return b->overflow ? -1 : 0;
 }

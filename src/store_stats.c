@@ -2,7 +2,7 @@
  * store_stats.c: the statistics in the store. Two parts:
  *
  *  - the streams the engine loads from (store_stats_rows, _sites,
- *    _workshops), in SQL both engines accept;
+ *    _workshops, _satisfaction), in SQL both engines accept;
  *  - store_stats_sql, the same indicators as plain GROUP BY queries: the
  *    reference the engine is tested against and the baseline of the bench.
  *    Its local dates use SQLite's strftime(…, 'localtime'), so it runs on
@@ -135,6 +135,40 @@ int store_stats_workshops(store *s, stats_workshop_fn fn, void *ctx)
 	return rc;
 }
 
+/* Answers are read by id so that a refresh can apply them in one pass;
+ * the changed ones come by the index on updated_at (sql/006_satisfaction.sql). */
+int store_stats_satisfaction(store *s, int64_t since, stats_satisfaction_fn fn, void *ctx)
+{
+	db_conn *c = db_acquire(s->db);
+	db_stmt *st = since < 0 ? store_prep(s, c, "stats_satisfaction",
+	                                     "SELECT id, site_id, answered_at, deleted_at, overall, clarity "
+	                                     "FROM satisfaction WHERE deleted_at = 0 ORDER BY id",
+	                                     NO_PARAMS)
+	                        : store_prep(s, c, "stats_satisfaction",
+	                                     "SELECT id, site_id, answered_at, deleted_at, overall, clarity "
+	                                     "FROM satisfaction WHERE updated_at >= ? ORDER BY id",
+	                                     PARAMS(P_INT(since)));
+	int rc = st ? STORE_OK : STORE_ERROR, step = DB_DONE;
+	while (st && rc == STORE_OK && (step = db_step(st)) == DB_ROW) {
+		stats_satisfaction_row r = {
+		    .id = db_col_int(st, 0),
+		    .site_id = db_col_int(st, 1),
+		    .answered_at = db_col_int(st, 2),
+		    .deleted_at = db_col_int(st, 3),
+		    .overall = (int)db_col_int(st, 4),
+		    .clarity = (int)db_col_int(st, 5),
+		};
+		if (fn(ctx, &r) != 0)
+			rc = STORE_ERROR;
+	}
+	if (st && rc == STORE_OK && step != DB_DONE)
+		rc = store_fail(s, "stats_satisfaction", step, db_errmsg(c));
+	if (st)
+		db_done(st);
+	db_release(s->db, c);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* The baseline. */
 
@@ -169,19 +203,12 @@ static void param(frag *f, store_param p)
 		f->p[f->n++] = p;
 }
 
-/* FROM and WHERE of a question, for demands (visit_level 0) or visits. */
-static void from_where(const sq *x, frag *f, int visit_level)
+/* The scope of q on a table aliased t joined with sites s and
+ * departements dp (visits, workshops, satisfaction answers). */
+static void scope(frag *f, const stats_query *q, const char *t)
 {
-	const stats_query *q = x->q;
-	buf_puts(&f->sql,
-	         visit_level ? " FROM visits v" : " FROM demands d JOIN visits v ON v.id = d.visit_id");
-	buf_puts(&f->sql, " JOIN visitors p ON p.id = v.visitor_id JOIN sites s ON s.id = v.site_id"
-	                  " LEFT JOIN departements dp ON dp.code = s.departement"
-	                  " WHERE v.deleted_at = 0 AND v.started_at >= ? AND v.started_at < ?");
-	param(f, P_INT(x->from));
-	param(f, P_INT(x->to));
 	if (q->site_ids) {
-		buf_puts(&f->sql, " AND v.site_id IN (0");
+		buf_printf(&f->sql, " AND %s.site_id IN (0", t);
 		for (size_t i = 0; i < q->nsites; i++) {
 			buf_puts(&f->sql, ", ?");
 			param(f, P_INT(q->site_ids[i]));
@@ -194,6 +221,20 @@ static void from_where(const sq *x, frag *f, int visit_level)
 		buf_puts(&f->sql, " AND dp.region_code = ?");
 		param(f, P_TEXT(q->region));
 	}
+}
+
+/* FROM and WHERE of a question, for demands (visit_level 0) or visits. */
+static void from_where(const sq *x, frag *f, int visit_level)
+{
+	const stats_query *q = x->q;
+	buf_puts(&f->sql,
+	         visit_level ? " FROM visits v" : " FROM demands d JOIN visits v ON v.id = d.visit_id");
+	buf_puts(&f->sql, " JOIN visitors p ON p.id = v.visitor_id JOIN sites s ON s.id = v.site_id"
+	                  " LEFT JOIN departements dp ON dp.code = s.departement"
+	                  " WHERE v.deleted_at = 0 AND v.started_at >= ? AND v.started_at < ?");
+	param(f, P_INT(x->from));
+	param(f, P_INT(x->to));
+	scope(f, q, "v");
 	if (set(q->channel)) {
 		buf_puts(&f->sql, " AND v.channel = ?");
 		param(f, P_TEXT(q->channel));
@@ -221,6 +262,43 @@ static void from_where(const sq *x, frag *f, int visit_level)
 		param(f, P_TEXT(q->theme_code));
 	}
 	buf_puts(&f->sql, visit_level ? ")" : "");
+}
+
+
+/* The satisfaction answers of the question (docs/stats.md): a site and a
+ * time only, so any filter but the scope leaves them all out. */
+static void satisfaction(sq *x, stats_result *r)
+{
+	const stats_query *q = x->q;
+	if (x->rc != STORE_OK || set(q->operator_code) || set(q->theme_code) || set(q->channel) ||
+	    set(q->public_code) || q->agent_id)
+		return;
+	frag f = {.n = 0};
+	buf_init(&f.sql, SQL_BYTES);
+	buf_puts(&f.sql,
+	         "SELECT a.overall, a.clarity, COUNT(*) FROM satisfaction a "
+	         "JOIN sites s ON s.id = a.site_id LEFT JOIN departements dp ON dp.code = s.departement "
+	         "WHERE a.deleted_at = 0 AND a.answered_at >= ? AND a.answered_at < ?");
+	param(&f, P_INT(x->from));
+	param(&f, P_INT(x->to));
+	scope(&f, q, "a");
+	buf_puts(&f.sql, " GROUP BY a.overall, a.clarity");
+	db_stmt *st = f.sql.overflow ? NULL : store_prep(x->s, x->c, "stats_sql", f.sql.data, f.p, f.n);
+	int step = DB_DONE;
+	if (!st)
+		x->rc = STORE_ERROR;
+	while (st && (step = db_step(st)) == DB_ROW) {
+		int64_t overall = db_col_int(st, 0), clarity = db_col_int(st, 1), n = db_col_int(st, 2);
+		if (overall >= 1 && overall <= 3)
+			r->satisfaction[overall - 1] += n;
+		if (clarity >= 0 && clarity <= 5)
+			r->clarity[clarity] += n;
+	}
+	if (st && step != DB_DONE)
+		x->rc = store_fail(x->s, "stats_sql", step, db_errmsg(x->c));
+	if (st)
+		db_done(st);
+	buf_free(&f.sql);
 }
 
 enum { M_PLAIN, M_NOT_GIVEN, M_SKIP_EMPTY, M_LIST };
@@ -418,6 +496,7 @@ stats_result *store_stats_sql(store *s, const stats_query *q)
 	}
 
 	progression(&x, r);
+	satisfaction(&x, r);
 
 	int32_t per[2][2];
 	stats_periods(q, per[0], per[1]);
@@ -444,20 +523,7 @@ stats_result *store_stats_sql(store *s, const stats_query *q)
 		    "WHERE w.deleted_at = 0 AND w.held_at >= ? AND w.held_at < ?");
 		param(&f, P_INT(x.from));
 		param(&f, P_INT(x.to));
-		if (q->site_ids) {
-			buf_puts(&f.sql, " AND w.site_id IN (0");
-			for (size_t i = 0; i < q->nsites; i++) {
-				buf_puts(&f.sql, ", ?");
-				param(&f, P_INT(q->site_ids[i]));
-			}
-			buf_puts(&f.sql, ")");
-		} else if (set(q->departement)) {
-			buf_puts(&f.sql, " AND s.departement = ?");
-			param(&f, P_TEXT(q->departement));
-		} else if (set(q->region)) {
-			buf_puts(&f.sql, " AND dp.region_code = ?");
-			param(&f, P_TEXT(q->region));
-		}
+		scope(&f, q, "w");
 		if (q->agent_id) {
 			buf_puts(&f.sql, " AND w.agent_id = ?");
 			param(&f, P_INT(q->agent_id));

@@ -57,6 +57,9 @@ static const struct nav_item {
     /* The steering reports of the sites, département or network the user sees. */
     {"/reports", N_("Rapports"),
      (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
+    /* The answers to the satisfaction survey of the sites the user sees. */
+    {"/satisfaction", N_("Satisfaction"),
+     (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
     /* TRANSLATORS: the public-service sites (France Services) of the network. */
     {"/sites", N_("Lieux"), 0},
     {"/users", N_("Utilisateurs"), (1u << ROLE_MANAGER) | (1u << ROLE_ADMIN)},
@@ -73,6 +76,7 @@ static const struct page_style {
 } page_styles[] = {
     {"/reports", "/static/chart.css"},
     {"/reports", "/static/report.css"},
+    {"/avis", "/static/avis.css"},
 };
 
 static const lang *lang_of(const req *r)
@@ -497,9 +501,8 @@ static void choice_group(req *r, const char *type, const char *name, const char 
 	const char *err = error_of(e, name);
 
 	field_open(r, err);
-	RAW(r, "<fieldset class=\"");
-	RAW(r, type);
-	RAW(r, "es\"");
+	/* The group's class: "checkboxes", "radios". */
+	RAW(r, strcmp(type, "radio") == 0 ? "<fieldset class=\"radios\"" : "<fieldset class=\"checkboxes\"");
 	described_by(r, name, NULL, err);
 	RAW(r, ">\n<legend>");
 	html_txt(o, legend);
@@ -533,7 +536,6 @@ static void choice_group(req *r, const char *type, const char *name, const char 
 void ui_checkboxes(req *r, const char *name, const char *legend, const ui_option *opts, size_t n,
                    const char *const *selected, size_t nselected, const ui_errors *e)
 {
-	/* "checkbox" + "es" gives the group's class "checkboxes". */
 	choice_group(r, "checkbox", name, legend, opts, n, selected, nselected, e);
 }
 

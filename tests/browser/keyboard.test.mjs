@@ -15,31 +15,13 @@ import {
   screenshot,
   setupServer,
   visit,
+  tabTo,
+  assertFocusVisible,
 } from './lib.mjs';
 
-function assertFocusVisible(f) {
-  assert.ok(f.width > 0 && f.height > 0, `the focused element has no size: ${f.describe}`);
-  assert.ok(f.inViewport, `the focused element is off screen: ${f.describe}`);
-  assert.ok(
-    f.outlineStyle !== 'none' && parseFloat(f.outlineWidth) > 0,
-    `focus is not visible (outline ${f.outlineStyle} ${f.outlineWidth}) on ${f.describe}`,
-  );
-}
 
 /* Presses Tab (or Shift+Tab) until the focused element matches, checking
  * every stop on the way shows its focus. */
-async function tabTo(page, match, what, { back = false, max = 80 } = {}) {
-  const seen = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-    const f = await focused(page);
-    if (!f) continue;
-    assertFocusVisible(f);
-    seen.push(f.describe);
-    if (match(f)) return f;
-  }
-  assert.fail(`${what}: not reached in ${max} presses of ${back ? 'Shift+Tab' : 'Tab'}; stops:\n${seen.slice(0, 40).join('\n')}`);
-}
 
 /* The element already focused if it matches, else the next matching one. */
 async function focusOn(page, match, what) {

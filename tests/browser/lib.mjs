@@ -147,6 +147,36 @@ export async function focusedElement(page) {
   });
 }
 
+/** Fails unless the focused element f is on screen and has a visible outline. */
+export function assertFocusVisible(f) {
+  assert.ok(f.width > 0 && f.height > 0, `the focused element has no size: ${f.describe}`);
+  assert.ok(f.inViewport, `the focused element is off screen: ${f.describe}`);
+  assert.ok(
+    f.outlineStyle !== 'none' && parseFloat(f.outlineWidth) > 0,
+    `focus is not visible (outline ${f.outlineStyle} ${f.outlineWidth}) on ${f.describe}`,
+  );
+}
+
+/**
+ * Presses Tab (Shift+Tab with back) until match(focused element) holds,
+ * checking at each stop that the focus is visible (unless checkFocus is
+ * false: a page that draws the focus on a parent, as the smiley cards of the
+ * public survey do, checks it itself); fails after max presses with the
+ * last stops. Returns the matching element.
+ */
+export async function tabTo(page, match, what, { back = false, max = 80, checkFocus = true } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focusedElement(page);
+    if (!f) continue;
+    if (checkFocus) assertFocusVisible(f);
+    seen.push(f.describe);
+    if (match(f)) return f;
+  }
+  assert.fail(`${what}: not reached in ${max} presses of ${back ? 'Shift+Tab' : 'Tab'}; stops:\n${seen.slice(-30).join('\n')}`);
+}
+
 /** The lang and dir of the document element. */
 export async function htmlLangDir(page) {
   return await page.evaluate(() => ({

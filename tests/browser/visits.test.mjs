@@ -23,25 +23,14 @@ import {
   screenshot,
   setupServer,
   visit,
+  tabTo,
 } from './lib.mjs';
 
-async function tabTo(page, match, what, max = 250) {
-  const seen = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    if (!f) continue;
-    assert.ok(f.visible && f.outline, `the focus is not visible on ${f.describe}`);
-    seen.push(f.describe);
-    if (match(f)) return f;
-  }
-  assert.fail(`${what}: not reached in ${max} presses of Tab; stops:\n${seen.slice(-30).join('\n')}`);
-}
 
 async function focusOn(page, match, what) {
   const f = await focused(page);
   if (f && match(f)) return f;
-  return await tabTo(page, match, what);
+  return await tabTo(page, match, what, { max: 250 });
 }
 
 const field = (name) => (f) => f.name === name && ['input', 'select', 'textarea'].includes(f.tag);
@@ -66,7 +55,7 @@ async function typeInto(page, name, text) {
 }
 
 async function tick(page, name) {
-  const f = await tabTo(page, (x) => x.name === name && x.type === 'checkbox', `checkbox ${name}`);
+  const f = await tabTo(page, (x) => x.name === name && x.type === 'checkbox', `checkbox ${name}`, { max: 250 });
   if (!f.checked) await page.keyboard.press('Space');
   assert.equal((await focused(page)).checked, true, `Space did not tick ${name}`);
 }
@@ -83,7 +72,7 @@ async function recordWithKeyboard(page, { js }) {
   await choose(page, 'd1_operator_code', 'cnaf');
   await choose(page, 'd1_theme_code', 'social_sante');
   await typeInto(page, 'd1_procedure_text', 'Prime d’activité');
-  await tabTo(page, button('add_demand'), 'the button adding a demand');
+  await tabTo(page, button('add_demand'), 'the button adding a demand', { max: 250 });
   if (js) {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[name="d2_operator_code"]');
@@ -99,7 +88,7 @@ async function recordWithKeyboard(page, { js }) {
   await choose(page, 'd2_theme_code', 'argent_impots');
   await choose(page, 'd2_level', 'information');
   await choose(page, 'd2_outcome', 'doit_revenir');
-  await tabTo(page, button(null), 'the button saving the visit');
+  await tabTo(page, button(null), 'the button saving the visit', { max: 250 });
   const [res] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   assert.equal(res.status(), 200, `saving answered ${res.status()}: ${(await page.innerText('main')).slice(0, 800)}`);
   const url = new URL(page.url());

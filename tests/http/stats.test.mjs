@@ -57,8 +57,14 @@ describe('guichet stats', () => {
         assert.ok(Number.isInteger(n) && n > 0, `${k}.${code} = ${n}`);
       }
     }
-    assert.deepEqual(Object.keys(r.satisfaction.counts), ['pas_bien', 'moyen', 'tres_bien']);
-    assert.equal(r.satisfaction.satisfied_rate, null);
+    // The demo's satisfaction answers: "très bien" over the answers.
+    const sat = r.satisfaction;
+    assert.deepEqual(Object.keys(sat.counts), ['pas_bien', 'moyen', 'tres_bien']);
+    assert.deepEqual(Object.keys(sat.clarity), ['1', '2', '3', '4', '5', 'non_repondu']);
+    assert.ok(sat.answers > 0, `answers ${sat.answers}`);
+    assert.equal(sum(sat.counts), sat.answers);
+    assert.equal(sum(sat.clarity), sat.answers);
+    assert.equal(sat.satisfied_rate, sat.counts.tres_bien / sat.answers);
     assert.equal(typeof r.people.identified_distinct, 'number');
     assert.equal(typeof r.people.note, 'string');
     assert.equal(r.growth.previous_period.to, '2025-02-26');
@@ -85,6 +91,14 @@ describe('guichet stats', () => {
     const where = `v.deleted_at = 0 AND v.started_at >= ${from} AND v.started_at < ${to}`;
     assert.equal(r.visits, await q(`SELECT COUNT(*) FROM visits v WHERE ${where}`));
     assert.equal(r.demands, await q(`SELECT COUNT(*) FROM demands d JOIN visits v ON v.id = d.visit_id WHERE ${where}`));
+    assert.equal(r.satisfaction.answers,
+      await q(`SELECT COUNT(*) FROM satisfaction WHERE deleted_at = 0 AND answered_at >= ${from} AND answered_at < ${to}`));
+    assert.equal(r.satisfaction.counts.tres_bien,
+      await q(`SELECT COUNT(*) FROM satisfaction WHERE deleted_at = 0 AND overall = 3 AND answered_at >= ${from} AND answered_at < ${to}`));
+    // Answers have a site and a time only: any other filter leaves them out.
+    const filtered = await stats(['--operator', 'cnaf']);
+    assert.equal(filtered.satisfaction.answers, 0);
+    assert.equal(filtered.satisfaction.satisfied_rate, null);
   });
 
   it('gives the same bytes from the engine and from SQL GROUP BY', { skip: PG && 'the baseline is SQLite only' }, async () => {
@@ -117,6 +131,8 @@ describe('guichet stats', () => {
     assert.ok(lines.includes(`total,visits,${r.visits}`));
     assert.ok(lines.includes(`total,demands,${r.demands}`));
     for (const [code, n] of Object.entries(r.by_operator)) assert.ok(lines.includes(`by_operator,${code},${n}`), code);
+    for (const [code, n] of Object.entries(r.satisfaction.counts)) assert.ok(lines.includes(`satisfaction,${code},${n}`), code);
+    for (const [code, n] of Object.entries(r.satisfaction.clarity)) assert.ok(lines.includes(`clarity,${code},${n}`), code);
     const text = await runOk(['stats', '--db', db, '--from', FROM, '--to', END, '--format', 'text']);
     assert.match(text, new RegExp(`visits\\s+${r.visits}\\n`));
     assert.match(text, /^by_outcome$/m);

@@ -4,7 +4,8 @@
  * shares and sums, the key figures and their rates, labels in French and
  * in English, masking for publication (no count below 5 shown, additive
  * groups protected, counts shown in two places masked alike), the CSV of a
- * section in both variants, and a time series asked of a real engine.
+ * section in both variants, the satisfaction survey's sections, and a time
+ * series asked of a real engine.
  */
 #include "unit.h"
 
@@ -445,6 +446,80 @@ static void test_mask(void **state)
 	stats_result_free(x);
 }
 
+/* The survey's sections come only with answers, after the other
+ * sections; satisfied_rate is "très bien" over the answers, dropped when
+ * masking hides what it would give back. */
+static void test_satisfaction(void **state)
+{
+	(void)state;
+	stats_result *x = sample();
+	const int64_t overall[3] = {2, 11, 87}, clarity[6] = {30, 1, 2, 5, 20, 42};
+	memcpy(x->satisfaction, overall, sizeof overall);
+	memcpy(x->clarity, clarity, sizeof clarity);
+	arena *a = arena_new(1 << 20);
+	report *r = report_build(a, i18n_default(), x, names, NULL);
+	assert_string_equal(r->s[r->n - 3].id, "autonomy_progression");
+	const report_section *sat = &r->s[r->n - 2], *cl = &r->s[r->n - 1];
+	assert_string_equal(sat->id, "satisfaction");
+	assert_string_equal(cl->id, "clarity");
+	assert_int_equal(sat->chart, REPORT_CHART_STACKED);
+	assert_int_equal(cl->chart, REPORT_CHART_COLUMNS);
+	assert_true(sat->additive && cl->additive);
+	assert_int_equal(sat->total, 100);
+	assert_int_equal(cl->total, 100);
+	assert_string_equal(sat->unit, "Réponses");
+	const char *codes[3] = {"pas_bien", "moyen", "tres_bien"};
+	const char *labels[3] = {"Pas bien", "Moyen", "Très bien"};
+	assert_int_equal(sat->n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(sat->rows[i].code, codes[i]);
+		assert_string_equal(sat->rows[i].label, labels[i]);
+		assert_int_equal(sat->rows[i].n, overall[i]);
+		assert_near(sat->rows[i].share, (double)overall[i] / 100.0);
+	}
+	assert_int_equal(cl->n, 6);
+	assert_string_equal(cl->rows[0].code, "1");
+	assert_string_equal(cl->rows[4].code, "5");
+	assert_string_equal(cl->rows[4].label, "5 – Très clair");
+	assert_string_equal(cl->rows[5].code, "non_repondu");
+	assert_int_equal(cl->rows[5].n, 30);
+	assert_near(row(r, "clarity", "5")->share, 0.42);
+	assert_int_equal(row(r, "key_figures", "satisfaction_answers")->n, 100);
+	assert_int_equal(row(r, "key_figures", "satisfied_rate")->kind, REPORT_RATE);
+	assert_near(row(r, "key_figures", "satisfied_rate")->share, 0.87);
+	report_mask(r);
+	check_masked(r);
+	assert_int_equal(row(r, "satisfaction", "pas_bien")->cell, REPORT_SMALL);
+	assert_int_equal(row(r, "satisfaction", "moyen")->cell, REPORT_SECRET);
+	assert_int_equal(row(r, "satisfaction", "tres_bien")->cell, REPORT_SHOWN);
+	assert_true(row(r, "key_figures", "satisfied_rate")->has_share);
+	arena_free(a);
+
+	/* Few answers: "très bien" is small, and the rate would give it back. */
+	const int64_t few[3] = {1, 0, 3};
+	memcpy(x->satisfaction, few, sizeof few);
+	a = arena_new(1 << 20);
+	r = report_build(a, i18n_default(), x, names, NULL);
+	assert_near(row(r, "key_figures", "satisfied_rate")->share, 0.75);
+	report_mask(r);
+	assert_int_equal(row(r, "satisfaction", "tres_bien")->cell, REPORT_SMALL);
+	assert_false(row(r, "key_figures", "satisfied_rate")->has_share);
+	assert_int_not_equal(row(r, "key_figures", "satisfaction_answers")->cell, REPORT_SHOWN);
+	arena_free(a);
+
+	/* No answers: neither section nor key figure. */
+	memset(x->satisfaction, 0, sizeof x->satisfaction);
+	a = arena_new(1 << 20);
+	r = report_build(a, i18n_default(), x, names, NULL);
+	assert_null(report_section_find(r, "satisfaction"));
+	assert_null(report_section_find(r, "clarity"));
+	const report_section *kf = report_section_find(r, "key_figures");
+	for (size_t i = 0; i < kf->n; i++)
+		assert_string_not_equal(kf->rows[i].code, "satisfied_rate");
+	arena_free(a);
+	stats_result_free(x);
+}
+
 /* A count shown in two places is masked alike in both. */
 static void test_mask_links(void **state)
 {
@@ -736,6 +811,7 @@ int main(void)
 	    cmocka_unit_test(test_labels),
 	    cmocka_unit_test(test_mask),
 	    cmocka_unit_test(test_mask_links),
+	    cmocka_unit_test(test_satisfaction),
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_add_section),
 	    cmocka_unit_test_setup_teardown(test_series, setup, teardown),

@@ -354,6 +354,15 @@ static void test_textarea_select_checkboxes(void **state)
 	    "id=\"roles-2\" name=\"roles\" value=\"manager\" aria-invalid=\"true\"><label for=\"roles-2\">");
 	assert_has(h, "id=\"roles-3\" name=\"roles\" value=\"admin\" checked");
 	assert_balanced(h);
+	buf_reset(&r.out);
+
+	/* Radios make a group of class "radios", which the stylesheet lays out
+	 * side by side. */
+	ui_radios(&r, "role", "Rôle", opts, 3, "manager", NULL);
+	h = out();
+	assert_has(h, "<fieldset class=\"radios\">\n<legend>Rôle</legend>");
+	assert_has(h, "<input type=\"radio\" id=\"role-2\" name=\"role\" value=\"manager\" checked>");
+	assert_balanced(h);
 }
 
 static void test_form_notice_submit(void **state)
