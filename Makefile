@@ -6,6 +6,12 @@
 #   make format     clang-format in place
 #   make po         refresh po/*.po from the sources (xgettext + msgmerge)
 
+# What xgettext extracts: _(r, "…"), i18n_text(lang, "…"), N_("…") and the
+# functions whose argument is a French msgid translated later.
+XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --keyword=_:2 --keyword=i18n_text:2 --keyword=N_ \
+	--keyword=field_error_add:3 --keyword=ui_error_page:3 --keyword=ui_field_error:3 \
+	--keyword=page_sites_or_refuse:5 --keyword=page_require_corrector:4 --keyword=cli_text:1 \
+	--keyword=i18n_plural:2,3 --add-comments=TRANSLATORS --package-name=guichet
 PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter
 CC       ?= cc
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wno-unused-parameter
@@ -30,7 +36,7 @@ SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/embedded.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 
-.PHONY: all check unit lint format po clean demo
+.PHONY: all check unit lint format po po-check clean demo
 .SECONDARY: $(SAN_OBJ) $(OBJ)
 
 all: build/guichet
@@ -85,9 +91,22 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c tools/*.c
 
 po:
-	xgettext --from-code=UTF-8 --language=C --keyword=_:2 --keyword=i18n_text:2 --keyword=N_ --keyword=i18n_plural:2,3 --add-comments=TRANSLATORS \
-	  --package-name=guichet -o build/guichet.pot src/*.c
+	xgettext $(XGETTEXT_FLAGS) -o build/guichet.pot src/*.c
 	for f in po/*.po; do msgmerge --quiet --update --backup=none $$f build/guichet.pot; done
+
+# Fails when a text of the sources has no translation (or a fuzzy one) in
+# a catalog: run by the test suite (tests/http/translations.test.mjs).
+po-check:
+	@mkdir -p build/po-check
+	@xgettext $(XGETTEXT_FLAGS) -o build/po-check/guichet.pot src/*.c
+	@status=0; for f in po/*.po; do \
+		msgmerge --quiet --no-fuzzy-matching -o build/po-check/$$(basename $$f) $$f build/po-check/guichet.pot || exit 1; \
+		n=$$(msgattrib --untranslated --no-obsolete build/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
+		z=$$(msgattrib --only-fuzzy --no-obsolete build/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
+		n=$$((n > 0 ? n - 1 : 0)); \
+		echo "$$f: $$n untranslated, $$z fuzzy"; \
+		if [ $$n -ne 0 ] || [ $$z -ne 0 ]; then status=1; msgattrib --untranslated --no-obsolete build/po-check/$$(basename $$f) | grep -A1 '^msgid' | head -20; fi; \
+	done; exit $$status
 
 clean:
 	rm -rf build

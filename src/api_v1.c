@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "i18n.h"
 #include "json.h"
 #include "page.h"
 
@@ -95,7 +96,7 @@ int api_v1_sites(req *r)
 	store_site *sites = NULL;
 	size_t n = 0;
 	if (store_site_list(r->app->store, r->arena, NULL, &sites, &n) != STORE_OK) {
-		api_error(r, 500, "Erreur du serveur.");
+		api_error(r, 500, N_("Erreur du serveur."));
 		return 0;
 	}
 	json_writer w;

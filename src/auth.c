@@ -6,6 +6,7 @@
  * keeps their BLAKE2b hash, so a copy of the database does not let anyone in.
  */
 #include "auth.h"
+#include "i18n.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -60,15 +61,15 @@ int auth_password_acceptable(const char *password, const char **why)
 {
 	size_t n = password ? strlen(password) : 0;
 	if (n < LIMIT_PASSWORD_MIN) {
-		*why = "Le mot de passe doit compter au moins 12 caractères.";
+		*why = N_("Le mot de passe doit compter au moins 12 caractères.");
 		return -1;
 	}
 	if (n > LIMIT_PASSWORD_MAX) {
-		*why = "Le mot de passe doit compter au plus 256 caractères.";
+		*why = N_("Le mot de passe doit compter au plus 256 caractères.");
 		return -1;
 	}
 	if (!utf8_valid(password, n) || text_has_controls(password)) {
-		*why = "Le mot de passe contient des caractères non autorisés.";
+		*why = N_("Le mot de passe contient des caractères non autorisés.");
 		return -1;
 	}
 	return 0;
@@ -198,7 +199,7 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 	char account_key[65], address_key[65];
 	char *lower = arena_strdup(r->arena, email ? email : "");
 	if (!lower) {
-		*why = "Erreur du serveur.";
+		*why = N_("Erreur du serveur.");
 		*status = 500;
 		return -1;
 	}
@@ -208,7 +209,7 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 	char *k = arena_printf(r->arena, "account:%s", lower);
 	char *a = arena_printf(r->arena, "address:%s", r->client_ip ? r->client_ip : "");
 	if (!k || !a) {
-		*why = "Erreur du serveur.";
+		*why = N_("Erreur du serveur.");
 		*status = 500;
 		return -1;
 	}
@@ -217,13 +218,13 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 
 	int64_t now = now_s(), since = now - LIMIT_LOGIN_WINDOW_S, n_account = 0, n_address = 0;
 	if (failures(r, account_key, since, &n_account) != 0 || failures(r, address_key, since, &n_address) != 0) {
-		*why = "Erreur du serveur.";
+		*why = N_("Erreur du serveur.");
 		*status = 500;
 		return -1;
 	}
 	if (n_account >= LIMIT_LOGIN_FAILS_ACCOUNT || n_address >= LIMIT_LOGIN_FAILS_ADDRESS) {
 		auth_audit(r, "login_throttled", "user", 0, 0, NULL);
-		*why = "Trop de tentatives de connexion. Réessayez dans 15 minutes.";
+		*why = N_("Trop de tentatives de connexion. Réessayez dans 15 minutes.");
 		*status = 429;
 		return -1;
 	}
@@ -238,7 +239,7 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 		store_login_failure_add(st, account_key, now);
 		store_login_failure_add(st, address_key, now);
 		auth_audit(r, "login_failed", "user", found ? u.id : 0, 0, NULL);
-		*why = "Adresse e-mail ou mot de passe incorrect.";
+		*why = N_("Adresse e-mail ou mot de passe incorrect.");
 		*status = 401;
 		return -1;
 	}
@@ -250,7 +251,7 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 	random_hex(csrf_key);
 	auth_hash_secret(sid, sid_hash);
 	if (store_session_insert(st, sid_hash, u.id, csrf_key, now) != STORE_OK) {
-		*why = "Erreur du serveur.";
+		*why = N_("Erreur du serveur.");
 		*status = 500;
 		return -1;
 	}

@@ -82,6 +82,9 @@ size_t cli_get_all(const cli_args *a, const char *name, const char **out, size_t
 void cli_error(const cli_args *a, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* A French msgid of the domain in English when the catalog has it. */
 const char *cli_text(const char *msgid);
+/* Loads the translations once for the command (cli_text does it too); 0,
+ * or -1 when the embedded catalogs cannot be read. */
+int cli_i18n(void);
 /* Prints the field errors of a record as "--option: message" lines, with
  * the option that feeds each field; map holds {field, option} pairs. */
 void cli_print_errors(const cli_args *a, const field_errors *e, const char *const (*map)[2], size_t nmap);

@@ -187,7 +187,7 @@ void cli_error(const cli_args *a, const char *fmt, ...)
 	fprintf(stderr, "guichet %s: %s\n", a->cmd->name, msg);
 }
 
-const char *cli_text(const char *msgid)
+int cli_i18n(void)
 {
 	static int ready;
 	if (!ready) {
@@ -196,7 +196,12 @@ const char *cli_text(const char *msgid)
 		if (ready == 1)
 			atexit(i18n_free);
 	}
-	const lang *en = ready == 1 ? i18n_find("en") : NULL;
+	return ready == 1 ? 0 : -1;
+}
+
+const char *cli_text(const char *msgid)
+{
+	const lang *en = cli_i18n() == 0 ? i18n_find("en") : NULL;
 	return en ? i18n_text(en, msgid) : msgid;
 }
 

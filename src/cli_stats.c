@@ -72,7 +72,7 @@ static const lang *stats_lang(const char *code)
 {
 	if (!code)
 		return i18n_default();
-	(void)cli_text("");
+	(void)cli_i18n();
 	return i18n_find(code);
 }
 

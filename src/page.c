@@ -131,7 +131,7 @@ int page_error(req *r)
 	int status = r->status >= 400 ? r->status : 500;
 	const char *msg = r->error_message;
 	if (!msg)
-		msg = status >= 500 ? "Une erreur est survenue. Réessayez dans un instant." : "La requête est invalide.";
+		msg = status >= 500 ? N_("Une erreur est survenue. Réessayez dans un instant.") : N_("La requête est invalide.");
 	page_prepare(r);
 	if (str_starts(r->path ? r->path : "", "/api/")) {
 		json_error(r, status, status_code_name(status), msg);

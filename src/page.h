@@ -259,6 +259,8 @@ int page_opendata_france_services(req *r);
  * three questions with pictograms, plain text and audio). */
 int page_satisfaction(req *r);
 int page_satisfaction_new(req *r);
+/* The printable poster of a site's QR code (?site=ID). */
+int page_satisfaction_poster(req *r);
 int page_satisfaction_create(req *r);
 int page_satisfaction_delete_form(req *r);
 int page_satisfaction_delete(req *r);

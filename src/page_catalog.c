@@ -207,8 +207,8 @@ static void read_operator(req *r, store_operator *o, const char **deadline, cons
 	*deadline = page_field(r, "deadline_days");
 	*sort = page_field(r, "sort");
 	/* The range is the domain's (catalog_operator_validate). */
-	read_int(r, "deadline_days", 0, INT32_MAX, &o->deadline_days, e, "Le délai est un nombre de jours.");
-	read_int(r, "sort", -1000000, 1000000, &o->sort, e, "L'ordre d'affichage est un nombre entier.");
+	read_int(r, "deadline_days", 0, INT32_MAX, &o->deadline_days, e, N_("Le délai est un nombre de jours."));
+	read_int(r, "sort", -1000000, 1000000, &o->sort, e, N_("L'ordre d'affichage est un nombre entier."));
 	o->national = *page_field(r, "national") != '\0';
 	o->active = *page_field(r, "active") != '\0';
 }

@@ -297,7 +297,7 @@ static int export_sites(req *r, store_site **sites, size_t *n)
 {
 	if (!page_require_login(r))
 		return -1;
-	return page_sites_or_refuse(r, 1, sites, n, "Vous n'avez accès aux enregistrements d'aucun lieu.");
+	return page_sites_or_refuse(r, 1, sites, n, N_("Vous n'avez accès aux enregistrements d'aucun lieu."));
 }
 
 static const char *query_text(req *r, const char *name)

@@ -4,9 +4,9 @@
  * counted per overall answer and per clarity level, the latest comments
  * (whose reading is journaled, since a person may have written personal
  * data despite the warning), the public addresses to put on the kiosk and
- * on a QR code poster, the entry of answers given on paper, and the
- * deletion of a mistyped or abusive answer. The public page itself is
- * page_avis.c.
+ * on a QR code poster (and that poster, ready to print), the entry of
+ * answers given on paper, and the deletion of a mistyped or abusive
+ * answer. The public page itself is page_avis.c.
  */
 #include <string.h>
 
@@ -14,6 +14,7 @@
 #include "html.h"
 #include "i18n.h"
 #include "page.h"
+#include "qr.h"
 #include "satisfaction.h"
 #include "ui.h"
 #include "visit.h"
@@ -226,7 +227,9 @@ static void comments(req *r, const store_site *site, const store_satisfaction *a
 	}
 }
 
-static void address_line(req *r, const char *label, const char *url)
+/* One public address; poster, when not NULL, is the site whose printable
+ * poster is linked after it. */
+static void address_line(req *r, const char *label, const char *url, const store_site *poster)
 {
 	buf *o = &r->out;
 	RAW(r, "<li>");
@@ -235,7 +238,15 @@ static void address_line(req *r, const char *label, const char *url)
 	html_attr(o, url);
 	RAW(r, "\"><bdi>");
 	html_txt(o, url);
-	RAW(r, "</bdi></a></li>\n");
+	RAW(r, "</bdi></a>");
+	if (poster) {
+		RAW(r, " — <a href=\"/satisfaction/poster?site=");
+		html_int(o, poster->id);
+		RAW(r, "\">");
+		html_txt(o, _(r, "Imprimer l'affiche"));
+		RAW(r, "</a>");
+	}
+	RAW(r, "</li>\n");
 }
 
 static void collect(req *r, const store_site *site)
@@ -250,8 +261,8 @@ static void collect(req *r, const store_site *site)
 	              "QR code sur une affiche, pour répondre avec son téléphone. Ces adresses contiennent "
 	              "une clé propre au lieu : ne les modifiez pas."));
 	RAW(r, "</p>\n<ul class=\"addresses\">\n");
-	address_line(r, _(r, "Borne :"), public_address(r, site->id, "borne"));
-	address_line(r, _(r, "QR code :"), public_address(r, site->id, "qr"));
+	address_line(r, _(r, "Borne :"), public_address(r, site->id, "borne"), NULL);
+	address_line(r, _(r, "QR code :"), public_address(r, site->id, "qr"), site);
 	RAW(r, "</ul>\n<p><a class=\"button\" href=\"/satisfaction/new?site=");
 	html_int(o, site->id);
 	RAW(r, "\">");
@@ -320,17 +331,28 @@ static void latest(req *r, const store_satisfaction *a, size_t n)
 	ui_table_end(r);
 }
 
-int page_satisfaction(req *r)
+/* The site named by ?site= among those the user may read (the only one
+ * when they have one), after the login guard; NULL once the page has
+ * answered (login, no site, 404). */
+static const store_site *readable_site(req *r, store_site **sites, size_t *ns)
 {
 	if (!page_require_login(r))
-		return 0;
+		return NULL;
+	if (page_sites_or_refuse(r, 1, sites, ns, N_("Vous n'avez accès aux enregistrements d'aucun lieu.")) != 0)
+		return NULL;
+	const store_site *site = query_site(r, *sites, *ns);
+	if (!site)
+		page_not_found(r);
+	return site;
+}
+
+int page_satisfaction(req *r)
+{
 	store_site *sites = NULL;
 	size_t ns = 0;
-	if (page_sites_or_refuse(r, 1, &sites, &ns, "Vous ne voyez aucun lieu d'accueil.") != 0)
-		return 0;
-	const store_site *site = query_site(r, sites, ns);
+	const store_site *site = readable_site(r, &sites, &ns);
 	if (!site)
-		return page_not_found(r);
+		return 0;
 	int64_t now = now_s();
 	store_satisfaction *a = NULL;
 	size_t n = 0;
@@ -360,6 +382,52 @@ int page_satisfaction(req *r)
 	if (page_may_record(r, site->id))
 		collect(r, site);
 	latest(r, a, n);
+	ui_page_end(r);
+	return 0;
+}
+
+/* ---- The poster ----------------------------------------------------------- */
+
+/* A printable A4 page to put up at the counter: the invitation, the
+ * smileys, the QR code of the site's via=qr address and that address in
+ * text, for whoever cannot scan. Shown to those who see the addresses on
+ * the page of answers; anyone else gets the 404 of a missing site. */
+int page_satisfaction_poster(req *r)
+{
+	store_site *sites = NULL;
+	size_t ns = 0;
+	const store_site *site = readable_site(r, &sites, &ns);
+	if (!site)
+		return 0;
+	if (!page_may_record(r, site->id))
+		return page_not_found(r);
+	const char *url = public_address(r, site->id, "qr");
+	qr_code *q = arena_alloc(r->arena, sizeof *q);
+	if (!q || qr_encode(url, strlen(url), q) != 0) {
+		r->status = 500;
+		return page_error(r);
+	}
+	buf *o = &r->out;
+	ui_page_begin(r, _(r, "Donnez votre avis"));
+	RAW(r, "<div class=\"poster\">\n<p class=\"poster-smileys\">");
+	for (int k = 3; k >= 1; k--)
+		RAW(r, smileys[k - 1]);
+	RAW(r, "</p>\n<p class=\"poster-text\">");
+	html_txt(o, _(r, "Scannez ce code avec votre téléphone. C'est anonyme."));
+	RAW(r, "</p>\n<div class=\"poster-qr\">");
+	qr_svg(q, o, _(r, "QR code de la page pour donner votre avis"));
+	RAW(r, "</div>\n<p class=\"poster-url\"><bdi>");
+	html_txt(o, url);
+	RAW(r, "</bdi></p>\n<p class=\"poster-site\">");
+	html_txt(o, site->name);
+	RAW(r, "</p>\n</div>\n<div class=\"poster-help\">\n<p>");
+	html_txt(o, _(r, "Imprimez cette page avec la commande Imprimer de votre navigateur : seule "
+	                 "l'affiche est imprimée."));
+	RAW(r, "</p>\n<p><a href=\"/satisfaction?site=");
+	html_int(o, site->id);
+	RAW(r, "\">");
+	html_txt(o, _(r, "Retour aux réponses"));
+	RAW(r, "</a></p>\n</div>\n");
 	ui_page_end(r);
 	return 0;
 }

@@ -217,13 +217,13 @@ static int read_form(req *r, visit_form *f, int creating, field_errors *e)
 	v->channel = (char *)page_field(r, "channel");
 	v->place = (char *)page_field(r, "place");
 	read_number(r, "duration_min", VISIT_MAX_DURATION_MIN, &f->duration, &v->duration_min, e,
-	            "La durée de la visite doit être un nombre de minutes.");
+	            N_("La durée de la visite doit être un nombre de minutes."));
 
 	store_visitor *p = &v->visitor;
 	p->site_id = v->site_id;
 	p->age_bracket = (char *)page_field(r, "age_bracket");
 	read_number(r, "birth_year", 9999, &f->birth_year, &p->birth_year, e,
-	            "L'année de naissance s'écrit avec 4 chiffres, par exemple 1958.");
+	            N_("L'année de naissance s'écrit avec 4 chiffres, par exemple 1958."));
 	p->gender = (char *)page_field(r, "gender");
 	p->social_status = (char *)page_field(r, "social_status");
 	if (page_commune_resolve(r, page_field(r, "commune_insee"), &f->commune) != 0)

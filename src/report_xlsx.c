@@ -194,7 +194,7 @@ static void write_section(xlsx *x, lxw_worksheet *ws, const report_section *s)
 	 * when each is counted once, else the base the shares are taken of. */
 	if (s->total > 0) {
 		row++;
-		put_text(x, ws, row, 1, s->additive && !s->multi ? tr(x, "Total") : tr(x, "Base des parts"),
+		put_text(x, ws, row, 1, s->additive && !s->multi ? tr(x, "Total") : tr(x, N_("Base des parts")),
 		         x->bold);
 		put_count(x, ws, row, c_n, s->total, s->total_cell, x->bold);
 	}

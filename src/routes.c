@@ -94,6 +94,7 @@ static const http_route table[] = {
         {GET, "/satisfaction", page_satisfaction, 0},
         {GET, "/satisfaction/new", page_satisfaction_new, 0},
         {POST, "/satisfaction", page_satisfaction_create, 0},
+        {GET, "/satisfaction/poster", page_satisfaction_poster, 0},
         {GET, "/satisfaction/{}/delete", page_satisfaction_delete_form, 0},
         {POST, "/satisfaction/{}/delete", page_satisfaction_delete, 0},
         {GET, "/avis/audio/{}/{}", page_avis_audio, 0},

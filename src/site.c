@@ -320,14 +320,14 @@ static int check_commune(store_site *site, field_errors *e)
 
 int site_validate(store_site *site, field_errors *e)
 {
-	static const char too_long[] = "Ce texte ne doit pas dépasser 2000 caractères.";
+	static const char *const too_long = N_("Ce texte ne doit pas dépasser 2000 caractères.");
 	int bad = 0;
 	site_trim(site->name);
 	if (!site->name || !*site->name) {
 		field_error_add(e, "name", "Indiquez le nom du lieu.");
 		bad = 1;
 	} else if (check_text(site->name, "name", LIMIT_NAME_BYTES, 0,
-	                      "Le nom du lieu ne doit pas dépasser 200 caractères.", e) != 0) {
+	                      N_("Le nom du lieu ne doit pas dépasser 200 caractères."), e) != 0) {
 		bad = 1;
 	}
 	if (!label_of(types, COUNT(types), site->type)) {

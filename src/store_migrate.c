@@ -9,7 +9,7 @@
  * of the target: a conflict or an error leaves it as it was.
  *
  * Rows without a natural key (sites, visitors, visits, demands, workshops,
- * the audit journal) are always new. Users are matched by e-mail, API
+ * satisfaction answers, the audit journal) are always new. Users are matched by e-mail, API
  * tokens by their hash and procedures by label, theme and operator: an
  * identical row in the target is reused, a different one is a conflict
  * (never overwritten). The catalog's code tables (operators, themes, skill
@@ -35,19 +35,20 @@ enum kind {
 	K_VISIT,
 	K_DEMAND,
 	K_WORKSHOP,
+	K_SATISFACTION,
 	K_AUDIT,
 	NKINDS,
 	NONE = -1
 };
 
-static const char *const kinds[NKINDS] = {"site",  "user",   "api_token", "procedure", "visitor",
-                                          "visit", "demand", "workshop",  "audit"};
+static const char *const kinds[NKINDS] = {"site",   "user",     "api_token",    "procedure", "visitor",
+                                          "visit",  "demand",   "workshop",     "satisfaction", "audit"};
 
 typedef struct col {
 	const char *name;
 	char type;    /* 'i' integer, 't' text */
 	int ref;      /* enum kind of the id it holds, NONE otherwise */
-	int nullable; /* may be NULL (agent_id, procedure_id) */
+	int nullable; /* may be NULL or 0, meaning none (agent_id, procedure_id, recorded_by) */
 	int compare;  /* 2: part of the natural key that finds the target's row; 1: compared with it */
 } col;
 
@@ -149,6 +150,11 @@ static const col workshops_cols[] = {
     I("a_18_24"),         I("a_25_39"),           I("a_40_59"),       I("a_60_69"),
     I("a_70_plus"),       I("a_non_communique"),  T("note"),          I("created_at"),
     I("updated_at"),      I("deleted_at")};
+/* recorded_by is 0 for an answer given by the public. */
+static const col satisfaction_cols[] = {R("site_id", K_SITE), I("answered_at"), I("overall"),
+                                        I("clarity"),         T("comment"),     T("source"),
+                                        RN("recorded_by", K_USER), I("created_at"), I("updated_at"),
+                                        I("deleted_at")};
 /* user_id, object_id and site_id are resolved by hand (audit_ids). */
 static const col audit_cols[] = {I("at"),        I("user_id"), T("action"),  T("object"),
                                  I("object_id"), I("site_id"), T("address"), T("detail")};
@@ -171,6 +177,7 @@ static const table_def tables[] = {
     TABLE("visits", K_VISIT, M_NEW, visits_cols),
     TABLE("demands", K_DEMAND, M_NEW, demands_cols),
     TABLE("workshops", K_WORKSHOP, M_NEW, workshops_cols),
+    TABLE("satisfaction", K_SATISFACTION, M_NEW, satisfaction_cols),
     TABLE("audit", K_AUDIT, M_AUDIT, audit_cols),
 };
 _Static_assert(COUNT(tables) == STORE_MIGRATE_TABLES, "STORE_MIGRATE_TABLES in store.h");
@@ -420,7 +427,7 @@ static int copy_row(run *m, const table_def *t, int64_t old_id, value *v, store_
 	/* References to rows of the source that have their new id. */
 	for (size_t i = 0; i < t->ncols; i++) {
 		const col *c = &t->cols[i];
-		if (c->ref == NONE || v[i].null)
+		if (c->ref == NONE || v[i].null || (c->nullable && v[i].i == 0))
 			continue;
 		int64_t to = idmap_get(&m->map, c->ref, v[i].i);
 		if (!to) {

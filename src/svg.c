@@ -164,6 +164,14 @@ void svg_polyline(buf *b, const double *xs, const double *ys, size_t n, const ch
 	buf_puts(b, "/>\n");
 }
 
+void svg_path(buf *b, const char *d, const char *cls)
+{
+	buf_puts(b, "<path");
+	attr(b, "d", d ? d : "");
+	attr(b, "class", cls);
+	buf_puts(b, "/>\n");
+}
+
 void svg_circle(buf *b, double cx, double cy, double r, const char *cls)
 {
 	buf_puts(b, "<circle");

@@ -18,6 +18,8 @@ void svg_rect(buf *b, double x, double y, double w, double h, const char *cls);
 void svg_line(buf *b, double x1, double y1, double x2, double y2, const char *cls);
 /* A polyline through n points (xs[i], ys[i]). */
 void svg_polyline(buf *b, const double *xs, const double *ys, size_t n, const char *cls);
+/* A path whose data d is written escaped (callers build it from numbers). */
+void svg_path(buf *b, const char *d, const char *cls);
 void svg_circle(buf *b, double cx, double cy, double r, const char *cls);
 /* Text at (x, y); anchor is "start", "middle" or "end". */
 void svg_text(buf *b, double x, double y, const char *anchor, const char *cls, const char *text);

@@ -77,6 +77,7 @@ static const struct page_style {
     {"/reports", "/static/chart.css"},
     {"/reports", "/static/report.css"},
     {"/avis", "/static/avis.css"},
+    {"/satisfaction/poster", "/static/poster.css"},
 };
 
 static const lang *lang_of(const req *r)

@@ -120,11 +120,11 @@ static int check_email(store_user *u, field_errors *e)
 	set_case(u->email, 0);
 	const char *why = NULL;
 	if (blank(u->email))
-		why = "Indiquez l'adresse e-mail.";
+		why = N_("Indiquez l'adresse e-mail.");
 	else if (strlen(u->email) > LIMIT_EMAIL_BYTES)
-		why = "L'adresse e-mail ne doit pas dépasser 254 caractères.";
+		why = N_("L'adresse e-mail ne doit pas dépasser 254 caractères.");
 	else if (!user_email_valid(u->email))
-		why = "L'adresse e-mail n'est pas valide, par exemple prenom.nom@mairie.fr.";
+		why = N_("L'adresse e-mail n'est pas valide, par exemple prenom.nom@mairie.fr.");
 	if (why)
 		field_error_add(e, "email", why);
 	return why ? -1 : 0;
@@ -135,14 +135,14 @@ static int check_name(store_user *u, field_errors *e)
 	site_trim(u->name);
 	const char *why = NULL;
 	if (blank(u->name))
-		why = "Indiquez le nom de la personne.";
+		why = N_("Indiquez le nom de la personne.");
 	else
 		switch (site_text_check(u->name, LIMIT_NAME_BYTES, 0)) {
 		case SITE_TEXT_TOO_LONG:
-			why = "Le nom ne doit pas dépasser 200 caractères.";
+			why = N_("Le nom ne doit pas dépasser 200 caractères.");
 			break;
 		case SITE_TEXT_BAD:
-			why = "Le nom contient des caractères non autorisés.";
+			why = N_("Le nom contient des caractères non autorisés.");
 			break;
 		default:
 			break;

@@ -113,7 +113,7 @@ function newRows(r) {
   return Number(m[1]);
 }
 
-const TABLES = ['sites', 'users', 'user_sites', 'visitors', 'visits', 'demands', 'workshops', 'audit'];
+const TABLES = ['sites', 'users', 'user_sites', 'visitors', 'visits', 'demands', 'workshops', 'satisfaction', 'audit'];
 
 async function counts(url) {
   const out = {};
@@ -148,6 +148,14 @@ describe('migrate-data', { skip: SKIP }, () => {
     assert.ok(newRows(first) > 0);
     assert.match(first.stdout, /^demands\s+\d+\s+[1-9]\d*\s/m, first.stdout);
     assert.deepEqual(await exportRows(target), source);
+    // The satisfaction answers come too, paper ones with their adviser's new id.
+    const answers = async (db) => JSON.parse(await runOk(['stats', '--db', db, '--from', '2025-01-01', '--to', '2025-12-31'])).satisfaction;
+    const sourceAnswers = await answers(siteA);
+    assert.ok(sourceAnswers.answers > 0, 'the demo gave no satisfaction answer');
+    assert.deepEqual(await answers(target), sourceAnswers);
+    const orphans = await psql(target, 'SELECT count(*) FROM satisfaction a WHERE a.recorded_by <> 0 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.recorded_by)');
+    assert.equal(Number(orphans[0][0]), 0, 'a paper answer points to no adviser');
+    assert.ok(Number((await psql(target, "SELECT count(*) FROM satisfaction WHERE source = 'papier'"))[0][0]) > 0);
     const before = await counts(target);
 
     const second = await migrate(siteA, target);
@@ -185,7 +193,7 @@ describe('migrate-data', { skip: SKIP }, () => {
     assert.equal(sources[0][0], '2');
     const reused = await psql(
       target,
-      "SELECT kind, new_id FROM migrated_ids WHERE kind IN ('site', 'visitor', 'visit', 'demand', 'workshop', 'audit') " +
+      "SELECT kind, new_id FROM migrated_ids WHERE kind IN ('site', 'visitor', 'visit', 'demand', 'workshop', 'satisfaction', 'audit') " +
         'GROUP BY kind, new_id HAVING count(*) > 1',
     );
     assert.deepEqual(reused, []);
