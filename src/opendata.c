@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "opendata.h"
+#include "satisfaction.h"
 #include "smallcount.h"
 
 /* The sites, the catalogs and the communes of one export. */
@@ -103,7 +104,10 @@ static int month_days(int m, int32_t *from_day, int32_t *to_day)
 /* ------------------------------------------------------------------ */
 /* The activity file. */
 
-enum { UNIT_VISITS, UNIT_DEMANDS };
+enum { UNIT_VISITS, UNIT_DEMANDS, UNIT_ANSWERS, NUNITS };
+
+/* The satisfaction group reads stats_result.satisfaction, not a breakdown. */
+#define BD_SATISFACTION BD_COUNT
 
 /* One group of columns that adds up to a total: the cells of one
  * breakdown, plus one unpublished cell for what the columns do not cover
@@ -121,7 +125,7 @@ typedef struct od_group {
 } od_group;
 
 typedef struct od_activity {
-	od_group g[6];
+	od_group g[7];
 	size_t ng;
 	size_t outcome; /* the outcome group, in g */
 	size_t resolu;  /* the index of "resolu" in it */
@@ -189,6 +193,9 @@ static int activity_groups(store *s, arena *a, od_activity *x, char *err, size_t
 	if (group_add(x, a, "operateur_", UNIT_DEMANDS, BD_OPERATOR, opc, nops) != 0 ||
 	    group_add(x, a, "theme_", UNIT_DEMANDS, BD_THEME, thc, nthemes) != 0)
 		goto oom;
+	/* Last, after its total reponses_satisfaction (activity_header). */
+	if (group_add(x, a, "avis_", UNIT_ANSWERS, BD_SATISFACTION, (const char **)SATISFACTION_CODES, 3) != 0)
+		goto oom;
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory for the columns");
@@ -221,15 +228,22 @@ static int hidden_state(int64_t n)
  * is hidden in the whole row, and then every cell of every group over it
  * is hidden as well: a group that kept its cells shown beside a hidden
  * total would not protect what another group hid. */
-static void activity_mask(od_activity *x, const stats_result *res, int total_state[2])
+static int64_t answers(const stats_result *res)
 {
-	const int64_t total[2] = {res->visits, res->demands};
-	total_state[0] = total_state[1] = SMALLCOUNT_SHOWN;
+	return res->satisfaction[0] + res->satisfaction[1] + res->satisfaction[2];
+}
+
+static void activity_mask(od_activity *x, const stats_result *res, int total_state[NUNITS])
+{
+	const int64_t total[NUNITS] = {res->visits, res->demands, answers(res)};
+	for (int u = 0; u < NUNITS; u++)
+		total_state[u] = SMALLCOUNT_SHOWN;
 	for (size_t i = 0; i < x->ng; i++) {
 		od_group *g = &x->g[i];
 		int64_t sum = 0;
 		for (size_t k = 0; k < g->n; k++)
-			sum += g->cells[k] = bd_count(&res->bd[g->bd], g->codes[k]);
+			sum += g->cells[k] = g->bd == BD_SATISFACTION ? res->satisfaction[k]
+			                                               : bd_count(&res->bd[g->bd], g->codes[k]);
 		int64_t rest = total[g->unit] - sum;
 		g->cells[g->n] = rest > 0 ? rest : 0;
 		smallcount_mask(total[g->unit], &g->total_state, g->cells, g->state, g->n + 1, rest >= 0);
@@ -257,9 +271,12 @@ static void activity_header(csv_writer *w, const od_activity *x, arena *a)
 	                                    "mois",    "visites",  "demandes",    "resolues_sur_place"};
 	for (size_t i = 0; i < COUNT(fixed); i++)
 		csv_cell(w, fixed[i]);
-	for (size_t i = 0; i < x->ng; i++)
+	for (size_t i = 0; i < x->ng; i++) {
+		if (x->g[i].unit == UNIT_ANSWERS)
+			csv_cell(w, "reponses_satisfaction");
 		for (size_t k = 0; k < x->g[i].n; k++)
 			csv_cell(w, arena_printf(a, "%s%s", x->g[i].prefix, x->g[i].codes[k]));
+	}
 	csv_row_end(w);
 }
 
@@ -271,7 +288,7 @@ static int activity_row(csv_writer *w, stats_engine *e, od_activity *x, const st
 	stats_result *res = stats_engine_query(e, &q);
 	if (!res)
 		return -1;
-	int ts[2];
+	int ts[NUNITS];
 	activity_mask(x, res, ts);
 	char m[8];
 	month_text(month, m);
@@ -287,9 +304,12 @@ static int activity_row(csv_writer *w, stats_engine *e, od_activity *x, const st
 		cell_masked(w, out->cells[x->resolu], out->state[x->resolu]);
 	else
 		csv_cell(w, "");
-	for (size_t i = 0; i < x->ng; i++)
+	for (size_t i = 0; i < x->ng; i++) {
+		if (x->g[i].unit == UNIT_ANSWERS)
+			cell_masked(w, answers(res), ts[UNIT_ANSWERS]);
 		for (size_t k = 0; k < x->g[i].n; k++)
 			cell_masked(w, x->g[i].cells[k], x->g[i].state[k]);
+	}
 	csv_row_end(w);
 	stats_result_free(res);
 	return 0;

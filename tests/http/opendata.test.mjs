@@ -66,6 +66,7 @@ const GROUPS = [
   { prefix: 'issue_', total: 'demandes', bd: 'by_outcome' },
   { prefix: 'operateur_', total: 'demandes', bd: 'by_operator' },
   { prefix: 'theme_', total: 'demandes', bd: 'by_theme' },
+  { prefix: 'avis_', total: 'reponses_satisfaction', counts: (stats) => stats.satisfaction.counts },
 ];
 
 /** Waits until the server's log says the statistics are loaded (an event, not a delay). */
@@ -122,7 +123,8 @@ describe('open data', () => {
     const { header, rows } = activity;
     assert.deepEqual(header.slice(0, 8),
       ['lieu_id', 'lieu_nom', 'departement', 'commune_insee', 'mois', 'visites', 'demandes', 'resolues_sur_place']);
-    for (const c of ['canal_telephone', 'issue_oriente', 'age_60_69', 'age_non_renseigne', 'genre_feminin',
+    for (const c of ['reponses_satisfaction', 'avis_pas_bien', 'avis_moyen', 'avis_tres_bien',
+      'canal_telephone', 'issue_oriente', 'age_60_69', 'age_non_renseigne', 'genre_feminin',
       'genre_non_renseigne', 'operateur_cnaf', 'theme_famille_scolarite']) {
       assert.ok(header.includes(c), `column ${c}`);
     }
@@ -154,14 +156,18 @@ describe('open data', () => {
     for (const r of activity.rows.filter((x) => x.mois !== '2024-12')) {
       const stats = JSON.parse(await runOk(['stats', '--db', srv.db, '--site', r.lieu_id, '--from', `${r.mois}-01`,
         '--to', LAST_DAY[r.mois], '--format', 'json']));
-      const truth = { visites: stats.visits, demandes: stats.demands, resolues_sur_place: stats.solved_on_site };
+      const truth = {
+        visites: stats.visits, demandes: stats.demands, resolues_sur_place: stats.solved_on_site,
+        reponses_satisfaction: stats.satisfaction.answers,
+      };
       for (const [k, v] of Object.entries(truth)) {
         if (/^\d+$/.test(r[k])) assert.equal(Number(r[k]), v, `${r.lieu_id} ${r.mois} ${k}`);
         if (r[k] === '<5') assert.ok(v < 5, `${r.lieu_id} ${r.mois} ${k} = ${v} written <5`);
       }
       for (const g of GROUPS) {
         const cols = activity.header.filter((h) => h.startsWith(g.prefix));
-        const value = (h) => stats[g.bd][h.slice(g.prefix.length)] ?? 0;
+        const counts = g.counts ? g.counts(stats) : stats[g.bd];
+        const value = (h) => counts[h.slice(g.prefix.length)] ?? 0;
         let hiddenSum = 0;
         let hidden = 0;
         for (const h of cols) {
