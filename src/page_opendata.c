@@ -51,7 +51,8 @@ static void opendata_page(req *r, const char *from, const char *to, const field_
 	html_txt(o, _(r, "Activité des lieux par mois"));
 	RAW(r, "</h2>\n");
 	para(r, N_("Une ligne par lieu et par mois : visites, demandes, demandes résolues sur place, "
-	           "puis le détail par canal, issue, tranche d'âge, genre, opérateur et thème. "
+	           "puis le détail par canal, issue, tranche d'âge, genre, opérateur et thème, et les "
+	           "réponses au questionnaire de satisfaction. "
 	           "Fichier CSV séparé par des points-virgules, en UTF-8."));
 	RAW(r, "<h3>");
 	html_txt(o, _(r, "Les petits nombres sont masqués"));
