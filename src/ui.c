@@ -211,9 +211,15 @@ void ui_page_begin(req *r, const char *title)
 	RAW(r, "<link rel=\"icon\" href=\"/static/logo.svg\" type=\"image/svg+xml\">\n"
 	       "</head>\n<body>\n<a class=\"skip-link\" href=\"#contenu\">");
 	html_txt(o, _(r, "Aller au contenu"));
-	RAW(r, "</a>\n<header role=\"banner\" class=\"site-header\">\n<div class=\"header-inner\">\n"
-	       "<a class=\"site-name\" href=\"/\"><img src=\"/static/logo.svg\" alt=\"\" width=\"32\" "
-	       "height=\"32\">Guichet</a>\n");
+	RAW(r, "</a>\n<header role=\"banner\" class=\"site-header\">\n<div class=\"header-inner\">\n");
+	/* The public survey of a site (a kiosk at the desk) does not lead to the
+	 * advisers' pages: its name is not a link there. */
+	if (nav_active(r->path, "/avis"))
+		RAW(r, "<span class=\"site-name\"><img src=\"/static/logo.svg\" alt=\"\" width=\"32\" "
+		       "height=\"32\">Guichet</span>\n");
+	else
+		RAW(r, "<a class=\"site-name\" href=\"/\"><img src=\"/static/logo.svg\" alt=\"\" width=\"32\" "
+		       "height=\"32\">Guichet</a>\n");
 	lang_switcher(r);
 	RAW(r, "</div>\n");
 	if (r->session)

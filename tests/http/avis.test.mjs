@@ -101,6 +101,8 @@ describe('public satisfaction page', () => {
     assert.ok(text.includes('France services Rennes Centre'), 'the site is named');
     assert.ok(text.includes('De façon générale, comment ça s\'est passé ?'));
     assert.ok(findTags(html, 'link').some((l) => l.href === '/static/avis.css'), 'avis.css is linked');
+    // A kiosk does not lead to the advisers' pages: no link to the home page.
+    assert.ok(!findTags(html, 'a').some((a) => a.href === '/'), 'a link leads away to the home page');
     assert.ok(!html.includes('main-nav'), 'no navigation of the advisers for the public');
     assert.ok(csrfToken(html), 'the form carries a CSRF token');
     const form = findTags(html, 'form').find((f) => f.action?.startsWith('/avis/'));
