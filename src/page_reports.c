@@ -458,11 +458,15 @@ static int answer(req *r, report_page *p, const char *scope_label)
 		rep->scope_label = scope_label;
 		rep->period_label = report_page_period(r, p->from, p->to);
 		rep->filters_label = filters_label(r, p);
-		rc = report_add_series(rep, e, &p->q);
-		if (rc == 0 &&
+		/* One table as CSV needs only its own section: the time series
+		 * and the table by area cost more questions to the engine. */
+		int one = str_eq(format, "csv");
+		if (!one || str_eq(table, "series"))
+			rc = report_add_series(rep, e, &p->q);
+		if (rc == 0 && (!one || str_eq(table, "by_site")) &&
 		    (p->scope == REPORT_DEPARTEMENT || p->scope == REPORT_REGION || p->scope == REPORT_SITES))
 			rc = add_by_site(r, rep, e, p);
-		if (rc == 0 && p->scope == REPORT_NATION)
+		if (rc == 0 && (!one || str_eq(table, "by_departement")) && p->scope == REPORT_NATION)
 			rc = add_by_departement(r, rep, e, p);
 		if (rc == 0 && p->masked)
 			report_mask(rep);

@@ -254,6 +254,19 @@ describe('steering reports', () => {
   });
 
   describe('exports', () => {
+    it('gives as CSV the time series and the tables by site and by département too', async () => {
+      const csv = async (key, p, table) => {
+        const res = await get(key, `${p}?${PERIOD}&format=csv&table=${table}`);
+        assert.equal(res.status, 200, `${p} ${table}: ${res.text.slice(0, 300)}`);
+        return res.text.trim().split('\r\n').slice(1).map((l) => l.split(','));
+      };
+      const dep = await stats(['--departement', '35']);
+      const sum = (rows) => rows.reduce((a, r) => a + Number(r[2]), 0);
+      assert.equal(sum(await csv('coordinator', '/reports/departement/35', 'series')), dep.visits);
+      assert.equal(sum(await csv('coordinator', '/reports/departement/35', 'by_site')), dep.visits);
+      assert.equal(sum(await csv('admin', '/reports/national', 'by_departement')), (await stats([])).visits);
+    });
+
     it('gives one table as CSV with the codes and counts of guichet stats', async () => {
       const res = await get('admin', `/reports/national?${PERIOD}&format=csv&table=by_channel`);
       assert.equal(res.status, 200, res.text.slice(0, 300));
