@@ -201,7 +201,7 @@ static int report_labels(report *rep, store *s, const stats_query *q)
 	const lang *l = rep->lang;
 	arena *ar = rep->a;
 	buf b;
-	buf_init(&b, 64 * 1024);
+	buf_init(&b, (size_t)64 * 1024);
 	if (q->nsites) {
 		rep->scope = q->nsites == 1 ? REPORT_SITE : REPORT_SITES;
 		for (size_t i = 0; i < q->nsites; i++) {

@@ -683,9 +683,9 @@ static size_t list_choices(req *r, choice **out, store_site **out_sites, size_t 
 
 	if (se->role == ROLE_ADMIN || se->role == ROLE_COORDINATOR) {
 		const char *d = se->role == ROLE_COORDINATOR ? se->user.departement : NULL;
-		if (se->role == ROLE_COORDINATOR && (!d || !*d))
-			nsites = 0;
-		else if (store_site_list(s, r->arena, d, &sites, &nsites) != STORE_OK)
+		/* A coordinator without a département sees no site. */
+		if ((se->role == ROLE_COORDINATOR && (!d || !*d)) ||
+		    store_site_list(s, r->arena, d, &sites, &nsites) != STORE_OK)
 			nsites = 0;
 	} else {
 		sites = arena_alloc(r->arena, (se->user.nsites + 1) * sizeof *sites);

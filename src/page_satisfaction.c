@@ -356,7 +356,7 @@ int page_satisfaction(req *r)
 	int64_t now = now_s();
 	store_satisfaction *a = NULL;
 	size_t n = 0;
-	if (store_satisfaction_list(r->app->store, r->arena, &site->id, 1, now - PERIOD_DAYS * 86400, now + 1,
+	if (store_satisfaction_list(r->app->store, r->arena, &site->id, 1, now - (int64_t)PERIOD_DAYS * 86400, now + 1,
 	                            MAX_ANSWERS, &a, &n) != STORE_OK) {
 		r->status = 500;
 		return page_error(r);
@@ -553,8 +553,11 @@ int page_satisfaction_new(req *r)
 	paper_form f;
 	if (load_sites(r, &f) != 0)
 		return 0;
+	/* A site the adviser does not record at answers like a missing one. */
 	const store_site *chosen = query_site(r, f.sites, f.nsites);
-	f.a.site_id = chosen ? chosen->id : f.sites[0].id;
+	if (!chosen)
+		return page_not_found(r);
+	f.a.site_id = chosen->id;
 	char date[11];
 	time_local_date(now_s(), date);
 	f.date = arena_strdup(r->arena, date);

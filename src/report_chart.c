@@ -547,7 +547,8 @@ static void draw_line(const chart *c, const char *id_prefix)
 			lx += LINE_LEGEND_W + 6 + text_width(cut(lb, units[k], CHART_LABEL_MAX)) + 24;
 		}
 	}
-	for (double t = 0; t <= ymax + step / 2; t += step) {
+	for (int k = 0; k * step <= ymax + step / 2; k++) {
+		double t = k * step;
 		double y = base - t / ymax * LINE_PLOT_H;
 		line(c, x0, y, x1, y, t > 0 ? "c-grid" : "c-axis");
 		fmt_count(v, (int64_t)t);

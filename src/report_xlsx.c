@@ -241,7 +241,7 @@ static lxw_error write_workbook(xlsx *x, const char *path, const char *tmpdir)
 	check(x, workbook_set_properties(x->wb, &props));
 	make_formats(x);
 	lxw_worksheet *first = workbook_add_worksheet(x->wb, XLSX_FIRST_SHEET);
-	lxw_worksheet **ws = calloc(r->n + 1, sizeof *ws);
+	lxw_worksheet **ws = calloc(r->n + 1, sizeof(lxw_worksheet *));
 	if (!first || !ws)
 		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
 	for (size_t i = 0; ws && x->err == LXW_NO_ERROR && i < r->n; i++) {

@@ -63,6 +63,8 @@ describe('satisfaction: the advisers pages', () => {
     assert.equal(page.status, 200);
     assert.match(textOf(page.text), /France services Rennes Centre/);
     assert.equal((await agent.get(`/satisfaction?site=${srv.sites.brest}`)).status, 404);
+    assert.equal((await agent.get(`/satisfaction/new?site=${srv.sites.brest}`)).status, 404);
+    assert.equal((await agent.get('/satisfaction/new?site=abc')).status, 404);
     assert.equal((await agent.get('/satisfaction?site=abc')).status, 404);
 
     // A coordinator reads the sites of the département but records nowhere.
