@@ -350,3 +350,40 @@ describe('steering reports', () => {
     });
   });
 });
+
+describe('a table longer than a page', () => {
+  let srv;
+  const tokens = {};
+  serverForSuite((s) => (srv = s), { users: USERS, tokens, tokenUsers: ['agent'] });
+
+  it('shows its 100 most frequent rows, says so, and gives every row as CSV', async () => {
+    // 130 communes of residence (no geography loaded: any well-formed code),
+    // the first ten twice so that they lead the table.
+    const api = srv.client();
+    const post = async (commune) => {
+      const body = visitBody('2025-03-10');
+      body.visitor.commune_insee = commune;
+      const res = await api.request('POST', '/api/v1/visits', {
+        headers: { authorization: `Bearer ${tokens.agent}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 201, res.text);
+    };
+    const communes = Array.from({ length: 130 }, (_, i) => `35${String(100 + i).padStart(3, '0')}`);
+    for (const c of communes) await post(c);
+    for (const c of communes.slice(0, 10)) await post(c);
+
+    const agent = await srv.login('agent');
+    const p = `/reports/site/${srv.sites.rennes}?${PERIOD}`;
+    const html = (await agent.get(p)).text;
+    const section = /<section[^>]*aria-labelledby="s-by_commune"[\s\S]*?<\/section>/.exec(html)?.[0];
+    assert.ok(section, 'the communes section');
+    const rows = (section.match(/<tr[ >]/g) ?? []).length;
+    // The heading row, 100 communes and the total.
+    assert.equal(rows, 102, `${rows} rows`);
+    assert.match(textOf(section), /100 lignes les plus fréquentes[^.]*130 lignes/);
+    assert.ok(section.includes('35100') && !section.includes('35229'), 'the most frequent rows come first');
+    const csv = (await agent.get(`${p}&format=csv&table=by_commune`)).text.trim().split('\r\n');
+    assert.equal(csv.length, 1 + 130, 'the CSV has every commune');
+  });
+});
