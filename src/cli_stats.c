@@ -183,16 +183,6 @@ static int check_codes(const cli_args *a, store *s, const stats_query *q)
 	return rc;
 }
 
-/* "a ; b" pieces of the filters' label. */
-static void add_filter(buf *b, const lang *l, const char *name, const char *value)
-{
-	if (!value || !*value)
-		return;
-	if (b->len)
-		buf_puts(b, " ; ");
-	buf_printf(b, "%s : %s", i18n_text(l, name), value);
-}
-
 /* The report's title, scope, period and filters as the reader reads them.
  * The command line knows no catalog names, so operators and themes keep
  * their codes; sites are named. -1 on no memory. */
@@ -232,18 +222,19 @@ static int report_labels(report *rep, store *s, const stats_query *q)
 	stats_day_format(q->to_day, to);
 	rep->period_label = arena_printf(ar, "%s – %s", from, to);
 
-	buf_reset(&b);
-	add_filter(&b, l, "Opérateur", q->operator_code);
-	add_filter(&b, l, "Thème", q->theme_code);
-	if (q->channel)
-		add_filter(&b, l, "Canal", report_label_default(l, ar, BD_CHANNEL, q->channel));
-	if (q->public_code)
-		add_filter(&b, l, "Public", report_label_default(l, ar, BD_PUBLIC, q->public_code));
 	char agent[24] = "";
 	if (q->agent_id)
 		snprintf(agent, sizeof agent, "%lld", (long long)q->agent_id);
-	add_filter(&b, l, "Conseiller", agent);
-	rep->filters_label = arena_strndup(ar, b.data ? b.data : "", b.len);
+	static const char *const terms[] = {N_("Opérateur"), N_("Thème"), N_("Canal"), N_("Public"),
+	                                    N_("Conseiller")};
+	const char *values[] = {
+	    q->operator_code,
+	    q->theme_code,
+	    q->channel ? report_label_default(l, ar, BD_CHANNEL, q->channel) : NULL,
+	    q->public_code ? report_label_default(l, ar, BD_PUBLIC, q->public_code) : NULL,
+	    agent,
+	};
+	rep->filters_label = report_filters_label(l, ar, terms, values, COUNT(terms));
 	int overflow = b.overflow;
 	buf_free(&b);
 	if (overflow || !rep->scope_label || !rep->title || !rep->period_label || !rep->filters_label)

@@ -545,13 +545,16 @@ static const char *lieux_value(size_t i, const store_site *site, const od_place 
 	return v ? v : "";
 }
 
-static int sites_read(store *s, arena *a, store_site **sites, size_t *n, char *err, size_t errlen)
+/* Every site, in a new arena that finish() frees; NULL with a message. */
+static arena *sites_read(store *s, store_site **sites, size_t *n, char *err, size_t errlen)
 {
+	arena *a = arena_new(OPENDATA_ARENA_BYTES);
 	if (store_site_list(s, a, NULL, sites, n) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the sites");
-		return -1;
+		arena_free(a);
+		return NULL;
 	}
-	return 0;
+	return a;
 }
 
 static int finish(buf *out, arena *a, char *err, size_t errlen)
@@ -566,13 +569,11 @@ static int finish(buf *out, arena *a, char *err, size_t errlen)
 
 int opendata_lieux_csv(store *s, buf *out, char *err, size_t errlen)
 {
-	arena *a = arena_new(OPENDATA_ARENA_BYTES);
 	store_site *sites;
 	size_t n;
-	if (sites_read(s, a, &sites, &n, err, errlen) != 0) {
-		arena_free(a);
+	arena *a = sites_read(s, &sites, &n, err, errlen);
+	if (!a)
 		return -1;
-	}
 	csv_writer w;
 	csv_writer_init(&w, out, ',');
 	for (size_t i = 0; i < COUNT(lieux_cols); i++)
@@ -590,13 +591,11 @@ int opendata_lieux_csv(store *s, buf *out, char *err, size_t errlen)
 
 int opendata_lieux_json(store *s, buf *out, char *err, size_t errlen)
 {
-	arena *a = arena_new(OPENDATA_ARENA_BYTES);
 	store_site *sites;
 	size_t n;
-	if (sites_read(s, a, &sites, &n, err, errlen) != 0) {
-		arena_free(a);
+	arena *a = sites_read(s, &sites, &n, err, errlen);
+	if (!a)
 		return -1;
-	}
 	json_writer w;
 	json_begin(&w, out);
 	json_array_open(&w);
@@ -740,13 +739,11 @@ int opendata_france_services_csv(store *s, buf *out, char *err, size_t errlen)
 	    "h_jeudi",   "h_vendredi",  "h_samedi",      "commentaire", "itinerance",
 	    "format_fs", "groupe",      "labellisation",
 	};
-	arena *a = arena_new(OPENDATA_ARENA_BYTES);
 	store_site *sites;
 	size_t n;
-	if (sites_read(s, a, &sites, &n, err, errlen) != 0) {
-		arena_free(a);
+	arena *a = sites_read(s, &sites, &n, err, errlen);
+	if (!a)
 		return -1;
-	}
 	csv_writer w;
 	csv_writer_init(&w, out, ';');
 	csv_write_bom(&w);

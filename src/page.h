@@ -207,6 +207,7 @@ typedef struct page_deletion {
 	const char *base; /* "visits", "workshops" */
 	int64_t id;
 	const char *title, *intro, *when, *what, *consequence, *cancel; /* translated */
+	const char *cancel_href; /* where "cancel" leads; NULL: the record's page /BASE/ID */
 } page_deletion;
 void page_delete_confirm(req *r, const page_deletion *d);
 /* The end of a POST that changed a record: 500 when the store's rc failed,

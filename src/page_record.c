@@ -148,10 +148,8 @@ void page_delete_confirm(req *r, const page_deletion *d)
 	ui_form_begin(r, page_record_path(r, d->base, d->id, "/delete"));
 	RAW(r, "<div class=\"actions\"><button type=\"submit\" class=\"button-danger\">");
 	html_txt(o, d->title);
-	RAW(r, "</button> <a href=\"/");
-	html_attr(o, d->base);
-	RAW(r, "/");
-	html_int(o, d->id);
+	RAW(r, "</button> <a href=\"");
+	html_attr(o, d->cancel_href ? d->cancel_href : page_record_path(r, d->base, d->id, ""));
 	RAW(r, "\">");
 	html_txt(o, d->cancel);
 	RAW(r, "</a></div>\n");

@@ -198,28 +198,16 @@ static void read_params(req *r, report_page *p)
 /* "Opérateur : CAF ; Canal : téléphone", "" without filters. */
 static const char *filters_label(req *r, const report_page *p)
 {
-	buf b;
-	buf_init(&b, 4096);
-	struct {
-		const char *term, *value;
-	} f[] = {
-	    {N_("Opérateur"), *p->operator_code ? operator_name(p, p->operator_code) : NULL},
-	    {N_("Thème"), *p->theme ? theme_name(r, p, p->theme) : NULL},
-	    {N_("Canal"), *p->channel ? _(r, enum_label(&ENUM_CHANNEL, p->channel)) : NULL},
-	    {N_("Public"),
-	     *p->public_code ? report_label_default(r->lang, r->arena, BD_PUBLIC, p->public_code) : NULL},
-	    {N_("Conseiller"), p->q.agent_id ? agent_name(p, p->q.agent_id) : NULL},
+	static const char *const terms[] = {N_("Opérateur"), N_("Thème"), N_("Canal"), N_("Public"),
+	                                    N_("Conseiller")};
+	const char *values[] = {
+	    *p->operator_code ? operator_name(p, p->operator_code) : NULL,
+	    *p->theme ? theme_name(r, p, p->theme) : NULL,
+	    *p->channel ? _(r, enum_label(&ENUM_CHANNEL, p->channel)) : NULL,
+	    *p->public_code ? report_label_default(r->lang, r->arena, BD_PUBLIC, p->public_code) : NULL,
+	    p->q.agent_id ? agent_name(p, p->q.agent_id) : NULL,
 	};
-	for (size_t i = 0; i < COUNT(f); i++) {
-		if (!f[i].value)
-			continue;
-		if (b.len)
-			buf_puts(&b, " ; ");
-		/* TRANSLATORS: a filter of a report, "Opérateur : CAF". */
-		buf_printf(&b, "%s%s%s", _(r, f[i].term), _(r, " : "), f[i].value);
-	}
-	const char *s = arena_strndup(r->arena, b.data ? b.data : "", b.len);
-	buf_free(&b);
+	const char *s = report_filters_label(r->lang, r->arena, terms, values, COUNT(terms));
 	return s ? s : "";
 }
 

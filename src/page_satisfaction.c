@@ -687,29 +687,21 @@ int page_satisfaction_delete_form(req *r)
 		return 0;
 	char date[11];
 	time_local_date(a.answered_at, date);
-	buf *o = &r->out;
-	ui_page_begin(r, _(r, "Supprimer la réponse"));
-	RAW(r, "<p>");
-	html_txt(o, _(r, "Vous allez supprimer la réponse du"));
-	RAW(r, " <strong>");
-	html_txt(o, date);
-	RAW(r, "</strong> (");
-	html_txt(o, source_label(r, a.source));
-	RAW(r, ", ");
-	html_txt(o, overall_label(r, a.overall));
-	RAW(r, ").</p>\n<p>");
-	html_txt(o, _(r, "Elle ne sera plus comptée dans les résultats ni dans les statistiques."));
-	RAW(r, "</p>\n");
-	ui_form_begin(r, page_record_path(r, "satisfaction", a.id, "/delete"));
-	RAW(r, "<div class=\"actions\"><button type=\"submit\" class=\"button-danger\">");
-	html_txt(o, _(r, "Supprimer la réponse"));
-	RAW(r, "</button> <a href=\"/satisfaction?site=");
-	html_int(o, a.site_id);
-	RAW(r, "\">");
-	html_txt(o, _(r, "Annuler et revenir aux réponses"));
-	RAW(r, "</a></div>\n");
-	ui_form_end(r);
-	ui_page_end(r);
+	page_deletion d = {.base = "satisfaction",
+	                   .id = a.id,
+	                   .title = _(r, "Supprimer la réponse"),
+	                   .intro = _(r, "Vous allez supprimer la réponse du"),
+	                   .when = arena_strdup(r->arena, date),
+	                   .what = arena_printf(r->arena, "%s, %s", source_label(r, a.source),
+	                                        overall_label(r, a.overall)),
+	                   .consequence = _(r, "Elle ne sera plus comptée dans les résultats ni dans les statistiques."),
+	                   .cancel = _(r, "Annuler et revenir aux réponses"),
+	                   .cancel_href = arena_printf(r->arena, "/satisfaction?site=%lld", (long long)a.site_id)};
+	if (!d.when || !d.what || !d.cancel_href) {
+		r->status = 500;
+		return page_error(r);
+	}
+	page_delete_confirm(r, &d);
 	return 0;
 }
 

@@ -653,6 +653,24 @@ void report_mask(report *r)
 	r->masked = 1;
 }
 
+const char *report_filters_label(const struct lang *l, arena *a, const char *const *terms,
+                                 const char *const *values, size_t n)
+{
+	buf b;
+	buf_init(&b, 4096);
+	for (size_t i = 0; i < n; i++) {
+		if (!values[i] || !*values[i])
+			continue;
+		if (b.len)
+			buf_puts(&b, " ; ");
+		/* TRANSLATORS: a filter of a report, "Opérateur : CAF". */
+		buf_printf(&b, "%s%s%s", i18n_text(l, terms[i]), i18n_text(l, " : "), values[i]);
+	}
+	const char *s = b.overflow ? NULL : arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return s;
+}
+
 const char *report_cell_text(char out[24], int64_t n, int cell)
 {
 	return smallcount_text(out, n, cell);

@@ -149,6 +149,13 @@ int report_add_series(report *r, stats_engine *e, const stats_query *q);
  * by_outcome's "resolu", by_referral's total as "oriente". Sets r->masked. */
 void report_mask(report *r);
 
+/* The filters of a report as the cover states them, "Opérateur : CAF ;
+ * Canal : téléphone": term i (a French msgid) with values[i], for the
+ * values that are set (not NULL nor ""); "" without any. In a's memory;
+ * NULL on no memory. */
+const char *report_filters_label(const struct lang *l, arena *a, const char *const *terms,
+                                 const char *const *values, size_t n);
+
 /* A cell as text: the count ("1234", no separator, for files), "<5" or "s". */
 const char *report_cell_text(char out[24], int64_t n, int cell);
 

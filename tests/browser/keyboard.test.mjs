@@ -12,7 +12,7 @@ import {
   focusedElement as focused,
   launchBrowser,
   newPage,
-  screenshot,
+  withScreenshot,
   setupServer,
   visit,
   tabTo,
@@ -116,9 +116,7 @@ describe('keyboard only', () => {
     try {
       await journey();
     } catch (e) {
-      const file = await screenshot(page, 'keyboard-journey').catch(() => null);
-      if (file) e.message += `\n(screenshot: ${file})`;
-      throw e;
+      throw await withScreenshot(page, 'keyboard-journey', e);
     }
   });
 

@@ -236,3 +236,13 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * The error e of a failed test, with a screenshot of the page at that
+ * moment named in its message: `catch (e) { throw await withScreenshot(page, 'name', e); }`.
+ */
+export async function withScreenshot(page, name, e) {
+  const file = await screenshot(page, name).catch(() => null);
+  if (file && e instanceof Error) e.message += `\n(screenshot: ${file})`;
+  return e;
+}

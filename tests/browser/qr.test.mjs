@@ -18,9 +18,9 @@ import {
   htmlLangDir,
   launchBrowser,
   loggedInPage,
-  screenshot,
   setupServer,
   visit,
+  withScreenshot,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -111,9 +111,7 @@ describe('the QR code poster', () => {
       assert.equal(await page.locator('input[type=radio][name="overall"]').count(), 3, 'three overall choices');
       assertNoProblems(page, 'poster and survey');
     } catch (e) {
-      const file = await screenshot(page, 'qr-poster').catch(() => null);
-      if (file) e.message += `\n(screenshot: ${file})`;
-      throw e;
+      throw await withScreenshot(page, 'qr-poster', e);
     } finally {
       await page.context().close();
     }

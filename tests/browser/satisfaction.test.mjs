@@ -18,7 +18,7 @@ import {
   loggedInPage,
   loginWithForm,
   newPage,
-  screenshot,
+  withScreenshot,
   setupServer,
   textOf,
   visit,
@@ -82,9 +82,7 @@ describe('a paper answer typed with the keyboard alone', () => {
         assert.equal(await countOf(page, 'Moyen'), before + 1);
         assertNoProblems(page, 'keyboard paper answer');
       } catch (e) {
-        const file = await screenshot(page, `satisfaction-keyboard-js-${js}`).catch(() => null);
-        if (file) e.message += `\n(screenshot: ${file})`;
-        throw e;
+        throw await withScreenshot(page, `satisfaction-keyboard-js-${js}`, e);
       } finally {
         await page.context().close();
       }

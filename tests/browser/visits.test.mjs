@@ -20,7 +20,7 @@ import {
   loggedInPage,
   loginWithForm,
   newPage,
-  screenshot,
+  withScreenshot,
   setupServer,
   visit,
   tabTo,
@@ -120,9 +120,7 @@ describe('recording a visit with the keyboard alone', () => {
         await recordWithKeyboard(page, { js });
         assertNoProblems(page, 'keyboard recording');
       } catch (e) {
-        const file = await screenshot(page, `visit-keyboard-js-${js}`).catch(() => null);
-        if (file) e.message += `\n(screenshot: ${file})`;
-        throw e;
+        throw await withScreenshot(page, `visit-keyboard-js-${js}`, e);
       } finally {
         await page.context().close();
       }
