@@ -15,9 +15,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "stats.h"
-#include "store.h"
-#include "util.h"
+#include "stats/stats.h"
+#include "store/store_stats.h"
+#include "store/store.h"
+#include "util/util.h"
 
 static long status_kib(const char *key)
 {
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
 	long rss0 = status_kib("VmRSS:");
 	int64_t t0 = mono_us();
 	int threads = argc > 5 ? atoi(argv[5]) : 2;
-	stats_engine *e = stats_engine_load(s, threads);
+	stats_engine *e = store_stats_load(s, threads);
 	if (!e)
 		return 1;
 	int64_t load_us = mono_us() - t0;

@@ -1,8 +1,8 @@
 /* fuzz_cookies.c: the Cookie header parser. */
 #include <string.h>
 
-#include "http.h"
-#include "guichet_limits.h"
+#include "http/http.h"
+#include "util/guichet_limits.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -4,8 +4,8 @@
  * again must give the same fields. */
 #include <string.h>
 
-#include "csv.h"
-#include "guichet_limits.h"
+#include "util/csv.h"
+#include "util/guichet_limits.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

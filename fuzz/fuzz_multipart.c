@@ -3,8 +3,8 @@
  * the body. */
 #include <string.h>
 
-#include "http.h"
-#include "guichet_limits.h"
+#include "http/http.h"
+#include "util/guichet_limits.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

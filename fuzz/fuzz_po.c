@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "util/i18n.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,8 +2,8 @@
  * parser and the route matcher on the same bytes. */
 #include <string.h>
 
-#include "http.h"
-#include "guichet_limits.h"
+#include "http/http.h"
+#include "util/guichet_limits.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "guichet_limits.h"
-#include "visit_json.h"
+#include "util/guichet_limits.h"
+#include "api/visit_json.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

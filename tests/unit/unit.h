@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /*
  * unit_db_url: the URL of a fresh, empty database for one test, so that the

@@ -1,0 +1,23 @@
+/*
+ * app.h: the state shared by every request of one server.
+ */
+#ifndef GUICHET_APP_H
+#define GUICHET_APP_H
+
+#include <stdint.h>
+
+#include "app/config.h"
+#include "store/store.h"
+
+struct metrics;
+struct app_stats;
+
+struct app {
+	store *store;
+	const config *cfg;
+	unsigned char secret[32]; /* keys the CSRF tokens; kept in the store's settings */
+	struct metrics *metrics;
+	struct app_stats *stats; /* the statistics engine and its refresh thread (app_stats.c) */
+};
+
+#endif

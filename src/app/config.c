@@ -1,0 +1,268 @@
+/*
+ * config.c: the settings of the server and of the commands, from the
+ * command line, the environment, a configuration file and the defaults.
+ * Callers apply the sources from the weakest to the strongest (defaults,
+ * file, environment, command line): the last value set wins.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "app/config.h"
+#include "util/guichet_limits.h"
+#include "util/util.h"
+
+#define CONFIG_LINE_MAX 4096
+#define THREADS_MAX 256
+#define DURATION_MAX_S (366L * 24 * 3600)
+
+static unsigned default_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		cpus = 1;
+	return cpus * 2 > THREADS_MAX ? THREADS_MAX : (unsigned)(cpus * 2);
+}
+
+void config_defaults(config *c)
+{
+	memset(c, 0, sizeof *c);
+	/* No default store: creating a database in whatever directory the
+	 * command happens to run in would hide a forgotten --db. */
+	c->listen = xstrdup("127.0.0.1:8080");
+	c->threads = default_threads();
+	c->trust_proxy = 0;
+	c->session_idle = (long)DEFAULT_SESSION_IDLE_S;
+	c->session_absolute = (long)DEFAULT_SESSION_ABSOLUTE_S;
+}
+
+void config_free(config *c)
+{
+	free(c->db);
+	free(c->listen);
+	free(c->public_url);
+	free(c->port_file);
+	memset(c, 0, sizeof *c);
+}
+
+static void set_str(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+/* HOST:PORT or [IPV6]:PORT, port 0 (any free port, for tests) to 65535. */
+static int listen_valid(const char *v)
+{
+	const char *colon;
+	if (*v == '[') {
+		const char *end = strchr(v, ']');
+		if (!end || end == v + 1 || end[1] != ':')
+			return 0;
+		colon = end + 1;
+	} else {
+		colon = strrchr(v, ':');
+		if (!colon || colon == v || memchr(v, ':', (size_t)(colon - v)))
+			return 0;
+	}
+	int64_t port;
+	return parse_int64(colon + 1, 0, 65535, &port) == 0 && !strpbrk(v, " \t");
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = {"true", "1", "yes"}, *const no[] = {"false", "0", "no"};
+	for (size_t i = 0; i < COUNT(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Seconds, or a number followed by s, m or h ("90", "30m", "12h"). */
+static int parse_duration(const char *v, long *out)
+{
+	char num[32];
+	size_t len = strlen(v);
+	long unit = 1;
+	if (len == 0 || len >= sizeof num)
+		return -1;
+	memcpy(num, v, len + 1);
+	switch (num[len - 1]) {
+	case 's':
+		unit = 1;
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	default:
+		unit = 0;
+	}
+	if (unit)
+		num[len - 1] = '\0';
+	else
+		unit = 1;
+	int64_t n;
+	if (parse_int64(num, 1, DURATION_MAX_S / unit, &n) != 0)
+		return -1;
+	*out = (long)(n * unit);
+	return 0;
+}
+
+static int url_valid(const char *v)
+{
+	return (str_starts(v, "https://") || str_starts(v, "http://")) && strlen(v) > strlen("https://") &&
+	       !strpbrk(v, " \t\r\n\"'<>\\") && !text_has_controls(v);
+}
+
+int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen)
+{
+	const char *expected = NULL;
+	int64_t n;
+	long d;
+	int b;
+	if (!value)
+		value = "";
+	if (strcmp(key, "db") == 0) {
+		if (!*value)
+			expected = "a file path or a database URL";
+		else
+			set_str(&c->db, value);
+	} else if (strcmp(key, "listen") == 0) {
+		if (!listen_valid(value))
+			expected = "HOST:PORT, for example 127.0.0.1:8080";
+		else
+			set_str(&c->listen, value);
+	} else if (strcmp(key, "threads") == 0) {
+		if (parse_int64(value, 1, THREADS_MAX, &n) != 0)
+			expected = "a whole number from 1 to 256";
+		else
+			c->threads = (unsigned)n;
+	} else if (strcmp(key, "trust-proxy") == 0) {
+		if (parse_bool(value, &b) != 0)
+			expected = "true, false, yes, no, 1 or 0";
+		else
+			c->trust_proxy = b;
+	} else if (strcmp(key, "session-idle") == 0 || strcmp(key, "session-absolute") == 0) {
+		if (parse_duration(value, &d) != 0)
+			expected = "a duration above zero in seconds, or with s, m or h, for example 2h";
+		else if (strcmp(key, "session-idle") == 0)
+			c->session_idle = d;
+		else
+			c->session_absolute = d;
+	} else if (strcmp(key, "public-url") == 0) {
+		if (!url_valid(value)) {
+			expected = "an http:// or https:// address";
+		} else {
+			set_str(&c->public_url, value);
+			/* Links are built as public_url + "/path". */
+			size_t len = strlen(c->public_url);
+			while (len > 0 && c->public_url[len - 1] == '/')
+				c->public_url[--len] = '\0';
+		}
+	} else if (strcmp(key, "port-file") == 0) {
+		if (!*value)
+			expected = "a file path";
+		else
+			set_str(&c->port_file, value);
+	} else {
+		snprintf(err, errlen, "%s: unknown setting '%s'", source, key);
+		return -1;
+	}
+	if (expected) {
+		snprintf(err, errlen, "%s: bad value '%.80s' for %s: expected %s", source, value, key,
+		         expected);
+		return -1;
+	}
+	return 0;
+}
+
+/* Trims white space at both ends in place, without writing when there is none. */
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t len = strlen(s);
+	while (len > 0 &&
+	       (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+		s[--len] = '\0';
+	return s;
+}
+
+int config_load_file(config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[CONFIG_LINE_MAX];
+	char source[256];
+	int rc = 0;
+	for (int lineno = 1; rc == 0 && fgets(line, sizeof line, f); lineno++) {
+		snprintf(source, sizeof source, "%s:%d", path, lineno);
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s: line longer than %d bytes", source, CONFIG_LINE_MAX - 1);
+			rc = -1;
+			break;
+		}
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s: expected 'key = value'", source);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *value = trim(eq + 1);
+		/* A value may be quoted to keep spaces at its ends. */
+		size_t vlen = strlen(value);
+		if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+			value[vlen - 1] = '\0';
+			value++;
+		}
+		rc = config_set(c, key, value, source, err, errlen);
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_load_env(config *c, char *err, size_t errlen)
+{
+	static const struct {
+		const char *var, *key;
+	} env[] = {
+	    {"GUICHET_DB", "db"},
+	    {"GUICHET_LISTEN", "listen"},
+	    {"GUICHET_THREADS", "threads"},
+	    {"GUICHET_TRUST_PROXY", "trust-proxy"},
+	    {"GUICHET_SESSION_IDLE", "session-idle"},
+	    {"GUICHET_SESSION_ABSOLUTE", "session-absolute"},
+	    {"GUICHET_PUBLIC_URL", "public-url"},
+	};
+	for (size_t i = 0; i < COUNT(env); i++) {
+		const char *v = getenv(env[i].var);
+		/* An empty variable is taken as unset, as shells often leave them. */
+		if (v && *v && config_set(c, env[i].key, v, env[i].var, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,357 @@
+/*
+ * auth.c: passwords (Argon2id), sessions, CSRF tokens, login throttling,
+ * bearer tokens, the access rules of roles and sites, and the audit journal.
+ *
+ * Secrets given to browsers and API clients are never stored: the store
+ * keeps their BLAKE2b hash, so a copy of the database does not let anyone in.
+ */
+#include "auth/auth.h"
+#include "util/i18n.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <strings.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "util/guichet_limits.h"
+
+/* Touching a session on every request would write on every page view; a
+ * minute of slack on the idle expiry is enough precision. */
+#define TOUCH_INTERVAL_S 60
+
+int auth_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+static const char *const role_names[] = {"", "agent", "manager", "coordinator", "operator", "admin"};
+
+enum auth_role auth_role_parse(const char *s)
+{
+	for (size_t i = 1; s && i < COUNT(role_names); i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return (enum auth_role)i;
+	return ROLE_NONE;
+}
+
+const char *auth_role_name(enum auth_role r)
+{
+	return (size_t)r < COUNT(role_names) ? role_names[r] : "";
+}
+
+int auth_password_hash(const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return -1;
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return -1; /* out of memory */
+	return 0;
+}
+
+int auth_password_verify(const char *hash, const char *password)
+{
+	if (!hash || !*hash)
+		return -1;
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : -1;
+}
+
+int auth_password_acceptable(const char *password, const char **why)
+{
+	size_t n = password ? strlen(password) : 0;
+	if (n < LIMIT_PASSWORD_MIN) {
+		*why = N_("Le mot de passe doit compter au moins 12 caractères.");
+		return -1;
+	}
+	if (n > LIMIT_PASSWORD_MAX) {
+		*why = N_("Le mot de passe doit compter au plus 256 caractères.");
+		return -1;
+	}
+	if (!utf8_valid(password, n) || text_has_controls(password)) {
+		*why = N_("Le mot de passe contient des caractères non autorisés.");
+		return -1;
+	}
+	return 0;
+}
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+	sodium_bin2hex(out, n * 2 + 1, p, n);
+}
+
+void auth_hash_secret(const char *secret, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)secret, strlen(secret), NULL, 0);
+	hex(h, sizeof h, out);
+}
+
+static void random_hex(char out[65])
+{
+	unsigned char b[32];
+	randombytes_buf(b, sizeof b);
+	hex(b, sizeof b, out);
+}
+
+int auth_token_new(char token[65], char hash[65])
+{
+	random_hex(token);
+	auth_hash_secret(token, hash);
+	return 0;
+}
+
+/* The CSRF token of a form: a MAC of the session's key under the server's
+ * secret, so that it cannot be computed without both. */
+static char *csrf_for(req *r, const char *key)
+{
+	unsigned char mac[crypto_auth_BYTES];
+	crypto_auth(mac, (const unsigned char *)key, strlen(key), r->app->secret);
+	char *out = arena_alloc(r->arena, sizeof mac * 2 + 1);
+	if (out)
+		hex(mac, sizeof mac, out);
+	return out;
+}
+
+static int load_user(req *r, int64_t user_id, struct session *s)
+{
+	if (store_user_get(r->app->store, r->arena, user_id, &s->user) != STORE_OK || !s->user.active)
+		return -1;
+	s->role = auth_role_parse(s->user.role);
+	return s->role == ROLE_NONE ? -1 : 0;
+}
+
+void auth_load(req *r)
+{
+	r->session = NULL;
+	r->csrf = NULL;
+	const char *pre = http_cookie(r, AUTH_COOKIE_PRE);
+	if (pre && strlen(pre) == 64) {
+		char *key = arena_printf(r->arena, "pre:%s", pre);
+		if (key)
+			r->csrf = csrf_for(r, key);
+	}
+	const char *sid = http_cookie(r, AUTH_COOKIE_SESSION);
+	if (!sid || strlen(sid) != 64)
+		return;
+	struct session *s = arena_alloc(r->arena, sizeof *s);
+	if (!s)
+		return;
+	auth_hash_secret(sid, s->id_hash);
+	store_session row;
+	if (store_session_get(r->app->store, r->arena, s->id_hash, &row) != STORE_OK)
+		return;
+	int64_t now = now_s();
+	const config *cfg = r->app->cfg;
+	if (now - row.last_seen > cfg->session_idle || now - row.created_at > cfg->session_absolute) {
+		store_session_delete(r->app->store, s->id_hash);
+		return;
+	}
+	if (load_user(r, row.user_id, s) != 0)
+		return;
+	int64_t interval = cfg->session_idle / 4 < TOUCH_INTERVAL_S ? cfg->session_idle / 4 : TOUCH_INTERVAL_S;
+	if (now - row.last_seen >= interval)
+		store_session_touch(r->app->store, s->id_hash, now);
+	r->session = s;
+	r->csrf = csrf_for(r, row.csrf_key);
+}
+
+void auth_pre_session(req *r)
+{
+	if (r->csrf)
+		return;
+	char pre[65];
+	random_hex(pre);
+	http_set_cookie(r, AUTH_COOKIE_PRE, pre, -1);
+	char *key = arena_printf(r->arena, "pre:%s", pre);
+	if (key)
+		r->csrf = csrf_for(r, key);
+}
+
+int auth_csrf_ok(req *r)
+{
+	const char *given = http_form(r, AUTH_CSRF_FIELD);
+	if (!given || !r->csrf)
+		return 0;
+	size_t n = strlen(r->csrf);
+	return strlen(given) == n && sodium_memcmp(given, r->csrf, n) == 0;
+}
+
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static void make_dummy_hash(void)
+{
+	char pw[65];
+	random_hex(pw);
+	if (auth_password_hash(pw, dummy_hash, sizeof dummy_hash) != 0)
+		fatal("out of memory hashing a password");
+}
+
+static int failures(req *r, const char *key, int64_t since, int64_t *n)
+{
+	return store_login_failure_count(r->app->store, key, since, n);
+}
+
+int auth_login(req *r, const char *email, const char *password, const char **why, int *status)
+{
+	store *st = r->app->store;
+	char account_key[65], address_key[65];
+	char *lower = arena_strdup(r->arena, email ? email : "");
+	if (!lower) {
+		*why = N_("Erreur du serveur.");
+		*status = 500;
+		return -1;
+	}
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	char *k = arena_printf(r->arena, "account:%s", lower);
+	char *a = arena_printf(r->arena, "address:%s", r->client_ip ? r->client_ip : "");
+	if (!k || !a) {
+		*why = N_("Erreur du serveur.");
+		*status = 500;
+		return -1;
+	}
+	auth_hash_secret(k, account_key);
+	auth_hash_secret(a, address_key);
+
+	int64_t now = now_s(), since = now - LIMIT_LOGIN_WINDOW_S, n_account = 0, n_address = 0;
+	if (failures(r, account_key, since, &n_account) != 0 || failures(r, address_key, since, &n_address) != 0) {
+		*why = N_("Erreur du serveur.");
+		*status = 500;
+		return -1;
+	}
+	if (n_account >= LIMIT_LOGIN_FAILS_ACCOUNT || n_address >= LIMIT_LOGIN_FAILS_ADDRESS) {
+		auth_audit(r, "login_throttled", "user", 0, 0, NULL);
+		*why = N_("Trop de tentatives de connexion. Réessayez dans 15 minutes.");
+		*status = 429;
+		return -1;
+	}
+
+	store_user u;
+	int found = store_user_by_email(st, r->arena, lower, &u) == STORE_OK;
+	/* An unknown address costs the same time as a wrong password, so that
+	 * the answer's delay does not tell which accounts exist. */
+	pthread_once(&dummy_once, make_dummy_hash);
+	int ok = auth_password_verify(found ? u.password_hash : dummy_hash, password ? password : "") == 0;
+	if (!found || !ok || !u.active) {
+		store_login_failure_add(st, account_key, now);
+		store_login_failure_add(st, address_key, now);
+		auth_audit(r, "login_failed", "user", found ? u.id : 0, 0, NULL);
+		*why = N_("Adresse e-mail ou mot de passe incorrect.");
+		*status = 401;
+		return -1;
+	}
+
+	/* A new session id at every login: an id planted before login is useless. */
+	auth_logout(r);
+	char sid[65], sid_hash[65], csrf_key[65];
+	random_hex(sid);
+	random_hex(csrf_key);
+	auth_hash_secret(sid, sid_hash);
+	if (store_session_insert(st, sid_hash, u.id, csrf_key, now) != STORE_OK) {
+		*why = N_("Erreur du serveur.");
+		*status = 500;
+		return -1;
+	}
+	store_login_failure_clear(st, account_key);
+	http_set_cookie(r, AUTH_COOKIE_SESSION, sid, -1);
+	http_set_cookie(r, AUTH_COOKIE_PRE, "", 0);
+	struct session *s = arena_alloc(r->arena, sizeof *s);
+	if (s) {
+		s->user = u;
+		s->role = auth_role_parse(u.role);
+		memcpy(s->id_hash, sid_hash, sizeof s->id_hash);
+		r->session = s;
+		r->csrf = csrf_for(r, csrf_key);
+	}
+	auth_audit(r, "login", "user", u.id, 0, NULL);
+	return 0;
+}
+
+void auth_logout(req *r)
+{
+	if (r->session) {
+		store_session_delete(r->app->store, r->session->id_hash);
+		auth_audit(r, "logout", "user", r->session->user.id, 0, NULL);
+		r->session = NULL;
+	}
+	http_set_cookie(r, AUTH_COOKIE_SESSION, "", 0);
+}
+
+int auth_bearer(req *r)
+{
+	const char *h = http_header(r, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return AUTH_BAD_TOKEN;
+	const char *token = h + 7;
+	while (*token == ' ')
+		token++;
+	if (strlen(token) != 64)
+		return AUTH_BAD_TOKEN;
+	char hash[65];
+	int64_t user_id;
+	auth_hash_secret(token, hash);
+	int rc = store_token_user(r->app->store, hash, &user_id);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? AUTH_BAD_TOKEN : AUTH_UNAVAILABLE;
+	struct session *s = arena_alloc(r->arena, sizeof *s);
+	if (!s)
+		return AUTH_UNAVAILABLE;
+	rc = store_user_get(r->app->store, r->arena, user_id, &s->user);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? AUTH_BAD_TOKEN : AUTH_UNAVAILABLE;
+	s->role = auth_role_parse(s->user.role);
+	if (!s->user.active || s->role == ROLE_NONE)
+		return AUTH_BAD_TOKEN;
+	r->session = s;
+	return 0;
+}
+
+int auth_is(const req *r, enum auth_role role)
+{
+	return r->session && r->session->role == role;
+}
+
+int auth_user_has_site(const store_user *u, int64_t site_id)
+{
+	for (size_t i = 0; i < u->nsites; i++)
+		if (u->site_ids[i] == site_id)
+			return 1;
+	return 0;
+}
+
+int auth_site_visible(const req *r, const store_site *site)
+{
+	if (!r->session)
+		return 0;
+	const struct session *s = r->session;
+	switch (s->role) {
+	case ROLE_ADMIN:
+		return 1;
+	case ROLE_COORDINATOR:
+		return s->user.departement && *s->user.departement && site->departement &&
+		       strcmp(s->user.departement, site->departement) == 0;
+	case ROLE_AGENT:
+	case ROLE_MANAGER:
+		return auth_user_has_site(&s->user, site->id);
+	default:
+		return 0;
+	}
+}
+
+void auth_audit(req *r, const char *action, const char *object, int64_t object_id, int64_t site_id,
+                const char *detail)
+{
+	store_audit e = {0};
+	e.at = now_s();
+	e.user_id = r->session ? r->session->user.id : 0;
+	e.action = (char *)action;
+	e.object = (char *)object;
+	e.object_id = object_id;
+	e.site_id = site_id;
+	e.address = (char *)(r->client_ip ? r->client_ip : "");
+	e.detail = (char *)(detail ? detail : "");
+	store_audit_add(r->app->store, &e);
+}

@@ -1,0 +1,293 @@
+/*
+ * cli_serve.c: `guichet serve`, the web server. Reads the settings, opens
+ * the store, starts the HTTP layer with the route table, then waits for
+ * SIGTERM or SIGINT to finish the requests in flight and exit cleanly.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/app_stats.h"
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "util/i18n.h"
+#include "app/metrics.h"
+#include "web/page.h"
+#include "pages/routes.h"
+
+#define SECRET_KEY "secret_key"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: guichet serve [OPTIONS]\n"
+	           "Runs the web server until SIGTERM or SIGINT.\n\n"
+	           "  --db PATH-or-URL        the store (GUICHET_DB)\n"
+	           "  --listen HOST:PORT      address to listen on, default 127.0.0.1:8080 (GUICHET_LISTEN)\n"
+	           "  --threads N             worker threads (GUICHET_THREADS)\n"
+	           "  --trust-proxy           honour X-Forwarded-For and X-Forwarded-Proto (GUICHET_TRUST_PROXY)\n"
+	           "  --session-idle DURATION     idle expiry of a session, e.g. 2h (GUICHET_SESSION_IDLE)\n"
+	           "  --session-absolute DURATION absolute expiry of a session, e.g. 12h (GUICHET_SESSION_ABSOLUTE)\n"
+	           "  --public-url URL        the address people use to reach this server (GUICHET_PUBLIC_URL)\n"
+	           "  --port-file FILE        write the bound port there once listening\n"
+	           "  --config FILE           read settings from FILE (key = value lines)\n"
+	           "  --help                  show this help\n\n"
+	           "The command line wins over the environment, which wins over the config file.\n");
+}
+
+/* Splits HOST:PORT or [V6]:PORT. */
+static int split_listen(const char *s, char *host, size_t hostlen, unsigned *port)
+{
+	const char *colon;
+	size_t hl;
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			return -1;
+		hl = (size_t)(end - s - 1);
+		s++;
+		colon = end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hl = (size_t)(colon - s);
+	}
+	int64_t p;
+	if (hl == 0 || hl >= hostlen || parse_int64(colon + 1, 0, 65535, &p) != 0)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = 0;
+	*port = (unsigned)p;
+	return 0;
+}
+
+/* The key of the CSRF tokens is kept in the store, so that every server of
+ * a deployment shares it and a restart does not invalidate open forms. */
+static int load_secret(struct app *app, char *err, size_t errlen)
+{
+	arena *a = arena_new(4096);
+	char *hexkey = NULL;
+	int rc = store_setting_get(app->store, a, SECRET_KEY, &hexkey);
+	if (rc == STORE_NOT_FOUND) {
+		unsigned char k[32];
+		char h[65];
+		randombytes_buf(k, sizeof k);
+		sodium_bin2hex(h, sizeof h, k, sizeof k);
+		store_setting_put(app->store, SECRET_KEY, h);
+		rc = store_setting_get(app->store, a, SECRET_KEY, &hexkey);
+	}
+	size_t len = 0;
+	if (rc != STORE_OK || !hexkey ||
+	    sodium_hex2bin(app->secret, sizeof app->secret, hexkey, strlen(hexkey), NULL, &len, NULL) != 0 ||
+	    len != sizeof app->secret) {
+		snprintf(err, errlen, "cannot read or create the server's secret key in the store");
+		arena_free(a);
+		return -1;
+	}
+	arena_free(a);
+	return 0;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return -1;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%u\n", port);
+	if (fclose(f) != 0)
+		return -1;
+	/* The rename makes the file appear whole, never half-written. */
+	return rename(tmp, path);
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"db", required_argument, 0, 'd'},
+	        {"listen", required_argument, 0, 'l'},
+	        {"threads", required_argument, 0, 't'},
+	        {"trust-proxy", no_argument, 0, 'x'},
+	        {"session-idle", required_argument, 0, 'i'},
+	        {"session-absolute", required_argument, 0, 'a'},
+	        {"public-url", required_argument, 0, 'u'},
+	        {"port-file", required_argument, 0, 'p'},
+	        {"config", required_argument, 0, 'c'},
+	        {"help", no_argument, 0, 'h'},
+	        {0, 0, 0, 0},
+	};
+	struct {
+		const char *key, *value;
+	} given[16];
+	size_t ngiven = 0;
+	const char *config_file = NULL;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		const char *key = NULL;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'c':
+			config_file = optarg;
+			continue;
+		case 'd':
+			key = "db";
+			break;
+		case 'l':
+			key = "listen";
+			break;
+		case 't':
+			key = "threads";
+			break;
+		case 'x':
+			key = "trust-proxy";
+			break;
+		case 'i':
+			key = "session-idle";
+			break;
+		case 'a':
+			key = "session-absolute";
+			break;
+		case 'u':
+			key = "public-url";
+			break;
+		case 'p':
+			key = "port-file";
+			break;
+		case ':':
+			fprintf(stderr, "guichet serve: option '%s' needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "guichet serve: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+		if (ngiven < COUNT(given)) {
+			given[ngiven].key = key;
+			given[ngiven].value = c == 'x' ? "true" : optarg;
+			ngiven++;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "guichet serve: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+
+	config cfg;
+	char err[512];
+	config_defaults(&cfg);
+	int rc = 2;
+	if ((config_file && config_load_file(&cfg, config_file, err, sizeof err) != 0) ||
+	    config_load_env(&cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "guichet serve: %s\n", err);
+		config_free(&cfg);
+		return 2;
+	}
+	for (size_t i = 0; i < ngiven; i++)
+		if (config_set(&cfg, given[i].key, given[i].value, "command line", err, sizeof err) != 0) {
+			fprintf(stderr, "guichet serve: %s\n", err);
+			config_free(&cfg);
+			return 2;
+		}
+	char host[256];
+	unsigned port;
+	if (split_listen(cfg.listen, host, sizeof host, &port) != 0) {
+		fprintf(stderr, "guichet serve: --listen must be HOST:PORT, got '%s'\n", cfg.listen);
+		config_free(&cfg);
+		return 2;
+	}
+	if (!cfg.db || !*cfg.db) {
+		fprintf(stderr, "guichet serve: no store given: use --db PATH or GUICHET_DB\n");
+		config_free(&cfg);
+		return 2;
+	}
+
+	struct app app = {0};
+	app.cfg = &cfg;
+	rc = 1;
+	if (auth_init() != 0 || i18n_init(err, sizeof err) != 0) {
+		fprintf(stderr, "guichet serve: %s\n", auth_init() != 0 ? "libsodium failed to start" : err);
+		goto done;
+	}
+	if (store_open(&app.store, cfg.db, cfg.threads + 2, err, sizeof err) != 0) {
+		fprintf(stderr, "guichet serve: %s\n", err);
+		goto done;
+	}
+	if (store_schema_version(app.store) <= 0) {
+		fprintf(stderr, "guichet serve: the store has no schema: run 'guichet init --db %s' first\n", cfg.db);
+		goto done;
+	}
+	if (load_secret(&app, err, sizeof err) != 0) {
+		fprintf(stderr, "guichet serve: %s\n", err);
+		goto done;
+	}
+	app.metrics = metrics_new();
+
+	/* Signals are taken by this thread alone, with sigwait, so that the
+	 * worker threads never run a handler in the middle of a request. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	/* The engine loads in the background (its thread inherits the blocked
+	 * signals): the server listens at once, and the report pages answer
+	 * "loading" until it is ready. */
+	if (app_stats_start(&app) != 0) {
+		fprintf(stderr, "guichet serve: cannot start the statistics thread\n");
+		goto done;
+	}
+
+	http_config hc = {0};
+	hc.host = host;
+	hc.port = port;
+	hc.threads = cfg.threads;
+	hc.trust_proxy = cfg.trust_proxy;
+	hc.routes = routes_table(&hc.nroutes);
+	hc.not_found = page_not_found;
+	hc.error = page_error;
+	hc.app = &app;
+	http_server *srv = http_start(&hc, err, sizeof err);
+	if (!srv) {
+		fprintf(stderr, "guichet serve: %s\n", err);
+		goto done;
+	}
+	unsigned bound = http_port(srv);
+	fprintf(stderr, "level=info msg=\"listening\" address=\"%s\" port=%u store=%s threads=%u\n", host, bound,
+	        store_kind_name(app.store), cfg.threads);
+	if (cfg.port_file && write_port_file(cfg.port_file, bound) != 0) {
+		fprintf(stderr, "guichet serve: cannot write the port file '%s': %s\n", cfg.port_file, strerror(errno));
+		http_stop(srv);
+		goto done;
+	}
+	int sig = 0;
+	sigdelset(&sigs, SIGPIPE);
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	fprintf(stderr, "level=info msg=\"stopping\" signal=%d\n", sig);
+	http_stop(srv);
+	fprintf(stderr, "level=info msg=\"stopped\"\n");
+	rc = 0;
+done:
+	app_stats_stop(&app);
+	if (app.metrics)
+		metrics_free(app.metrics);
+	if (app.store)
+		store_close(app.store);
+	i18n_free();
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,158 @@
+/*
+ * page_home.c: the home page, the "about" page, the language switch, and
+ * the operational endpoints /healthz and /metrics.
+ */
+#include <string.h>
+
+#include "app/app.h"
+#include "app/app_stats.h"
+#include "util/html.h"
+#include "util/i18n.h"
+#include "app/metrics.h"
+#include "web/page.h"
+#include "pages/pages.h"
+#include "web/ui.h"
+
+static void card(req *r, const char *href, const char *title, const char *text)
+{
+	buf *o = &r->out;
+	html_raw_trusted(o, "<li class=\"card\"><h2><a href=\"");
+	html_attr(o, href);
+	html_raw_trusted(o, "\">");
+	html_txt(o, title);
+	html_raw_trusted(o, "</a></h2><p>");
+	html_txt(o, text);
+	html_raw_trusted(o, "</p></li>");
+}
+
+int page_home(req *r)
+{
+	if (!page_require_login(r))
+		return 0;
+	const struct session *s = r->session;
+	ui_page_begin(r, _(r, "Accueil"));
+	buf *o = &r->out;
+	html_raw_trusted(o, "<p>");
+	html_txt(o, _(r, "Bonjour"));
+	html_raw_trusted(o, " ");
+	html_txt(o, s->user.name);
+	html_raw_trusted(o, ".</p><ul class=\"cards\">");
+	enum auth_role role = s->role;
+	int records = role == ROLE_AGENT || role == ROLE_MANAGER || role == ROLE_ADMIN;
+	int reads = records || role == ROLE_COORDINATOR;
+	if (records)
+		card(r, "/visits/new", _(r, "Enregistrer un accompagnement"),
+		     _(r, "Une visite et ses demandes, en quelques secondes."));
+	if (reads) {
+		card(r, "/journal", _(r, "Journal du jour"), _(r, "Les visites du jour à votre lieu, et leurs totaux."));
+		card(r, "/visits", _(r, "Rechercher"), _(r, "Retrouver des visites par période, opérateur, thème, issue."));
+		card(r, "/workshops", _(r, "Ateliers"), _(r, "Les ateliers collectifs et leurs participants."));
+	}
+	if (records)
+		card(r, "/import", _(r, "Importer"), _(r, "Ajouter des accompagnements depuis un fichier CSV."));
+	if (reads)
+		card(r, "/export", _(r, "Exporter"), _(r, "Télécharger les accompagnements en CSV."));
+	card(r, "/sites", _(r, "Lieux"), _(r, "Les lieux d'accueil que vous pouvez consulter."));
+	if (role == ROLE_ADMIN || role == ROLE_MANAGER)
+		card(r, "/users", _(r, "Utilisateurs"), _(r, "Les comptes des conseillers et des responsables."));
+	if (role == ROLE_ADMIN) {
+		card(r, "/admin/operators", _(r, "Catalogue"), _(r, "Opérateurs partenaires et démarches."));
+		card(r, "/audit", _(r, "Journal des accès"), _(r, "Connexions et accès aux données personnelles."));
+	}
+	card(r, "/account/password", _(r, "Mon compte"), _(r, "Changer votre mot de passe."));
+	html_raw_trusted(o, "</ul>");
+	ui_page_end(r);
+	return 0;
+}
+
+int page_about(req *r)
+{
+	page_prepare(r);
+	ui_page_begin(r, _(r, "À propos de Guichet"));
+	buf *o = &r->out;
+	html_raw_trusted(o, "<p>");
+	html_txt(o, _(r, "Guichet aide les lieux d'accueil des services publics (France Services, mairies, "
+	                 "médiathèques, centres sociaux, bus itinérants) à accueillir le public et à rendre compte "
+	                 "de leur activité."));
+	html_raw_trusted(o, "</p><h2>");
+	html_txt(o, _(r, "Licence"));
+	html_raw_trusted(o, "</h2><p>");
+	html_txt(o, _(r, "Guichet est un logiciel libre publié sous la licence GNU Affero General Public License, "
+	                 "version 3 ou ultérieure (AGPL-3.0-or-later)."));
+	html_raw_trusted(o, "</p><h2>");
+	html_txt(o, _(r, "Composants tiers"));
+	html_raw_trusted(o, "</h2><ul>");
+	static const char *const parts[] = {
+	        "GNU libmicrohttpd (LGPL-2.1-or-later)", N_("SQLite (domaine public)"), "libsodium (ISC)",
+	        "Jansson (MIT)", "zlib (zlib)", "libpq (PostgreSQL License)",
+	};
+	for (size_t i = 0; i < COUNT(parts); i++) {
+		html_raw_trusted(o, "<li>");
+		html_txt(o, _(r, parts[i]));
+		html_raw_trusted(o, "</li>");
+	}
+	html_raw_trusted(o, "</ul><h2 id=\"donnees\">");
+	html_txt(o, _(r, "Données de référence"));
+	html_raw_trusted(o, "</h2><p>");
+	html_txt(o, _(r, "Communes, départements et régions : découpage administratif officiel publié par Etalab "
+	                 "(paquet @etalab/decoupage-administratif, code sous licence MIT, données INSEE sous "
+	                 "Licence Ouverte 2.0)."));
+	html_raw_trusted(o, " ");
+	char *geo = NULL;
+	if (store_setting_get(r->app->store, r->arena, "geo_version", &geo) == STORE_OK && geo && *geo) {
+		html_txt(o, _(r, "Version chargée :"));
+		html_raw_trusted(o, " ");
+		html_txt(o, geo);
+		html_raw_trusted(o, ".");
+	} else {
+		html_txt(o, _(r, "Elles ne sont pas encore chargées sur ce serveur."));
+	}
+	html_raw_trusted(o, "</p><p>");
+	html_txt(o, _(r, "Opérateurs partenaires, thèmes et démarches : vocabulaires du programme France Services et "
+	                 "de service-public.fr, modifiables par les administrateurs."));
+	html_raw_trusted(o, "</p><p><a href=\"/opendata\">");
+	html_txt(o, _(r, "Données ouvertes : l'activité des lieux et la liste des lieux"));
+	html_raw_trusted(o, "</a></p><h2 id=\"accessibilite\">");
+	html_txt(o, _(r, "Accessibilité"));
+	html_raw_trusted(o, "</h2><p>");
+	/* xgettext:no-c-format */
+	html_txt(o, _(r, "Guichet vise la conformité au RGAA 4.1 (WCAG 2.1 niveau AA). Chaque page fonctionne sans "
+	                 "JavaScript, au clavier, avec un lecteur d'écran, avec un zoom à 200 % et de droite à gauche "
+	                 "pour l'arabe. Ses pages sont vérifiées automatiquement ; aucun audit complet n'a encore été "
+	                 "réalisé : l'état de conformité est donc « partiellement conforme »."));
+	html_raw_trusted(o, "</p><p>");
+	html_txt(o, _(r, "Si vous ne parvenez pas à utiliser une page, signalez-le au responsable de votre lieu "
+	                 "d'accueil : il vous aidera et fera corriger le problème."));
+	html_raw_trusted(o, "</p>");
+	ui_page_end(r);
+	return 0;
+}
+
+int page_lang(req *r)
+{
+	page_prepare(r);
+	const lang *l = i18n_find(http_param(r, 0));
+	if (!l)
+		return page_not_found(r);
+	http_set_cookie(r, PAGE_COOKIE_LANG, l->code, 365L * 24 * 3600);
+	const char *next = http_query(r, "next");
+	http_redirect(r, next && *next ? next : "/");
+	return 0;
+}
+
+int page_healthz(req *r)
+{
+	int ok = store_schema_version(r->app->store) >= 0;
+	http_status(r, ok ? 200 : 503);
+	http_content_type(r, "text/plain; charset=utf-8");
+	buf_puts(&r->out, ok ? "ok\n" : "store unavailable\n");
+	return 0;
+}
+
+int page_metrics(req *r)
+{
+	http_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
+	metrics_render(r->app->metrics, &r->out, store_error_count(r->app->store));
+	app_stats_metrics(r->app, &r->out);
+	return 0;
+}

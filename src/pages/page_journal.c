@@ -1,0 +1,676 @@
+/*
+ * page_journal.c: reading the record: one visit's page, the day journal of
+ * a site (the visits of a day with their totals), and the search through
+ * visits by period, site, operator, theme, outcome, channel and agent.
+ *
+ * Who reads what: agents and managers their own sites, coordinators the
+ * sites of their département (read only), administrators every site. A
+ * visit the user may not read answers 404, like a missing one. Reading an
+ * identified visitor is journaled; lists show no names.
+ */
+#include <string.h>
+
+#include "app/app.h"
+#include "vocab/enums.h"
+#include "util/html.h"
+#include "util/i18n.h"
+#include "util/guichet_limits.h"
+#include "web/page.h"
+#include "pages/pages.h"
+#include "web/ui.h"
+#include "domain/visit.h"
+
+#define RAW(r, s) html_raw_trusted(&(r)->out, (s))
+
+/* Rows of one page of search results (keyset pagination). */
+#define SEARCH_PAGE_ROWS 50
+/* A day journal reads the day in pages of LIMIT_PAGE_ROWS, at most this
+ * many (a site sees about 11 visits a day; a bus or a big site a hundred). */
+#define JOURNAL_MAX_PAGES 10
+
+/* Labels of a list of codes, "a, b"; languages when d is NULL. */
+static const char *enum_list_text(req *r, const enum_def *d, const char *codes)
+{
+	const char **v;
+	size_t n = page_split_codes(r, codes, &v);
+	buf b;
+	buf_init(&b, LIMIT_TEXT_BYTES);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_puts(&b, ", ");
+		buf_puts(&b, d ? _(r, enum_label(d, v[i])) : page_language_label(r, v[i]));
+	}
+	const char *out = arena_strdup(r->arena, b.data ? b.data : "");
+	buf_free(&b);
+	return out ? out : "";
+}
+
+static const char *theme_label(req *r, const char *code)
+{
+	store_theme *t = NULL;
+	size_t n = 0;
+	if (store_theme_list(r->app->store, r->arena, &t, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			if (str_eq(t[i].code, code))
+				return _(r, t[i].label);
+	return code;
+}
+
+static void show_demand(req *r, const store_demand *d, size_t i)
+{
+	store_operator op;
+	store_procedure proc;
+	RAW(r, "<h2>");
+	html_txt(&r->out, page_count_text(r, _(r, "Demande %d"), (int64_t)i + 1));
+	RAW(r, "</h2>\n<dl class=\"details\">\n");
+	ui_dl_item(r, _(r, "Organisme concerné"),
+	           store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
+	               ? op.name
+	               : d->operator_code);
+	ui_dl_item(r, _(r, "Démarche"),
+	           d->procedure_id &&
+	                   store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK
+	               ? proc.label
+	               : d->procedure_text);
+	ui_dl_item(r, _(r, "Thème"), theme_label(r, d->theme_code));
+	ui_dl_item(r, _(r, "Niveau d'intervention"), _(r, enum_label(&ENUM_LEVEL, d->level)));
+	if (*d->mandate_type)
+		ui_dl_item(r, _(r, "Mandat"),
+		           arena_printf(r->arena, "%s %s", _(r, enum_label(&ENUM_MANDATE, d->mandate_type)),
+		                        d->mandate_ref));
+	ui_dl_item(r, _(r, "Résultat"), _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
+	if (*d->referral_type)
+		ui_dl_item(r, _(r, "Orientée vers"), _(r, enum_label(&ENUM_REFERRAL, d->referral_type)));
+	if (d->autonomy)
+		ui_dl_item(r, _(r, "Autonomie numérique"),
+		           _(r, enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy))));
+	if (*d->equipment)
+		ui_dl_item(r, _(r, "Matériel utilisé"), enum_list_text(r, &ENUM_EQUIPMENT, d->equipment));
+	if (*d->interpreting && !str_eq(d->interpreting, "aucun"))
+		ui_dl_item(r, _(r, "Interprétariat"),
+		           arena_printf(r->arena, "%s %s",
+		                        _(r, enum_label(&ENUM_INTERPRETING, d->interpreting)),
+		                        page_language_label(r, d->interpreting_lang)));
+	if (d->duration_min)
+		ui_dl_item(r, _(r, "Durée"), page_count_text(r, _(r, "%d min"), d->duration_min));
+	if (*d->note)
+		ui_dl_item(r, _(r, "Note"), d->note);
+	RAW(r, "</dl>\n");
+}
+
+static const char *yes_no(req *r, int v)
+{
+	return v ? _(r, "oui") : _(r, "non");
+}
+
+int page_visit_show(req *r)
+{
+	if (!page_require_login(r))
+		return 0;
+	store_visit v;
+	store_site site;
+	if (page_load_visit(r, &v, &site) != 0)
+		return 0;
+	const store_visitor *p = &v.visitor;
+	if (p->identified)
+		auth_audit(r, "read", "visitor", v.visitor_id, v.site_id, NULL);
+	char date[11], hm[6];
+	time_local_date(v.started_at, date);
+	time_local_hm(v.started_at, hm);
+	ui_page_begin(r, page_count_text(r, _(r, "Visite n° %d"), v.id));
+	if (http_query(r, "updated"))
+		ui_notice(r, "success", _(r, "Modifications enregistrées."));
+	RAW(r, "<dl class=\"details\">\n");
+	ui_dl_item(r, _(r, "Lieu"), site.name);
+	ui_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
+	ui_dl_item(r, _(r, "Canal"), _(r, enum_label(&ENUM_CHANNEL, v.channel)));
+	if (*v.place)
+		ui_dl_item(r, _(r, "Lieu de la permanence ou du domicile"), v.place);
+	ui_dl_item(r, _(r, "Durée de la visite"), page_count_text(r, _(r, "%d min"), v.duration_min));
+	ui_dl_item(r, _(r, "Conseiller ou conseillère"), v.agent_name);
+	RAW(r, "</dl>\n<h2>");
+	html_txt(&r->out, _(r, "La personne"));
+	RAW(r, "</h2>\n<dl class=\"details\">\n");
+	ui_dl_item(r, _(r, "Tranche d'âge"), _(r, enum_label(&ENUM_AGE, p->age_bracket)));
+	if (p->birth_year)
+		ui_dl_item(r, _(r, "Année de naissance"), page_int_text(r, p->birth_year));
+	ui_dl_item(r, _(r, "Genre"), _(r, enum_label(&ENUM_GENDER, p->gender)));
+	ui_dl_item(r, _(r, "Situation"), _(r, enum_label(&ENUM_STATUS, p->social_status)));
+	ui_dl_item(r, _(r, "Commune de résidence"), page_commune_label(r, p->commune_insee));
+	ui_dl_item(r, _(r, "Pas de téléphone"), yes_no(r, p->no_phone));
+	ui_dl_item(r, _(r, "Pas d'adresse e-mail"), yes_no(r, p->no_email));
+	ui_dl_item(r, _(r, "Pas d'ordinateur ni de tablette"), yes_no(r, p->no_device));
+	ui_dl_item(r, _(r, "Pas d'accès à internet"), yes_no(r, p->no_internet));
+	if (p->allophone || *p->languages)
+		ui_dl_item(r, _(r, "Langues parlées"), enum_list_text(r, NULL, p->languages));
+	if (p->illiteracy)
+		ui_dl_item(r, _(r, "En situation d'illettrisme"), yes_no(r, 1));
+	if (*p->disabilities)
+		ui_dl_item(r, _(r, "Handicap"), enum_list_text(r, &ENUM_DISABILITY, p->disabilities));
+	if (p->very_precarious)
+		ui_dl_item(r, _(r, "Grande précarité (sans domicile, hébergement d'urgence)"), yes_no(r, 1));
+	if (p->identified) {
+		ui_dl_item(r, _(r, "Raison du suivi"), _(r, enum_label(&ENUM_CONSENT, p->consent_reason)));
+		ui_dl_item(r, _(r, "Nom et prénom"), p->full_name);
+		ui_dl_item(r, _(r, "Téléphone"), p->phone);
+		ui_dl_item(r, _(r, "Adresse e-mail"), p->email);
+	}
+	RAW(r, "</dl>\n");
+	for (size_t i = 0; i < v.ndemands; i++)
+		show_demand(r, &v.demands[i], i);
+	int window = page_correction_state(r, v.site_id, v.created_at);
+	if (window == 1)
+		page_record_actions(r, "visits", v.id, _(r, "Corriger la visite"),
+		                    _(r, "Supprimer la visite"));
+	else if (window == 0)
+		ui_notice(r, "info",
+		          _(r, "Le délai de correction de ce lieu est dépassé : cette visite ne peut "
+		               "plus être modifiée."));
+	RAW(r, "<p><a href=\"/journal?site=");
+	html_int(&r->out, v.site_id);
+	RAW(r, "&amp;date=");
+	html_url_arg(&r->out, date);
+	RAW(r, "\">");
+	html_txt(&r->out, _(r, "Journal de ce jour"));
+	RAW(r, "</a></p>\n");
+	ui_page_end(r);
+	return 0;
+}
+
+/* ---- Lists of visits --------------------------------------------------- */
+
+static const char *operator_name(const store_operator *ops, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_eq(ops[i].code, code))
+			return ops[i].name;
+	return code;
+}
+
+/* "CAF, DGFiP" or "Résolu, Orienté": one per demand, without repeats. */
+static const char *demand_column(req *r, const store_visit *v, const store_operator *ops, size_t nops,
+                                 int outcome)
+{
+	buf b;
+	buf_init(&b, LIMIT_TEXT_BYTES);
+	for (size_t i = 0; i < v->ndemands; i++) {
+		const store_demand *d = &v->demands[i];
+		int seen = 0;
+		for (size_t k = 0; k < i; k++)
+			seen |= str_eq(outcome ? v->demands[k].outcome : v->demands[k].operator_code,
+			               outcome ? d->outcome : d->operator_code);
+		if (seen)
+			continue;
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, outcome ? _(r, enum_label(&ENUM_OUTCOME, d->outcome))
+		                     : operator_name(ops, nops, d->operator_code));
+	}
+	const char *s = arena_strdup(r->arena, b.data ? b.data : "");
+	buf_free(&b);
+	return s ? s : "";
+}
+
+static const char *site_name(const store_site *sites, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sites[i].id == id)
+			return sites[i].name;
+	return "";
+}
+
+/* The table of a journal or of search results. with_date adds the date
+ * column, sites (when more than one) the site column. */
+static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
+                         const store_site *sites, size_t nsites)
+{
+	store_operator *ops = NULL;
+	size_t nops = 0;
+	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) != STORE_OK)
+		nops = 0;
+	ui_table_begin(r, NULL, caption);
+	if (with_date)
+		ui_th(r, _(r, "Date"));
+	ui_th(r, _(r, "Heure"));
+	if (nsites > 1)
+		ui_th(r, _(r, "Lieu"));
+	ui_th(r, _(r, "Canal"));
+	ui_th(r, _(r, "Organismes"));
+	ui_th(r, _(r, "Résultat"));
+	ui_th(r, _(r, "Conseiller ou conseillère"));
+	ui_table_body(r);
+	for (size_t i = 0; i < n; i++) {
+		char date[11], hm[6];
+		time_local_date(v[i].started_at, date);
+		time_local_hm(v[i].started_at, hm);
+		RAW(r, "<tr>");
+		if (with_date) {
+			RAW(r, "<td>");
+			html_txt(&r->out, date);
+			RAW(r, "</td>");
+		}
+		/* The time is the link: "Visite de 10:32" for screen readers. */
+		RAW(r, "<td><a href=\"/visits/");
+		html_int(&r->out, v[i].id);
+		RAW(r, "\"><span class=\"sr-only\">");
+		html_txt(&r->out, _(r, "Visite de"));
+		RAW(r, " </span>");
+		html_txt(&r->out, hm);
+		RAW(r, "</a></td>");
+		if (nsites > 1) {
+			RAW(r, "<td>");
+			html_txt(&r->out, site_name(sites, nsites, v[i].site_id));
+			RAW(r, "</td>");
+		}
+		RAW(r, "<td>");
+		html_txt(&r->out, _(r, enum_label(&ENUM_CHANNEL, v[i].channel)));
+		RAW(r, "</td><td>");
+		html_txt(&r->out, demand_column(r, &v[i], ops, nops, 0));
+		RAW(r, "</td><td>");
+		html_txt(&r->out, demand_column(r, &v[i], ops, nops, 1));
+		RAW(r, "</td><td>");
+		html_txt(&r->out, v[i].agent_name);
+		RAW(r, "</td></tr>\n");
+	}
+	ui_table_end(r);
+}
+
+/* A day "YYYY-MM-DD" as its local midnight. */
+static int parse_day(const char *s, int64_t *midnight)
+{
+	int64_t t;
+	if (!s || time_parse_local(s, "", &t) != 0)
+		return -1;
+	*midnight = time_local_midnight(t);
+	return 0;
+}
+
+/* The midnight after the day starting at midnight (days of 23 or 25 h). */
+static int64_t next_midnight(int64_t midnight)
+{
+	return time_local_midnight(midnight + (int64_t)36 * 3600);
+}
+
+static void day_link(req *r, int64_t site, int64_t t, const char *text, const char *rel)
+{
+	char date[11];
+	time_local_date(t, date);
+	RAW(r, "<a rel=\"");
+	RAW(r, rel);
+	RAW(r, "\" href=\"/journal?site=");
+	html_int(&r->out, site);
+	RAW(r, "&amp;date=");
+	html_url_arg(&r->out, date);
+	RAW(r, "\">");
+	html_txt(&r->out, text);
+	RAW(r, "</a>");
+}
+
+/* A total: <bdi> keeps "2 (67 %)" in its order on a right-to-left page. */
+static void total(req *r, const char *term, const char *value)
+{
+	RAW(r, "<dt>");
+	html_txt(&r->out, term);
+	RAW(r, "</dt><dd><bdi>");
+	html_txt(&r->out, value ? value : "");
+	RAW(r, "</bdi></dd>\n");
+}
+
+int page_journal(req *r)
+{
+	if (!page_require_login(r))
+		return 0;
+	store_site *sites = NULL;
+	size_t ns = 0;
+	if (page_sites_or_refuse(
+	        r, 1, &sites, &ns,
+	        "Vous n'êtes rattaché à aucun lieu d'accueil : il n'y a pas de journal à afficher.") != 0)
+		return 0;
+	/* The default site is the first where the user records, else the
+	 * first they may read. */
+	int64_t site = r->session->user.nsites ? r->session->user.site_ids[0] : sites[0].id;
+	if (!*site_name(sites, ns, site))
+		site = sites[0].id;
+	const char *q = http_query(r, "site");
+	if (q && *q) {
+		int64_t want;
+		if (parse_int64(q, 1, INT64_MAX, &want) != 0 || !*site_name(sites, ns, want)) {
+			ui_error_page(r, 400,
+			              "Le lieu demandé (paramètre « site ») n'existe pas ou ne vous est pas "
+			              "accessible.");
+			return 0;
+		}
+		site = want;
+	}
+	int64_t from = time_local_midnight(now_s());
+	q = http_query(r, "date");
+	if (q && *q && parse_day(q, &from) != 0) {
+		ui_error_page(r, 400, "La date demandée (paramètre « date ») doit s'écrire AAAA-MM-JJ.");
+		return 0;
+	}
+	int64_t to = next_midnight(from);
+
+	store_visit *all = NULL;
+	size_t n = 0;
+	store_visit_filter f = {
+	    .site_ids = &site, .nsites = 1, .from = from, .to = to, .limit = LIMIT_PAGE_ROWS};
+	for (int page = 0; page < JOURNAL_MAX_PAGES; page++) {
+		store_visit *part = NULL;
+		size_t k = 0;
+		if (store_visit_list(r->app->store, r->arena, &f, &part, &k) != STORE_OK) {
+			r->status = 500;
+			return page_error(r);
+		}
+		store_visit *grown = arena_alloc(r->arena, (n + k + 1) * sizeof *grown);
+		if (!grown) {
+			r->status = 500;
+			return page_error(r);
+		}
+		if (n)
+			memcpy(grown, all, n * sizeof *all);
+		if (k)
+			memcpy(grown + n, part, k * sizeof *part);
+		all = grown;
+		n += k;
+		if (k < LIMIT_PAGE_ROWS)
+			break;
+		f.after_id = part[k - 1].id;
+	}
+	int64_t demands = 0, solved = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < all[i].ndemands; k++) {
+			demands++;
+			solved += str_eq(all[i].demands[k].outcome, "resolu");
+		}
+
+	char date[11];
+	time_local_date(from, date);
+	ui_page_begin(r, _(r, "Journal des visites"));
+	buf *o = &r->out;
+	if (http_query(r, "deleted"))
+		ui_notice(r, "success", _(r, "Visite supprimée."));
+	RAW(r, "<form method=\"get\" action=\"/journal\" class=\"filters\">\n");
+	page_site_choice(r, "site", sites, ns, site, NULL);
+	ui_field d = {.name = "date", .label = _(r, "Jour"), .value = date, .type = "date"};
+	ui_input(r, &d, NULL);
+	RAW(r, "<button type=\"submit\" class=\"button-secondary\">");
+	html_txt(o, _(r, "Afficher"));
+	RAW(r, "</button>\n</form>\n<nav class=\"day-nav\" aria-label=\"");
+	html_attr(o, _(r, "Jours"));
+	RAW(r, "\"><ul><li>");
+	day_link(r, site, from - 1, _(r, "Jour précédent"), "prev");
+	RAW(r, "</li><li>");
+	day_link(r, site, to, _(r, "Jour suivant"), "next");
+	RAW(r, "</li>");
+	RAW(r, "<li><a href=\"/visits\">");
+	html_txt(o, _(r, "Rechercher des visites"));
+	RAW(r, "</a></li>");
+	if (page_may_record(r, site)) {
+		RAW(r, "<li><a href=\"/visits/new?site=");
+		html_int(o, site);
+		RAW(r, "\">");
+		html_txt(o, _(r, "Enregistrer une visite"));
+		RAW(r, "</a></li>");
+	}
+	RAW(r, "</ul></nav>\n<h2>");
+	html_txt(o, site_name(sites, ns, site));
+	RAW(r, " — ");
+	html_txt(o, date);
+	RAW(r, "</h2>\n<dl class=\"totals\">\n");
+	total(r, _(r, "Visites"), page_count_text(r, "%d", (int64_t)n));
+	total(r, _(r, "Demandes"), page_count_text(r, "%d", demands));
+	total(r, _(r, "Demandes résolues sur place"),
+	      arena_printf(r->arena, "%lld (%lld %%)", (long long)solved,
+	                   (long long)(demands ? (solved * 100 + demands / 2) / demands : 0)));
+	RAW(r, "</dl>\n");
+	if (n == 0) {
+		RAW(r, "<p>");
+		html_txt(o, _(r, "Aucune visite enregistrée ce jour-là."));
+		RAW(r, "</p>\n");
+	} else {
+		visits_table(r, _(r, "Visites du jour, de la plus récente à la plus ancienne"), all, n, 0,
+		             NULL, 0);
+	}
+	ui_page_end(r);
+	return 0;
+}
+
+/* ---- Search ------------------------------------------------------------ */
+
+typedef struct search {
+	const char *from, *to, *site, *op, *theme, *outcome, *channel, *agent, *after;
+} search;
+
+static const char *query_or_empty(req *r, const char *name)
+{
+	const char *v = http_query(r, name);
+	char *c = v ? arena_strdup(r->arena, v) : NULL;
+	return c ? str_trim(c) : "";
+}
+
+/* Appends "name=value" for a non-empty value, "&amp;" before all but the
+ * first (*first is then cleared). */
+static void query_part(req *r, int *first, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	RAW(r, *first ? "" : "&amp;");
+	*first = 0;
+	RAW(r, name);
+	RAW(r, "=");
+	html_url_arg(&r->out, value);
+}
+
+static void search_form(req *r, const search *s, const store_site *sites, size_t ns, const field_errors *e)
+{
+	buf *o = &r->out;
+	RAW(r, "<form method=\"get\" action=\"/visits\" class=\"filters search\">\n");
+	ui_field from = {.name = "from",
+	                 .label = _(r, "Du"),
+	                 .hint = _(r, "AAAA-MM-JJ"),
+	                 .value = s->from,
+	                 .type = "date"};
+	ui_input(r, &from, e);
+	ui_field to = {.name = "to",
+	               .label = _(r, "Au (inclus)"),
+	               .hint = _(r, "AAAA-MM-JJ"),
+	               .value = s->to,
+	               .type = "date"};
+	ui_input(r, &to, e);
+	if (ns > 1) {
+		ui_option *opts = arena_alloc(r->arena, (ns + 1) * sizeof *opts);
+		if (opts) {
+			opts[0] = (ui_option){"", _(r, "Tous")};
+			for (size_t i = 0; i < ns; i++)
+				opts[i + 1] = (ui_option){page_int_text(r, sites[i].id), sites[i].name};
+			ui_field f = {.name = "site", .label = _(r, "Lieu"), .value = s->site};
+			ui_select(r, &f, opts, ns + 1, e);
+		}
+	}
+	store_operator *ops = NULL;
+	size_t nops = 0;
+	ui_option *oo = NULL;
+	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) == STORE_OK &&
+	    (oo = arena_alloc(r->arena, (nops + 1) * sizeof *oo))) {
+		for (size_t i = 0; i < nops; i++)
+			oo[i] = (ui_option){ops[i].code, ops[i].name};
+		ui_opt_group g = {NULL, oo, nops};
+		ui_select_groups(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e, 0);
+	}
+	store_theme *themes = NULL;
+	size_t nt = 0;
+	ui_option *to_opts = NULL;
+	if (store_theme_list(r->app->store, r->arena, &themes, &nt) == STORE_OK &&
+	    (to_opts = arena_alloc(r->arena, (nt + 1) * sizeof *to_opts))) {
+		for (size_t i = 0; i < nt; i++)
+			to_opts[i] = (ui_option){themes[i].code, _(r, themes[i].label)};
+		ui_opt_group g = {NULL, to_opts, nt};
+		ui_select_groups(r, "theme", _(r, "Thème"), _(r, "Tous"), s->theme, &g, 1, e, 0);
+	}
+	page_select_enum(r, "outcome", _(r, "Résultat"), _(r, "Tous"), &ENUM_OUTCOME, s->outcome, e);
+	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
+	/* The advisers of the sites in scope; an administrator sees them all. */
+	store_user *users = NULL;
+	size_t nu = 0;
+	if (store_user_list(r->app->store, r->arena, 0, &users, &nu) != STORE_OK)
+		nu = 0;
+	ui_option *ao = arena_alloc(r->arena, (nu + 2) * sizeof *ao);
+	if (ao) {
+		size_t k = 0;
+		ao[k++] = (ui_option){"", _(r, "Tous")};
+		for (size_t i = 0; i < nu; i++) {
+			int in_scope = r->session->role == ROLE_ADMIN;
+			for (size_t j = 0; !in_scope && j < ns; j++)
+				in_scope = auth_user_has_site(&users[i], sites[j].id);
+			if (in_scope && users[i].nsites)
+				ao[k++] = (ui_option){page_int_text(r, users[i].id), users[i].name};
+		}
+		ui_field ag = {
+		    .name = "agent", .label = _(r, "Conseiller ou conseillère"), .value = s->agent};
+		ui_select(r, &ag, ao, k, e);
+	}
+	RAW(r, "<button type=\"submit\" class=\"button\">");
+	html_txt(o, _(r, "Rechercher"));
+	RAW(r, "</button>\n</form>\n");
+}
+
+/* Checks the filters; the problems, by field, in e. */
+static void search_check(req *r, const search *s, const store_site *sites, size_t ns, store_visit_filter *f,
+                         int64_t *site, field_errors *e)
+{
+	int64_t t;
+	if (*s->from && parse_day(s->from, &f->from) != 0)
+		field_error_add(e, "from", "La date « Du » doit s'écrire AAAA-MM-JJ.");
+	if (*s->to) {
+		if (parse_day(s->to, &t) != 0)
+			field_error_add(e, "to", "La date « Au » doit s'écrire AAAA-MM-JJ.");
+		else
+			f->to = next_midnight(t);
+	}
+	if (f->from && f->to && f->to <= f->from)
+		field_error_add(e, "to", "La date « Au » doit suivre la date « Du ».");
+	*site = 0;
+	if (*s->site && (parse_int64(s->site, 1, INT64_MAX, site) != 0 || !*site_name(sites, ns, *site)))
+		field_error_add(e, "site", "Ce lieu n'existe pas ou ne vous est pas accessible.");
+	store_operator op;
+	if (*s->op && store_operator_get(r->app->store, r->arena, s->op, &op) != STORE_OK)
+		field_error_add(e, "operator", "Cet organisme n'existe pas.");
+	int theme_ok = !*s->theme;
+	store_theme *themes = NULL;
+	size_t nt = 0;
+	if (!theme_ok && store_theme_list(r->app->store, r->arena, &themes, &nt) == STORE_OK)
+		for (size_t i = 0; i < nt; i++)
+			theme_ok |= str_eq(themes[i].code, s->theme);
+	if (!theme_ok)
+		field_error_add(e, "theme", "Ce thème n'existe pas.");
+	if (*s->outcome && !enum_valid(&ENUM_OUTCOME, s->outcome))
+		field_error_add(e, "outcome", "Ce résultat n'existe pas.");
+	if (*s->channel && !enum_valid(&ENUM_CHANNEL, s->channel))
+		field_error_add(e, "channel", "Ce canal n'existe pas.");
+	if (*s->agent && parse_int64(s->agent, 1, INT64_MAX, &f->agent_id) != 0)
+		field_error_add(e, "agent", "Le conseiller demandé n'est pas valide.");
+	if (*s->after && parse_int64(s->after, 1, INT64_MAX, &f->after_id) != 0)
+		field_error_add(e, "after", "La page demandée n'est pas valide.");
+	f->operator_code = *s->op ? s->op : NULL;
+	f->theme_code = *s->theme ? s->theme : NULL;
+	f->outcome = *s->outcome ? s->outcome : NULL;
+	f->channel = *s->channel ? s->channel : NULL;
+}
+
+int page_visits_search(req *r)
+{
+	if (!page_require_login(r))
+		return 0;
+	store_site *sites = NULL;
+	size_t ns = 0;
+	if (page_sites_or_refuse(r, 1, &sites, &ns, NULL) != 0)
+		return 0;
+	search s = {query_or_empty(r, "from"),     query_or_empty(r, "to"),    query_or_empty(r, "site"),
+	            query_or_empty(r, "operator"), query_or_empty(r, "theme"), query_or_empty(r, "outcome"),
+	            query_or_empty(r, "channel"),  query_or_empty(r, "agent"), query_or_empty(r, "after")};
+	store_visit_filter f = {.limit = SEARCH_PAGE_ROWS};
+	field_errors e = {0};
+	int64_t site = 0;
+	search_check(r, &s, sites, ns, &f, &site, &e);
+	/* The scope: one site, or every site the user may read (an
+	 * administrator: every site, NULL). */
+	int64_t *ids = arena_alloc(r->arena, (ns + 1) * sizeof *ids);
+	if (!ids) {
+		r->status = 500;
+		return page_error(r);
+	}
+	if (site) {
+		ids[0] = site;
+		f.site_ids = ids;
+		f.nsites = 1;
+	} else if (r->session->role != ROLE_ADMIN) {
+		for (size_t i = 0; i < ns; i++)
+			ids[i] = sites[i].id;
+		f.site_ids = ids;
+		f.nsites = ns;
+	}
+	int scoped = f.site_ids == NULL ? r->session->role == ROLE_ADMIN : f.nsites > 0;
+
+	store_visit *v = NULL;
+	size_t n = 0;
+	int64_t visits = 0, demands = 0;
+	if (e.n == 0 && scoped) {
+		store_visit_filter count = f;
+		count.after_id = 0;
+		count.limit = 0;
+		if (store_visit_list(r->app->store, r->arena, &f, &v, &n) != STORE_OK ||
+		    store_visit_count(r->app->store, &count, &visits, &demands) != STORE_OK) {
+			r->status = 500;
+			return page_error(r);
+		}
+	}
+	if (e.n)
+		http_status(r, 400);
+	ui_page_begin(r, _(r, "Rechercher des visites"));
+	buf *o = &r->out;
+	ui_error_summary(r, &e);
+	search_form(r, &s, sites, ns, &e);
+	if (e.n == 0) {
+		RAW(r, "<h2 id=\"resultats\">");
+		html_txt(o, _(r, "Résultats"));
+		RAW(r, "</h2>\n<p role=\"status\">");
+		ui_txt_count(r, _(r, "Visites : %d"), visits);
+		RAW(r, " — ");
+		ui_txt_count(r, _(r, "Demandes : %d"), demands);
+		RAW(r, "</p>\n");
+		if (n)
+			visits_table(r, _(r, "Visites trouvées, de la plus récente à la plus ancienne"), v, n,
+			             1, sites, ns);
+		if (f.after_id || n == SEARCH_PAGE_ROWS) {
+			RAW(r, "<nav aria-label=\"");
+			html_attr(o, _(r, "Pages de résultats"));
+			RAW(r, "\"><ul class=\"pager\">");
+			const char *names[] = {"from",  "to",      "site",    "operator",
+			                       "theme", "outcome", "channel", "agent"};
+			const char *values[] = {s.from,  s.to,      s.site,    s.op,
+			                        s.theme, s.outcome, s.channel, s.agent};
+			int first = 1;
+			if (f.after_id) {
+				RAW(r, "<li><a href=\"/visits?");
+				for (size_t i = 0; i < COUNT(names); i++)
+					query_part(r, &first, names[i], values[i]);
+				RAW(r, "\">");
+				html_txt(o, _(r, "Premiers résultats"));
+				RAW(r, "</a></li>");
+			}
+			if (n == SEARCH_PAGE_ROWS) {
+				first = 1;
+				RAW(r, "<li><a rel=\"next\" href=\"/visits?");
+				for (size_t i = 0; i < COUNT(names); i++)
+					query_part(r, &first, names[i], values[i]);
+				query_part(r, &first, "after", page_int_text(r, v[n - 1].id));
+				RAW(r, "\">");
+				html_txt(o, _(r, "Résultats suivants"));
+				RAW(r, "</a></li>");
+			}
+			RAW(r, "</ul></nav>\n");
+		}
+	}
+	ui_page_end(r);
+	return 0;
+}

@@ -1,0 +1,765 @@
+/*
+ * page_visits.c: recording a visit and its demands, reading it, correcting
+ * it within the site's correction window, and deleting it (softly).
+ *
+ * The form is built for speed at the counter: one page, sensible defaults
+ * (walk-in, 15 minutes, anonymous, solved on site), the site's most
+ * frequent operators and procedures first, radios rather than lists, and
+ * the rarely needed details folded in <details>. Everything works without
+ * JavaScript: "Ajouter une demande" is a submit button that brings the
+ * form back with one more block and nothing saved; static/visit.js only
+ * spares that round trip. Field names are the store's, "dN_…" for the
+ * demands (visit.h), so the domain's errors point at the right fields.
+ */
+#include <string.h>
+
+#include "app/app.h"
+#include "vocab/enums.h"
+#include "util/html.h"
+#include "util/i18n.h"
+#include "util/guichet_limits.h"
+#include "web/page.h"
+#include "pages/pages.h"
+#include "web/ui.h"
+#include "domain/visit.h"
+
+#define RAW(r, s) html_raw_trusted(&(r)->out, (s))
+
+/* "Most frequent" looks this far back, and shows this many. */
+#define FREQUENT_SINCE_S ((int64_t)90 * 24 * 3600)
+#define FREQUENT_COUNT 6
+
+#define RECORDERS (ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
+
+static const int durations[] = {15, 30, 45, 60, 90, 120};
+
+/* What the form holds besides the record: the texts as typed, so that a
+ * form that comes back shows what the person wrote. */
+typedef struct visit_form {
+	store_visit v;
+	const char *date, *time, *duration, *birth_year;
+	const char *d_duration[VISIT_MAX_DEMANDS];
+	page_commune commune;
+	store_site *sites; /* where the user records (creation only) */
+	size_t nsites;
+	int focus;              /* the demand block just added (1-based), 0 for none */
+	const int64_t *old_ids; /* the demands of the visit being corrected */
+	size_t nold;
+} visit_form;
+
+static const char *nm(req *r, const char *prefix, const char *field)
+{
+	const char *s = arena_printf(r->arena, "%s%s", prefix, field);
+	return s ? s : field;
+}
+
+/* Numbers as form values; "" for 0 (not given). */
+#define num page_int_text
+
+static void demand_defaults(store_demand *d)
+{
+	memset(d, 0, sizeof *d);
+	d->operator_code = d->theme_code = d->procedure_text = d->mandate_type = d->mandate_ref = "";
+	d->equipment = d->interpreting_lang = d->referral_type = d->note = "";
+	d->level = "fait_avec";
+	d->interpreting = "aucun";
+	d->outcome = "resolu";
+}
+
+static void form_defaults(req *r, visit_form *f)
+{
+	memset(f, 0, sizeof *f);
+	store_visit *v = &f->v;
+	int64_t now = now_s();
+	char date[11], hm[6];
+	time_local_date(now, date);
+	time_local_hm(now, hm);
+	f->date = arena_strdup(r->arena, date);
+	f->time = arena_strdup(r->arena, hm);
+	f->duration = "15";
+	f->birth_year = "";
+	v->channel = "guichet_spontane";
+	v->place = "";
+	v->duration_min = 15;
+	store_visitor *p = &v->visitor;
+	p->age_bracket = p->gender = p->social_status = "non_communique";
+	p->commune_insee = p->languages = p->disabilities = p->full_name = p->phone = p->email = "";
+	p->consent_reason = "";
+	f->commune.input = f->commune.code = "";
+	v->demands = arena_alloc(r->arena, VISIT_MAX_DEMANDS * sizeof *v->demands);
+	v->ndemands = 1;
+	for (size_t i = 0; v->demands && i < VISIT_MAX_DEMANDS; i++) {
+		demand_defaults(&v->demands[i]);
+		f->d_duration[i] = "";
+	}
+}
+
+/* The form of an existing visit. */
+static void form_from_visit(req *r, visit_form *f, const store_visit *v)
+{
+	form_defaults(r, f);
+	store_demand *room = f->v.demands;
+	f->v = *v;
+	f->v.demands = room;
+	char date[11], hm[6];
+	time_local_date(v->started_at, date);
+	time_local_hm(v->started_at, hm);
+	f->date = arena_strdup(r->arena, date);
+	f->time = arena_strdup(r->arena, hm);
+	f->duration = num(r, v->duration_min);
+	f->birth_year = num(r, v->visitor.birth_year);
+	f->commune.code = v->visitor.commune_insee;
+	f->v.ndemands = v->ndemands < VISIT_MAX_DEMANDS ? v->ndemands : VISIT_MAX_DEMANDS;
+	int64_t *ids = arena_alloc(r->arena, (f->v.ndemands + 1) * sizeof *ids);
+	for (size_t i = 0; room && i < f->v.ndemands; i++) {
+		room[i] = v->demands[i];
+		f->d_duration[i] = num(r, v->demands[i].duration_min);
+		if (ids)
+			ids[i] = v->demands[i].id;
+	}
+	f->old_ids = ids;
+	f->nold = ids ? f->v.ndemands : 0;
+}
+
+/* An integer field: "" gives 0; anything else must be a number. */
+static int read_number(req *r, const char *name, int64_t max, const char **text, int64_t *out,
+                       field_errors *e, const char *msgid)
+{
+	const char *s = page_field(r, name);
+	if (text)
+		*text = s;
+	*out = 0;
+	if (!*s)
+		return 0;
+	if (parse_int64(s, 0, max, out) != 0) {
+		field_error_add(e, name, msgid);
+		return -1;
+	}
+	return 0;
+}
+
+static char *read_codes(req *r, const char *name)
+{
+	const char **v;
+	size_t n = page_field_all(r, name, &v);
+	return page_join_codes(r, v, n);
+}
+
+static int checked(req *r, const char *name)
+{
+	return *page_field(r, name) != '\0';
+}
+
+static void read_demand(req *r, visit_form *f, size_t in, size_t out, field_errors *e)
+{
+	const char *p = arena_printf(r->arena, "d%zu_", in + 1);
+	const char *q = arena_printf(r->arena, "d%zu_", out + 1); /* the name once compacted */
+	store_demand *d = &f->v.demands[out];
+	if (!p || !q)
+		return;
+	demand_defaults(d);
+	d->operator_code = (char *)page_field(r, nm(r, p, "operator_code"));
+	d->theme_code = (char *)page_field(r, nm(r, p, "theme_code"));
+	d->procedure_text = (char *)page_field(r, nm(r, p, "procedure_text"));
+	d->level = (char *)page_field(r, nm(r, p, "level"));
+	d->mandate_type = (char *)page_field(r, nm(r, p, "mandate_type"));
+	d->mandate_ref = (char *)page_field(r, nm(r, p, "mandate_ref"));
+	d->equipment = read_codes(r, nm(r, p, "equipment"));
+	d->interpreting = (char *)page_field(r, nm(r, p, "interpreting"));
+	d->interpreting_lang = (char *)page_field(r, nm(r, p, "interpreting_lang"));
+	d->outcome = (char *)page_field(r, nm(r, p, "outcome"));
+	d->referral_type = (char *)page_field(r, nm(r, p, "referral_type"));
+	d->note = (char *)page_field(r, nm(r, p, "note"));
+	int64_t v;
+	const char *s = page_field(r, nm(r, p, "autonomy"));
+	if (*s && (parse_int64(s, 0, 3, &v) != 0))
+		field_error_add(e, nm(r, q, "autonomy"), "Choisissez un niveau d'autonomie de la liste.");
+	else
+		d->autonomy = *s ? v : 0;
+	s = page_field(r, nm(r, p, "duration_min"));
+	f->d_duration[out] = s;
+	if (*s && parse_int64(s, 0, VISIT_MAX_DURATION_MIN, &d->duration_min) != 0)
+		field_error_add(e, nm(r, q, "duration_min"),
+		                "La durée de la demande doit être un nombre de minutes.");
+	s = page_field(r, nm(r, p, "procedure_id"));
+	if (*s && parse_int64(s, 1, INT64_MAX, &d->procedure_id) != 0)
+		field_error_add(e, nm(r, q, "procedure_id"), "Choisissez une démarche de la liste.");
+	/* Only a demand of the visit being corrected keeps its id. */
+	s = page_field(r, nm(r, p, "id"));
+	if (*s && parse_int64(s, 1, INT64_MAX, &v) == 0)
+		for (size_t i = 0; i < f->nold; i++)
+			if (f->old_ids[i] == v) {
+				int taken = 0;
+				for (size_t k = 0; k < out; k++)
+					taken |= f->v.demands[k].id == v;
+				d->id = taken ? 0 : v;
+			}
+}
+
+/* Reads the form into f. Returns -1 when the form itself is malformed (an
+ * answer has been written), 0 otherwise with the problems in e. */
+static int read_form(req *r, visit_form *f, int creating, field_errors *e)
+{
+	store_visit *v = &f->v;
+	if (!v->demands) {
+		r->status = 500;
+		page_error(r);
+		return -1;
+	}
+	if (creating) {
+		v->site_id = page_chosen_site(r, "site_id", f->sites, f->nsites, e);
+		v->agent_id = r->session->user.id;
+	}
+	f->date = page_field(r, "date");
+	f->time = page_field(r, "time");
+	if (time_parse_local(f->date, f->time, &v->started_at) != 0)
+		field_error_add(e, "date",
+		                "La date (AAAA-MM-JJ) ou l'heure (HH:MM) de la visite n'est pas valide.");
+	v->channel = (char *)page_field(r, "channel");
+	v->place = (char *)page_field(r, "place");
+	read_number(r, "duration_min", VISIT_MAX_DURATION_MIN, &f->duration, &v->duration_min, e,
+	            N_("La durée de la visite doit être un nombre de minutes."));
+
+	store_visitor *p = &v->visitor;
+	p->site_id = v->site_id;
+	p->age_bracket = (char *)page_field(r, "age_bracket");
+	read_number(r, "birth_year", 9999, &f->birth_year, &p->birth_year, e,
+	            N_("L'année de naissance s'écrit avec 4 chiffres, par exemple 1958."));
+	p->gender = (char *)page_field(r, "gender");
+	p->social_status = (char *)page_field(r, "social_status");
+	if (page_commune_resolve(r, page_field(r, "commune_insee"), &f->commune) != 0)
+		field_error_add(e, "commune_insee", f->commune.error);
+	p->commune_insee = f->commune.code;
+	p->no_phone = checked(r, "no_phone");
+	p->no_email = checked(r, "no_email");
+	p->no_device = checked(r, "no_device");
+	p->no_internet = checked(r, "no_internet");
+	p->allophone = checked(r, "allophone");
+	p->languages = read_codes(r, "languages");
+	p->illiteracy = checked(r, "illiteracy");
+	p->disabilities = read_codes(r, "disabilities");
+	p->very_precarious = checked(r, "very_precarious");
+	int was = p->identified;
+	p->identified = checked(r, "identified");
+	p->consent_reason = (char *)page_field(r, "consent_reason");
+	p->full_name = (char *)page_field(r, "full_name");
+	p->phone = (char *)page_field(r, "phone");
+	p->email = (char *)page_field(r, "email");
+	if (p->identified && (!was || !p->consent_at))
+		p->consent_at = now_s();
+
+	int64_t nd = 1;
+	const char *s = page_field(r, "ndemands");
+	if (*s && parse_int64(s, 1, VISIT_MAX_DEMANDS, &nd) != 0) {
+		ui_error_page(r, 400, "Le formulaire est incomplet ou a été modifié : rechargez la page.");
+		return -1;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < (size_t)nd; i++) {
+		const char *rm = arena_printf(r->arena, "d%zu_remove", i + 1);
+		if (rm && checked(r, rm))
+			continue;
+		read_demand(r, f, i, k++, e);
+	}
+	v->ndemands = k;
+	if (k == 0)
+		field_error_add(e, NULL,
+		                "Une visite compte au moins une demande : ne les retirez pas toutes.");
+	return 0;
+}
+
+/* ---- Rendering --------------------------------------------------------- */
+
+typedef struct catalog_opts {
+	ui_option *ops, *ops_freq, *themes, *procs, *procs_freq;
+	size_t nops, nops_freq, nthemes, nprocs, nprocs_freq;
+} catalog_opts;
+
+static void load_catalog(req *r, int64_t site_id, catalog_opts *c)
+{
+	memset(c, 0, sizeof *c);
+	store *st = r->app->store;
+	arena *a = r->arena;
+	store_operator *ops = NULL;
+	store_theme *themes = NULL;
+	store_procedure *procs = NULL;
+	size_t n = 0;
+	if (store_operator_list(st, a, 1, &ops, &n) == STORE_OK &&
+	    (c->ops = arena_alloc(a, (n + 1) * sizeof *c->ops)))
+		for (size_t i = 0; i < n; i++)
+			c->ops[c->nops++] = (ui_option){ops[i].code, ops[i].name};
+	if (store_theme_list(st, a, &themes, &n) == STORE_OK &&
+	    (c->themes = arena_alloc(a, (n + 1) * sizeof *c->themes)))
+		for (size_t i = 0; i < n; i++)
+			c->themes[c->nthemes++] = (ui_option){themes[i].code, _(r, themes[i].label)};
+	if (store_procedure_list(st, a, 1, &procs, &n) == STORE_OK &&
+	    (c->procs = arena_alloc(a, (n + 1) * sizeof *c->procs)))
+		for (size_t i = 0; i < n; i++)
+			c->procs[c->nprocs++] = (ui_option){num(r, procs[i].id), procs[i].label};
+
+	int64_t since = now_s() - FREQUENT_SINCE_S;
+	char **codes = NULL;
+	int64_t *ids = NULL;
+	c->ops_freq = arena_alloc(a, (FREQUENT_COUNT + 1) * sizeof *c->ops_freq);
+	c->procs_freq = arena_alloc(a, (FREQUENT_COUNT + 1) * sizeof *c->procs_freq);
+	if (site_id && c->ops_freq &&
+	    store_frequent_operators(st, a, site_id, since, FREQUENT_COUNT, &codes, &n) == STORE_OK)
+		for (size_t i = 0; i < n && c->nops_freq < FREQUENT_COUNT; i++)
+			for (size_t k = 0; k < c->nops; k++)
+				if (str_eq(c->ops[k].value, codes[i]))
+					c->ops_freq[c->nops_freq++] = c->ops[k];
+	if (site_id && c->procs_freq &&
+	    store_frequent_procedures(st, a, site_id, since, FREQUENT_COUNT, &ids, &n) == STORE_OK)
+		for (size_t i = 0; i < n && c->nprocs_freq < FREQUENT_COUNT; i++)
+			for (size_t k = 0; k < c->nprocs; k++)
+				if (str_eq(c->procs[k].value, num(r, ids[i])))
+					c->procs_freq[c->nprocs_freq++] = c->procs[k];
+}
+
+static int errors_with_prefix(const field_errors *e, const char *prefix)
+{
+	for (size_t i = 0; i < e->n && i < COUNT(e->v); i++)
+		if (e->v[i].field && str_starts(e->v[i].field, prefix))
+			return 1;
+	return 0;
+}
+
+/* One demand block; p is the field prefix ("d2_", or "d__N___" in the
+ * template that visit.js copies), n the number shown. */
+static void demand_block(req *r, const store_demand *d, const char *p, const char *n, const char *duration,
+                         int removable, int focus, const catalog_opts *c, const field_errors *e)
+{
+	buf *o = &r->out;
+	const char *legend = _(r, "Demande %d");
+	const char *pct = strstr(legend, "%d");
+	RAW(r, "<fieldset class=\"section demand\" id=\"");
+	html_attr(o, nm(r, "demande-", n));
+	RAW(r, "\"><legend><h2>");
+	html_txt_n(o, legend, pct ? (size_t)(pct - legend) : strlen(legend));
+	RAW(r, "<span class=\"demand-n\">");
+	html_txt(o, n);
+	RAW(r, "</span>");
+	if (pct)
+		html_txt(o, pct + 2);
+	RAW(r, "</h2></legend>\n");
+	if (d->id) {
+		RAW(r, "<input type=\"hidden\" name=\"");
+		html_attr(o, nm(r, p, "id"));
+		RAW(r, "\" value=\"");
+		html_int(o, d->id);
+		RAW(r, "\">\n");
+	}
+	ui_opt_group ops[] = {{_(r, "Les plus fréquents à ce lieu"), c->ops_freq, c->nops_freq},
+	                      {c->nops_freq ? _(r, "Tous les organismes") : NULL, c->ops, c->nops}};
+	ui_select_groups(r, nm(r, p, "operator_code"), _(r, "Organisme concerné"),
+	                 _(r, "— Choisir un organisme —"), d->operator_code, ops, COUNT(ops), e, focus);
+	ui_opt_group procs[] = {{_(r, "Les plus fréquentes à ce lieu"), c->procs_freq, c->nprocs_freq},
+	                        {c->nprocs_freq ? _(r, "Toutes les démarches") : NULL, c->procs, c->nprocs}};
+	ui_select_groups(r, nm(r, p, "procedure_id"), _(r, "Démarche"),
+	                 _(r, "— Autre démarche (texte libre) —"), num(r, d->procedure_id), procs,
+	                 COUNT(procs), e, 0);
+	ui_field pt = {.name = nm(r, p, "procedure_text"),
+	               .label = _(r, "Autre démarche"),
+	               .hint = _(r, "Si elle n'est pas dans la liste."),
+	               .value = d->procedure_text,
+	               .type = "text"};
+	ui_input(r, &pt, e);
+	ui_option none_theme = {"", _(r, "— Choisir un thème —")};
+	ui_option *themes = arena_alloc(r->arena, (c->nthemes + 1) * sizeof *themes);
+	if (themes) {
+		themes[0] = none_theme;
+		if (c->nthemes)
+			memcpy(themes + 1, c->themes, c->nthemes * sizeof *themes);
+		ui_field th = {.name = nm(r, p, "theme_code"),
+		               .label = _(r, "Thème"),
+		               .hint = _(r, "Déduit de la démarche quand il n'est pas choisi."),
+		               .value = d->theme_code};
+		ui_select(r, &th, themes, c->nthemes + 1, e);
+	}
+	page_radios_enum(r, nm(r, p, "level"), _(r, "Niveau d'intervention"), &ENUM_LEVEL, d->level, e);
+	page_radios_enum(r, nm(r, p, "outcome"), _(r, "Résultat"), &ENUM_OUTCOME, d->outcome, e);
+	page_select_enum(r, nm(r, p, "referral_type"), _(r, "Orientée vers (si orientée)"),
+	                 _(r, "Sans objet"), &ENUM_REFERRAL, d->referral_type, e);
+
+	int open = *d->mandate_type || *d->mandate_ref || d->autonomy || *d->equipment ||
+	           !str_eq(d->interpreting, "aucun") || *duration || *d->note || errors_with_prefix(e, p);
+	ui_details_begin(r, _(r, "Précisions (facultatif)"), open);
+	page_select_enum(r, nm(r, p, "mandate_type"), _(r, "Type de mandat (si fait pour la personne)"),
+	                 _(r, "Sans objet"), &ENUM_MANDATE, d->mandate_type, e);
+	ui_field mr = {.name = nm(r, p, "mandate_ref"),
+	               .label = _(r, "Référence du mandat"),
+	               .value = d->mandate_ref,
+	               .type = "text",
+	               .autocomplete = "off"};
+	ui_input(r, &mr, e);
+	size_t na;
+	ui_option *aut = page_enum_options(r, &ENUM_AUTONOMY, &na);
+	ui_option *aut0 = arena_alloc(r->arena, (na + 1) * sizeof *aut0);
+	if (aut && aut0) {
+		aut0[0] = (ui_option){"", _(r, "Non évaluée")};
+		memcpy(aut0 + 1, aut, na * sizeof *aut);
+		ui_radios(r, nm(r, p, "autonomy"), _(r, "Autonomie numérique"), aut0, na + 1,
+		          num(r, d->autonomy), e);
+	}
+	page_checkboxes_enum(r, nm(r, p, "equipment"), _(r, "Matériel utilisé"), &ENUM_EQUIPMENT,
+	                     d->equipment, e);
+	page_select_enum(r, nm(r, p, "interpreting"), _(r, "Interprétariat"), NULL, &ENUM_INTERPRETING,
+	                 d->interpreting, e);
+	page_language_select(r, nm(r, p, "interpreting_lang"), _(r, "Langue de l'interprétariat"),
+	                     d->interpreting_lang, e);
+	ui_field du = {.name = nm(r, p, "duration_min"),
+	               .label = _(r, "Durée de cette demande (minutes)"),
+	               .value = duration,
+	               .type = "text",
+	               .autocomplete = "off"};
+	ui_input(r, &du, e);
+	ui_field note = {.name = nm(r, p, "note"),
+	                 .label = _(r, "Note"),
+	                 .hint =
+	                     _(r, "N'écrivez pas de données sensibles (santé, opinions, numéros de sécurité "
+	                          "sociale…). 500 caractères au plus."),
+	                 .value = d->note};
+	ui_textarea(r, &note, e);
+	RAW(r, "</details>\n");
+	if (removable)
+		ui_checkbox(r, nm(r, p, "remove"), _(r, "Retirer cette demande"), 0);
+	RAW(r, "</fieldset>\n");
+}
+
+static void person_section(req *r, const visit_form *f, const field_errors *e)
+{
+	const store_visitor *p = &f->v.visitor;
+	ui_section_begin(r, "personne", _(r, "La personne"));
+	RAW(r, "<p class=\"hint\">");
+	html_txt(&r->out, _(r, "La personne reste anonyme : seul son profil est enregistré."));
+	RAW(r, "</p>\n");
+	page_radios_enum(r, "age_bracket", _(r, "Tranche d'âge"), &ENUM_AGE, p->age_bracket, e);
+	ui_field by = {.name = "birth_year",
+	               .label = _(r, "Année de naissance (facultatif)"),
+	               .value = f->birth_year,
+	               .type = "text",
+	               .autocomplete = "off"};
+	ui_input(r, &by, e);
+	page_radios_enum(r, "gender", _(r, "Genre"), &ENUM_GENDER, p->gender, e);
+	page_radios_enum(r, "social_status", _(r, "Situation"), &ENUM_STATUS, p->social_status, e);
+	page_commune_field(r, "commune_insee", _(r, "Commune de résidence"), &f->commune, e);
+	RAW(r, "<fieldset class=\"field checkboxes\"><legend>");
+	html_txt(&r->out, _(r, "Accès au numérique"));
+	RAW(r, "</legend>\n");
+	ui_checkbox(r, "no_phone", _(r, "Pas de téléphone"), p->no_phone);
+	ui_checkbox(r, "no_email", _(r, "Pas d'adresse e-mail"), p->no_email);
+	ui_checkbox(r, "no_device", _(r, "Pas d'ordinateur ni de tablette"), p->no_device);
+	ui_checkbox(r, "no_internet", _(r, "Pas d'accès à internet"), p->no_internet);
+	RAW(r, "</fieldset>\n");
+
+	int open = p->allophone || *p->languages || p->illiteracy || *p->disabilities || p->very_precarious ||
+	           field_error_for(e, "languages") || field_error_for(e, "disabilities");
+	ui_details_begin(r, _(r, "Publics particuliers"), open);
+	ui_checkbox(r, "allophone", _(r, "Ne parle pas ou peu le français"), p->allophone);
+	size_t nl;
+	const ui_option *langs = page_languages(&nl);
+	ui_option *lo = arena_alloc(r->arena, (nl + 1) * sizeof *lo);
+	const char **sel;
+	size_t nsel = page_split_codes(r, p->languages, &sel);
+	for (size_t i = 0; lo && i < nl; i++)
+		lo[i] = (ui_option){langs[i].value, _(r, langs[i].label)};
+	if (lo)
+		ui_checkboxes(r, "languages", _(r, "Langues parlées"), lo, nl, sel, nsel, e);
+	ui_checkbox(r, "illiteracy", _(r, "En situation d'illettrisme"), p->illiteracy);
+	page_checkboxes_enum(r, "disabilities", _(r, "Handicap"), &ENUM_DISABILITY, p->disabilities, e);
+	ui_checkbox(r, "very_precarious", _(r, "Grande précarité (sans domicile, hébergement d'urgence)"),
+	            p->very_precarious);
+	RAW(r, "</details>\n");
+
+	open = p->identified || *p->full_name || *p->phone || *p->email ||
+	       field_error_for(e, "consent_reason") || field_error_for(e, "full_name") ||
+	       field_error_for(e, "phone") || field_error_for(e, "email") || field_error_for(e, "identified");
+	ui_details_begin(r, _(r, "Identifier la personne (avec son accord)"), open);
+	ui_notice(
+	    r, "info",
+	    _(r, "Seulement pour un suivi (rappel, recontact, saisine d'un organisme) et avec l'accord de la "
+	         "personne. Sinon, laissez-la anonyme."));
+	ui_checkbox(r, "identified", _(r, "La personne accepte d'être identifiée"), p->identified);
+	page_radios_enum(r, "consent_reason", _(r, "Raison du suivi"), &ENUM_CONSENT, p->consent_reason, e);
+	ui_field fn = {.name = "full_name",
+	               .label = _(r, "Nom et prénom"),
+	               .value = p->full_name,
+	               .type = "text",
+	               .autocomplete = "off"};
+	ui_input(r, &fn, e);
+	ui_field ph = {.name = "phone",
+	               .label = _(r, "Téléphone"),
+	               .value = p->phone,
+	               .type = "tel",
+	               .autocomplete = "off"};
+	ui_input(r, &ph, e);
+	ui_field em = {.name = "email",
+	               .label = _(r, "Adresse e-mail"),
+	               .value = p->email,
+	               .type = "email",
+	               .autocomplete = "off"};
+	ui_input(r, &em, e);
+	RAW(r, "</details>\n</fieldset>\n");
+}
+
+static void visit_section(req *r, const visit_form *f, int creating, const field_errors *e)
+{
+	const store_visit *v = &f->v;
+	ui_section_begin(r, "visite", _(r, "La visite"));
+	if (creating)
+		page_site_choice(r, "site_id", f->sites, f->nsites, v->site_id, e);
+	RAW(r, "<div class=\"inline-fields\">");
+	ui_field d = {.name = "date", .label = _(r, "Date"), .value = f->date, .type = "date", .required = 1};
+	ui_input(r, &d, e);
+	ui_field t = {
+	    .name = "time", .label = _(r, "Heure"), .value = f->time, .type = "time", .required = 1};
+	ui_input(r, &t, e);
+	RAW(r, "</div>\n");
+	page_radios_enum(r, "channel", _(r, "Canal"), &ENUM_CHANNEL, v->channel, e);
+	ui_field pl = {
+	    .name = "place",
+	    .label = _(r, "Lieu de la permanence ou du domicile"),
+	    .hint = _(r, "Pour une étape itinérante ou une visite à domicile : la commune ou l'arrêt."),
+	    .value = v->place,
+	    .type = "text"};
+	ui_input(r, &pl, e);
+	ui_option dur[COUNT(durations)];
+	for (size_t i = 0; i < COUNT(durations); i++)
+		dur[i] = (ui_option){num(r, durations[i]), page_count_text(r, _(r, "%d min"), durations[i])};
+	ui_radios(r, "duration_min", _(r, "Durée de la visite"), dur, COUNT(dur), f->duration, e);
+	RAW(r, "</fieldset>\n");
+}
+
+static void render_form(req *r, const visit_form *f, const char *action, int creating, const field_errors *e)
+{
+	buf *o = &r->out;
+	catalog_opts c;
+	load_catalog(r, f->v.site_id ? f->v.site_id : (f->nsites ? f->sites[0].id : 0), &c);
+	ui_error_summary(r, e);
+	RAW(r, "<form method=\"post\" class=\"visit-form\" action=\"");
+	html_attr(o, action);
+	RAW(r, "\" novalidate data-max-demands=\"");
+	html_int(o, VISIT_MAX_DEMANDS);
+	RAW(r, "\">\n<input type=\"hidden\" name=\"" AUTH_CSRF_FIELD "\" value=\"");
+	html_attr(o, r->csrf ? r->csrf : "");
+	RAW(r, "\">\n<input type=\"hidden\" name=\"ndemands\" value=\"");
+	html_int(o, (int64_t)f->v.ndemands);
+	RAW(r, "\">\n");
+	visit_section(r, f, creating, e);
+	person_section(r, f, e);
+	for (size_t i = 0; i < f->v.ndemands; i++) {
+		const char *n = num(r, (int64_t)i + 1);
+		demand_block(r, &f->v.demands[i], nm(r, nm(r, "d", n), "_"), n, f->d_duration[i],
+		             f->v.ndemands > 1, f->focus == (int)i + 1, &c, e);
+	}
+	/* The save button comes first: Enter in a text field presses the
+	 * form's first button, and that must be "save", not "add". */
+	RAW(r, "<div class=\"actions\"><button type=\"submit\" class=\"button\">");
+	html_txt(o, creating ? _(r, "Enregistrer la visite") : _(r, "Enregistrer les modifications"));
+	RAW(r, "</button>\n");
+	if (f->v.ndemands < VISIT_MAX_DEMANDS) {
+		RAW(r, "<button type=\"submit\" name=\"add_demand\" value=\"1\" class=\"button-secondary\">");
+		html_txt(o, _(r, "Ajouter une demande"));
+		RAW(r, "</button>\n");
+	}
+	RAW(r, "</div>\n<template id=\"demand-template\">");
+	store_demand blank;
+	field_errors none = {0};
+	demand_defaults(&blank);
+	demand_block(r, &blank, "d__N___", "__N__", "", 1, 0, &c, &none);
+	RAW(r, "</template>\n</form>\n<script src=\"/static/visit.js\" defer></script>\n");
+}
+
+/* ---- Handlers ---------------------------------------------------------- */
+
+static int load_sites(req *r, visit_form *f)
+{
+	return page_sites_or_refuse(r, 0, &f->sites, &f->nsites,
+	                            "Vous n'êtes rattaché à aucun lieu d'accueil : demandez à votre "
+	                            "responsable de vous y ajouter pour enregistrer des visites.");
+}
+
+int page_visit_new(req *r)
+{
+	if (!page_require_role(r, RECORDERS))
+		return 0;
+	visit_form f;
+	form_defaults(r, &f);
+	if (load_sites(r, &f) != 0)
+		return 0;
+	int64_t site = 0, saved = 0;
+	f.v.site_id = f.sites[0].id;
+	if (parse_int64(http_query(r, "site"), 1, INT64_MAX, &site) == 0)
+		for (size_t i = 0; i < f.nsites; i++)
+			if (f.sites[i].id == site)
+				f.v.site_id = site;
+	ui_page_begin(r, _(r, "Enregistrer une visite"));
+	if (parse_int64(http_query(r, "saved"), 1, INT64_MAX, &saved) == 0) {
+		ui_notice(r, "success",
+		          _(r, "Visite enregistrée. Le formulaire est prêt pour la personne suivante."));
+		RAW(r, "<p><a href=\"/visits/");
+		html_int(&r->out, saved);
+		RAW(r, "\">");
+		html_txt(&r->out, _(r, "Voir la visite enregistrée"));
+		RAW(r, "</a></p>\n");
+	}
+	field_errors e = {0};
+	render_form(r, &f, "/visits", 1, &e);
+	ui_page_end(r);
+	return 0;
+}
+
+/* Validation shared by creation and correction: 0 when the record may be
+ * stored; otherwise the form has been rendered (400, or 200 for an added
+ * block). */
+static int check_form(req *r, visit_form *f, int creating, const char *action, const char *title)
+{
+	field_errors e = {0};
+	if (read_form(r, f, creating, &e) != 0)
+		return -1;
+	if (*page_field(r, "add_demand")) {
+		if (f->v.ndemands < VISIT_MAX_DEMANDS) {
+			demand_defaults(&f->v.demands[f->v.ndemands]);
+			f->d_duration[f->v.ndemands] = "";
+			f->v.ndemands++;
+		}
+		f->focus = (int)f->v.ndemands;
+		/* Nothing is checked yet: an unresolved commune shows as typed. */
+		f->commune.nchoices = 0;
+		ui_page_begin(r, title);
+		field_errors none = {0};
+		render_form(r, f, action, creating, &none);
+		ui_page_end(r);
+		return -1;
+	}
+	field_errors more = {0};
+	if (f->v.ndemands > 0 && visit_validate(r->app->store, &f->v, now_s(), &more) != 0)
+		page_merge_errors(&e, &more, "started_at");
+	if (e.n == 0)
+		return 0;
+	http_status(r, 400);
+	ui_page_begin(r, title);
+	render_form(r, f, action, creating, &e);
+	ui_page_end(r);
+	return -1;
+}
+
+int page_visit_create(req *r)
+{
+	if (!page_require_role(r, RECORDERS))
+		return 0;
+	visit_form f;
+	form_defaults(r, &f);
+	if (load_sites(r, &f) != 0 || !page_require_form(r))
+		return 0;
+	if (check_form(r, &f, 1, "/visits", _(r, "Enregistrer une visite")) != 0)
+		return 0;
+	f.v.id = 0;
+	f.v.visitor_id = 0;
+	if (store_visit_insert(r->app->store, &f.v) != STORE_OK) {
+		r->status = 500;
+		return page_error(r);
+	}
+	if (f.v.visitor.identified)
+		auth_audit(r, "create", "visitor", f.v.visitor_id, f.v.site_id, NULL);
+	const char *to = arena_printf(r->arena, "/visits/new?saved=%lld&site=%lld", (long long)f.v.id,
+	                              (long long)f.v.site_id);
+	http_redirect(r, to ? to : "/visits/new");
+	return 0;
+}
+
+/* The visit, for a correction or a deletion: readable, at one of the
+ * user's sites, and within the correction window. */
+static int load_correctable(req *r, store_visit *v, store_site *site)
+{
+	if (!page_require_login(r) || page_load_visit(r, v, site) != 0)
+		return -1;
+	return page_require_corrector(r, v->site_id, v->created_at,
+	                              "Seuls les conseillers et responsables du lieu peuvent corriger ses "
+	                              "visites.")
+	           ? 0
+	           : -1;
+}
+
+int page_visit_edit(req *r)
+{
+	store_visit v;
+	store_site site;
+	if (load_correctable(r, &v, &site) != 0)
+		return 0;
+	if (v.visitor.identified)
+		auth_audit(r, "read", "visitor", v.visitor_id, v.site_id, NULL);
+	visit_form f;
+	form_from_visit(r, &f, &v);
+	ui_page_begin(r, _(r, "Corriger la visite"));
+	field_errors e = {0};
+	render_form(r, &f, page_record_path(r, "visits", v.id, "/edit"), 0, &e);
+	ui_page_end(r);
+	return 0;
+}
+
+int page_visit_update(req *r)
+{
+	store_visit v;
+	store_site site;
+	if (load_correctable(r, &v, &site) != 0 || !page_require_form(r))
+		return 0;
+	visit_form f;
+	form_from_visit(r, &f, &v);
+	if (check_form(r, &f, 0, page_record_path(r, "visits", v.id, "/edit"), _(r, "Corriger la visite")) !=
+	    0)
+		return 0;
+	/* What the form may not change: whose, where, which visitor. */
+	f.v.id = v.id;
+	f.v.site_id = f.v.visitor.site_id = v.site_id;
+	f.v.agent_id = v.agent_id;
+	f.v.visitor_id = f.v.visitor.id = v.visitor_id;
+	f.v.created_at = v.created_at;
+	if (store_visit_update(r->app->store, &f.v) != STORE_OK) {
+		r->status = 500;
+		return page_error(r);
+	}
+	auth_audit(r, "update", "visit", v.id, v.site_id, NULL);
+	if (f.v.visitor.identified || v.visitor.identified)
+		auth_audit(r, "update", "visitor", v.visitor_id, v.site_id, NULL);
+	const char *to = arena_printf(r->arena, "/visits/%lld?updated=1", (long long)v.id);
+	http_redirect(r, to ? to : "/journal");
+	return 0;
+}
+
+int page_visit_delete_form(req *r)
+{
+	store_visit v;
+	store_site site;
+	if (load_correctable(r, &v, &site) != 0)
+		return 0;
+	char date[11], hm[6];
+	time_local_date(v.started_at, date);
+	time_local_hm(v.started_at, hm);
+	page_deletion d = {.base = "visits",
+	                   .id = v.id,
+	                   .title = _(r, "Supprimer la visite"),
+	                   .intro = _(r, "Vous allez supprimer la visite du"),
+	                   .when = arena_printf(r->arena, "%s %s", date, hm),
+	                   .what = site.name,
+	                   .consequence =
+	                       _(r, "Elle n'apparaîtra plus dans le journal ni dans les statistiques. La "
+	                            "suppression est inscrite au journal des accès."),
+	                   .cancel = _(r, "Annuler et revenir à la visite")};
+	page_delete_confirm(r, &d);
+	return 0;
+}
+
+int page_visit_delete(req *r)
+{
+	store_visit v;
+	store_site site;
+	if (load_correctable(r, &v, &site) != 0 || !page_require_form(r))
+		return 0;
+	char date[11];
+	time_local_date(v.started_at, date);
+	const char *to =
+	    arena_printf(r->arena, "/journal?site=%lld&date=%s&deleted=1", (long long)v.site_id, date);
+	return page_stored(r, store_visit_delete(r->app->store, v.id, now_s()), "delete", "visit", v.id,
+	                   v.site_id, NULL, to ? to : "/journal");
+}

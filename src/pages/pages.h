@@ -1,0 +1,120 @@
+/*
+ * pages.h: the handlers of the pages, one group per file of this folder;
+ * the route table (routes.c) maps each path to one of them. What they share
+ * is in web/page.h and web/ui.h.
+ */
+#ifndef GUICHET_PAGES_H
+#define GUICHET_PAGES_H
+
+#include "http/http.h"
+
+/* ---- The home page, about, language, health and metrics (page_home.c). */
+int page_home(req *r);
+int page_about(req *r);
+int page_lang(req *r);
+int page_healthz(req *r);
+int page_metrics(req *r);
+
+/* ---- Login, logout and one's own password (page_login.c). */
+int page_login_form(req *r);
+int page_login_post(req *r);
+int page_logout(req *r);
+int page_password_form(req *r);
+int page_password_post(req *r);
+
+/* ---- Sites, their settings, users, the audit journal (page_sites.c,
+ * page_users.c, page_audit.c). */
+int page_sites_list(req *r);
+int page_site_show(req *r);
+int page_site_new(req *r);
+int page_site_create(req *r);
+int page_site_edit(req *r);
+int page_site_update(req *r);
+int page_users_list(req *r);
+int page_user_show(req *r);
+int page_user_new(req *r);
+int page_user_create(req *r);
+int page_user_update(req *r);
+int page_audit(req *r);
+int page_site_settings(req *r);
+int page_site_settings_post(req *r);
+
+/* ---- Recording: visits, the day journal and search, workshops (page_visits.c,
+ * page_journal.c, page_workshops.c). */
+int page_visit_new(req *r);
+int page_visit_create(req *r);
+int page_visit_show(req *r);
+int page_visit_edit(req *r);
+int page_visit_update(req *r);
+int page_visit_delete_form(req *r);
+int page_visit_delete(req *r);
+int page_journal(req *r);
+int page_visits_search(req *r);
+int page_workshops_list(req *r);
+int page_workshop_new(req *r);
+int page_workshop_create(req *r);
+int page_workshop_show(req *r);
+int page_workshop_edit(req *r);
+int page_workshop_update(req *r);
+int page_workshop_delete_form(req *r);
+int page_workshop_delete(req *r);
+
+/* ---- The catalog: operators, procedures, themes, digital-skills topics
+ * (page_catalog.c). */
+int page_operators_list(req *r);
+int page_operator_new(req *r);
+int page_operator_create(req *r);
+int page_operator_edit(req *r);
+int page_operator_update(req *r);
+int page_procedures_list(req *r);
+int page_procedure_new(req *r);
+int page_procedure_create(req *r);
+int page_procedure_edit(req *r);
+int page_procedure_update(req *r);
+int page_themes_list(req *r);
+int page_theme_edit(req *r);
+int page_theme_update(req *r);
+int page_topics_list(req *r);
+int page_topic_new(req *r);
+int page_topic_create(req *r);
+int page_topic_edit(req *r);
+int page_topic_update(req *r);
+
+/* ---- CSV import and export (page_import.c). */
+int page_import_form(req *r);
+int page_import_post(req *r);
+int page_export_form(req *r);
+int page_export_csv(req *r);
+
+/* ---- Steering reports (page_reports.c): the choice of a report, then a report
+ * for a site, several sites, a département, a region or the nation
+ * (admin), as a page, ?format=xlsx or ?format=csv&table=SECTION. */
+int page_reports_index(req *r);
+int page_report_site(req *r);
+int page_report_sites(req *r);
+int page_report_departement(req *r);
+int page_report_region(req *r);
+int page_report_national(req *r);
+
+/* ---- Open data (page_opendata.c): public, counts below 5 masked. */
+int page_opendata(req *r);
+int page_opendata_activity(req *r);
+int page_opendata_lieux_csv(req *r);
+int page_opendata_lieux_json(req *r);
+int page_opendata_france_services(req *r);
+
+/* ---- Satisfaction: the advisers' page, paper answers and the printable poster
+ * of a site's QR code (page_satisfaction.c), and the public page of a site
+ * (page_avis.c: the three questions with pictograms, plain text and
+ * audio). */
+int page_satisfaction(req *r);
+int page_satisfaction_new(req *r);
+int page_satisfaction_poster(req *r);
+int page_satisfaction_create(req *r);
+int page_satisfaction_delete_form(req *r);
+int page_satisfaction_delete(req *r);
+int page_avis_form(req *r);
+int page_avis_post(req *r);
+int page_avis_audio(req *r);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * routes.c: the one table that says which handler answers which path.
+ * Guards (login, role, CSRF) are the first lines of each handler.
+ */
+#include "pages/routes.h"
+
+#include "util/guichet_limits.h"
+#include "web/page.h"
+#include "pages/pages.h"
+#include "api/api.h"
+#include "pages/page_static.h"
+
+#define GET (HTTP_GET | HTTP_HEAD)
+#define POST HTTP_POST
+
+static const http_route table[] = {
+        {GET, "/", page_home, 0},
+        {GET, "/login", page_login_form, 0},
+        {POST, "/login", page_login_post, 0},
+        {POST, "/logout", page_logout, 0},
+        {GET, "/account/password", page_password_form, 0},
+        {POST, "/account/password", page_password_post, 0},
+        {GET, "/sites", page_sites_list, 0},
+        {POST, "/sites", page_site_create, 0},
+        {GET, "/sites/new", page_site_new, 0},
+        {GET, "/sites/{}", page_site_show, 0},
+        {GET, "/sites/{}/edit", page_site_edit, 0},
+        {POST, "/sites/{}/edit", page_site_update, 0},
+        {GET, "/users", page_users_list, 0},
+        {POST, "/users", page_user_create, 0},
+        {GET, "/users/new", page_user_new, 0},
+        {GET, "/users/{}", page_user_show, 0},
+        {POST, "/users/{}", page_user_update, 0},
+        {GET, "/audit", page_audit, 0},
+        {GET, "/about", page_about, 0},
+        {GET, "/lang/{}", page_lang, 0},
+        {GET, "/healthz", page_healthz, 0},
+        {GET, "/metrics", page_metrics, 0},
+        {GET, "/static/{}", page_static, 0},
+        {GET, "/api/v1/me", api_v1_me, 0},
+        {GET, "/api/v1/sites", api_v1_sites, 0},
+        {GET, "/api/v1/sites/{}", api_v1_site, 0},
+        /* Recording accompaniments; /visits/new before /visits/{}. */
+        {GET, "/visits/new", page_visit_new, 0},
+        {GET, "/visits", page_visits_search, 0},
+        {POST, "/visits", page_visit_create, 0},
+        {GET, "/visits/{}", page_visit_show, 0},
+        {GET, "/visits/{}/edit", page_visit_edit, 0},
+        {POST, "/visits/{}/edit", page_visit_update, 0},
+        {GET, "/visits/{}/delete", page_visit_delete_form, 0},
+        {POST, "/visits/{}/delete", page_visit_delete, 0},
+        {GET, "/journal", page_journal, 0},
+        {GET, "/workshops/new", page_workshop_new, 0},
+        {GET, "/workshops", page_workshops_list, 0},
+        {POST, "/workshops", page_workshop_create, 0},
+        {GET, "/workshops/{}", page_workshop_show, 0},
+        {GET, "/workshops/{}/edit", page_workshop_edit, 0},
+        {POST, "/workshops/{}/edit", page_workshop_update, 0},
+        {GET, "/workshops/{}/delete", page_workshop_delete_form, 0},
+        {POST, "/workshops/{}/delete", page_workshop_delete, 0},
+        {GET, "/sites/{}/settings", page_site_settings, 0},
+        {POST, "/sites/{}/settings", page_site_settings_post, 0},
+        {GET, "/admin/operators/new", page_operator_new, 0},
+        {GET, "/admin/operators", page_operators_list, 0},
+        {POST, "/admin/operators", page_operator_create, 0},
+        {GET, "/admin/operators/{}/edit", page_operator_edit, 0},
+        {POST, "/admin/operators/{}/edit", page_operator_update, 0},
+        {GET, "/admin/procedures/new", page_procedure_new, 0},
+        {GET, "/admin/procedures", page_procedures_list, 0},
+        {POST, "/admin/procedures", page_procedure_create, 0},
+        {GET, "/admin/procedures/{}/edit", page_procedure_edit, 0},
+        {POST, "/admin/procedures/{}/edit", page_procedure_update, 0},
+        {GET, "/import", page_import_form, 0},
+        {POST, "/import", page_import_post, LIMIT_UPLOAD_BYTES},
+        {GET, "/export", page_export_form, 0},
+        {GET, "/export.csv", page_export_csv, 0},
+        {POST, "/api/v1/visits", api_visits_create, 0},
+        {GET, "/api/v1/visits", api_visits_list, 0},
+        {GET, "/api/v1/visits/{}", api_visit_get, 0},
+        {HTTP_PUT | HTTP_PATCH, "/api/v1/visits/{}", api_visit_update, 0},
+        {HTTP_DELETE, "/api/v1/visits/{}", api_visit_delete, 0},
+        {GET, "/api/v1/catalog", api_catalog, 0},
+        {GET, "/admin/themes", page_themes_list, 0},
+        {GET, "/admin/themes/{}/edit", page_theme_edit, 0},
+        {POST, "/admin/themes/{}/edit", page_theme_update, 0},
+        {GET, "/admin/topics/new", page_topic_new, 0},
+        {GET, "/admin/topics", page_topics_list, 0},
+        {POST, "/admin/topics", page_topic_create, 0},
+        {GET, "/admin/topics/{}/edit", page_topic_edit, 0},
+        {GET, "/reports", page_reports_index, 0},
+        {GET, "/reports/national", page_report_national, 0},
+        {GET, "/reports/sites", page_report_sites, 0},
+        {GET, "/reports/site/{}", page_report_site, 0},
+        {GET, "/reports/departement/{}", page_report_departement, 0},
+        {GET, "/reports/region/{}", page_report_region, 0},
+        {GET, "/satisfaction", page_satisfaction, 0},
+        {GET, "/satisfaction/new", page_satisfaction_new, 0},
+        {POST, "/satisfaction", page_satisfaction_create, 0},
+        {GET, "/satisfaction/poster", page_satisfaction_poster, 0},
+        {GET, "/satisfaction/{}/delete", page_satisfaction_delete_form, 0},
+        {POST, "/satisfaction/{}/delete", page_satisfaction_delete, 0},
+        {GET, "/avis/audio/{}/{}", page_avis_audio, 0},
+        {GET, "/avis/{}", page_avis_form, 0},
+        {POST, "/avis/{}", page_avis_post, 0},
+        {GET, "/opendata", page_opendata, 0},
+        {GET, "/opendata/activite.csv", page_opendata_activity, 0},
+        {GET, "/opendata/lieux.csv", page_opendata_lieux_csv, 0},
+        {GET, "/opendata/lieux.json", page_opendata_lieux_json, 0},
+        {GET, "/opendata/france-services.csv", page_opendata_france_services, 0},
+        {POST, "/admin/topics/{}/edit", page_topic_update, 0},
+};
+
+const http_route *routes_table(size_t *n)
+{
+	*n = COUNT(table);
+	return table;
+}

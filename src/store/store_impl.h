@@ -1,0 +1,73 @@
+/*
+ * store_impl.h: what the store*.c files share and nobody else sees: the
+ * store itself and the few helpers that run one statement, so that each
+ * function of store.h reads as its SQL plus its parameters.
+ */
+#ifndef GUICHET_STORE_IMPL_H
+#define GUICHET_STORE_IMPL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "store/store.h"
+#include "util/util.h"
+
+struct store {
+	db *db;
+	_Atomic uint64_t errors; /* STORE_ERROR results, for /metrics */
+};
+
+/* One parameter of a statement. Built with P_INT and P_TEXT so that the
+ * compiler checks the type of every value (a variadic list would not). */
+typedef struct store_param {
+	char type; /* 'i' or 't' */
+	int64_t i;
+	const char *t; /* NULL binds '' (text columns are NOT NULL) */
+} store_param;
+
+#define P_INT(v) ((store_param){.type = 'i', .i = (v)})
+#define P_TEXT(v) ((store_param){.type = 't', .t = (v)})
+/* Expands to "array, count" for the helpers' (p, n) arguments. */
+#define PARAMS(...) (store_param[]){__VA_ARGS__}, COUNT(((store_param[]){__VA_ARGS__}))
+#define NO_PARAMS NULL, 0
+
+/* Logs a failure of operation op without personal data, counts it and
+ * returns STORE_ERROR; a constraint violation is an expected answer and only
+ * returns STORE_CONFLICT. */
+int store_fail(store *s, const char *op, int db_rc, const char *msg);
+/* Prepares sql and binds p; NULL after logging the failure. */
+db_stmt *store_prep(store *s, db_conn *c, const char *op, const char *sql, const store_param *p, size_t n);
+/* Runs one statement to its end on c: returns the number of rows it gave
+ * (the first column of the first row in *first when non-NULL), or a STORE_*
+ * error. */
+int store_run(store *s, db_conn *c, const char *op, const char *sql, const store_param *p, size_t n,
+              int64_t *first);
+/* The same on a connection of its own, outside any transaction. With
+ * need_row, a statement that gives no row answers STORE_NOT_FOUND. */
+int store_once(store *s, const char *op, const char *sql, const store_param *p, size_t n, int64_t *first,
+               int need_row);
+/* A write transaction: begin, then end with the result of the work, which
+ * commits on STORE_OK and rolls back on anything else. */
+int store_tx_begin(store *s, db_conn *c, const char *op);
+int store_tx_end(store *s, db_conn *c, const char *op, int rc);
+
+/* Copies a column into the arena; NULL when the arena is full (*oom set). */
+char *store_col_dup(arena *a, db_stmt *st, int col, int *oom);
+/* Lower-cases ASCII letters into a new malloc'd string (e-mail addresses). */
+char *store_lower(const char *s);
+
+/* A growable array of records collected from rows, copied into the caller's
+ * arena at the end (the arena cannot grow an allocation in place). */
+typedef struct store_vec {
+	void *v;
+	size_t n, cap, size;
+} store_vec;
+
+void *store_vec_push(store_vec *v);
+/* Moves the records into the arena and frees the vector. */
+int store_vec_finish(store_vec *v, arena *a, void **out, size_t *n);
+void store_vec_free(store_vec *v);
+
+#endif

@@ -1,0 +1,575 @@
+/*
+ * util.c: allocation that cannot fail silently, the per-request arena, the
+ * bounded byte buffer, and the small text and time helpers of util.h.
+ *
+ * Allocation failure is handled here and only here: the x* allocators end the
+ * process, because a server that keeps running after malloc failed would only
+ * fail later in a place nobody tested. The arena and the buffer are different:
+ * their limits protect the server from its clients, so reaching them is an
+ * ordinary error that the caller reports.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/guichet_limits.h"
+#include "util/util.h"
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("level=fatal msg=\"", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\"\n", stderr);
+	/* abort() rather than exit(): a broken invariant deserves a core dump,
+	 * and exit() would run atexit handlers while other threads still work. */
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		fatal("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		fatal("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s);
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n + 1);
+	return p;
+}
+
+/*
+ * The arena is a list of chunks. Small allocations share a chunk; a large one
+ * gets a chunk of its own so that it does not waste the tail of the current
+ * one. The limit counts what callers asked for (rounded to the alignment), so
+ * a request can never make the server hold more than about its limit.
+ */
+#define ARENA_CHUNK_BYTES ((size_t)64 * 1024)
+#define ARENA_ALIGN 16u
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used;
+	size_t cap;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct arena {
+	struct arena_chunk *head; /* the chunk small allocations come from */
+	size_t used;
+	size_t limit;
+};
+
+arena *arena_new(size_t limit)
+{
+	arena *a = xcalloc(1, sizeof(*a));
+
+	a->limit = limit;
+	return a;
+}
+
+void arena_free(arena *a)
+{
+	if (!a)
+		return;
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(a);
+}
+
+static struct arena_chunk *chunk_new(size_t cap)
+{
+	struct arena_chunk *c = xmalloc(sizeof(*c) + cap);
+
+	c->next = NULL;
+	c->used = 0;
+	c->cap = cap;
+	return c;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	if (!a)
+		return NULL;
+	if (n == 0)
+		n = 1;
+	if (n > SIZE_MAX - ARENA_ALIGN)
+		return NULL;
+	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (need > a->limit - a->used || a->used > a->limit)
+		return NULL;
+
+	void *p;
+	if (a->head && a->head->cap - a->head->used >= need) {
+		p = a->head->data + a->head->used;
+		a->head->used += need;
+	} else if (need > ARENA_CHUNK_BYTES / 4) {
+		/* A dedicated chunk, linked behind the current one so that the
+		 * current chunk keeps serving small allocations. */
+		struct arena_chunk *c = chunk_new(need);
+		c->used = need;
+		if (a->head) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			a->head = c;
+		}
+		p = c->data;
+	} else {
+		struct arena_chunk *c = chunk_new(ARENA_CHUNK_BYTES);
+		c->next = a->head;
+		a->head = c;
+		c->used = need;
+		p = c->data;
+	}
+	a->used += need;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	if (!s || n == SIZE_MAX)
+		return NULL;
+	char *p = arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+size_t arena_used(const arena *a)
+{
+	return a ? a->used : 0;
+}
+
+/*
+ * buf: a maximum of 0 would make a buffer that can hold nothing, which is
+ * never what the caller meant; it is taken as the response limit so that a
+ * forgotten maximum is still a bound.
+ */
+void buf_init(buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max ? max : (size_t)LIMIT_RESPONSE_BYTES;
+	b->overflow = 0;
+}
+
+void buf_free(buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->overflow = 0;
+}
+
+void buf_reset(buf *b)
+{
+	b->len = 0;
+	b->overflow = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+/* Makes room for n more bytes and the terminating NUL; -1 past the maximum. */
+static int buf_grow(buf *b, size_t n)
+{
+	if (b->overflow)
+		return -1;
+	if (n > b->max || b->len > b->max - n) {
+		b->overflow = 1;
+		return -1;
+	}
+	size_t need = b->len + n + 1;
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	/* Never hold much more than the maximum allows. */
+	if (cap > b->max + 1 && need <= b->max + 1)
+		cap = b->max + 1;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+	return 0;
+}
+
+int buf_append(buf *b, const void *p, size_t n)
+{
+	if (buf_grow(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int buf_puts(buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int buf_putc(buf *b, char c)
+{
+	return buf_append(b, &c, 1);
+}
+
+int buf_vprintf(buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+
+	if (b->overflow)
+		return -1;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return -1;
+	if (buf_grow(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_printf(buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+char *buf_detach(buf *b, size_t *len)
+{
+	char *p = b->data;
+
+	if (len)
+		*len = b->len;
+	if (!p)
+		p = xcalloc(1, 1);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->overflow = 0;
+	return p;
+}
+
+/*
+ * UTF-8 as RFC 3629 defines it: the shortest form only, no surrogate halves
+ * (U+D800–U+DFFF), nothing above U+10FFFF. The second byte's allowed range
+ * depends on the first byte, which is how overlongs and surrogates are caught
+ * without decoding.
+ */
+int utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			if (c == 0xE0)
+				lo = 0xA0; /* overlong below U+0800 */
+			else if (c == 0xED)
+				hi = 0x9F; /* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			if (c == 0xF0)
+				lo = 0x90; /* overlong below U+10000 */
+			else if (c == 0xF4)
+				hi = 0x8F; /* above U+10FFFF */
+		} else {
+			return 0; /* continuation byte, C0, C1 or F5..FF */
+		}
+		if (n - i < len)
+			return 0;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return 0;
+		for (size_t k = 2; k < len; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+				return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* C0 controls but tab, CR and LF, DEL, and the C1 controls (U+0080–U+009F,
+ * encoded C2 80–C2 9F), which terminals and some viewers still obey. */
+int text_has_controls(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (!s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < 0x20 && *s != '\t' && *s != '\r' && *s != '\n')
+			return 1;
+		if (*s == 0x7F)
+			return 1;
+		if (*s == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+			return 1;
+	}
+	return 0;
+}
+
+int str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int str_starts(const char *s, const char *prefix)
+{
+	if (!s || !prefix)
+		return 0;
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Strict: an optional '-', then digits only; no spaces, no '+', no empty
+ * string, no overflow. strtoll accepts too much to be used on input. */
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	if (!s || !*s)
+		return -1;
+	int neg = 0;
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (!*s)
+		return -1;
+	/* Accumulate as a negative number: its range is one larger. */
+	int64_t v = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		int d = *s - '0';
+		if (v < (INT64_MIN + d) / 10)
+			return -1;
+		v = v * 10 - d;
+	}
+	if (!neg) {
+		if (v == INT64_MIN)
+			return -1;
+		v = -v;
+	}
+	if (v < min || v > max)
+		return -1;
+	if (out)
+		*out = v;
+	return 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+char *str_trim(char *s)
+{
+	if (!s)
+		return s;
+	size_t start = 0, end = strlen(s);
+	while (start < end && is_space(s[start]))
+		start++;
+	while (end > start && is_space(s[end - 1]))
+		end--;
+	memmove(s, s + start, end - start);
+	s[end - start] = '\0';
+	return s;
+}
+
+/* The first error of a field is kept: it is the one the user should fix
+ * first, and a field shows a single message. */
+void field_error_add(field_errors *e, const char *field, const char *msgid)
+{
+	if (e->n >= COUNT(e->v))
+		return;
+	if (field && field_error_for(e, field))
+		return;
+	e->v[e->n].field = field;
+	e->v[e->n].msgid = msgid;
+	e->n++;
+}
+
+const char *field_error_for(const field_errors *e, const char *field)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (str_eq(e->v[i].field, field))
+			return e->v[i].msgid;
+	return NULL;
+}
+
+int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void time_iso(int64_t t, char out[21])
+{
+	/* Four-digit years only, so that the text always fits. */
+	if (t < 0)
+		t = 0;
+	if (t > INT64_C(253402300799))
+		t = INT64_C(253402300799);
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';
+}
+
+/* Local time. The deployment's zone comes from TZ (main sets Europe/Paris
+ * unless the environment says otherwise); mktime and localtime_r follow it,
+ * including the days of 23 and 25 hours. */
+
+/* Reads exactly n digits at s into *out. */
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int time_parse_local(const char *date, const char *hhmm, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0;
+	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-' || digits(date, 4, &y) != 0 ||
+	    digits(date + 5, 2, &mo) != 0 || digits(date + 8, 2, &d) != 0)
+		return -1;
+	if (hhmm && *hhmm) {
+		if (strlen(hhmm) != 5 || hhmm[2] != ':' || digits(hhmm, 2, &h) != 0 ||
+		    digits(hhmm + 3, 2, &mi) != 0 || h > 23 || mi > 59)
+			return -1;
+	}
+	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	struct tm tm = {
+	    .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_isdst = -1};
+	time_t t = mktime(&tm);
+	/* mktime moves 31 April to 1 May: such a date is refused. A time in
+	 * the hour skipped in spring moves by an hour and is accepted. */
+	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d)
+		return -1;
+	*out = (int64_t)t;
+	return 0;
+}
+
+static void local_tm(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+	if (!localtime_r(&tt, tm))
+		memset(tm, 0, sizeof *tm);
+}
+
+void time_local_date(int64_t t, char out[11])
+{
+	struct tm tm;
+	local_tm(t, &tm);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+void time_local_hm(int64_t t, char out[6])
+{
+	struct tm tm;
+	local_tm(t, &tm);
+	snprintf(out, 6, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+int64_t time_local_midnight(int64_t t)
+{
+	struct tm tm;
+	local_tm(t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}

@@ -1,0 +1,259 @@
+/* test_util.c: the arena, the bounded buffer, UTF-8, integers, text helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+#include "util/util.h"
+
+static void test_arena_limit(void **state)
+{
+	(void)state;
+	arena *a = arena_new(1000);
+	void *p = arena_alloc(a, 100);
+	assert_non_null(p);
+	assert_true(arena_used(a) >= 100);
+	/* Past the limit: NULL, and the arena still works below it. */
+	assert_null(arena_alloc(a, 1000));
+	assert_non_null(arena_alloc(a, 10));
+	assert_null(arena_alloc(a, SIZE_MAX));
+	assert_null(arena_alloc(a, SIZE_MAX - 8));
+	arena_free(a);
+}
+
+static void test_arena_zeroed_and_aligned(void **state)
+{
+	(void)state;
+	arena *a = arena_new(1u << 24);
+	for (int i = 0; i < 1000; i++) {
+		size_t n = (size_t)(i * 37 % 5000) + 1;
+		unsigned char *p = arena_alloc(a, n);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(p[k], 0);
+		memset(p, 0xAB, n);
+	}
+	/* A large allocation gets its own chunk. */
+	char *big = arena_alloc(a, 300000);
+	assert_non_null(big);
+	memset(big, 1, 300000);
+	assert_non_null(arena_alloc(a, 16));
+	arena_free(a);
+	arena_free(NULL);
+}
+
+static void test_arena_strings(void **state)
+{
+	(void)state;
+	arena *a = arena_new(4096);
+	assert_string_equal(arena_strdup(a, "bonjour"), "bonjour");
+	assert_string_equal(arena_strndup(a, "bonjour", 3), "bon");
+	assert_null(arena_strdup(a, NULL));
+	assert_string_equal(arena_printf(a, "%d-%s", 42, "x"), "42-x");
+	/* A formatted string past the limit is NULL, not truncated. */
+	assert_null(arena_printf(a, "%5000d", 1));
+	arena_free(a);
+}
+
+static void test_buf_overflow(void **state)
+{
+	(void)state;
+	buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "12345"), 0);
+	assert_int_equal(buf_printf(&b, "%d", 6789), 0);
+	assert_string_equal(b.data, "123456789");
+	assert_int_equal(buf_putc(&b, '0'), 0);
+	assert_int_equal(b.len, 10);
+	assert_false(b.overflow);
+	assert_int_equal(buf_putc(&b, 'x'), -1);
+	assert_true(b.overflow);
+	/* Once overflowed, later appends are ignored even if they would fit. */
+	buf_reset(&b);
+	assert_false(b.overflow);
+	assert_int_equal(buf_printf(&b, "%s", "far too long for ten"), -1);
+	assert_true(b.overflow);
+	assert_int_equal(buf_puts(&b, "a"), -1);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	buf_free(&b);
+}
+
+static void test_buf_growth_and_detach(void **state)
+{
+	(void)state;
+	buf b;
+	buf_init(&b, 1u << 20);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(buf_puts(&b, "abcdefgh"), 0);
+	assert_int_equal(b.len, 80000);
+	assert_int_equal(b.data[b.len], '\0');
+	assert_int_equal(buf_append(&b, "\0z", 2), 0);
+	size_t len;
+	char *p = buf_detach(&b, &len);
+	assert_int_equal(len, 80002);
+	assert_int_equal(p[80001], 'z');
+	free(p);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	/* Detaching an empty buffer gives an empty string, never NULL. */
+	p = buf_detach(&b, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 0);
+	assert_string_equal(p, "");
+	free(p);
+	buf_free(&b);
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int ok;
+	} cases[] = {
+	    {"", 1},
+	    {"plain ascii", 1},
+	    {"\xc3\xa9t\xc3\xa9", 1}, /* été */
+	    {"\xe2\x82\xac", 1},      /* € */
+	    {"\xf0\x9f\x98\x80", 1},  /* U+1F600 */
+	    {"\xf4\x8f\xbf\xbf", 1},  /* U+10FFFF */
+	    {"\xed\x9f\xbf", 1},      /* U+D7FF */
+	    {"\xee\x80\x80", 1},      /* U+E000 */
+	    {"\xc0\xaf", 0},          /* overlong '/' */
+	    {"\xc1\xbf", 0},          /* overlong */
+	    {"\xe0\x80\xaf", 0},      /* overlong, 3 bytes */
+	    {"\xe0\x9f\xbf", 0},      /* overlong U+07FF */
+	    {"\xf0\x80\x80\xaf", 0},  /* overlong, 4 bytes */
+	    {"\xf0\x8f\xbf\xbf", 0},  /* overlong U+FFFF */
+	    {"\xed\xa0\x80", 0},      /* U+D800 surrogate */
+	    {"\xed\xbf\xbf", 0},      /* U+DFFF surrogate */
+	    {"\xf4\x90\x80\x80", 0},  /* U+110000 */
+	    {"\xf5\x80\x80\x80", 0},
+	    {"\xff", 0},
+	    {"\x80", 0},     /* lone continuation */
+	    {"\xc3", 0},     /* truncated */
+	    {"\xe2\x82", 0}, /* truncated */
+	    {"\xc3\x28", 0}, /* bad continuation */
+	    {"\xe2\x28\xa1", 0},
+	    {"\xf0\x9f\x98", 0},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++)
+		assert_int_equal(utf8_valid(cases[i].s, strlen(cases[i].s)), cases[i].ok);
+	/* The length, not a NUL, ends the text. */
+	assert_true(utf8_valid("a\0b", 3));
+	assert_false(utf8_valid("\xc3\xa9", 1));
+}
+
+static void test_text_has_controls(void **state)
+{
+	(void)state;
+	assert_false(text_has_controls("Bonjour,\tmonde\r\n"));
+	assert_false(text_has_controls("\xc3\xa9t\xc3\xa9"));
+	assert_false(text_has_controls(NULL));
+	assert_true(text_has_controls("a\x01"));
+	assert_true(text_has_controls("\x1b[31m"));
+	assert_true(text_has_controls("del\x7f"));
+	assert_true(text_has_controls("c1 \xc2\x85"));
+}
+
+static void test_parse_int64(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(parse_int64("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_int64("-42", -100, 100, &v), 0);
+	assert_int_equal(v, -42);
+	assert_int_equal(parse_int64("9223372036854775807", INT64_MIN, INT64_MAX, &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(parse_int64("-9223372036854775808", INT64_MIN, INT64_MAX, &v), 0);
+	assert_true(v == INT64_MIN);
+	assert_int_equal(parse_int64("9223372036854775808", INT64_MIN, INT64_MAX, &v), -1);
+	assert_int_equal(parse_int64("-9223372036854775809", INT64_MIN, INT64_MAX, &v), -1);
+	assert_int_equal(parse_int64("99999999999999999999999", INT64_MIN, INT64_MAX, &v), -1);
+	static const char *bad[] = {"", "-", "+1", " 1", "1 ", "1a", "0x10", "1.5", "--1", "1e3"};
+	for (size_t i = 0; i < COUNT(bad); i++)
+		assert_int_equal(parse_int64(bad[i], INT64_MIN, INT64_MAX, &v), -1);
+	assert_int_equal(parse_int64(NULL, 0, 1, &v), -1);
+	assert_int_equal(parse_int64("11", 0, 10, &v), -1);
+	assert_int_equal(parse_int64("-1", 0, 10, &v), -1);
+	assert_int_equal(parse_int64("007", 0, 10, &v), 0);
+	assert_int_equal(v, 7);
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	assert_true(str_eq("a", "a"));
+	assert_false(str_eq("a", "b"));
+	assert_false(str_eq("a", NULL));
+	assert_true(str_eq(NULL, NULL));
+	assert_true(str_starts("/static/x", "/static/"));
+	assert_false(str_starts("/stat", "/static/"));
+	assert_false(str_starts(NULL, "x"));
+	char s1[] = "  \t padded \r\n";
+	assert_string_equal(str_trim(s1), "padded");
+	char s2[] = "   ";
+	assert_string_equal(str_trim(s2), "");
+	char s3[] = "x";
+	assert_string_equal(str_trim(s3), "x");
+}
+
+static void test_field_errors(void **state)
+{
+	(void)state;
+	field_errors e = {0};
+	field_error_add(&e, "email", "Adresse invalide.");
+	field_error_add(&e, "email", "Second message.");
+	field_error_add(&e, NULL, "Erreur générale.");
+	assert_int_equal(e.n, 2);
+	assert_string_equal(field_error_for(&e, "email"), "Adresse invalide.");
+	assert_string_equal(field_error_for(&e, NULL), "Erreur générale.");
+	assert_null(field_error_for(&e, "name"));
+	/* Full: further errors are ignored, not written past the array. */
+	char names[40][16];
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%d", i);
+		field_error_add(&e, names[i], "x");
+	}
+	assert_int_equal(e.n, COUNT(e.v));
+	assert_null(field_error_for(&e, "f39"));
+}
+
+static void test_time(void **state)
+{
+	(void)state;
+	char out[21];
+	time_iso(0, out);
+	assert_string_equal(out, "1970-01-01T00:00:00Z");
+	time_iso(1795705200, out);
+	assert_string_equal(out, "2026-11-26T15:00:00Z");
+	time_iso(INT64_MAX, out);
+	assert_string_equal(out, "9999-12-31T23:59:59Z");
+	time_iso(-5, out);
+	assert_string_equal(out, "1970-01-01T00:00:00Z");
+	assert_true(now_s() > 1700000000);
+	int64_t a = mono_us(), b = mono_us();
+	assert_true(b >= a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_arena_limit),
+	    cmocka_unit_test(test_arena_zeroed_and_aligned),
+	    cmocka_unit_test(test_arena_strings),
+	    cmocka_unit_test(test_buf_overflow),
+	    cmocka_unit_test(test_buf_growth_and_detach),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_text_has_controls),
+	    cmocka_unit_test(test_parse_int64),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_field_errors),
+	    cmocka_unit_test(test_time),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
