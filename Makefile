@@ -23,8 +23,12 @@ ifeq ($(CI),true)
 WERROR   := -Werror
 endif
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS := $(CSTD) $(WARN) $(WERROR) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -iquote src -iquote build/gen
+ALL_CFLAGS := $(CSTD) $(WARN) $(WERROR) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -iquote src -iquote $(BUILD)/gen
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
+
+# Where everything is built; another folder (make BUILD=build-x) keeps two
+# builds of one checkout apart.
+BUILD    ?= build
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -34,99 +38,99 @@ ALL_SRC  := $(sort $(wildcard src/*/*.c))
 HEADERS  := $(wildcard src/*/*.h)
 SRC      := $(filter-out src/cli/main.c,$(ALL_SRC))
 EMBED_IN := $(sort $(wildcard sql/*.sql) $(wildcard po/*.po) $(wildcard static/*.css) $(wildcard static/*.js) $(wildcard static/*.svg) $(wildcard static/*.ico))
-GEN      := build/gen/embedded.c
-OBJ      := $(patsubst src/%.c,build/obj/%.o,$(SRC)) build/obj/embedded.o
-SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/embedded.o
+GEN      := $(BUILD)/gen/embedded.c
+OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/embedded.o
+SAN_OBJ  := $(patsubst src/%.c,$(BUILD)/san/%.o,$(SRC)) $(BUILD)/san/embedded.o
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 
 .PHONY: all check unit lint format po po-check clean demo
 .SECONDARY: $(SAN_OBJ) $(OBJ)
 
-all: build/guichet
+all: $(BUILD)/guichet
 
-build/tools/embed: tools/embed.c
+$(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $<
 
-$(GEN): build/tools/embed $(EMBED_IN)
+$(GEN): $(BUILD)/tools/embed $(EMBED_IN)
 	@mkdir -p $(@D)
-	build/tools/embed $@ $(EMBED_IN)
+	$(BUILD)/tools/embed $@ $(EMBED_IN)
 
-build/obj/embedded.o: $(GEN)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-build/obj/%.o: src/%.c $(HEADERS)
+$(BUILD)/obj/embedded.o: $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/guichet: build/obj/cli/main.o $(OBJ)
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guichet: $(BUILD)/obj/cli/main.o $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/san/embedded.o: $(GEN)
+$(BUILD)/san/embedded.o: $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -iquote src -c -o $@ $<
 
-build/san/%.o: src/%.c $(HEADERS)
+$(BUILD)/san/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -iquote src -c -o $@ $<
 
-build/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(WERROR) $(SAN_FLAGS) $(PKG_CFLAGS) -iquote src -iquote tests/unit -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit $(UNIT_BIN)
 
-check: build/guichet $(UNIT_BIN)
+check: $(BUILD)/guichet $(UNIT_BIN)
 	@scripts/check
 
-demo: build/guichet
+demo: $(BUILD)/guichet
 	@scripts/demo
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -Isrc -Ibuild/gen src
 	@# One file per run: clang-tidy 14 reports false va_list warnings when it
 	@# analyses several files in one process.
-	@for f in $(ALL_SRC); do clang-tidy --quiet $$f -- $(CSTD) $(PKG_CFLAGS) -iquote src -iquote build/gen || exit 1; done
+	@for f in $(ALL_SRC); do clang-tidy --quiet $$f -- $(CSTD) $(PKG_CFLAGS) -iquote src -iquote $(BUILD)/gen || exit 1; done
 
 format:
 	clang-format -i $(ALL_SRC) $(HEADERS) tests/unit/*.h tests/unit/*/*.c fuzz/*.c tools/*.c
 
 po:
-	xgettext $(XGETTEXT_FLAGS) -o build/guichet.pot $(ALL_SRC)
-	for f in po/*.po; do msgmerge --quiet --update --backup=none $$f build/guichet.pot; done
+	xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/guichet.pot $(ALL_SRC)
+	for f in po/*.po; do msgmerge --quiet --update --backup=none $$f $(BUILD)/guichet.pot; done
 
 # Fails when a text of the sources has no translation (or a fuzzy one) in
 # a catalog: run by the test suite (tests/http/translations.test.mjs).
 po-check:
-	@mkdir -p build/po-check
-	@xgettext $(XGETTEXT_FLAGS) -o build/po-check/guichet.pot $(ALL_SRC)
+	@mkdir -p $(BUILD)/po-check
+	@xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/po-check/guichet.pot $(ALL_SRC)
 	@status=0; for f in po/*.po; do \
-		msgmerge --quiet --no-fuzzy-matching -o build/po-check/$$(basename $$f) $$f build/po-check/guichet.pot || exit 1; \
-		n=$$(msgattrib --untranslated --no-obsolete build/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
-		z=$$(msgattrib --only-fuzzy --no-obsolete build/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
+		msgmerge --quiet --no-fuzzy-matching -o $(BUILD)/po-check/$$(basename $$f) $$f $(BUILD)/po-check/guichet.pot || exit 1; \
+		n=$$(msgattrib --untranslated --no-obsolete $(BUILD)/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
+		z=$$(msgattrib --only-fuzzy --no-obsolete $(BUILD)/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
 		n=$$((n > 0 ? n - 1 : 0)); \
 		echo "$$f: $$n untranslated, $$z fuzzy"; \
-		if [ $$n -ne 0 ] || [ $$z -ne 0 ]; then status=1; msgattrib --untranslated --no-obsolete build/po-check/$$(basename $$f) | grep -A1 '^msgid' | head -20; fi; \
+		if [ $$n -ne 0 ] || [ $$z -ne 0 ]; then status=1; msgattrib --untranslated --no-obsolete $(BUILD)/po-check/$$(basename $$f) | grep -A1 '^msgid' | head -20; fi; \
 	done; exit $$status
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
 # Fuzz targets (clang's libFuzzer): make fuzz, then build/fuzz/fuzz_X -max_total_time=60
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
-FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) $(PKG_CFLAGS) -iquote src
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: fuzz/%.c $(SRC) $(GEN)
+$(BUILD)/fuzz/%: fuzz/%.c $(SRC) $(GEN)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -o $@ $< $(SRC) $(GEN) $(PKG_LIBS)
 
 # The recording benchmark (bench/README.md): prints figures beside a
 # baseline measured in the same run. Never part of `make check`.
 .PHONY: bench
-bench: build/guichet
+bench: $(BUILD)/guichet
 	node bench/record.mjs

@@ -4,7 +4,7 @@
 // (bench/README.md). It copies the columns the statistics read from a
 // Guichet SQLite database into DuckDB (never writing the SQLite file), asks
 // each question as the same GROUP BY queries as the SQL baseline
-// (store_stats_sql in src/store_stats.c), times them, and checks the
+// (store_stats_sql in src/store/store_stats.c), times them, and checks the
 // answers against `guichet stats` (the engine) on the same database.
 //
 //   node bench/duckdb.mjs [--db /tmp/national.db] [--year 2025] [--rounds 5]
@@ -128,7 +128,7 @@ function periods(x) {
 	return [[dayStr(a - len), dayStr(a - 1)], [yearBefore(x.from), yearBefore(x.to)]];
 }
 
-// FROM and WHERE of a question (from_where in src/store_stats.c); the
+// FROM and WHERE of a question (from_where in src/store/store_stats.c); the
 // period is on the local day computed at load.
 function fromWhere(x, visitLevel, period = [x.from, x.to]) {
 	let s = visitLevel ? ' FROM visits v' : ' FROM demands d JOIN visits v ON v.id = d.visit_id';

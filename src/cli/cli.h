@@ -92,6 +92,10 @@ void cli_print_errors(const cli_args *a, const field_errors *e, const char *cons
 /* Opens the store of a command other than init: it must exist and be at the
  * schema this binary expects. Returns CLI_OK or CLI_FAIL after a message. */
 int cli_open_store(const cli_args *a, store **s);
+/* The same, but a database that does not exist yet is created first
+ * (what `guichet init` does): for `guichet demo`, the first thing a
+ * newcomer types. */
+int cli_open_or_create_store(const cli_args *a, store **s);
 /* Journals a change made from the command line (user_id 0, address "cli"). */
 void cli_audit(store *s, const char *action, const char *object, int64_t object_id, int64_t site_id,
                const char *detail);

@@ -219,6 +219,28 @@ void cli_print_errors(const cli_args *a, const field_errors *e, const char *cons
 	}
 }
 
+int cli_open_or_create_store(const cli_args *a, store **s)
+{
+	char err[512];
+	const char *db = a->cfg.db;
+	*s = NULL;
+	if (!db || !*db) {
+		cli_error(a, "no database given: use --db PATH or GUICHET_DB");
+		return CLI_FAIL;
+	}
+	if (store_exists(db))
+		return cli_open_store(a, s);
+	int applied = 0;
+	if (store_open(s, db, 1, err, sizeof err) != STORE_OK || store_migrate(*s, &applied, err, sizeof err) != STORE_OK) {
+		cli_error(a, "%s", err);
+		store_close(*s);
+		*s = NULL;
+		return CLI_FAIL;
+	}
+	fprintf(stderr, "created the database '%s' (schema version %d)\n", db, store_schema_version(*s));
+	return CLI_OK;
+}
+
 int cli_open_store(const cli_args *a, store **s)
 {
 	char err[512];

@@ -359,7 +359,7 @@ static int demo(const cli_args *a)
 	demo_run d = {.a = a};
 	store *vs = NULL;
 	demo_gen *g = NULL;
-	int rc = cli_open_store(a, &d.s);
+	int rc = cli_open_or_create_store(a, &d.s);
 	if (rc != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
@@ -374,7 +374,7 @@ static int demo(const cli_args *a)
 	if (had > 0 && !cli_get(a, "force")) {
 		cli_error(a,
 		          "the database has %lld visits already: the demo fills a new database "
-		          "(create one with 'guichet init', or add to this one with --force)",
+		          "(give a new file, or add to this one with --force)",
 		          (long long)had);
 		goto done;
 	}

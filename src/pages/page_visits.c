@@ -668,98 +668,129 @@ int page_visit_create(req *r)
 	return 0;
 }
 
-/* The visit, for a correction or a deletion: readable, at one of the
- * user's sites, and within the correction window. */
-static int load_correctable(req *r, store_visit *v, store_site *site)
+/* ---- Correcting and deleting a visit: the shared handlers of
+ * page_record.c, with the visit's own steps. */
+
+static int visit_load(req *r, void *rec, store_site *site, page_record_ref *ref)
 {
-	if (!page_require_login(r) || page_load_visit(r, v, site) != 0)
+	store_visit *v = rec;
+	if (page_load_visit(r, v, site) != 0)
 		return -1;
-	return page_require_corrector(r, v->site_id, v->created_at,
-	                              "Seuls les conseillers et responsables du lieu peuvent corriger ses "
-	                              "visites.")
-	           ? 0
-	           : -1;
+	*ref = (page_record_ref){v->id, v->site_id, v->created_at};
+	return 0;
 }
+
+static void visit_form_from(req *r, void *form, const void *rec)
+{
+	form_from_visit(r, form, rec);
+}
+
+static void visit_opened(req *r, const void *rec)
+{
+	const store_visit *v = rec;
+	if (v->visitor.identified)
+		auth_audit(r, "read", "visitor", v->visitor_id, v->site_id, NULL);
+}
+
+static void visit_render(req *r, const void *form, const char *action, int creating, const field_errors *e)
+{
+	render_form(r, form, action, creating, e);
+}
+
+static int visit_check(req *r, void *form, int creating, const char *action, const char *title)
+{
+	return check_form(r, form, creating, action, title);
+}
+
+static int visit_save(req *r, void *form, const void *rec)
+{
+	visit_form *f = form;
+	const store_visit *v = rec;
+	/* What the form may not change: whose, where, which visitor. */
+	f->v.id = v->id;
+	f->v.site_id = f->v.visitor.site_id = v->site_id;
+	f->v.agent_id = v->agent_id;
+	f->v.visitor_id = f->v.visitor.id = v->visitor_id;
+	f->v.created_at = v->created_at;
+	return store_visit_update(r->app->store, &f->v);
+}
+
+static void visit_saved(req *r, const void *form, const void *rec)
+{
+	const visit_form *f = form;
+	const store_visit *v = rec;
+	if (f->v.visitor.identified || v->visitor.identified)
+		auth_audit(r, "update", "visitor", v->visitor_id, v->site_id, NULL);
+}
+
+static const char *visit_updated_to(req *r, const void *rec)
+{
+	const store_visit *v = rec;
+	const char *to = arena_printf(r->arena, "/visits/%lld?updated=1", (long long)v->id);
+	return to ? to : "/journal";
+}
+
+static void visit_deletion(req *r, const void *rec, const store_site *site, page_deletion *d)
+{
+	const store_visit *v = rec;
+	char date[11], hm[6];
+	time_local_date(v->started_at, date);
+	time_local_hm(v->started_at, hm);
+	d->title = _(r, "Supprimer la visite");
+	d->intro = _(r, "Vous allez supprimer la visite du");
+	d->when = arena_printf(r->arena, "%s %s", date, hm);
+	d->what = site->name;
+	d->consequence = _(r, "Elle n'apparaîtra plus dans le journal ni dans les statistiques. La "
+	                      "suppression est inscrite au journal des accès.");
+	d->cancel = _(r, "Annuler et revenir à la visite");
+}
+
+static const char *visit_deleted_to(req *r, const void *rec)
+{
+	const store_visit *v = rec;
+	char date[11];
+	time_local_date(v->started_at, date);
+	const char *to =
+	    arena_printf(r->arena, "/journal?site=%lld&date=%s&deleted=1", (long long)v->site_id, date);
+	return to ? to : "/journal";
+}
+
+static const page_record_kind visit_kind = {
+    .base = "visits",
+    .entity = "visit",
+    .edit_title = N_("Corriger la visite"),
+    .refusal = N_("Seuls les conseillers et responsables du lieu peuvent corriger ses visites."),
+    .record_size = sizeof(store_visit),
+    .form_size = sizeof(visit_form),
+    .load = visit_load,
+    .form_from = visit_form_from,
+    .opened = visit_opened,
+    .render = visit_render,
+    .check = visit_check,
+    .save = visit_save,
+    .saved = visit_saved,
+    .updated_to = visit_updated_to,
+    .deletion = visit_deletion,
+    .remove = store_visit_delete,
+    .deleted_to = visit_deleted_to,
+};
 
 int page_visit_edit(req *r)
 {
-	store_visit v;
-	store_site site;
-	if (load_correctable(r, &v, &site) != 0)
-		return 0;
-	if (v.visitor.identified)
-		auth_audit(r, "read", "visitor", v.visitor_id, v.site_id, NULL);
-	visit_form f;
-	form_from_visit(r, &f, &v);
-	ui_page_begin(r, _(r, "Corriger la visite"));
-	field_errors e = {0};
-	render_form(r, &f, page_record_path(r, "visits", v.id, "/edit"), 0, &e);
-	ui_page_end(r);
-	return 0;
+	return page_record_edit(r, &visit_kind);
 }
 
 int page_visit_update(req *r)
 {
-	store_visit v;
-	store_site site;
-	if (load_correctable(r, &v, &site) != 0 || !page_require_form(r))
-		return 0;
-	visit_form f;
-	form_from_visit(r, &f, &v);
-	if (check_form(r, &f, 0, page_record_path(r, "visits", v.id, "/edit"), _(r, "Corriger la visite")) !=
-	    0)
-		return 0;
-	/* What the form may not change: whose, where, which visitor. */
-	f.v.id = v.id;
-	f.v.site_id = f.v.visitor.site_id = v.site_id;
-	f.v.agent_id = v.agent_id;
-	f.v.visitor_id = f.v.visitor.id = v.visitor_id;
-	f.v.created_at = v.created_at;
-	if (store_visit_update(r->app->store, &f.v) != STORE_OK) {
-		r->status = 500;
-		return page_error(r);
-	}
-	auth_audit(r, "update", "visit", v.id, v.site_id, NULL);
-	if (f.v.visitor.identified || v.visitor.identified)
-		auth_audit(r, "update", "visitor", v.visitor_id, v.site_id, NULL);
-	const char *to = arena_printf(r->arena, "/visits/%lld?updated=1", (long long)v.id);
-	http_redirect(r, to ? to : "/journal");
-	return 0;
+	return page_record_update(r, &visit_kind);
 }
 
 int page_visit_delete_form(req *r)
 {
-	store_visit v;
-	store_site site;
-	if (load_correctable(r, &v, &site) != 0)
-		return 0;
-	char date[11], hm[6];
-	time_local_date(v.started_at, date);
-	time_local_hm(v.started_at, hm);
-	page_deletion d = {.base = "visits",
-	                   .id = v.id,
-	                   .title = _(r, "Supprimer la visite"),
-	                   .intro = _(r, "Vous allez supprimer la visite du"),
-	                   .when = arena_printf(r->arena, "%s %s", date, hm),
-	                   .what = site.name,
-	                   .consequence =
-	                       _(r, "Elle n'apparaîtra plus dans le journal ni dans les statistiques. La "
-	                            "suppression est inscrite au journal des accès."),
-	                   .cancel = _(r, "Annuler et revenir à la visite")};
-	page_delete_confirm(r, &d);
-	return 0;
+	return page_record_delete_form(r, &visit_kind);
 }
 
 int page_visit_delete(req *r)
 {
-	store_visit v;
-	store_site site;
-	if (load_correctable(r, &v, &site) != 0 || !page_require_form(r))
-		return 0;
-	char date[11];
-	time_local_date(v.started_at, date);
-	const char *to =
-	    arena_printf(r->arena, "/journal?site=%lld&date=%s&deleted=1", (long long)v.site_id, date);
-	return page_stored(r, store_visit_delete(r->app->store, v.id, now_s()), "delete", "visit", v.id,
-	                   v.site_id, NULL, to ? to : "/journal");
+	return page_record_delete(r, &visit_kind);
 }

@@ -264,17 +264,6 @@ static int load_workshop(req *r, store_workshop *w, store_site *site)
 	return page_visible_site(r, w->site_id, site);
 }
 
-static int load_correctable(req *r, store_workshop *w, store_site *site)
-{
-	if (!page_require_login(r) || load_workshop(r, w, site) != 0)
-		return -1;
-	return page_require_corrector(r, w->site_id, w->created_at,
-	                              "Seuls les conseillers et responsables du lieu peuvent corriger ses "
-	                              "ateliers.")
-	           ? 0
-	           : -1;
-}
-
 static const char *topic_label(req *r, const char *code)
 {
 	store_topic *t = NULL;
@@ -402,65 +391,103 @@ int page_workshop_show(req *r)
 	return 0;
 }
 
+/* ---- Correcting and deleting a workshop: the shared handlers of
+ * page_record.c, with the workshop's own steps. */
+
+static int workshop_load(req *r, void *rec, store_site *site, page_record_ref *ref)
+{
+	store_workshop *w = rec;
+	if (load_workshop(r, w, site) != 0)
+		return -1;
+	*ref = (page_record_ref){w->id, w->site_id, w->created_at};
+	return 0;
+}
+
+static void workshop_form_from(req *r, void *form, const void *rec)
+{
+	form_from(r, form, rec);
+}
+
+static void workshop_render(req *r, const void *form, const char *action, int creating,
+                            const field_errors *e)
+{
+	render_form(r, form, action, creating, e);
+}
+
+static int workshop_check(req *r, void *form, int creating, const char *action, const char *title)
+{
+	return check(r, form, creating, action, title);
+}
+
+static int workshop_save(req *r, void *form, const void *rec)
+{
+	workshop_form *f = form;
+	const store_workshop *w = rec;
+	f->w.id = w->id;
+	f->w.site_id = w->site_id;
+	f->w.agent_id = w->agent_id;
+	return store_workshop_update(r->app->store, &f->w);
+}
+
+static const char *workshop_updated_to(req *r, const void *rec)
+{
+	const store_workshop *w = rec;
+	return page_record_path(r, "workshops", w->id, "");
+}
+
+static void workshop_deletion(req *r, const void *rec, const store_site *site, page_deletion *d)
+{
+	const store_workshop *w = rec;
+	char *date = arena_alloc(r->arena, 11);
+	if (date)
+		time_local_date(w->held_at, date);
+	d->title = _(r, "Supprimer l'atelier");
+	d->intro = _(r, "Vous allez supprimer l'atelier du");
+	d->when = date ? date : "";
+	d->what = topic_label(r, w->topic_code);
+	d->consequence = _(r, "Il n'apparaîtra plus dans les listes ni dans les statistiques.");
+	d->cancel = _(r, "Annuler et revenir à l'atelier");
+}
+
+static const char *workshop_deleted_to(req *r, const void *rec)
+{
+	return "/workshops";
+}
+
+static const page_record_kind workshop_kind = {
+    .base = "workshops",
+    .entity = "workshop",
+    .edit_title = N_("Corriger l'atelier"),
+    .refusal = N_("Seuls les conseillers et responsables du lieu peuvent corriger ses ateliers."),
+    .record_size = sizeof(store_workshop),
+    .form_size = sizeof(workshop_form),
+    .load = workshop_load,
+    .form_from = workshop_form_from,
+    .render = workshop_render,
+    .check = workshop_check,
+    .save = workshop_save,
+    .updated_to = workshop_updated_to,
+    .deletion = workshop_deletion,
+    .remove = store_workshop_delete,
+    .deleted_to = workshop_deleted_to,
+};
+
 int page_workshop_edit(req *r)
 {
-	store_workshop w;
-	store_site site;
-	if (load_correctable(r, &w, &site) != 0)
-		return 0;
-	workshop_form f;
-	form_from(r, &f, &w);
-	ui_page_begin(r, _(r, "Corriger l'atelier"));
-	field_errors e = {0};
-	render_form(r, &f, page_record_path(r, "workshops", w.id, "/edit"), 0, &e);
-	ui_page_end(r);
-	return 0;
+	return page_record_edit(r, &workshop_kind);
 }
 
 int page_workshop_update(req *r)
 {
-	store_workshop w;
-	store_site site;
-	if (load_correctable(r, &w, &site) != 0 || !page_require_form(r))
-		return 0;
-	workshop_form f;
-	form_from(r, &f, &w);
-	if (check(r, &f, 0, page_record_path(r, "workshops", w.id, "/edit"), _(r, "Corriger l'atelier")) != 0)
-		return 0;
-	f.w.id = w.id;
-	f.w.site_id = w.site_id;
-	f.w.agent_id = w.agent_id;
-	return page_stored(r, store_workshop_update(r->app->store, &f.w), "update", "workshop", w.id,
-	                   w.site_id, NULL, page_record_path(r, "workshops", w.id, ""));
+	return page_record_update(r, &workshop_kind);
 }
 
 int page_workshop_delete_form(req *r)
 {
-	store_workshop w;
-	store_site site;
-	if (load_correctable(r, &w, &site) != 0)
-		return 0;
-	char date[11];
-	time_local_date(w.held_at, date);
-	page_deletion d = {.base = "workshops",
-	                   .id = w.id,
-	                   .title = _(r, "Supprimer l'atelier"),
-	                   .intro = _(r, "Vous allez supprimer l'atelier du"),
-	                   .when = date,
-	                   .what = topic_label(r, w.topic_code),
-	                   .consequence =
-	                       _(r, "Il n'apparaîtra plus dans les listes ni dans les statistiques."),
-	                   .cancel = _(r, "Annuler et revenir à l'atelier")};
-	page_delete_confirm(r, &d);
-	return 0;
+	return page_record_delete_form(r, &workshop_kind);
 }
 
 int page_workshop_delete(req *r)
 {
-	store_workshop w;
-	store_site site;
-	if (load_correctable(r, &w, &site) != 0 || !page_require_form(r))
-		return 0;
-	return page_stored(r, store_workshop_delete(r->app->store, w.id, now_s()), "delete", "workshop", w.id,
-	                   w.site_id, NULL, "/workshops");
+	return page_record_delete(r, &workshop_kind);
 }

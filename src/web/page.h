@@ -159,4 +159,52 @@ void page_delete_confirm(req *r, const page_deletion *d);
 int page_stored(req *r, int rc, const char *action, const char *entity, int64_t id, int64_t site_id,
                 const char *detail, const char *to);
 
+/* ---- The correction and deletion of a record of a site (a visit, a
+ * workshop): one shape of handler, each kind giving its own load, form,
+ * validation and save (page_record.c). */
+
+/* What the shared handlers need of a record once loaded. */
+typedef struct page_record_ref {
+	int64_t id, site_id, created_at;
+} page_record_ref;
+
+typedef struct page_record_kind {
+	const char *base;       /* "visits": /BASE/ID/edit, /BASE/ID/delete */
+	const char *entity;     /* "visit": the audit journal's object */
+	const char *edit_title; /* French msgid: "Corriger la visite" */
+	const char *refusal;    /* French msgid: who may correct, for a 403 */
+	size_t record_size, form_size;
+	/* The record named by the path into rec (and its site), if the user may
+	 * read it: 0, or -1 once answered (404 as for a missing one). */
+	int (*load)(req *r, void *rec, store_site *site, page_record_ref *ref);
+	/* The edit form filled from the record. */
+	void (*form_from)(req *r, void *form, const void *rec);
+	/* Optional: called when the edit form of rec is shown (an audit line). */
+	void (*opened)(req *r, const void *rec);
+	void (*render)(req *r, const void *form, const char *action, int creating, const field_errors *e);
+	/* Reads and validates the posted form: 0, or -1 once the form has been
+	 * rendered again (with its errors, or with a block added). */
+	int (*check)(req *r, void *form, int creating, const char *action, const char *title);
+	/* Keeps what a correction may not change (whose, where) from rec and
+	 * stores the form's record: a STORE_* result. */
+	int (*save)(req *r, void *form, const void *rec);
+	/* Optional: after a successful save, more audit lines. */
+	void (*saved)(req *r, const void *form, const void *rec);
+	/* Where a saved correction leads. */
+	const char *(*updated_to)(req *r, const void *rec);
+	/* The confirmation page's texts of a deletion (base and id are set). */
+	void (*deletion)(req *r, const void *rec, const store_site *site, page_deletion *d);
+	int (*remove)(store *s, int64_t id, int64_t when);
+	/* Where a deletion leads. */
+	const char *(*deleted_to)(req *r, const void *rec);
+} page_record_kind;
+
+/* The four handlers: GET /BASE/ID/edit, POST /BASE/ID/edit, GET and POST
+ * /BASE/ID/delete. Each loads the record, checks that the user may correct
+ * it now (page_require_corrector), then shows or stores. */
+int page_record_edit(req *r, const page_record_kind *k);
+int page_record_update(req *r, const page_record_kind *k);
+int page_record_delete_form(req *r, const page_record_kind *k);
+int page_record_delete(req *r, const page_record_kind *k);
+
 #endif

@@ -168,3 +168,94 @@ int page_stored(req *r, int rc, const char *action, const char *entity, int64_t 
 	http_redirect(r, to);
 	return 0;
 }
+
+/* ---- The shared handlers of a correctable record ---- */
+
+/* The record of the path into fresh arena memory, if the user may correct
+ * it now; NULL once answered. */
+static void *load_correctable(req *r, const page_record_kind *k, store_site *site, page_record_ref *ref)
+{
+	if (!page_require_login(r))
+		return NULL;
+	void *rec = arena_alloc(r->arena, k->record_size);
+	if (!rec) {
+		r->status = 500;
+		page_error(r);
+		return NULL;
+	}
+	if (k->load(r, rec, site, ref) != 0)
+		return NULL;
+	return page_require_corrector(r, ref->site_id, ref->created_at, k->refusal) ? rec : NULL;
+}
+
+static void *new_form(req *r, const page_record_kind *k)
+{
+	void *form = arena_alloc(r->arena, k->form_size);
+	if (!form) {
+		r->status = 500;
+		page_error(r);
+	}
+	return form;
+}
+
+int page_record_edit(req *r, const page_record_kind *k)
+{
+	store_site site;
+	page_record_ref ref;
+	const void *rec = load_correctable(r, k, &site, &ref);
+	void *form = rec ? new_form(r, k) : NULL;
+	if (!form)
+		return 0;
+	if (k->opened)
+		k->opened(r, rec);
+	k->form_from(r, form, rec);
+	ui_page_begin(r, _(r, k->edit_title));
+	field_errors e = {0};
+	k->render(r, form, page_record_path(r, k->base, ref.id, "/edit"), 0, &e);
+	ui_page_end(r);
+	return 0;
+}
+
+int page_record_update(req *r, const page_record_kind *k)
+{
+	store_site site;
+	page_record_ref ref;
+	const void *rec = load_correctable(r, k, &site, &ref);
+	if (!rec || !page_require_form(r))
+		return 0;
+	void *form = new_form(r, k);
+	if (!form)
+		return 0;
+	k->form_from(r, form, rec);
+	if (k->check(r, form, 0, page_record_path(r, k->base, ref.id, "/edit"), _(r, k->edit_title)) != 0)
+		return 0;
+	int rc = k->save(r, form, rec);
+	page_stored(r, rc, "update", k->entity, ref.id, ref.site_id, NULL, k->updated_to(r, rec));
+	if (rc == STORE_OK && k->saved)
+		k->saved(r, form, rec);
+	return 0;
+}
+
+int page_record_delete_form(req *r, const page_record_kind *k)
+{
+	store_site site;
+	page_record_ref ref;
+	const void *rec = load_correctable(r, k, &site, &ref);
+	if (!rec)
+		return 0;
+	page_deletion d = {.base = k->base, .id = ref.id};
+	k->deletion(r, rec, &site, &d);
+	page_delete_confirm(r, &d);
+	return 0;
+}
+
+int page_record_delete(req *r, const page_record_kind *k)
+{
+	store_site site;
+	page_record_ref ref;
+	const void *rec = load_correctable(r, k, &site, &ref);
+	if (!rec || !page_require_form(r))
+		return 0;
+	return page_stored(r, k->remove(r->app->store, ref.id, now_s()), "delete", k->entity, ref.id,
+	                   ref.site_id, NULL, k->deleted_to(r, rec));
+}

@@ -10,6 +10,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -207,8 +208,21 @@ describe('guichet demo', () => {
     }
     assert.equal(await value(db, 'SELECT count(*) FROM sites'), 0);
     assert.equal(await value(db, 'SELECT count(*) FROM users'), 0);
-    const missing = await run(['demo', '--db', path.join(dir, 'missing.db')]);
-    assert.equal(missing.code, 1, missing.stderr);
+    // Refused options create no database either.
+    const never = path.join(dir, 'never.db');
+    assert.equal((await run(['demo', '--db', never, '--days', '0'])).code, 2);
+    await assert.rejects(fs.access(never));
+  });
+
+  it('creates the database when it does not exist yet, as init would', async () => {
+    const db = path.join(dir, 'new.db');
+    const r = await run(['demo', '--db', db, '--days', '5', '--end', END]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /created the database/);
+    assert.equal(await value(db, 'SELECT count(*) FROM sites'), 4);
+    assert.ok((await value(db, 'SELECT count(*) FROM visits')) > 0);
+    // The schema is the latest one: init has nothing left to apply.
+    assert.match(await runOk(['init', '--db', db]), /applied 0 migrations/);
   });
 
   it('prints logins that work through the login form', async () => {
