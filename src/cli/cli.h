@@ -34,6 +34,8 @@ int cli_export(int argc, char **argv); /* cli_export.c */
 int cli_stats(int argc, char **argv);  /* cli_stats.c */
 int cli_opendata(int argc, char **argv); /* cli_opendata.c */
 int cli_migrate(int argc, char **argv); /* cli_migrate.c: migrate-data */
+int cli_backup(int argc, char **argv);  /* cli_backup.c */
+int cli_restore(int argc, char **argv); /* cli_backup.c */
 
 /* One option of a command, besides the common --db, --config and --help. */
 typedef struct cli_opt {

@@ -32,6 +32,8 @@ static const struct command {
     {"import", cli_import, "import accompaniments from a CSV file: import demands"},
     {"export", cli_export, "export accompaniments as a CSV file: export demands"},
     {"migrate-data", cli_migrate, "copy a site's SQLite database into a central one"},
+    {"backup", cli_backup, "copy a SQLite database, even while it is in use"},
+    {"restore", cli_restore, "check a backup and put it in place of a database"},
     {"stats", cli_stats, "print the steering indicators of a period and a scope"},
     {"opendata", cli_opendata, "write the open-data files: activity, lieux, france-services"},
     {"version", cli_version, "print the version"},

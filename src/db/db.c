@@ -99,6 +99,14 @@ int db_open(db **out, const char *url, unsigned pool_size, char *err, size_t err
 	return DB_OK;
 }
 
+const char *db_sqlite_file(const char *url)
+{
+	const char *target;
+	char err[64];
+	const struct db_driver *d = url ? driver_for(url, &target, err, sizeof err) : NULL;
+	return d == &db_sqlite_driver ? target : NULL;
+}
+
 int db_exists(const char *url)
 {
 	char err[256];

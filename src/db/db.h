@@ -38,6 +38,17 @@ void db_close(db *d);
 int db_exists(const char *url);
 enum db_kind db_kind_of(const db *d);
 
+/* The file a SQLite URL names ("sqlite:a.db", "a.db"); NULL for a
+ * PostgreSQL URL, whose backups are pg_dump's (docs/operations.md). */
+const char *db_sqlite_file(const char *url);
+/* Copies the SQLite database file from, which other processes may be
+ * writing, into the new file to with SQLite's online backup: a consistent
+ * snapshot of the last committed transaction. to is written beside as
+ * "to.part", synced, then renamed: it is complete or absent. Readable by its
+ * owner only. DB_OK, or DB_ERROR with a message (to exists already, a
+ * source that is no database, a full disk). */
+int db_sqlite_copy(const char *from, const char *to, char *err, size_t errlen);
+
 db_conn *db_acquire(db *d);
 void db_release(db *d, db_conn *c);
 

@@ -6,6 +6,7 @@
  * connection and kept in a small hash table keyed by their SQL text; a
  * statement is handed out reset and with its bindings cleared.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <time.h>
@@ -393,6 +394,106 @@ static void sq_done(db_stmt *base)
 	}
 	if (!s->cached)
 		free_stmt(s);
+}
+
+/* ---- Online copy (backup and restore) ---- */
+
+/* Syncs a file, or the folder that holds it, so that a rename is durable. */
+static int sync_path(const char *path, int folder)
+{
+	int fd = open(path, (folder ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int copy_fail(char *err, size_t errlen, const char *what, sqlite3 *h, int rc)
+{
+	snprintf(err, errlen, "%s: %s", what, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+	return DB_ERROR;
+}
+
+int db_sqlite_copy(const char *from, const char *to, char *err, size_t errlen)
+{
+	if (access(to, F_OK) == 0) {
+		snprintf(err, errlen, "'%s' exists already: give a new file", to);
+		return DB_ERROR;
+	}
+	if (access(from, R_OK) != 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", from, strerror(errno));
+		return DB_ERROR;
+	}
+	char part[4096];
+	if ((size_t)snprintf(part, sizeof part, "%s.part", to) >= sizeof part) {
+		snprintf(err, errlen, "the file name '%s' is too long", to);
+		return DB_ERROR;
+	}
+	unlink(part);
+	sqlite3 *src = NULL, *dst = NULL;
+	int rc = sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = copy_fail(err, errlen, "cannot open the source", src, rc);
+		goto done;
+	}
+	sqlite3_busy_timeout(src, LIMIT_DB_BUSY_MS);
+	create_private(part);
+	rc = sqlite3_open_v2(part, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = copy_fail(err, errlen, "cannot create the copy", dst, rc);
+		goto done;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		rc = copy_fail(err, errlen, "cannot start the copy", dst, 0);
+		goto done;
+	}
+	/* One step copies every page under one read transaction of the source:
+	 * a snapshot of its last commit, while writers of the WAL go on. A
+	 * source locked for a moment (a checkpoint) is tried again. */
+	for (int tries = 0;; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries == 50)
+			break;
+		sqlite3_sleep(100);
+	}
+	int frc = sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE || frc != SQLITE_OK) {
+		rc = copy_fail(err, errlen, "the copy failed", dst, rc);
+		goto done;
+	}
+	/* The copy is one self-contained file: its WAL is folded back. */
+	if (sqlite3_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = copy_fail(err, errlen, "cannot finish the copy", dst, 0);
+		goto done;
+	}
+	rc = DB_OK;
+done:
+	sqlite3_close(src);
+	if (sqlite3_close(dst) != SQLITE_OK && rc == DB_OK)
+		rc = copy_fail(err, errlen, "cannot close the copy", NULL, SQLITE_ERROR);
+	if (rc == DB_OK && (sync_path(part, 0) != 0 || rename(part, to) != 0)) {
+		snprintf(err, errlen, "cannot write '%s': %s", to, strerror(errno));
+		rc = DB_ERROR;
+	}
+	if (rc == DB_OK) {
+		/* The folder's entry makes the rename durable. */
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", to);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		sync_path(slash ? dir : ".", 1);
+	} else {
+		unlink(part);
+	}
+	char side[4120];
+	snprintf(side, sizeof side, "%s-wal", part);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", part);
+	unlink(side);
+	return rc;
 }
 
 static const struct db_macro sq_macros[] = {

@@ -32,6 +32,16 @@ int store_schema_version(store *s);
 /* Highest migration compiled into this binary: a store below it needs
  * "guichet init" (added). */
 int store_schema_latest(void);
+
+/* Backups of a SQLite store (store_backup.c). store_backup copies the store
+ * at url, in use or not, into the new file to: a consistent snapshot.
+ * store_restore checks the backup from (SQLite's integrity check, a schema
+ * this binary knows), brings it up to date and puts it in place of the
+ * store at url, which must not exist unless replace is set (the server
+ * stopped); *version is the backup's schema version. A PostgreSQL url is
+ * refused with a message naming pg_dump. STORE_OK or STORE_ERROR with err. */
+int store_backup(const char *url, const char *to, char *err, size_t errlen);
+int store_restore(const char *from, const char *url, int replace, int *version, char *err, size_t errlen);
 uint64_t store_error_count(const store *s);
 const char *store_kind_name(const store *s); /* "sqlite" or "postgresql" */
 
