@@ -134,3 +134,8 @@ $(BUILD)/fuzz/%: fuzz/%.c $(SRC) $(GEN)
 .PHONY: bench
 bench: $(BUILD)/guichet
 	node bench/record.mjs
+
+# The Debian package (scripts/build-deb): $(BUILD)/guichet_VERSION_ARCH.deb.
+.PHONY: deb
+deb: $(BUILD)/guichet
+	@BUILD=$(BUILD) scripts/build-deb

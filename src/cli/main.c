@@ -45,7 +45,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: guichet COMMAND [OPTIONS]\n"
 	           "Guichet: the record of help given at public-service help desks.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'guichet COMMAND --help' for a command's options.\n");
 }
 
