@@ -12,7 +12,11 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --keyword=_:2 --keyword=i18n_te
 	--keyword=field_error_add:3 --keyword=ui_error_page:3 --keyword=ui_field_error:3 \
 	--keyword=page_sites_or_refuse:5 --keyword=page_require_corrector:4 --keyword=cli_text:1 \
 	--keyword=i18n_plural:2,3 --add-comments=TRANSLATORS --package-name=guichet
-PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter libqrencode
+# Where everything is built; another folder (make BUILD=build-x) keeps two
+# builds of one checkout apart.
+BUILD    ?= build
+
+PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter libqrencode liboath
 CC       ?= cc
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -25,10 +29,6 @@ endif
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := $(CSTD) $(WARN) $(WERROR) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -iquote src -iquote $(BUILD)/gen
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
-
-# Where everything is built; another folder (make BUILD=build-x) keeps two
-# builds of one checkout apart.
-BUILD    ?= build
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -123,11 +123,21 @@ clean:
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) $(PKG_CFLAGS) -iquote src
+# The sources are compiled once for every target (instrumented, without
+# libFuzzer's main), so that building all the targets stays quick.
+FUZZ_OBJ := $(patsubst src/%.c,$(BUILD)/fuzzobj/%.o,$(SRC)) $(BUILD)/fuzzobj/embedded.o
+.SECONDARY: $(FUZZ_OBJ)
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: fuzz/%.c $(SRC) $(GEN)
+$(BUILD)/fuzzobj/embedded.o: $(GEN)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(SRC) $(GEN) $(PKG_LIBS)
+	clang $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) -c -o $@ $<
+$(BUILD)/fuzzobj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	clang $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) -c -o $@ $<
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 # The recording benchmark (bench/README.md): prints figures beside a
 # baseline measured in the same run. Never part of `make check`.

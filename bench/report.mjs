@@ -81,9 +81,12 @@ const BROWSER = {
   'accept-language': 'fr-FR,fr;q=0.9',
 };
 
-function get(port, path, cookie) {
+/* /metrics needs a token; this one lives as long as the bench's server. */
+const METRICS_TOKEN = crypto.randomBytes(24).toString('hex');
+
+function get(port, path, cookie, extra = {}) {
   return new Promise((resolve, reject) => {
-    const headers = { ...BROWSER };
+    const headers = { ...BROWSER, ...extra };
     if (cookie) headers.cookie = cookie;
     const start = process.hrtime.bigint();
     const req = http.request({ host: HOST, port, method: 'GET', path, headers, agent }, (res) => {
@@ -113,8 +116,8 @@ function describe(res) {
 }
 
 /** A non-2xx answer ends the bench: its figures would not be the report's. */
-async function getOk(port, path, cookie) {
-  const res = await get(port, path, cookie);
+async function getOk(port, path, cookie, extra) {
+  const res = await get(port, path, cookie, extra);
   if (res.status < 200 || res.status > 299) throw new Error(`GET ${path} answered ${describe(res)}`);
   return res;
 }
@@ -172,7 +175,7 @@ function engineLoaded(srv) {
 
 /** The engine's gauges from /metrics, as name{labels} -> value. */
 async function engineMetrics(port) {
-  const res = await getOk(port, '/metrics');
+  const res = await getOk(port, '/metrics', undefined, { authorization: `Bearer ${METRICS_TOKEN}` });
   const out = [];
   for (const m of body(res).toString('utf8').matchAll(/^(guichet_stats_(?:rows|bytes|load_seconds|refresh_seconds)\S*)\s+(\S+)$/gm)) out.push([m[1], Number(m[2])]);
   return out;
@@ -248,7 +251,7 @@ function findDepartement(v) {
 }
 
 async function main() {
-  const serveArgs = opts.threads ? ['--threads', opts.threads] : [];
+  const serveArgs = ['--metrics-token', METRICS_TOKEN, ...(opts.threads ? ['--threads', opts.threads] : [])];
   const srv = opts.db ? await existingServer(serveArgs) : await demoServer(serveArgs);
   let failed = false;
   try {

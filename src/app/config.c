@@ -37,6 +37,9 @@ void config_defaults(config *c)
 	c->trust_proxy = 0;
 	c->session_idle = (long)DEFAULT_SESSION_IDLE_S;
 	c->session_absolute = (long)DEFAULT_SESSION_ABSOLUTE_S;
+	c->head_timeout = (long)LIMIT_HEAD_TIMEOUT_S;
+	c->max_connections = LIMIT_CONNECTIONS;
+	c->max_per_address = LIMIT_CONNECTIONS_PER_IP;
 }
 
 void config_free(config *c)
@@ -45,6 +48,8 @@ void config_free(config *c)
 	free(c->listen);
 	free(c->public_url);
 	free(c->port_file);
+	free(c->metrics_token);
+	free(c->metrics_listen);
 	memset(c, 0, sizeof *c);
 }
 
@@ -172,6 +177,37 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			while (len > 0 && c->public_url[len - 1] == '/')
 				c->public_url[--len] = '\0';
 		}
+	} else if (strcmp(key, "head-timeout") == 0) {
+		if (parse_duration(value, &d) != 0 || d > 3600)
+			expected = "a duration from 1 second to 1 hour, for example 10s";
+		else
+			c->head_timeout = d;
+	} else if (strcmp(key, "max-connections") == 0) {
+		if (parse_int64(value, 1, LIMIT_CONNECTIONS_MAX, &n) != 0)
+			expected = "a whole number from 1 to 65536";
+		else
+			c->max_connections = (unsigned)n;
+	} else if (strcmp(key, "max-connections-per-address") == 0) {
+		if (parse_int64(value, 1, LIMIT_CONNECTIONS_MAX, &n) != 0)
+			expected = "a whole number from 1 to 65536";
+		else
+			c->max_per_address = (unsigned)n;
+	} else if (strcmp(key, "metrics-token") == 0) {
+		/* Compared with a header's value: printable ASCII without spaces,
+		 * and long enough not to be guessed. */
+		size_t len = strlen(value);
+		int ok = len >= 16 && len <= 256;
+		for (size_t i = 0; ok && i < len; i++)
+			ok = value[i] > ' ' && value[i] < 0x7f;
+		if (!ok)
+			expected = "16 to 256 printable characters without spaces";
+		else
+			set_str(&c->metrics_token, value);
+	} else if (strcmp(key, "metrics-listen") == 0) {
+		if (!listen_valid(value))
+			expected = "HOST:PORT, for example 127.0.0.1:9090";
+		else
+			set_str(&c->metrics_listen, value);
 	} else if (strcmp(key, "port-file") == 0) {
 		if (!*value)
 			expected = "a file path";
@@ -257,6 +293,11 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_SESSION_IDLE", "session-idle"},
 	    {"GUICHET_SESSION_ABSOLUTE", "session-absolute"},
 	    {"GUICHET_PUBLIC_URL", "public-url"},
+	    {"GUICHET_HEAD_TIMEOUT", "head-timeout"},
+	    {"GUICHET_MAX_CONNECTIONS", "max-connections"},
+	    {"GUICHET_MAX_CONNECTIONS_PER_ADDRESS", "max-connections-per-address"},
+	    {"GUICHET_METRICS_TOKEN", "metrics-token"},
+	    {"GUICHET_METRICS_LISTEN", "metrics-listen"},
 	};
 	for (size_t i = 0; i < COUNT(env); i++) {
 		const char *v = getenv(env[i].var);

@@ -16,14 +16,22 @@ typedef struct config {
 	int trust_proxy;   /* honour X-Forwarded-* from a reverse proxy */
 	long session_idle; /* seconds */
 	long session_absolute;
-	char *public_url; /* for links in e-mails; optional */
+	char *public_url; /* the address the public uses (satisfaction posters); optional */
 	char *port_file;  /* when set, the bound port is written there (tests) */
+	/* Connection handling against slow and numerous clients. */
+	long head_timeout;              /* seconds to send a whole request head */
+	unsigned max_connections;       /* open at once, in all */
+	unsigned max_per_address;       /* per client address (per forwarded one with trust_proxy) */
+	char *metrics_token;            /* bearer token that opens /metrics; optional */
+	char *metrics_listen;           /* HOST:PORT of a listener serving /metrics only; optional */
 } config;
 
 void config_defaults(config *c);
 void config_free(config *c);
 /* Sets one setting by its key ("db", "listen", "threads", "trust-proxy",
- * "session-idle", "session-absolute", "public-url", "port-file");
+ * "session-idle", "session-absolute", "public-url", "port-file",
+ * "head-timeout", "max-connections", "max-connections-per-address",
+ * "metrics-token", "metrics-listen");
  * source names where it came from for the error message. */
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "auth/throttle.h"
+#include "auth/totp.h"
 #include "util/guichet_limits.h"
 
 /* Touching a session on every request would write on every page view; a
@@ -188,15 +190,23 @@ static void make_dummy_hash(void)
 		fatal("out of memory hashing a password");
 }
 
-static int failures(req *r, const char *key, int64_t since, int64_t *n)
+/* Answers an attempt the throttle refused: 429 with the delay in
+ * Retry-After, journaled. */
+static int throttled(req *r, int64_t wait, const char **why, int *status)
 {
-	return store_login_failure_count(r->app->store, key, since, n);
+	char *after = arena_printf(r->arena, "%lld", (long long)wait);
+	if (after)
+		http_set_header(r, "Retry-After", after);
+	auth_audit(r, "login_throttled", "user", 0, 0, NULL);
+	*why = N_("Trop de tentatives de connexion. Par sécurité, patientez quelques minutes avant de "
+	          "réessayer.");
+	*status = 429;
+	return -1;
 }
 
 int auth_login(req *r, const char *email, const char *password, const char **why, int *status)
 {
 	store *st = r->app->store;
-	char account_key[65], address_key[65];
 	char *lower = arena_strdup(r->arena, email ? email : "");
 	if (!lower) {
 		*why = N_("Erreur du serveur.");
@@ -206,28 +216,13 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	char *k = arena_printf(r->arena, "account:%s", lower);
-	char *a = arena_printf(r->arena, "address:%s", r->client_ip ? r->client_ip : "");
-	if (!k || !a) {
-		*why = N_("Erreur du serveur.");
-		*status = 500;
-		return -1;
-	}
-	auth_hash_secret(k, account_key);
-	auth_hash_secret(a, address_key);
 
-	int64_t now = now_s(), since = now - LIMIT_LOGIN_WINDOW_S, n_account = 0, n_address = 0;
-	if (failures(r, account_key, since, &n_account) != 0 || failures(r, address_key, since, &n_address) != 0) {
-		*why = N_("Erreur du serveur.");
-		*status = 500;
-		return -1;
-	}
-	if (n_account >= LIMIT_LOGIN_FAILS_ACCOUNT || n_address >= LIMIT_LOGIN_FAILS_ADDRESS) {
-		auth_audit(r, "login_throttled", "user", 0, 0, NULL);
-		*why = N_("Trop de tentatives de connexion. Réessayez dans 15 minutes.");
-		*status = 429;
-		return -1;
-	}
+	/* The attempt is reserved before the password is checked, so that
+	 * concurrent guesses cannot pass the count. */
+	throttle_attempt attempt;
+	int64_t wait = throttle_login_begin(r, lower, &attempt);
+	if (wait > 0)
+		return throttled(r, wait, why, status);
 
 	store_user u;
 	int found = store_user_by_email(st, r->arena, lower, &u) == STORE_OK;
@@ -236,37 +231,51 @@ int auth_login(req *r, const char *email, const char *password, const char **why
 	pthread_once(&dummy_once, make_dummy_hash);
 	int ok = auth_password_verify(found ? u.password_hash : dummy_hash, password ? password : "") == 0;
 	if (!found || !ok || !u.active) {
-		store_login_failure_add(st, account_key, now);
-		store_login_failure_add(st, address_key, now);
+		throttle_login_end(&attempt, THROTTLE_FAILED);
 		auth_audit(r, "login_failed", "user", found ? u.id : 0, 0, NULL);
 		*why = N_("Adresse e-mail ou mot de passe incorrect.");
 		*status = 401;
 		return -1;
 	}
+	/* With a second factor the password alone opens nothing: the code's
+	 * step (totp.c) counts its own attempts and starts the session. */
+	int second = totp_login_step(r, &u, why, status);
+	if (second != 0) {
+		throttle_login_end(&attempt, THROTTLE_ABANDONED);
+		return second;
+	}
+	if (auth_session_start(r, &u) != 0) {
+		throttle_login_end(&attempt, THROTTLE_ABANDONED);
+		*why = N_("Erreur du serveur.");
+		*status = 500;
+		return -1;
+	}
+	throttle_login_end(&attempt, THROTTLE_PASSED);
+	throttle_device_remember(r, lower);
+	auth_audit(r, "login", "user", u.id, 0, NULL);
+	return 0;
+}
 
+int auth_session_start(req *r, const store_user *u)
+{
 	/* A new session id at every login: an id planted before login is useless. */
 	auth_logout(r);
 	char sid[65], sid_hash[65], csrf_key[65];
 	random_hex(sid);
 	random_hex(csrf_key);
 	auth_hash_secret(sid, sid_hash);
-	if (store_session_insert(st, sid_hash, u.id, csrf_key, now) != STORE_OK) {
-		*why = N_("Erreur du serveur.");
-		*status = 500;
+	if (store_session_insert(r->app->store, sid_hash, u->id, csrf_key, now_s()) != STORE_OK)
 		return -1;
-	}
-	store_login_failure_clear(st, account_key);
 	http_set_cookie(r, AUTH_COOKIE_SESSION, sid, -1);
 	http_set_cookie(r, AUTH_COOKIE_PRE, "", 0);
 	struct session *s = arena_alloc(r->arena, sizeof *s);
 	if (s) {
-		s->user = u;
-		s->role = auth_role_parse(u.role);
+		s->user = *u;
+		s->role = auth_role_parse(u->role);
 		memcpy(s->id_hash, sid_hash, sizeof s->id_hash);
 		r->session = s;
 		r->csrf = csrf_for(r, csrf_key);
 	}
-	auth_audit(r, "login", "user", u.id, 0, NULL);
 	return 0;
 }
 

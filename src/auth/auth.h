@@ -50,6 +50,12 @@ int auth_csrf_ok(req *r);
  * and sets the cookie. Returns 0, or -1 with a French msgid in *why and the
  * HTTP status (401, 429) in *status. */
 int auth_login(req *r, const char *email, const char *password, const char **why, int *status);
+/* What auth_login returns when the password was right but the account has a
+ * second factor: no session yet, the code's step is pending (auth/totp.h). */
+#define AUTH_SECOND_FACTOR 1
+/* Starts a session for u (a new id, its cookie, r->session and r->csrf) and
+ * ends any earlier one of this browser: 0, or -1 when it cannot be stored. */
+int auth_session_start(req *r, const store_user *u);
 void auth_logout(req *r);
 /* Bearer token of the JSON API: fills r->session. Returns 0, AUTH_BAD_TOKEN
  * when the token is missing, wrong or its account disabled, or

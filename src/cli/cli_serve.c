@@ -34,6 +34,14 @@ static void usage(FILE *f)
 	           "  --session-idle DURATION     idle expiry of a session, e.g. 2h (GUICHET_SESSION_IDLE)\n"
 	           "  --session-absolute DURATION absolute expiry of a session, e.g. 12h (GUICHET_SESSION_ABSOLUTE)\n"
 	           "  --public-url URL        the address people use to reach this server (GUICHET_PUBLIC_URL)\n"
+	           "  --head-timeout DURATION seconds a client has to send a request's headers, default 10s\n"
+	           "                          (GUICHET_HEAD_TIMEOUT)\n"
+	           "  --max-connections N     connections open at once, default 4096 (GUICHET_MAX_CONNECTIONS)\n"
+	           "  --max-connections-per-address N  per client address, default 64; with --trust-proxy,\n"
+	           "                          requests in flight per forwarded address\n"
+	           "                          (GUICHET_MAX_CONNECTIONS_PER_ADDRESS)\n"
+	           "  --metrics-token TOKEN   bearer token that opens /metrics (GUICHET_METRICS_TOKEN)\n"
+	           "  --metrics-listen HOST:PORT  serve /metrics there, without token (GUICHET_METRICS_LISTEN)\n"
 	           "  --port-file FILE        write the bound port there once listening\n"
 	           "  --config FILE           read settings from FILE (key = value lines)\n"
 	           "  --help                  show this help\n\n"
@@ -109,6 +117,30 @@ static int write_port_file(const char *path, unsigned port)
 	return rename(tmp, path);
 }
 
+/* The metrics-listen address: /metrics without token, for the operator's
+ * collector on a private address, with one thread and few connections. */
+static int start_metrics(const http_config *main, const char *listen, http_server **out, char *err,
+                         size_t errlen)
+{
+	/* The server keeps a pointer to its host: it must outlive this call. */
+	static char host[256];
+	http_config mc = *main;
+	if (split_listen(listen, host, sizeof host, &mc.port) != 0) {
+		snprintf(err, errlen, "--metrics-listen must be HOST:PORT, got '%s'", listen);
+		return -1;
+	}
+	mc.host = host;
+	mc.threads = 1;
+	mc.trust_proxy = 0;
+	mc.max_connections = 64;
+	mc.routes = routes_metrics_table(&mc.nroutes);
+	*out = http_start(&mc, err, errlen);
+	if (!*out)
+		return -1;
+	fprintf(stderr, "level=info msg=\"metrics listening\" address=\"%s\" port=%u\n", host, http_port(*out));
+	return 0;
+}
+
 int cli_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -120,6 +152,11 @@ int cli_serve(int argc, char **argv)
 	        {"session-absolute", required_argument, 0, 'a'},
 	        {"public-url", required_argument, 0, 'u'},
 	        {"port-file", required_argument, 0, 'p'},
+	        {"head-timeout", required_argument, 0, 'H'},
+	        {"max-connections", required_argument, 0, 'C'},
+	        {"max-connections-per-address", required_argument, 0, 'A'},
+	        {"metrics-token", required_argument, 0, 'T'},
+	        {"metrics-listen", required_argument, 0, 'M'},
 	        {"config", required_argument, 0, 'c'},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0},
@@ -164,6 +201,21 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'p':
 			key = "port-file";
+			break;
+		case 'H':
+			key = "head-timeout";
+			break;
+		case 'C':
+			key = "max-connections";
+			break;
+		case 'A':
+			key = "max-connections-per-address";
+			break;
+		case 'T':
+			key = "metrics-token";
+			break;
+		case 'M':
+			key = "metrics-listen";
 			break;
 		case ':':
 			fprintf(stderr, "guichet serve: option '%s' needs a value\n", argv[optind - 1]);
@@ -256,6 +308,9 @@ int cli_serve(int argc, char **argv)
 	hc.port = port;
 	hc.threads = cfg.threads;
 	hc.trust_proxy = cfg.trust_proxy;
+	hc.head_timeout_s = (unsigned)cfg.head_timeout;
+	hc.max_connections = cfg.max_connections;
+	hc.max_per_address = cfg.max_per_address;
 	hc.routes = routes_table(&hc.nroutes);
 	hc.not_found = page_not_found;
 	hc.error = page_error;
@@ -266,10 +321,19 @@ int cli_serve(int argc, char **argv)
 		goto done;
 	}
 	unsigned bound = http_port(srv);
+	app.listen_port = bound;
 	fprintf(stderr, "level=info msg=\"listening\" address=\"%s\" port=%u store=%s threads=%u\n", host, bound,
 	        store_kind_name(app.store), cfg.threads);
+	/* Before the port file, which tells that the server is ready. */
+	http_server *msrv = NULL;
+	if (cfg.metrics_listen && start_metrics(&hc, cfg.metrics_listen, &msrv, err, sizeof err) != 0) {
+		fprintf(stderr, "guichet serve: %s\n", err);
+		http_stop(srv);
+		goto done;
+	}
 	if (cfg.port_file && write_port_file(cfg.port_file, bound) != 0) {
 		fprintf(stderr, "guichet serve: cannot write the port file '%s': %s\n", cfg.port_file, strerror(errno));
+		http_stop(msrv);
 		http_stop(srv);
 		goto done;
 	}
@@ -278,6 +342,7 @@ int cli_serve(int argc, char **argv)
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	fprintf(stderr, "level=info msg=\"stopping\" signal=%d\n", sig);
+	http_stop(msrv);
 	http_stop(srv);
 	fprintf(stderr, "level=info msg=\"stopped\"\n");
 	rc = 0;

@@ -254,7 +254,8 @@ static int write_report(const cli_args *a, store *s, stats_engine *e, const stat
 	if (!rep || report_labels(rep, s, &res->q) != 0) {
 		cli_error(a, "the report could not be built (out of memory)");
 		rc = CLI_FAIL;
-	} else if (e && report_add_series(rep, e, &res->q) != 0) {
+	} else if (e &&
+	           (report_add_series(rep, e, &res->q) != 0 || report_mark_growth(rep, e, &res->q) != 0)) {
 		cli_error(a, "the report's time series could not be computed");
 		rc = CLI_FAIL;
 	} else {

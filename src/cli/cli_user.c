@@ -1,7 +1,8 @@
 /*
- * cli_user.c: `guichet user add|list|disable|enable|password`, the accounts
- * from the command line: how the first administrator comes to exist, and how
- * an operator repairs an account without the web interface.
+ * cli_user.c: `guichet user add|list|disable|enable|password|totp-reset`,
+ * the accounts from the command line: how the first administrator comes to
+ * exist, and how an operator repairs an account without the web interface
+ * (a forgotten password, a lost telephone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static const cli_cmd cmd_list = {
 static const cli_opt email_opt[] = {{"email", "EMAIL", "the account's e-mail address", 1, 0}};
 static const cli_cmd cmd_disable = {
     .name = "user disable",
-    .summary = "Disables an account and ends its sessions. Its records stay.",
+    .summary = "Disables an account and ends its sessions and API tokens. Its records stay.",
     .opts = email_opt,
     .nopts = COUNT(email_opt),
 };
@@ -47,7 +48,16 @@ static const cli_cmd cmd_enable = {
 };
 static const cli_cmd cmd_password = {
     .name = "user password",
-    .summary = "Sets a new password, read like 'user add' does, and ends the account's sessions.",
+    .summary = "Sets a new password, read like 'user add' does, and ends the account's sessions and API "
+               "tokens.",
+    .opts = email_opt,
+    .nopts = COUNT(email_opt),
+};
+
+static const cli_cmd cmd_totp_reset = {
+    .name = "user totp-reset",
+    .summary = "Removes the account's second factor and recovery codes, for a lost telephone; the person "
+               "enrols again from the web interface.",
     .opts = email_opt,
     .nopts = COUNT(email_opt),
 };
@@ -220,15 +230,23 @@ static int user_change(const cli_args *a, const char *action)
 		rc = CLI_FAIL;
 	} else if (strcmp(action, "password") == 0) {
 		rc = new_password_hash(a, hash, sizeof hash);
-		if (rc == CLI_OK && (store_user_set_password(s, u.id, hash) != STORE_OK ||
-		                     store_session_delete_user(s, u.id) != STORE_OK)) {
+		/* The store ends the account's sessions and tokens with it. */
+		if (rc == CLI_OK && store_user_set_password(s, u.id, hash) != STORE_OK) {
 			cli_error(a, "cannot store the password");
 			rc = CLI_FAIL;
 		}
 		if (rc == CLI_OK)
 			cli_audit(s, "update", "user", u.id, 0, "password");
+	} else if (strcmp(action, "totp-reset") == 0) {
+		if (store_totp_disable(s, u.id) != STORE_OK) {
+			cli_error(a, "cannot remove the second factor");
+			rc = CLI_FAIL;
+		} else {
+			cli_audit(s, "update", "user", u.id, 0, "second factor disabled");
+		}
 	} else {
 		u.active = strcmp(action, "enable") == 0;
+		u.password_hash = NULL; /* unchanged */
 		if (store_user_update(s, &u) != STORE_OK) {
 			cli_error(a, "cannot update the account");
 			rc = CLI_FAIL;
@@ -252,6 +270,7 @@ static const struct {
     {"disable", &cmd_disable, user_change},
     {"enable", &cmd_enable, user_change},
     {"password", &cmd_password, user_change},
+    {"totp-reset", &cmd_totp_reset, user_change},
 };
 
 static void overview(FILE *f)

@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "domain/demand_csv_impl.h"
 #include "vocab/enums.h"
 #include "util/i18n.h"
 #include "util/guichet_limits.h"
 #include "domain/visit.h"
+#include "domain/site.h"
 
 /* S_VISIT: the visit and its visitor, the same on every row of a visit;
  * S_DEMAND: one demand; S_EXPORT: written for readers, ignored on import
@@ -117,6 +119,17 @@ static const char MSG_TOO_MANY_ROWS[] =
 static const char MSG_UNKNOWN_VALUE[] = N_("Valeur inconnue.");
 static const char MSG_REPEATED_VALUE[] = N_("Valeur répétée.");
 static const char MSG_INTEGER[] = N_("Nombre entier attendu.");
+static const char MSG_NO_ROWS[] =
+    N_("Le fichier n'a aucune ligne après la ligne d'en-tête : il n'y a rien à importer.");
+static const char MSG_RANGE[] = N_("Nombre hors des limites permises.");
+static const char MSG_NO_SUCH_HOUR[] =
+    N_("Cette heure n'existe pas ce jour-là : l'heure sautée au passage à l'heure d'été.");
+static const char MSG_INSEE[] =
+    N_("Code INSEE inconnu : il a 5 caractères et commence par le numéro d'un département "
+       "(par exemple 35238, ou 2A004 en Corse).");
+static const char MSG_DURATION_SUM[] =
+    N_("Durée de la visite vide alors que ses demandes durent ensemble plus de 600 minutes : "
+       "indiquez la durée de la visite ou corrigez celles des demandes.");
 static const char MSG_DATE[] = N_("Date invalide (écrivez AAAA-MM-JJ ou JJ/MM/AAAA).");
 static const char MSG_TIME[] = N_("Heure invalide (écrivez HH:MM).");
 static const char MSG_REQUIRED[] = N_("Valeur obligatoire.");
@@ -314,9 +327,37 @@ static void cell_error(demand_csv_import *im, const struct row *r, size_t ri, en
 	add_error(im->e, r->line, columns[c].heading, msgid, value && *value ? value : NULL, expected);
 }
 
+/* The lower-case form of the UTF-8 character at *p, advancing *p: ASCII
+ * letters, and the accented capitals of French (À to Þ, Œ), whose small
+ * letter is 32 code points higher, or the next one for Œ. */
+static unsigned fold_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	unsigned cp = s[0];
+	size_t len = 1;
+	if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
+		cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+		len = 2;
+	}
+	*p = s + len;
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		return cp + 32;
+	if (cp == 0x152)
+		return 0x153;
+	return cp;
+}
+
+/* Headings are matched without regard to case, accented capitals
+ * included ("TRANCHE D'ÂGE" is "Tranche d'âge"). */
 static int heading_is(const char *h, const char *name)
 {
-	return strcasecmp(h, name) == 0;
+	const unsigned char *a = (const unsigned char *)h, *b = (const unsigned char *)name;
+	while (*a && *b)
+		if (fold_next(&a) != fold_next(&b))
+			return 0;
+	return *a == '\0' && *b == '\0';
 }
 
 static int read_header(demand_csv_import *im)
@@ -558,9 +599,14 @@ static int64_t int_cell(demand_csv_import *im, const struct row *r, size_t ri, e
                         int64_t max)
 {
 	int64_t v = 0;
-	if (*r->cell[c] && parse_int64(r->cell[c], min, max, &v) != 0)
-		cell_error(im, r, ri, c, MSG_INTEGER, r->cell[c],
+	if (*r->cell[c] && parse_int64(r->cell[c], min, max, &v) != 0) {
+		/* A whole number out of its bounds is not "not a number". */
+		int64_t any;
+		int whole = parse_int64(r->cell[c], INT64_MIN, INT64_MAX, &any) == 0;
+		cell_error(im, r, ri, c, whole ? MSG_RANGE : MSG_INTEGER, r->cell[c],
 		           arena_printf(im->e->a, "%lld – %lld", (long long)min, (long long)max));
+		v = 0;
+	}
 	return v;
 }
 
@@ -654,6 +700,35 @@ static int64_t agent_of(demand_csv_import *im, const struct row *r)
 	return id;
 }
 
+/* Whether the Unix time t reads hm ("HH:MM") on the local clock: a time
+ * in the hour skipped in spring does not exist, and the C library would
+ * move it by an hour without a word. */
+static int local_time_is(int64_t t, const char hm[6])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char got[6];
+	if (!localtime_r(&tt, &tm))
+		return 0;
+	snprintf(got, sizeof got, "%02u:%02u", (unsigned)tm.tm_hour % 24u, (unsigned)tm.tm_min % 60u);
+	return strcmp(got, hm) == 0;
+}
+
+/* A commune code that no département begins is said so here: the visit's
+ * rule would take it for a postcode. */
+static void insee_cell(demand_csv_import *im, const struct row *r)
+{
+	const char *v = r->cell[C_RESIDENCE];
+	char up[8];
+	size_t n = strlen(v);
+	if (!*v || n != 5)
+		return;
+	for (size_t i = 0; i <= n; i++)
+		up[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
+	if (!site_insee_valid(up) && strspn(up, "0123456789AB") == 5)
+		cell_error(im, r, 0, C_RESIDENCE, MSG_INSEE, v, NULL);
+}
+
 static void visit_cells(demand_csv_import *im, arena *a, const struct row *r, store_visit *v)
 {
 	v->site_id = site_of(im, r);
@@ -665,6 +740,9 @@ static void visit_cells(demand_csv_import *im, arena *a, const struct row *r, st
 		cell_error(im, r, 0, C_DATE, MSG_REQUIRED, NULL, NULL);
 	else if (parse_date(r->cell[C_DATE], iso) != 0 || time_parse_local(iso, hm, &v->started_at) != 0)
 		cell_error(im, r, 0, C_DATE, MSG_DATE, r->cell[C_DATE], NULL);
+	else if (!local_time_is(v->started_at, hm))
+		cell_error(im, r, 0, *r->cell[C_TIME] ? C_TIME : C_DATE, MSG_NO_SUCH_HOUR,
+		           *r->cell[C_TIME] ? r->cell[C_TIME] : r->cell[C_DATE], NULL);
 	v->channel = enum_cell(im, r, 0, C_CHANNEL, &ENUM_CHANNEL);
 	v->place = r->cell[C_PLACE];
 	v->duration_min = int_cell(im, r, 0, C_VISIT_DURATION, 0, VISIT_MAX_DURATION_MIN);
@@ -676,6 +754,7 @@ static void visit_cells(demand_csv_import *im, arena *a, const struct row *r, st
 	p->birth_year = int_cell(im, r, 0, C_BIRTH_YEAR, 1000, 9999);
 	p->social_status = enum_cell(im, r, 0, C_STATUS, &ENUM_STATUS);
 	p->commune_insee = r->cell[C_RESIDENCE];
+	insee_cell(im, r);
 	int *barriers[] = {&p->no_phone, &p->no_email, &p->no_device, &p->no_internet};
 	flags_cell(im, r, 0, C_BARRIERS, demand_csv_barrier_codes, COUNT(demand_csv_barrier_codes), barriers);
 	int *publics[] = {&p->allophone, &p->illiteracy, &p->very_precarious};
@@ -831,6 +910,10 @@ int demand_csv_import_next(demand_csv_import *im, arena *a, store_visit *v, int 
 	}
 	if (rc == 0) {
 		im->ended = 1;
+		/* A file of headings alone imports nothing: a failure, as the
+		 * documentation promises, not a success of 0 visits. */
+		if (im->visits == 0 && im->e->total == before)
+			add_error(im->e, 2, NULL, MSG_NO_ROWS, NULL, NULL);
 		return 0;
 	}
 	im->visits++;
@@ -853,6 +936,14 @@ int demand_csv_import_next(demand_csv_import *im, arena *a, store_visit *v, int 
 		v->demands[i].site_id = v->site_id;
 		demand_cells(im, a, rows[i], i, &v->demands[i]);
 	}
+	/* An empty visit duration takes the demands' sum, which must then fit
+	 * the visit's bound: kept at 0 it would be a visit of unknown length. */
+	int64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += v->demands[i].duration_min;
+	if (v->duration_min == 0 && sum > VISIT_MAX_DURATION_MIN)
+		cell_error(im, rows[0], 0, C_VISIT_DURATION, MSG_DURATION_SUM,
+		           rows[0]->cell[C_VISIT_DURATION], NULL);
 	field_errors fe = {0};
 	if (visit_validate(im->st, v, im->o.now, &fe) != 0)
 		for (size_t i = 0; i < fe.n && i < COUNT(fe.v); i++)

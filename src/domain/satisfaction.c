@@ -59,20 +59,25 @@ int satisfaction_validate(store_satisfaction *a, int64_t now, field_errors *e)
 	return e->n > before ? -1 : 0;
 }
 
-void satisfaction_key(const unsigned char secret[32], int64_t site_id, char out[33])
+/* Generation 0 keys the id alone, as every key did before keys could be
+ * changed, so that the addresses already printed stay valid until a
+ * manager changes them. */
+void satisfaction_key(const unsigned char secret[32], int64_t site_id, int64_t generation, char out[33])
 {
-	char id[24];
+	char id[48];
 	unsigned char h[16];
-	int n = snprintf(id, sizeof id, "%lld", (long long)site_id);
+	int n = generation > 0
+	            ? snprintf(id, sizeof id, "%lld:%lld", (long long)site_id, (long long)generation)
+	            : snprintf(id, sizeof id, "%lld", (long long)site_id);
 	crypto_generichash(h, sizeof h, (const unsigned char *)id, (unsigned long long)n, secret, 32);
 	sodium_bin2hex(out, 33, h, sizeof h);
 }
 
-int satisfaction_key_ok(const unsigned char secret[32], int64_t site_id, const char *key)
+int satisfaction_key_ok(const unsigned char secret[32], int64_t site_id, int64_t generation, const char *key)
 {
 	char want[33];
 	if (!key || strlen(key) != 32)
 		return 0;
-	satisfaction_key(secret, site_id, want);
+	satisfaction_key(secret, site_id, generation, want);
 	return sodium_memcmp(want, key, 32) == 0;
 }

@@ -29,10 +29,11 @@ int satisfaction_source_valid(const char *source);
 int satisfaction_validate(store_satisfaction *a, int64_t now, field_errors *e);
 
 /* The key of a site's public page, so that its address cannot be guessed
- * from the site's id: hex of a keyed BLAKE2b of the id under the server's
- * secret (32 bytes), 32 hex characters. satisfaction_key_ok compares in
- * constant time. */
-void satisfaction_key(const unsigned char secret[32], int64_t site_id, char out[33]);
-int satisfaction_key_ok(const unsigned char secret[32], int64_t site_id, const char *key);
+ * from the site's id: hex of a keyed BLAKE2b of the id and the key's
+ * generation (store_satisfaction_key_generation; a manager moves it on to
+ * make the old address stop working) under the server's secret (32 bytes),
+ * 32 hex characters. satisfaction_key_ok compares in constant time. */
+void satisfaction_key(const unsigned char secret[32], int64_t site_id, int64_t generation, char out[33]);
+int satisfaction_key_ok(const unsigned char secret[32], int64_t site_id, int64_t generation, const char *key);
 
 #endif

@@ -54,6 +54,9 @@ static const char MSG_URL_BAD[] = N_("L'adresse demandée est invalide.");
 static const char MSG_METHOD[] = N_("Cette méthode n'est pas autorisée pour cette adresse.");
 static const char MSG_NOT_FOUND[] = N_("La page demandée n'existe pas.");
 static const char MSG_INTERNAL[] = N_("Une erreur interne est survenue.");
+static const char MSG_FRAMING[] = N_("La longueur de la requête est ambiguë.");
+static const char MSG_BUSY_ADDRESS[] =
+    N_("Trop de requêtes sont en cours depuis votre adresse. Réessayez dans un instant.");
 
 /* ---- request parsing, on the first call with the headers ---- */
 
@@ -141,6 +144,44 @@ static void client_address(struct request *q)
 		r->secure = 1;
 }
 
+/* What a request says of its body's length must mean one thing only: two
+ * Content-Length that differ, Content-Length beside Transfer-Encoding, a
+ * coding other than chunked, or a header name with white space (which a
+ * proxy in front may read otherwise) would let a proxy and Guichet see
+ * different requests in the same bytes. */
+struct framing {
+	const char *length;
+	int lengths;
+	int codings;
+	int ambiguous;
+};
+
+static enum MHD_Result framing_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	if (!key || !value)
+		return MHD_YES;
+	if (key[strcspn(key, " \t")] != '\0')
+		f->ambiguous = 1;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->lengths++ && strcmp(f->length, value) != 0)
+			f->ambiguous = 1;
+		f->length = value;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		if (f->codings++ || strcasecmp(value, "chunked") != 0)
+			f->ambiguous = 1;
+	}
+	return MHD_YES;
+}
+
+static int framing_ambiguous(struct request *q)
+{
+	struct framing f = {NULL, 0, 0, 0};
+	MHD_get_connection_values(q->conn, MHD_HEADER_KIND, framing_one, &f);
+	return f.ambiguous || (f.lengths && f.codings);
+}
+
 /* Picks the first route whose pattern matches and that takes the method;
  * the methods of the other matching patterns make the 405's Allow header. */
 static void route_choose(struct request *q)
@@ -186,6 +227,19 @@ static int request_begin(struct request *q, const char *method, const char **why
 	}
 	client_address(q);
 	r->path = "/";
+	if (framing_ambiguous(q)) {
+		*why = MSG_FRAMING;
+		return 400;
+	}
+	/* Behind the proxy, the limit per client address is on its requests
+	 * in flight, since all connections come from the proxy. */
+	if (q->srv->cfg.trust_proxy) {
+		if (http_guard_enter(q->srv->guard, r->client_ip) < 0) {
+			*why = MSG_BUSY_ADDRESS;
+			return 429;
+		}
+		q->counted = r->client_ip;
+	}
 
 	/* Cookies first: even an error page may need the session and the
 	 * language the visitor chose. */
@@ -376,6 +430,7 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
 	if (uri)
 		q->raw_uri = arena_strndup(a, uri, strnlen(uri, LIMIT_URL_BYTES + 1));
 	atomic_fetch_add(&s->inflight, 1);
+	http_guard_phase(s->guard, conn, HTTP_GUARD_HEAD, 0);
 	return q;
 }
 
@@ -384,11 +439,13 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	http_server *s = cls;
 	struct request *q = *con_cls;
-	(void)conn;
 	(void)toe;
 	if (!q)
 		return;
 	*con_cls = NULL;
+	if (q->counted)
+		http_guard_leave(s->guard, q->counted);
+	http_guard_phase(s->guard, conn, HTTP_GUARD_IDLE, 0);
 	buf_free(&q->body);
 	buf_free(&q->r.out);
 	arena_free(q->r.arena);
@@ -399,11 +456,27 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
                               enum MHD_ConnectionNotificationCode toe)
 {
 	http_server *s = cls;
-	(void)conn;
-	(void)socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		http_guard_opened(s->guard, conn, socket_context);
+	else
+		http_guard_closed(s->guard, socket_context);
 	if (!s->cfg.app)
 		return;
 	metrics_connection(s->cfg.app->metrics, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+/* The most body bytes the request may still send: its declared length, or
+ * the route's limit for a chunked body; none for a request without one. */
+static uint64_t body_expected(struct request *q)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	int64_t declared;
+	if (cl && parse_int64(cl, 0, INT64_MAX, &declared) == 0)
+		return (uint64_t)declared;
+	if (MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return q->body_limit;
+	return 0;
 }
 
 /* Appends a piece of body. A body without a declared length can only be
@@ -425,7 +498,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct request *q = *con_cls;
 	(void)cls;
-	(void)conn;
 	(void)url;
 	(void)version;
 	if (!q)
@@ -439,8 +511,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		int status = request_begin(q, method, &why);
 		if (status) {
 			render_error(q, status, why);
+			if (status == 429)
+				http_set_header(&q->r, "Retry-After", "1");
+			http_guard_phase(q->srv->guard, conn, HTTP_GUARD_ANSWER, q->r.out.len);
 			return http_request_send(q, 1);
 		}
+		http_guard_phase(q->srv->guard, conn, HTTP_GUARD_BODY, body_expected(q));
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -449,6 +525,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return rc;
 	}
 
+	http_guard_phase(q->srv->guard, conn, HTTP_GUARD_HANDLER, 0);
 	const char *why = NULL;
 	int status = q->too_large ? 413 : 0;
 	if (status)
@@ -459,6 +536,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		render_error(q, status, why);
 	else
 		dispatch(q);
+	http_guard_phase(q->srv->guard, conn, HTTP_GUARD_ANSWER, q->r.out.len);
 	return http_request_send(q, q->too_large);
 }
 
@@ -523,6 +601,20 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	s->cfg = *cfg;
 	atomic_init(&s->stopping, 0);
 	atomic_init(&s->inflight, 0);
+	s->guard = http_guard_new(cfg->head_timeout_s, cfg->max_per_address);
+	if (!s->guard) {
+		snprintf(err, errlen, "cannot start the connections' watchdog thread");
+		free(s);
+		return NULL;
+	}
+	char note[200];
+	unsigned budget =
+	    http_guard_descriptors(cfg->max_connections ? cfg->max_connections : LIMIT_CONNECTIONS, note, sizeof(note));
+	if (note[0])
+		fprintf(stderr, "level=warn msg=\"%s\"\n", note);
+	/* Behind a proxy, the proxy is the only peer: the limit per address
+	 * is then taken per forwarded address, on requests (request_begin). */
+	unsigned per_ip = cfg->trust_proxy ? 0 : (cfg->max_per_address ? cfg->max_per_address : LIMIT_CONNECTIONS_PER_IP);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_AUTO;
@@ -535,9 +627,8 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	 * ends just before it. */
 	s->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)LIMIT_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)LIMIT_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, budget,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)LIMIT_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)CONNECTION_POOL_BYTES, MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, s, MHD_OPTION_NOTIFY_CONNECTION, connection_notify, s,
@@ -546,6 +637,7 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot listen on %s:%u (address in use or not available?)",
 		         cfg->host ? cfg->host : "", cfg->port);
+		http_guard_free(s->guard);
 		free(s);
 		return NULL;
 	}
@@ -586,5 +678,6 @@ void http_stop(http_server *s)
 	/* The quiesced socket is ours to close, once no MHD thread uses it. */
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	http_guard_free(s->guard);
 	free(s);
 }

@@ -76,6 +76,14 @@ typedef struct http_config {
 	unsigned port;    /* 0 chooses a free port */
 	unsigned threads;
 	int trust_proxy; /* honour X-Forwarded-Proto and X-Forwarded-For */
+	/* Against slow and numerous clients (0 takes the default of
+	 * guichet_limits.h): seconds to send a request head, connections in
+	 * all, and per client address. With trust_proxy every connection comes
+	 * from the proxy: the per-address limit then counts the requests in
+	 * flight per forwarded address instead. */
+	unsigned head_timeout_s;
+	unsigned max_connections;
+	unsigned max_per_address;
 	const http_route *routes;
 	size_t nroutes;
 	http_handler not_found; /* renders 404 */

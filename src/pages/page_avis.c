@@ -8,7 +8,8 @@
  * the pages of other sites cannot be guessed from an id.
  *
  * Also owns the throttle of answers per client address and the cache of the
- * recordings (espeak-ng, speech.c), both small in-memory tables.
+ * recordings (espeak-ng, speech.c), both small in-memory tables; the cap of
+ * answers per site is counted in the store, over every address.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "util/guichet_limits.h"
 #include "util/html.h"
 #include "util/i18n.h"
 #include "web/page.h"
@@ -163,12 +165,23 @@ static int avis_target_load(req *r, avis_target *t)
 	const char *via = http_query(r, "via");
 	t->via = via && strcmp(via, "borne") == 0 ? "borne" : "qr";
 	t->key = http_query(r, "k");
-	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &t->site_id) != 0 || !t->key ||
-	    !satisfaction_key_ok(r->app->secret, t->site_id, t->key)) {
+	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &t->site_id) != 0 || !t->key) {
 		page_not_found(r);
 		return -1;
 	}
-	int rc = store_site_get(r->app->store, r->arena, t->site_id, &t->site);
+	/* The key of the site's current generation only: once a manager has
+	 * changed it, the old address answers like a wrong key. */
+	int64_t generation = 0;
+	int rc = store_satisfaction_key_generation(r->app->store, t->site_id, &generation);
+	if (rc != STORE_OK) {
+		ui_error_page(r, 500, NULL);
+		return -1;
+	}
+	if (!satisfaction_key_ok(r->app->secret, t->site_id, generation, t->key)) {
+		page_not_found(r);
+		return -1;
+	}
+	rc = store_site_get(r->app->store, r->arena, t->site_id, &t->site);
 	if (rc == STORE_NOT_FOUND) {
 		page_not_found(r);
 		return -1;
@@ -464,10 +477,20 @@ int page_avis_post(req *r)
 		return 0;
 	}
 	/* The comment is never written to the log or the journal: it may hold
-	 * what the person was asked not to write. */
-	int rc = store_satisfaction_insert(r->app->store, &a);
+	 * what the person was asked not to write. The site's cap counts the
+	 * answers of every address, so that many addresses cannot fill a
+	 * site's figures either. */
+	int rc = store_satisfaction_insert_capped(r->app->store, &a, now - LIMIT_SATISFACTION_SITE_WINDOW_S,
+	                                          LIMIT_SATISFACTION_SITE_PER_HOUR);
 	if (rc == STORE_NOT_FOUND)
 		return page_not_found(r);
+	if (rc == STORE_CONFLICT) {
+		ui_error_page(
+		    r, 429,
+		    "Ce lieu a reçu beaucoup d'avis dans la dernière heure. Merci de réessayer plus "
+		    "tard.");
+		return 0;
+	}
 	if (rc != STORE_OK) {
 		ui_error_page(r, 500, NULL);
 		return 0;

@@ -3,6 +3,7 @@
  * the operational endpoints /healthz and /metrics.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "app/app.h"
 #include "app/app_stats.h"
@@ -58,8 +59,12 @@ int page_home(req *r)
 	if (role == ROLE_ADMIN) {
 		card(r, "/admin/operators", _(r, "Catalogue"), _(r, "Opérateurs partenaires et démarches."));
 		card(r, "/audit", _(r, "Journal des accès"), _(r, "Connexions et accès aux données personnelles."));
+		card(r, "/admin/security", _(r, "Sécurité des comptes"),
+		     _(r, "Les rôles qui doivent utiliser la validation en deux étapes."));
 	}
 	card(r, "/account/password", _(r, "Mon compte"), _(r, "Changer votre mot de passe."));
+	card(r, "/account/totp", _(r, "Validation en deux étapes"),
+	     _(r, "Protéger votre compte par un code de votre téléphone."));
 	html_raw_trusted(o, "</ul>");
 	ui_page_end(r);
 	return 0;
@@ -149,7 +154,43 @@ int page_healthz(req *r)
 	return 0;
 }
 
+/* The token as given in "Authorization: Bearer …", compared in a time that
+ * does not tell how much of it was right. */
+static int metrics_token_ok(const req *r, const char *token)
+{
+	const char *auth = http_header(r, "Authorization");
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+		return 0;
+	const char *given = auth + 7;
+	size_t n = strlen(token);
+	if (strlen(given) != n)
+		return 0;
+	unsigned char diff = 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(given[i] ^ token[i]);
+	return diff == 0;
+}
+
+/* The live counters tell, on a one-site deployment, what the published
+ * figures mask: on the public listener they need the metrics-token, and
+ * without one they are not there at all (metrics-listen serves them on an
+ * address of their own, page_metrics_listener). */
 int page_metrics(req *r)
+{
+	const char *token = r->app->cfg ? r->app->cfg->metrics_token : NULL;
+	if (!token)
+		return page_not_found(r);
+	if (!metrics_token_ok(r, token)) {
+		http_status(r, 401);
+		http_set_header(r, "WWW-Authenticate", "Bearer realm=\"metrics\"");
+		http_content_type(r, "text/plain; charset=utf-8");
+		buf_puts(&r->out, "401 metrics-token required\n");
+		return 0;
+	}
+	return page_metrics_listener(r);
+}
+
+int page_metrics_listener(req *r)
 {
 	http_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
 	metrics_render(r->app->metrics, &r->out, store_error_count(r->app->store));

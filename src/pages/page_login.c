@@ -72,7 +72,12 @@ int page_login_post(req *r)
 	}
 	const char *why = NULL;
 	int status = 0;
-	if (auth_login(r, email, password, &why, &status) != 0) {
+	int rc = auth_login(r, email, password, &why, &status);
+	if (rc == AUTH_SECOND_FACTOR) {
+		http_redirect(r, "/login/code");
+		return 0;
+	}
+	if (rc != 0) {
 		field_error_add(&e, "email", why);
 		http_status(r, status);
 		login_form(r, email, &e, NULL);
@@ -117,6 +122,9 @@ static void password_form(req *r, const ui_errors *e)
 	ui_input(r, &conf, e);
 	ui_submit(r, _(r, "Changer le mot de passe"));
 	ui_form_end(r);
+	html_raw_trusted(&r->out, "<p><a href=\"/account/tokens\">");
+	html_txt(&r->out, _(r, "Gérer mes jetons d'accès à l'API"));
+	html_raw_trusted(&r->out, "</a></p>\n");
 	ui_page_end(r);
 }
 
@@ -156,9 +164,8 @@ int page_password_post(req *r)
 		return page_error(r);
 	}
 	auth_audit(r, "update", "user", uid, 0, "password");
-	/* Every session of the account ends, so that a stolen one does not
-	 * outlive the new password. */
-	store_session_delete_user(r->app->store, uid);
+	/* The store has ended every session and token of the account, so that
+	 * a stolen one does not outlive the new password. */
 	r->session = NULL;
 	http_set_cookie(r, AUTH_COOKIE_SESSION, "", 0);
 	http_redirect(r, "/login?done=password");

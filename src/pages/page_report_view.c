@@ -448,7 +448,16 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 {
 	int64_t sum2 = 0;
 	size_t shown = rows_shown(s);
-	ui_table_begin(r, "report-table", s->title);
+	/* A table wider than a phone scrolls inside its frame: the frame is a
+	 * named region that takes the focus, so that a keyboard can scroll it
+	 * too (ui_table_end closes it). */
+	RAW(r, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"t-");
+	html_attr(&r->out, s->id);
+	RAW(r, "\"><table class=\"report-table\"><caption id=\"t-");
+	html_attr(&r->out, s->id);
+	RAW(r, "\">");
+	html_txt(&r->out, s->title);
+	RAW(r, "</caption><thead><tr>");
 	ui_th(r, _(r, "Libellé"));
 	ui_th(r, s->unit ? s->unit : _(r, "Valeur"));
 	if (s->unit2)
@@ -497,6 +506,21 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 	}
 }
 
+/* A link to a section's CSV file, named by text and the section's title. */
+static void csv_link(req *r, const report_page *p, const report_section *s, int semicolon, const char *text)
+{
+	RAW(r, "<a href=\"");
+	html_attr(&r->out, p->path);
+	const char *extra = arena_printf(
+	    r->arena, semicolon ? "format=csv&table=%s&semicolon=1" : "format=csv&table=%s", s->id);
+	html_attr(&r->out, report_page_query(r, p, -1, extra));
+	RAW(r, "\">");
+	html_txt(&r->out, text);
+	RAW(r, "<span class=\"sr-only\"> : ");
+	html_txt(&r->out, s->title);
+	RAW(r, "</span></a>");
+}
+
 static void section(req *r, const report_page *p, const report *rep, const report_section *s, buf *svg)
 {
 	RAW(r, "<section class=\"report-section\" aria-labelledby=\"s-");
@@ -522,21 +546,23 @@ static void section(req *r, const report_page *p, const report *rep, const repor
 		/* The chart's SVG is built by report_chart.c through svg.h's
 		 * escaping writers. */
 		if (svg->len && !svg->overflow) {
-			RAW(r, "<figure class=\"report-chart\">\n");
+			/* The frame scrolls on a narrow screen: it takes the focus,
+			 * named by the section's title. */
+			RAW(r, "<figure class=\"report-chart\" tabindex=\"0\" aria-label=\"");
+			html_attr(&r->out, s->title);
+			RAW(r, "\">\n");
 			buf_append(&r->out, svg->data, svg->len);
 			RAW(r, "</figure>\n");
 		}
 		section_table(r, p, rep, s);
 	}
-	RAW(r, "<p class=\"report-csv\"><a href=\"");
-	html_attr(&r->out, p->path);
-	const char *extra = arena_printf(r->arena, "format=csv&table=%s", s->id);
-	html_attr(&r->out, report_page_query(r, p, -1, extra));
-	RAW(r, "\">");
-	html_txt(&r->out, _(r, "Télécharger ce tableau (CSV)"));
-	RAW(r, "<span class=\"sr-only\"> : ");
-	html_txt(&r->out, s->title);
-	RAW(r, "</span></a></p>\n</section>\n");
+	/* The spreadsheet variant first (";" and a byte-order mark), the one
+	 * French spreadsheets open right; the comma file for other tools. */
+	RAW(r, "<p class=\"report-csv\">");
+	csv_link(r, p, s, 1, _(r, "Télécharger ce tableau (CSV pour tableur)"));
+	RAW(r, " · ");
+	csv_link(r, p, s, 0, _(r, "CSV séparé par des virgules"));
+	RAW(r, "</p>\n</section>\n");
 }
 
 void report_page_render(req *r, const report_page *p, const report *rep)

@@ -453,6 +453,8 @@ static int answer(req *r, report_page *p, const char *scope_label)
 		int one = str_eq(format, "csv");
 		if (!one || str_eq(table, "series"))
 			rc = report_add_series(rep, e, &p->q);
+		if (rc == 0 && (!one || str_eq(table, "key_figures")))
+			rc = report_mark_growth(rep, e, &p->q);
 		if (rc == 0 && (!one || str_eq(table, "by_site")) &&
 		    (p->scope == REPORT_DEPARTEMENT || p->scope == REPORT_REGION || p->scope == REPORT_SITES))
 			rc = add_by_site(r, rep, e, p);

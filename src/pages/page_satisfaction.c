@@ -3,10 +3,11 @@
  * (REFERENCE.md section 6): the answers of a site over the last 30 days,
  * counted per overall answer and per clarity level, the latest comments
  * (whose reading is journaled, since a person may have written personal
- * data despite the warning), the public addresses to put on the kiosk and
- * on a QR code poster (and that poster, ready to print), the entry of
- * answers given on paper, and the deletion of a mistyped or abusive
- * answer. The public page itself is page_avis.c.
+ * data despite the warning), the poster of the site's QR code, ready to
+ * print, the entry of answers given on paper, and the deletion of a
+ * mistyped or abusive answer. The public addresses and the change of a
+ * site's key are page_satisfaction_public.c; the public page itself is
+ * page_avis.c.
  */
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "util/html.h"
 #include "util/i18n.h"
 #include "web/page.h"
+#include "pages/page_satisfaction.h"
 #include "pages/pages.h"
 #include "util/qr.h"
 #include "domain/satisfaction.h"
@@ -30,7 +32,6 @@
 #define MAX_COMMENTS 50
 #define MAX_LATEST 30
 #define MAX_ANSWERS 20000
-#define MAX_HOST_BYTES 255
 
 /* Smileys of the overall answer, drawn in the text's colour. They are
  * decoration: the label beside them carries the meaning. */
@@ -82,40 +83,6 @@ static const store_site *query_site(req *r, const store_site *sites, size_t n)
 		if (sites[i].id == id)
 			return &sites[i];
 	return NULL;
-}
-
-/* A host name as a browser sends it (name or address, and a port): only
- * those characters, so that a forged Host header cannot become a link to
- * something else. It is written escaped in any case. */
-static int host_ok(const char *h)
-{
-	size_t n = h ? strlen(h) : 0;
-	if (n == 0 || n > MAX_HOST_BYTES)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = h[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
-			return 0;
-	}
-	return 1;
-}
-
-/* The public address of the site's survey page for one channel: the
- * configured public-url, else the address this page was asked on. */
-static const char *public_address(req *r, int64_t site_id, const char *via)
-{
-	char key[33];
-	satisfaction_key(r->app->secret, site_id, key);
-	const char *base = "";
-	const char *host = http_header(r, "Host");
-	if (r->app->cfg && r->app->cfg->public_url && *r->app->cfg->public_url)
-		base = r->app->cfg->public_url;
-	else if (host_ok(host))
-		base = arena_printf(r->arena, "http://%s", host);
-	const char *s = arena_printf(r->arena, "%s/avis/%lld?k=%s&via=%s", base ? base : "",
-	                             (long long)site_id, key, via);
-	return s ? s : "";
 }
 
 /* ---- The page of a site's answers ---------------------------------------- */
@@ -228,49 +195,6 @@ static void comments(req *r, const store_site *site, const store_satisfaction *a
 	}
 }
 
-/* One public address; poster, when not NULL, is the site whose printable
- * poster is linked after it. */
-static void address_line(req *r, const char *label, const char *url, const store_site *poster)
-{
-	buf *o = &r->out;
-	RAW(r, "<li>");
-	html_txt(o, label);
-	RAW(r, " <a class=\"url\" href=\"");
-	html_attr(o, url);
-	RAW(r, "\"><bdi>");
-	html_txt(o, url);
-	RAW(r, "</bdi></a>");
-	if (poster) {
-		RAW(r, " — <a href=\"/satisfaction/poster?site=");
-		html_int(o, poster->id);
-		RAW(r, "\">");
-		html_txt(o, _(r, "Imprimer l'affiche"));
-		RAW(r, "</a>");
-	}
-	RAW(r, "</li>\n");
-}
-
-static void collect(req *r, const store_site *site)
-{
-	buf *o = &r->out;
-	RAW(r, "<h2>");
-	html_txt(o, _(r, "Recueillir les avis"));
-	RAW(r, "</h2>\n<p>");
-	html_txt(o,
-	         _(r, "Les personnes répondent sans se connecter, sur la page publique du lieu. Ouvrez la "
-	              "première adresse sur la borne ou la tablette de l'accueil ; imprimez la seconde en "
-	              "QR code sur une affiche, pour répondre avec son téléphone. Ces adresses contiennent "
-	              "une clé propre au lieu : ne les modifiez pas."));
-	RAW(r, "</p>\n<ul class=\"addresses\">\n");
-	address_line(r, _(r, "Borne :"), public_address(r, site->id, "borne"), NULL);
-	address_line(r, _(r, "QR code :"), public_address(r, site->id, "qr"), site);
-	RAW(r, "</ul>\n<p><a class=\"button\" href=\"/satisfaction/new?site=");
-	html_int(o, site->id);
-	RAW(r, "\">");
-	html_txt(o, _(r, "Saisir une réponse papier"));
-	RAW(r, "</a></p>\n");
-}
-
 /* Whether the user may delete this answer now: a paper answer by those
  * who record at the site, a public one (it may be abusive) by the site's
  * managers and the administrators; within the correction window. */
@@ -378,16 +302,33 @@ int page_satisfaction(req *r)
 	RAW(r, "</p>\n<h2>");
 	html_txt(o, page_count_text(r, _(r, "Les %d derniers jours"), PERIOD_DAYS));
 	RAW(r, "</h2>\n");
+	if (http_query(r, "key"))
+		ui_notice(r, "success",
+		          _(r,
+		            "La clé a été changée. Les anciennes adresses ne fonctionnent plus : réimprimez "
+		            "les affiches et ouvrez la nouvelle adresse sur la borne."));
 	count_tables(r, a, n);
 	comments(r, site, a, n);
-	if (page_may_record(r, site->id))
-		collect(r, site);
+	if (page_may_record(r, site->id) && page_satisfaction_collect(r, site) != 0) {
+		r->status = 500;
+		return page_error(r);
+	}
 	latest(r, a, n);
 	ui_page_end(r);
 	return 0;
 }
 
 /* ---- The poster ----------------------------------------------------------- */
+
+/* The link back to the answers, left out of the printed poster. */
+static void poster_back(req *r, const store_site *site)
+{
+	RAW(r, "<p class=\"poster-help\"><a href=\"/satisfaction?site=");
+	html_int(&r->out, site->id);
+	RAW(r, "\">");
+	html_txt(&r->out, _(r, "Retour aux réponses"));
+	RAW(r, "</a></p>\n");
+}
 
 /* A printable A4 page to put up at the counter: the invitation, the
  * smileys, the QR code of the site's via=qr address and that address in
@@ -402,33 +343,49 @@ int page_satisfaction_poster(req *r)
 		return 0;
 	if (!page_may_record(r, site->id))
 		return page_not_found(r);
-	const char *url = public_address(r, site->id, "qr");
+	const char *url = NULL;
 	qr_code *q = arena_alloc(r->arena, sizeof *q);
-	if (!q || qr_encode(url, strlen(url), q) != 0) {
+	if (!q || page_satisfaction_address(r, site->id, "qr", &url) != 0) {
 		r->status = 500;
 		return page_error(r);
 	}
 	buf *o = &r->out;
 	ui_page_begin(r, _(r, "Donnez votre avis"));
+	if (!url) {
+		/* No address to print: the page says why, and prints nothing. */
+		page_satisfaction_unset_notice(r);
+		poster_back(r, site);
+		ui_page_end(r);
+		return 0;
+	}
+	/* An address too long for a code (a long public-url) is printed as
+	 * text only, and the page says so instead of failing. */
+	int coded = qr_encode(url, strlen(url), q) == 0;
+	if (!coded)
+		ui_notice(
+		    r, "info",
+		    _(r, "Cette adresse est trop longue pour un QR code : l'administrateur peut choisir une "
+		         "adresse publique plus courte (réglage public-url)."));
 	RAW(r, "<div class=\"poster\">\n<p class=\"poster-smileys\">");
 	for (int k = 3; k >= 1; k--)
 		RAW(r, smileys[k - 1]);
-	RAW(r, "</p>\n<p class=\"poster-text\">");
-	html_txt(o, _(r, "Scannez ce code avec votre téléphone. C'est anonyme."));
-	RAW(r, "</p>\n<div class=\"poster-qr\">");
-	qr_svg(q, o, _(r, "QR code de la page pour donner votre avis"));
-	RAW(r, "</div>\n<p class=\"poster-url\"><bdi>");
+	RAW(r, "</p>\n");
+	if (coded) {
+		RAW(r, "<p class=\"poster-text\">");
+		html_txt(o, _(r, "Scannez ce code avec votre téléphone. C'est anonyme."));
+		RAW(r, "</p>\n<div class=\"poster-qr\">");
+		qr_svg(q, o, _(r, "QR code de la page pour donner votre avis"));
+		RAW(r, "</div>\n");
+	}
+	RAW(r, "<p class=\"poster-url\"><bdi>");
 	html_txt(o, url);
 	RAW(r, "</bdi></p>\n<p class=\"poster-site\">");
 	html_txt(o, site->name);
 	RAW(r, "</p>\n</div>\n<div class=\"poster-help\">\n<p>");
 	html_txt(o, _(r, "Imprimez cette page avec la commande Imprimer de votre navigateur : seule "
 	                 "l'affiche est imprimée."));
-	RAW(r, "</p>\n<p><a href=\"/satisfaction?site=");
-	html_int(o, site->id);
-	RAW(r, "\">");
-	html_txt(o, _(r, "Retour aux réponses"));
-	RAW(r, "</a></p>\n</div>\n");
+	RAW(r, "</p>\n</div>\n");
+	poster_back(r, site);
 	ui_page_end(r);
 	return 0;
 }

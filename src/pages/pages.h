@@ -14,6 +14,8 @@ int page_about(req *r);
 int page_lang(req *r);
 int page_healthz(req *r);
 int page_metrics(req *r);
+/* /metrics on the metrics-listen address, which only the operator reaches. */
+int page_metrics_listener(req *r);
 
 /* ---- Login, logout and one's own password (page_login.c). */
 int page_login_form(req *r);
@@ -21,6 +23,19 @@ int page_login_post(req *r);
 int page_logout(req *r);
 int page_password_form(req *r);
 int page_password_post(req *r);
+/* One's own API tokens (page_tokens.c). */
+int page_tokens(req *r);
+int page_token_create(req *r);
+int page_token_revoke(req *r);
+/* The second factor: enrolment, disabling, the code's step of a login, and
+ * the roles that must have one (page_totp.c). */
+int page_totp(req *r);
+int page_totp_confirm(req *r);
+int page_totp_disable(req *r);
+int page_login_code_form(req *r);
+int page_login_code_post(req *r);
+int page_security(req *r);
+int page_security_post(req *r);
 
 /* ---- Sites, their settings, users, the audit journal (page_sites.c,
  * page_users.c, page_audit.c). */
@@ -113,6 +128,9 @@ int page_satisfaction_poster(req *r);
 int page_satisfaction_create(req *r);
 int page_satisfaction_delete_form(req *r);
 int page_satisfaction_delete(req *r);
+/* The change of a site's public key (page_satisfaction_public.c). */
+int page_satisfaction_key_form(req *r);
+int page_satisfaction_key_rotate(req *r);
 int page_avis_form(req *r);
 int page_avis_post(req *r);
 int page_avis_audio(req *r);

@@ -20,6 +20,16 @@ static const http_route table[] = {
         {POST, "/logout", page_logout, 0},
         {GET, "/account/password", page_password_form, 0},
         {POST, "/account/password", page_password_post, 0},
+        {GET, "/account/tokens", page_tokens, 0},
+        {POST, "/account/tokens", page_token_create, 0},
+        {POST, "/account/tokens/{}/revoke", page_token_revoke, 0},
+        {GET, "/account/totp", page_totp, 0},
+        {POST, "/account/totp", page_totp_confirm, 0},
+        {POST, "/account/totp/disable", page_totp_disable, 0},
+        {GET, "/login/code", page_login_code_form, 0},
+        {POST, "/login/code", page_login_code_post, 0},
+        {GET, "/admin/security", page_security, 0},
+        {POST, "/admin/security", page_security_post, 0},
         {GET, "/sites", page_sites_list, 0},
         {POST, "/sites", page_site_create, 0},
         {GET, "/sites/new", page_site_new, 0},
@@ -97,6 +107,8 @@ static const http_route table[] = {
         {GET, "/satisfaction/new", page_satisfaction_new, 0},
         {POST, "/satisfaction", page_satisfaction_create, 0},
         {GET, "/satisfaction/poster", page_satisfaction_poster, 0},
+        {GET, "/satisfaction/key", page_satisfaction_key_form, 0},
+        {POST, "/satisfaction/key", page_satisfaction_key_rotate, 0},
         {GET, "/satisfaction/{}/delete", page_satisfaction_delete_form, 0},
         {POST, "/satisfaction/{}/delete", page_satisfaction_delete, 0},
         {GET, "/avis/audio/{}/{}", page_avis_audio, 0},
@@ -114,4 +126,15 @@ const http_route *routes_table(size_t *n)
 {
 	*n = COUNT(table);
 	return table;
+}
+
+static const http_route metrics_table[] = {
+        {GET, "/metrics", page_metrics_listener, 0},
+        {GET, "/healthz", page_healthz, 0},
+};
+
+const http_route *routes_metrics_table(size_t *n)
+{
+	*n = COUNT(metrics_table);
+	return metrics_table;
 }

@@ -7,5 +7,7 @@
 #include "http/http.h"
 
 const http_route *routes_table(size_t *n);
+/* The routes of the metrics-listen address: /metrics and /healthz. */
+const http_route *routes_metrics_table(size_t *n);
 
 #endif

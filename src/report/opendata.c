@@ -245,7 +245,13 @@ static void activity_mask(od_activity *x, const stats_result *res, int total_sta
 			                                               : bd_count(&res->bd[g->bd], g->codes[k]);
 		int64_t rest = total[g->unit] - sum;
 		g->cells[g->n] = rest > 0 ? rest : 0;
-		smallcount_mask(total[g->unit], &g->total_state, g->cells, g->state, g->n + 1, rest >= 0);
+		/* The part of the total no column covers is an invisible cell to
+		 * protect only when it holds someone: a rest of 0 is what every
+		 * reader expects (the columns list the whole vocabulary), and
+		 * hiding shown cells for it would withhold figures for nothing. */
+		smallcount_mask(total[g->unit], &g->total_state, g->cells, g->state, g->n + (rest > 0),
+		                rest >= 0);
+		g->state[g->n] = rest > 0 ? g->state[g->n] : SMALLCOUNT_SHOWN;
 		if (g->total_state != SMALLCOUNT_SHOWN)
 			total_state[g->unit] = hidden_state(total[g->unit]);
 	}

@@ -52,6 +52,8 @@ typedef struct report_row {
 	double share;    /* REPORT_COUNT: n / section total; REPORT_RATE: the rate */
 	int has_share;   /* 0 when there is no share (total 0, rate undefined) */
 	int cell, cell2; /* enum report_cell of n and of n2 (all REPORT_SHOWN unless masked) */
+	int partial;     /* a point of a time series that covers only part of its day, week,
+	                    month, quarter or year (cut by the period, or not over yet) */
 } report_row;
 
 typedef struct report_section {
@@ -137,9 +139,19 @@ report_section *report_section_find(const report *r, const char *id);
  * of each month of the query's period (each week when the period is 62
  * days or less, each day when 14 or less), asked of the engine; rows'
  * labels are "janv. 2025", "semaine du 3 mars", "lun. 3 mars". Added after
- * key_figures. At most 36 points: a longer period is counted by month and
- * its first months are cut. -1 on error. */
+ * key_figures. Every day of the period is in one point, so that the
+ * series adds up to the key figures: over 36 months it is counted by
+ * quarter ("T1 2025"), over 36 quarters by year. A point the period cuts,
+ * or that is not over yet, is marked partial and its label says so. -1 on
+ * error. */
 int report_add_series(report *r, stats_engine *e, const stats_query *q);
+
+/* Marks the growth rates of key_figures whose comparison period is
+ * partial: the scope (filters set aside) holds no visit before that
+ * period starts, so recording began during it, or later, and the rate
+ * measures the start of recording rather than growth. Such a row is
+ * partial and its label says so. -1 on no memory. */
+int report_mark_growth(report *r, stats_engine *e, const stats_query *q);
 
 /* Masks the whole report for publication: smallcount_mask on every
  * section (additive sections protect their total, and the sum of their n2

@@ -360,26 +360,99 @@ static void begin(const chart *c, const char *id_prefix, const char *kind, size_
 #define BARS_ROW_H 28.0
 #define BARS_H 18.0
 
+/* A long label goes over up to BARS_LINES lines, cut between words, so that
+ * it is read whole ("Orienté vers une autre structure") rather than cut.
+ * Fills lines (each CHART_TEXT_BYTES) and gives their number; a word longer
+ * than a line, or a text past the last line, is cut by label(). */
+#define BARS_LINES 4
+
+static size_t wrap(const char *s, char lines[BARS_LINES][CHART_TEXT_BYTES])
+{
+	size_t n = 0, len = 0, cps = 0;
+	lines[0][0] = '\0';
+	for (const char *p = s ? s : ""; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t wb = strcspn(p, " "), wc = 0;
+		if (wb == 0)
+			break;
+		for (size_t k = 0; k < wb; k++)
+			wc += ((unsigned char)p[k] & 0xC0) != 0x80;
+		int last = n == BARS_LINES - 1;
+		if (cps > 0 && cps + 1 + wc > CHART_LABEL_MAX && !last) {
+			n++;
+			len = cps = 0;
+			lines[n][0] = '\0';
+		}
+		/* The last line takes the rest, for label() to cut; a word too
+		 * long for the buffer is kept up to a character boundary. */
+		size_t need = (cps ? 1 : 0) + wb;
+		if (len + need >= CHART_TEXT_BYTES) {
+			if (cps)
+				break;
+			wb = CHART_TEXT_BYTES - 1;
+			while (wb > 0 && ((unsigned char)p[wb] & 0xC0) == 0x80)
+				wb--;
+		}
+		if (cps) {
+			lines[n][len++] = ' ';
+			cps++;
+		}
+		/* Continuation bytes that follow no lead byte are dropped: the
+		 * SVG only ever holds whole UTF-8 characters. */
+		for (size_t k = 0, follow = 0; k < wb; k++) {
+			unsigned char c = (unsigned char)p[k];
+			if ((c & 0xC0) == 0x80) {
+				if (follow == 0)
+					continue;
+				follow--;
+			} else {
+				follow = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+			}
+			lines[n][len++] = (char)c;
+		}
+		lines[n][len] = '\0';
+		cps += wc;
+		p += wb;
+	}
+	return n + 1;
+}
+
+static double bars_row_h(size_t nlines)
+{
+	double h = (double)nlines * CHART_LINE + 10;
+	return h > BARS_ROW_H ? h : BARS_ROW_H;
+}
+
 static void draw_bars(const chart *c, const char *id_prefix)
 {
 	const report_section *s = c->s;
 	size_t n = s->n < CHART_BARS_MAX ? s->n : CHART_BARS_MAX;
 	double area = CHART_W - BARS_X - 6 - BARS_VALUE_W - CHART_PAD;
 	double max = max_value(s, n, 0);
-	double h = 2 * CHART_PAD + (double)n * BARS_ROW_H;
+	double h = 2 * CHART_PAD;
+	char lines[BARS_LINES][CHART_TEXT_BYTES];
+	for (size_t i = 0; i < n; i++)
+		h += bars_row_h(wrap(s->rows[i].label, lines));
 
 	begin(c, id_prefix, "chart-bars", n, h);
+	double y = CHART_PAD;
 	for (size_t i = 0; i < n; i++) {
 		const report_row *w = &s->rows[i];
 		char v[64];
-		double y = CHART_PAD + (double)i * BARS_ROW_H;
+		size_t nl = wrap(w->label, lines);
+		double rh = bars_row_h(nl);
 		double len = row_value(w) / max * area;
+		double mid = y + rh / 2;
 
-		label(c, BARS_LABEL_END, y + BARS_ROW_H / 2 + 5, "end", w->label, CHART_LABEL_MAX);
+		for (size_t k = 0; k < nl; k++)
+			label(c, BARS_LABEL_END, mid + 5 + ((double)k - (double)(nl - 1) / 2) * CHART_LINE,
+			      "end", lines[k], CHART_LABEL_MAX);
 		if (len > 0)
-			rect(c, BARS_X, y + (BARS_ROW_H - BARS_H) / 2, len < 2 ? 2 : len, BARS_H, "c-bar");
-		figure(c, BARS_X + (len < 2 ? 2 : len) + 6, y + BARS_ROW_H / 2 + 5, "start", w->cell == REPORT_SHOWN,
+			rect(c, BARS_X, mid - BARS_H / 2, len < 2 ? 2 : len, BARS_H, "c-bar");
+		figure(c, BARS_X + (len < 2 ? 2 : len) + 6, mid + 5, "start", w->cell == REPORT_SHOWN,
 		       row_text(v, w, 1));
+		y += rh;
 	}
 	line(c, BARS_X, CHART_PAD, BARS_X, h - CHART_PAD, "c-axis");
 	svg_end(c->out);
@@ -512,15 +585,23 @@ static void draw_line(const chart *c, const char *id_prefix)
 	int two = s->unit2 != NULL;
 	double step = nice_step(max_value(s, s->n, two));
 	double ymax = step * ceil(max_value(s, s->n, two) / step);
-	char v[32], lb[CHART_TEXT_BYTES];
+	char v[32], lb[CHART_TEXT_BYTES], lines[BARS_LINES][CHART_TEXT_BYTES];
 	double label_w = 0;
+	size_t label_lines = 1;
 
 	fmt_count(v, (int64_t)ymax);
 	double axis_w = text_width(v) + 8;
+	/* A period's label wraps like a bar's ("semaine du 3 mars" over
+	 * "(incomplet)"), never cut. */
 	for (size_t i = 0; i < s->n; i++) {
-		double lw = text_width(cut(lb, s->rows[i].label, CHART_LABEL_MAX));
-		if (lw > label_w)
-			label_w = lw;
+		size_t nl = wrap(s->rows[i].label, lines);
+		for (size_t k = 0; k < nl; k++) {
+			double lw = text_width(cut(lb, lines[k], CHART_LABEL_MAX));
+			if (lw > label_w)
+				label_w = lw;
+		}
+		if (nl > label_lines)
+			label_lines = nl;
 	}
 	/* The first and last period labels are centred on the plot's edges,
 	 * so the plot leaves half a label of room on each side. */
@@ -530,7 +611,7 @@ static void draw_line(const chart *c, const char *id_prefix)
 	size_t every = dx > 0 ? (size_t)ceil((label_w + CHART_CHAR_W) / dx) : 1;
 	double top = CHART_PAD + (two ? CHART_LINE + CHART_PAD : 0) + CHART_PAD;
 	double base = top + LINE_PLOT_H;
-	double h = base + CHART_LINE + CHART_PAD;
+	double h = base + (double)label_lines * CHART_LINE + CHART_PAD;
 	double *xs = xcalloc(3 * s->n, sizeof *xs);
 
 	if (every < 1)
@@ -556,8 +637,12 @@ static void draw_line(const chart *c, const char *id_prefix)
 	}
 	for (size_t i = 0; i < s->n; i++) {
 		xs[i] = s->n > 1 ? x0 + dx * (double)i : (x0 + x1) / 2;
-		if (i % every == 0)
-			label(c, xs[i], base + CHART_LINE, "middle", s->rows[i].label, CHART_LABEL_MAX);
+		if (i % every != 0)
+			continue;
+		size_t nl = wrap(s->rows[i].label, lines);
+		for (size_t k = 0; k < nl; k++)
+			label(c, xs[i], base + (double)(k + 1) * CHART_LINE, "middle", lines[k],
+			      CHART_LABEL_MAX);
 	}
 	if (two)
 		draw_series(c, xs, xs + s->n, base, ymax, LINE_PLOT_H, 1);
@@ -572,13 +657,22 @@ static void draw_line(const chart *c, const char *id_prefix)
 #define STACK_ROW_H 24.0
 #define STACK_KEY 14.0
 
+static double stack_row_h(size_t nlines)
+{
+	double h = (double)nlines * CHART_LINE + 6;
+	return h > STACK_ROW_H ? h : STACK_ROW_H;
+}
+
 static void draw_stacked(const chart *c, const char *id_prefix)
 {
 	const report_section *s = c->s;
 	double bw = CHART_W - 2 * CHART_PAD, denom = 0, x = CHART_PAD;
 	double ly = CHART_PAD + STACK_H + CHART_PAD;
-	double h = ly + (double)s->n * STACK_ROW_H + CHART_PAD;
-	char v[64];
+	char v[64], lines[BARS_LINES][CHART_TEXT_BYTES];
+	/* Legend rows grow with their label, wrapped rather than cut. */
+	double h = ly + CHART_PAD;
+	for (size_t i = 0; i < s->n; i++)
+		h += stack_row_h(wrap(s->rows[i].label, lines));
 
 	/* Parts of the section's total, so that masked rows leave their room
 	 * empty rather than swell the others; the shown rows' sum when the
@@ -604,17 +698,21 @@ static void draw_stacked(const chart *c, const char *id_prefix)
 		if (x < CHART_PAD + bw - 0.5)
 			line(c, x, CHART_PAD, x, CHART_PAD + STACK_H, "c-sep");
 	}
+	double y = ly;
 	for (size_t i = 0; i < s->n; i++) {
 		const report_row *w = &s->rows[i];
-		double y = ly + (double)i * STACK_ROW_H;
+		size_t nl = wrap(w->label, lines);
+		double rh = stack_row_h(nl), top = y + (rh - (double)nl * CHART_LINE) / 2;
 		char cls[8];
 		snprintf(cls, sizeof cls, "c-s%zu", i % CHART_SERIES);
-		rect(c, CHART_PAD, y + (STACK_ROW_H - STACK_KEY) / 2, STACK_KEY, STACK_KEY,
+		rect(c, CHART_PAD, y + (rh - STACK_KEY) / 2, STACK_KEY, STACK_KEY,
 		     row_value(w) > 0 ? cls : "c-track");
-		label(c, CHART_PAD + STACK_KEY + 8, y + STACK_ROW_H / 2 + 5, "start", w->label,
-		      CHART_LABEL_MAX);
-		figure(c, CHART_W - CHART_PAD, y + STACK_ROW_H / 2 + 5, "end", w->cell == REPORT_SHOWN,
+		for (size_t k = 0; k < nl; k++)
+			label(c, CHART_PAD + STACK_KEY + 8, top + (double)(k + 1) * CHART_LINE - 4, "start",
+			      lines[k], CHART_LABEL_MAX);
+		figure(c, CHART_W - CHART_PAD, y + rh / 2 + 5, "end", w->cell == REPORT_SHOWN,
 		       row_text(v, w, 1));
+		y += rh;
 	}
 	svg_end(c->out);
 }

@@ -29,7 +29,8 @@
 
 /* Excel's limit on a sheet name, and the first sheet's name. */
 #define XLSX_SHEET_NAME_MAX 31
-#define XLSX_FIRST_SHEET "Rapport"
+#define XLSX_SHEET_NAME_BYTES (XLSX_SHEET_NAME_MAX * 4 + 1)
+#define XLSX_FIRST_SHEET N_("Rapport")
 /* Where the table of a section sheet starts: title, scope, period, filters
  * and description above it (rows counted from 0). */
 #define XLSX_HEAD_ROW 5
@@ -44,8 +45,9 @@ typedef struct xlsx {
 	const report *r;
 	lxw_workbook *wb;
 	lxw_format *title, *bold, *head, *share, *link;
-	char (*names)[XLSX_SHEET_NAME_MAX + 1]; /* one per section, as written */
-	lxw_error err;                          /* the first error met */
+	const char *first;                    /* the first sheet's name, translated */
+	char (*names)[XLSX_SHEET_NAME_BYTES]; /* one per section, as written */
+	lxw_error err;                        /* the first error met */
 } xlsx;
 
 static const char *tr(const xlsx *x, const char *msgid)
@@ -67,34 +69,56 @@ static void put_text(xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, c
 		check(x, worksheet_write_string(ws, row, col, s, f));
 }
 
-/* The name of a section's sheet: its id, with the characters Excel forbids
- * in a sheet name replaced (ids are snake case ASCII, so this is only a
- * guard), cut at 31 characters, and made unique (Excel compares names
- * without case) by a numbered suffix. */
-static void sheet_name(xlsx *x, size_t i, const char *id)
+/* The name of a section's sheet: its title in the reader's language, the
+ * characters Excel forbids in a sheet name replaced ("/" by "-", an
+ * apostrophe by the typographic one, which needs no quoting in a link),
+ * cut at 31 characters (not bytes: Excel counts characters), and made
+ * unique (Excel compares names without case) by a numbered suffix. */
+static void sheet_name(xlsx *x, size_t i, const char *title, const char *id)
 {
-	char base[XLSX_SHEET_NAME_MAX + 1];
-	size_t n = 0;
-	for (const char *p = id ? id : ""; *p && n < XLSX_SHEET_NAME_MAX; p++) {
+	char base[XLSX_SHEET_NAME_BYTES];
+	size_t n = 0, chars = 0;
+	const char *p = title && *title ? title : id ? id : "";
+	while (*p == ' ')
+		p++;
+	while (*p && chars < XLSX_SHEET_NAME_MAX && n + 4 < sizeof base) {
 		unsigned char c = (unsigned char)*p;
-		base[n++] = c < 0x20 || c >= 0x7f || strchr("[]:*?/\\'", c) ? '_' : (char)c;
+		size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (c == '\'') {
+			memcpy(base + n, "\xE2\x80\x99", 3);
+			n += 3;
+		} else if (c < 0x20 || c == 0x7f || strchr("[]:*?/\\", c)) {
+			base[n++] = '-';
+		} else {
+			for (size_t k = 0; k < len && p[k]; k++)
+				base[n++] = p[k];
+		}
+		p += len;
+		chars++;
 	}
+	while (n > 0 && base[n - 1] == ' ')
+		n--;
 	base[n] = '\0';
 	if (n == 0)
 		snprintf(base, sizeof base, "section");
 	char *out = x->names[i];
 	snprintf(out, sizeof x->names[i], "%s", base);
 	for (int k = 2;; k++) {
-		int taken = strcasecmp(out, XLSX_FIRST_SHEET) == 0;
+		int taken = strcasecmp(out, x->first) == 0;
 		for (size_t j = 0; !taken && j < i; j++)
 			taken = strcasecmp(out, x->names[j]) == 0;
 		if (!taken)
 			return;
+		/* "Titre (2)", the title cut on a character to leave room. */
 		char suffix[16];
-		int sl = snprintf(suffix, sizeof suffix, "_%d", k);
-		size_t keep = strlen(base);
-		if (keep + (size_t)sl > XLSX_SHEET_NAME_MAX)
-			keep = XLSX_SHEET_NAME_MAX - (size_t)sl;
+		int sl = snprintf(suffix, sizeof suffix, " (%d)", k);
+		size_t keep = 0, kept = 0;
+		while (base[keep] && kept + (size_t)sl < XLSX_SHEET_NAME_MAX) {
+			keep++;
+			while (((unsigned char)base[keep] & 0xC0) == 0x80)
+				keep++;
+			kept++;
+		}
 		snprintf(out, sizeof x->names[i], "%.*s%s", (int)keep, base, suffix);
 	}
 }
@@ -134,12 +158,16 @@ static void write_summary(xlsx *x, lxw_worksheet *ws)
 	                   : tr(x, "complète, non masquée : pour un usage interne"));
 	put_text(x, ws, 8, 0, tr(x, "Feuille"), x->head);
 	put_text(x, ws, 8, 1, tr(x, "Contenu"), x->head);
+	/* The section's id: the name of its CSV file and its key in the JSON. */
+	put_text(x, ws, 8, 2, tr(x, "Identifiant"), x->head);
+	check(x, worksheet_set_column(ws, 2, 2, XLSX_WIDTH_CODE, NULL));
 	for (size_t i = 0; i < r->n; i++) {
-		char url[XLSX_SHEET_NAME_MAX + 32];
+		char url[XLSX_SHEET_NAME_BYTES + 32];
 		snprintf(url, sizeof url, "internal:'%s'!A1", x->names[i]);
 		lxw_row_t row = (lxw_row_t)(9 + i);
 		check(x, worksheet_write_url_opt(ws, row, 0, url, x->link, x->names[i], NULL));
 		put_text(x, ws, row, 1, r->s[i].title, NULL);
+		put_text(x, ws, row, 2, r->s[i].id, NULL);
 	}
 	worksheet_freeze_panes(ws, 9, 0);
 }
@@ -240,12 +268,13 @@ static lxw_error write_workbook(xlsx *x, const char *path, const char *tmpdir)
 	};
 	check(x, workbook_set_properties(x->wb, &props));
 	make_formats(x);
-	lxw_worksheet *first = workbook_add_worksheet(x->wb, XLSX_FIRST_SHEET);
+	x->first = tr(x, XLSX_FIRST_SHEET);
+	lxw_worksheet *first = workbook_add_worksheet(x->wb, x->first);
 	lxw_worksheet **ws = calloc(r->n + 1, sizeof(lxw_worksheet *));
 	if (!first || !ws)
 		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
 	for (size_t i = 0; ws && x->err == LXW_NO_ERROR && i < r->n; i++) {
-		sheet_name(x, i, r->s[i].id);
+		sheet_name(x, i, r->s[i].title, r->s[i].id);
 		check(x, workbook_validate_sheet_name(x->wb, x->names[i]));
 		ws[i] = x->err == LXW_NO_ERROR ? workbook_add_worksheet(x->wb, x->names[i]) : NULL;
 		if (!ws[i])

@@ -91,9 +91,12 @@ typedef struct store_user {
 int store_user_insert(store *s, const store_user *u, int64_t *id);
 /* Updates e-mail, name, role, departement, operator_code, active, the sites
  * and, when password_hash is not NULL, the password, in one transaction:
- * a failure leaves the account as it was. Disabling an account also ends
- * its sessions. STORE_CONFLICT when the e-mail belongs to another account. */
+ * a failure leaves the account as it was. Disabling an account or setting
+ * its password also ends its sessions and API tokens. STORE_CONFLICT when
+ * the e-mail belongs to another account. */
 int store_user_update(store *s, const store_user *u);
+/* Sets the password and ends every session and API token of the account,
+ * in one transaction. */
 int store_user_set_password(store *s, int64_t user_id, const char *hash);
 int store_user_get(store *s, arena *a, int64_t id, store_user *out);
 int store_user_by_email(store *s, arena *a, const char *email, store_user *out);
@@ -116,9 +119,25 @@ int store_session_delete(store *s, const char *id_hash);
 int store_session_delete_user(store *s, int64_t user_id);
 int store_session_purge(store *s, int64_t idle_before, int64_t created_before);
 
-/* API tokens: only a hash is kept. */
-int store_token_insert(store *s, const char *token_hash, int64_t user_id, const char *label, int64_t now);
+/* API tokens: only a hash is kept. A token is good until expires_at; a
+ * revoked one is deleted. Changing an account's password or disabling it
+ * deletes its tokens (store_user_update, store_user_set_password). */
+typedef struct store_token {
+	int64_t id, user_id;
+	char *email; /* of the account, for the command line's list */
+	char *label; /* the token's name */
+	int64_t created_at, expires_at, last_used_at; /* last_used_at 0: never */
+} store_token;
+
+int store_token_insert(store *s, const char *token_hash, int64_t user_id, const char *label, int64_t now,
+                       int64_t expires_at, int64_t *id);
+/* The account of a token that has not expired; STORE_NOT_FOUND otherwise. */
 int store_token_user(store *s, const char *token_hash, int64_t *user_id);
+/* Tokens, newest first; user_id 0 for every account. Never the secret. */
+int store_token_list(store *s, arena *a, int64_t user_id, store_token **out, size_t *n);
+/* Deletes token id; with user_id not 0, only if it is that account's
+ * (STORE_NOT_FOUND otherwise). *owner receives the account when not NULL. */
+int store_token_revoke(store *s, int64_t id, int64_t user_id, int64_t *owner);
 
 /* Login throttling: failures per key ("account:…" or "address:…", hashed). */
 int store_login_failure_add(store *s, const char *key, int64_t now);
@@ -145,6 +164,35 @@ int store_audit_add(store *s, const store_audit *e);
 /* Entries at or after since, newest first, at most limit (0 or more than
  * LIMIT_PAGE_ROWS means LIMIT_PAGE_ROWS). at 0 in store_audit_add means now. */
 int store_audit_list(store *s, arena *a, int64_t since, size_t limit, store_audit **out, size_t *n);
+
+/* The second factor of an account (store_totp.c). secret is sealed by
+ * auth/totp.c, never in clear here. A row with enabled_at 0 is an enrolment
+ * under way. */
+typedef struct store_totp {
+	char *secret;
+	int64_t enabled_at; /* 0: not yet confirmed */
+	int64_t last_step;  /* the last time step whose code was accepted */
+	int64_t recovery_left;
+} store_totp;
+
+/* STORE_NOT_FOUND when the account has no second factor, even pending. */
+int store_totp_get(store *s, arena *a, int64_t user_id, store_totp *out);
+/* Starts (or restarts) an enrolment with a new sealed secret; an enabled
+ * second factor is left as it is (STORE_CONFLICT). */
+int store_totp_begin(store *s, int64_t user_id, const char *secret, int64_t now);
+/* Confirms the enrolment: enabled from now, step used, and the recovery
+ * codes' hashes replacing any older ones, in one transaction. */
+int store_totp_enable(store *s, int64_t user_id, int64_t step, int64_t now, const char *const *hashes,
+                      size_t n);
+/* Records that the code of step was used, if step is later than the last
+ * one used: STORE_NOT_FOUND otherwise (a replay, or no second factor). Two
+ * requests with the same code cannot both pass. */
+int store_totp_use_step(store *s, int64_t user_id, int64_t step);
+/* Marks an unused recovery code of the account as used: STORE_NOT_FOUND
+ * when there is none with that hash. */
+int store_totp_use_recovery(store *s, int64_t user_id, const char *hash, int64_t now);
+/* Removes the second factor and its recovery codes. */
+int store_totp_disable(store *s, int64_t user_id);
 
 /* ------------------------------------------------------------------ */
 /* Reference data: partner operators, themes, procedures, digital-skills
@@ -392,6 +440,16 @@ typedef struct store_satisfaction {
 /* Sets a->id, created_at and updated_at. STORE_NOT_FOUND for a site that
  * does not exist. */
 int store_satisfaction_insert(store *s, store_satisfaction *a);
+/* The same for an answer given by the public, refused with STORE_CONFLICT
+ * (nothing written) when the site already has cap answers from the kiosk
+ * or the QR code answered at or after since. */
+int store_satisfaction_insert_capped(store *s, store_satisfaction *a, int64_t since, int64_t cap);
+/* The generation of the site's public key: 0 until it is first changed
+ * (sql/009_satisfaction_keys.sql). */
+int store_satisfaction_key_generation(store *s, int64_t site_id, int64_t *generation);
+/* Moves the site's key to its next generation, given in *generation; by is
+ * the account. STORE_NOT_FOUND for a site that does not exist. */
+int store_satisfaction_key_rotate(store *s, int64_t site_id, int64_t by, int64_t *generation);
 /* Soft delete (a mistyped paper answer); STORE_NOT_FOUND when not live. */
 int store_satisfaction_delete(store *s, int64_t id, int64_t when);
 int store_satisfaction_get(store *s, arena *a, int64_t id, store_satisfaction *out);

@@ -75,12 +75,19 @@ int store_session_purge(store *s, int64_t idle_before, int64_t created_before)
 
 /* API tokens */
 
-int store_token_insert(store *s, const char *token_hash, int64_t user_id, const char *label, int64_t now)
+int store_token_insert(store *s, const char *token_hash, int64_t user_id, const char *label, int64_t now,
+                       int64_t expires_at, int64_t *id)
 {
-	return store_once(s, "token_insert",
-	                  "INSERT INTO api_tokens (token_hash, user_id, label, created_at, last_used_at) "
-	                  "VALUES (?, ?, ?, ?, 0)",
-	                  PARAMS(P_TEXT(token_hash), P_INT(user_id), P_TEXT(label), P_INT(now)), NULL, 0);
+	int64_t tid = 0;
+	int rc = store_once(
+	    s, "token_insert",
+	    "INSERT INTO api_tokens (token_hash, user_id, label, created_at, last_used_at, "
+	    "expires_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
+	    PARAMS(P_TEXT(token_hash), P_INT(user_id), P_TEXT(label), P_INT(now), P_INT(expires_at)), &tid,
+	    1);
+	if (rc == STORE_OK && id)
+		*id = tid;
+	return rc;
 }
 
 /* last_used_at is written at most once a minute: every API call would
@@ -90,12 +97,13 @@ int store_token_insert(store *s, const char *token_hash, int64_t user_id, const 
 int store_token_user(store *s, const char *token_hash, int64_t *user_id)
 {
 	*user_id = 0;
+	int64_t last_used = 0, now = now_s();
 	db_conn *c = db_acquire(s->db);
 	db_stmt *st = store_prep(s, c, "token_user",
-	                         "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ?",
-	                         PARAMS(P_TEXT(token_hash)));
+	                         "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ? "
+	                         "AND expires_at > ?",
+	                         PARAMS(P_TEXT(token_hash), P_INT(now)));
 	int rc = STORE_ERROR;
-	int64_t last_used = 0, now = now_s();
 	if (st) {
 		int step = db_step(st);
 		if (step == DB_ROW) {
@@ -113,6 +121,57 @@ int store_token_user(store *s, const char *token_hash, int64_t *user_id)
 		store_run(s, c, "token_user", "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?",
 		          PARAMS(P_INT(now), P_TEXT(token_hash)), NULL);
 	db_release(s->db, c);
+	return rc;
+}
+
+int store_token_list(store *s, arena *a, int64_t user_id, store_token **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	store_vec v = {.size = sizeof(store_token)};
+	db_conn *c = db_acquire(s->db);
+	db_stmt *st =
+	    store_prep(s, c, "token_list",
+	               "SELECT t.id, t.user_id, u.email, t.label, t.created_at, t.expires_at, t.last_used_at "
+	               "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	               "WHERE CAST(? AS BIGINT) = 0 OR t.user_id = ? ORDER BY t.created_at DESC, t.id DESC",
+	               PARAMS(P_INT(user_id), P_INT(user_id)));
+	int rc = STORE_ERROR, step = DB_DONE;
+	if (st) {
+		rc = STORE_OK;
+		while (rc == STORE_OK && (step = db_step(st)) == DB_ROW) {
+			store_token *t = store_vec_push(&v);
+			int oom = 0;
+			t->id = db_col_int(st, 0);
+			t->user_id = db_col_int(st, 1);
+			t->email = store_col_dup(a, st, 2, &oom);
+			t->label = store_col_dup(a, st, 3, &oom);
+			t->created_at = db_col_int(st, 4);
+			t->expires_at = db_col_int(st, 5);
+			t->last_used_at = db_col_int(st, 6);
+			if (oom)
+				rc = store_fail(s, "token_list", DB_ERROR, "arena full");
+		}
+		if (rc == STORE_OK && step != DB_DONE)
+			rc = store_fail(s, "token_list", step, db_errmsg(c));
+		db_done(st);
+	}
+	db_release(s->db, c);
+	if (rc == STORE_OK && store_vec_finish(&v, a, (void **)out, n) != 0)
+		rc = store_fail(s, "token_list", DB_ERROR, "arena full");
+	store_vec_free(&v);
+	return rc;
+}
+
+int store_token_revoke(store *s, int64_t id, int64_t user_id, int64_t *owner)
+{
+	int64_t who = 0;
+	int rc = store_once(s, "token_revoke",
+	                    "DELETE FROM api_tokens WHERE id = ? AND (CAST(? AS BIGINT) = 0 OR user_id = ?) "
+	                    "RETURNING user_id",
+	                    PARAMS(P_INT(id), P_INT(user_id), P_INT(user_id)), &who, 1);
+	if (rc == STORE_OK && owner)
+		*owner = who;
 	return rc;
 }
 

@@ -106,7 +106,8 @@ static const col users_cols[] = {TK("email"),       TC("name"),          TC("rol
                                  I("active"),       I("created_at"),     I("updated_at")};
 static const col user_sites_cols[] = {R("user_id", K_USER), R("site_id", K_SITE)};
 static const col tokens_cols[] = {
-    TK("token_hash"), {"user_id", 'i', K_USER, 0, 1}, T("label"), I("created_at"), I("last_used_at")};
+    TK("token_hash"), {"user_id", 'i', K_USER, 0, 1}, T("label"), I("created_at"), I("last_used_at"),
+    I("expires_at")};
 static const col operators_cols[] = {TK("code"),         T("name"),   I("national"),
                                      I("deadline_days"), I("active"), I("sort")};
 static const col themes_cols[] = {TK("code"), T("label"), I("sort")};
@@ -544,11 +545,15 @@ static int copy_table(run *m, const table_def *t, store_migrate_count *cnt)
 }
 
 /* Tables deliberately left behind: the server's own (settings, sessions,
- * throttling, schema), the official geography (loaded on each server) and
- * the mapping of a store that was itself a target. */
+ * throttling, schema), the official geography (loaded on each server), the
+ * mapping of a store that was itself a target, and the second factors,
+ * sealed with the source server's secret (their owners enrol again on the
+ * target), and the generations of the satisfaction keys, which are keyed
+ * by that secret too (the target gives each site new addresses). */
 static const char *const left_behind[] = {"schema_migrations", "settings",          "sessions",
                                           "login_failures",    "regions",           "departements",
-                                          "communes",          "commune_postcodes", "migrated_ids"};
+                                          "communes",          "commune_postcodes", "migrated_ids",
+                                          "user_totp",         "user_totp_recovery", "satisfaction_keys"};
 
 static int known_table(const char *name)
 {

@@ -2,7 +2,8 @@
  * store_satisfaction.c: the answers to the satisfaction survey (table
  * satisfaction, sql/006_satisfaction.sql): anonymous, a site and a time
  * only. The statistics engine's stream of them is store_stats_satisfaction
- * in store_stats.c.
+ * in store_stats.c. Also the generation of each site's public key (table
+ * satisfaction_keys, sql/009_satisfaction_keys.sql).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,20 +33,26 @@ static int read_answer(db_stmt *st, arena *a, store_satisfaction *out)
 }
 
 /* The site is checked in the same statement, so that an answer posted to a
- * site deleted meanwhile is refused without a transaction. */
-int store_satisfaction_insert(store *s, store_satisfaction *a)
+ * site deleted meanwhile is refused without a transaction. With a cap, the
+ * public answers of the site since `since` are counted in the same
+ * statement too: on SQLite the count and the insert are one write, and on
+ * PostgreSQL concurrent answers may pass the cap by at most the number of
+ * connections. */
+static int insert_answer(store *s, store_satisfaction *a, int64_t since, int64_t cap)
 {
 	int64_t now = now_s(), id = 0;
 	int64_t created = a->created_at ? a->created_at : now;
-	int rc =
-	    store_once(s, "satisfaction_insert",
-	               "INSERT INTO satisfaction (site_id, answered_at, overall, clarity, comment, source, "
-	               "recorded_by, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
-	               "WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?) RETURNING id",
-	               PARAMS(P_INT(a->site_id), P_INT(a->answered_at), P_INT(a->overall), P_INT(a->clarity),
-	                      P_TEXT(a->comment), P_TEXT(a->source), P_INT(a->recorded_by), P_INT(created),
-	                      P_INT(now), P_INT(a->site_id)),
-	               &id, 1);
+	int rc = store_once(
+	    s, "satisfaction_insert",
+	    "INSERT INTO satisfaction (site_id, answered_at, overall, clarity, comment, source, "
+	    "recorded_by, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
+	    "WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?) AND (? = 0 OR (SELECT COUNT(*) "
+	    "FROM satisfaction WHERE site_id = ? AND answered_at >= ? AND source <> 'papier') < ?) "
+	    "RETURNING id",
+	    PARAMS(P_INT(a->site_id), P_INT(a->answered_at), P_INT(a->overall), P_INT(a->clarity),
+	           P_TEXT(a->comment), P_TEXT(a->source), P_INT(a->recorded_by), P_INT(created), P_INT(now),
+	           P_INT(a->site_id), P_INT(cap), P_INT(a->site_id), P_INT(since), P_INT(cap)),
+	    &id, 1);
 	if (rc == STORE_OK) {
 		a->id = id;
 		a->created_at = created;
@@ -53,6 +60,49 @@ int store_satisfaction_insert(store *s, store_satisfaction *a)
 		a->deleted_at = 0;
 	}
 	return rc;
+}
+
+int store_satisfaction_insert(store *s, store_satisfaction *a)
+{
+	return insert_answer(s, a, 0, 0);
+}
+
+int store_satisfaction_insert_capped(store *s, store_satisfaction *a, int64_t since, int64_t cap)
+{
+	int rc = insert_answer(s, a, since, cap < 1 ? 1 : cap);
+	if (rc != STORE_NOT_FOUND)
+		return rc;
+	/* No row: the site is gone, or its cap is reached. */
+	int64_t found = 0;
+	rc = store_once(s, "satisfaction_insert", "SELECT COUNT(*) FROM sites WHERE id = ?",
+	                PARAMS(P_INT(a->site_id)), &found, 1);
+	if (rc != STORE_OK)
+		return rc;
+	return found ? STORE_CONFLICT : STORE_NOT_FOUND;
+}
+
+int store_satisfaction_key_generation(store *s, int64_t site_id, int64_t *generation)
+{
+	*generation = 0;
+	int rc =
+	    store_once(s, "satisfaction_key", "SELECT generation FROM satisfaction_keys WHERE site_id = ?",
+	               PARAMS(P_INT(site_id)), generation, 1);
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+/* One statement: the first rotation inserts generation 1, the next ones
+ * add one, so that two managers rotating at once get two generations. */
+int store_satisfaction_key_rotate(store *s, int64_t site_id, int64_t by, int64_t *generation)
+{
+	*generation = 0;
+	return store_once(
+	    s, "satisfaction_key_rotate",
+	    "INSERT INTO satisfaction_keys (site_id, generation, rotated_at, rotated_by) SELECT ?, 1, ?, ? "
+	    "WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?) ON CONFLICT (site_id) DO UPDATE SET generation "
+	    "= "
+	    "satisfaction_keys.generation + 1, rotated_at = excluded.rotated_at, rotated_by = "
+	    "excluded.rotated_by RETURNING generation",
+	    PARAMS(P_INT(site_id), P_INT(now_s()), P_INT(by), P_INT(site_id)), generation, 1);
 }
 
 /* updated_at moves with deleted_at: the statistics engine finds the

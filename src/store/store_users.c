@@ -79,6 +79,18 @@ static int load_sites(store *s, db_conn *c, arena *a, store_user *u)
 	return rc;
 }
 
+/* Ends every session and API token of an account, inside the caller's
+ * transaction, so that no path that changes a password or disables an
+ * account can forget it. */
+static int end_credentials(store *s, db_conn *c, const char *op, int64_t user_id)
+{
+	int rc = store_run(s, c, op, "DELETE FROM sessions WHERE user_id = ?", PARAMS(P_INT(user_id)), NULL);
+	if (rc >= 0)
+		rc = store_run(s, c, op, "DELETE FROM api_tokens WHERE user_id = ?", PARAMS(P_INT(user_id)),
+		               NULL);
+	return rc < 0 ? rc : STORE_OK;
+}
+
 int store_user_insert(store *s, const store_user *u, int64_t *id)
 {
 	char *email = store_lower(u->email);
@@ -130,11 +142,11 @@ int store_user_update(store *s, const store_user *u)
 			               PARAMS(P_INT(u->id)), NULL);
 		if (rc >= 0)
 			rc = insert_sites(s, c, "user_update", u->id, u->site_ids, u->nsites);
-		/* A disabled account must lose its open sessions at once, not
-		 * when they expire. */
-		if (rc == STORE_OK && !u->active)
-			rc = store_run(s, c, "user_update", "DELETE FROM sessions WHERE user_id = ?",
-			               PARAMS(P_INT(u->id)), NULL);
+		/* A disabled account, or one whose password was just set, must
+		 * lose its open sessions and tokens at once, not when they
+		 * expire: whoever had the old password may hold one. */
+		if (rc == STORE_OK && (!u->active || u->password_hash))
+			rc = end_credentials(s, c, "user_update", u->id);
 		rc = store_tx_end(s, c, "user_update", rc < 0 ? rc : STORE_OK);
 	}
 	db_release(s->db, c);
@@ -144,9 +156,20 @@ int store_user_update(store *s, const store_user *u)
 
 int store_user_set_password(store *s, int64_t user_id, const char *hash)
 {
-	return store_once(s, "user_set_password",
-	                  "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? RETURNING id",
-	                  PARAMS(P_TEXT(hash), P_INT(now_s()), P_INT(user_id)), NULL, 1);
+	db_conn *c = db_acquire(s->db);
+	int rc = store_tx_begin(s, c, "user_set_password");
+	if (rc == STORE_OK) {
+		rc = store_run(s, c, "user_set_password",
+		               "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? RETURNING id",
+		               PARAMS(P_TEXT(hash), P_INT(now_s()), P_INT(user_id)), NULL);
+		if (rc == 0)
+			rc = STORE_NOT_FOUND;
+		else if (rc > 0)
+			rc = end_credentials(s, c, "user_set_password", user_id);
+		rc = store_tx_end(s, c, "user_set_password", rc);
+	}
+	db_release(s->db, c);
+	return rc;
 }
 
 /* Reads one user and their sites with the query sql and its one parameter. */

@@ -19,9 +19,19 @@
 #define LIMIT_COOKIES             32u
 
 /* Connections */
-#define LIMIT_CONNECTIONS         1024u
+#define LIMIT_CONNECTIONS         4096u
 #define LIMIT_CONNECTIONS_PER_IP  64u
 #define LIMIT_CONNECTION_TIMEOUT_S 30u                 /* idle or slow client */
+/* Deadlines that trickled bytes cannot push back (src/http/http_guard.c):
+ * the request head must be complete this long after the connection opened
+ * (or after its request line, on a kept-alive connection); a body has as
+ * long again plus its size at LIMIT_BODY_MIN_RATE, and an answer the idle
+ * timeout plus its size at that rate. The defaults of the settings
+ * head-timeout, max-connections and max-connections-per-address. */
+#define LIMIT_HEAD_TIMEOUT_S      10u
+#define LIMIT_BODY_MIN_RATE       4096u                /* bytes per second */
+#define LIMIT_GUARD_TICK_MS       100u                 /* how often deadlines are checked */
+#define LIMIT_CONNECTIONS_MAX     65536u               /* the highest max-connections */
 #define LIMIT_SHUTDOWN_GRACE_S    20u                  /* finish in-flight requests */
 
 /* Responses and memory */
@@ -37,9 +47,27 @@
 #define LIMIT_PASSWORD_MAX        256u
 
 /* Authentication */
-#define LIMIT_LOGIN_FAILS_ACCOUNT 5u     /* failures per account per window */
-#define LIMIT_LOGIN_FAILS_ADDRESS 20u    /* failures per client address per window */
-#define LIMIT_LOGIN_WINDOW_S      900u
+/* Login throttling (src/auth/throttle.c): after this many failures on one
+ * key (an account, a client address, or an account on a known device),
+ * each further attempt waits LIMIT_LOGIN_DELAY_BASE_S doubled for each
+ * failure past the count, at most LIMIT_LOGIN_DELAY_MAX_S after the last
+ * failure. A key without a failure for LIMIT_LOGIN_FORGET_S starts again
+ * from zero. */
+#define LIMIT_LOGIN_FAILS_ACCOUNT 5u
+#define LIMIT_LOGIN_FAILS_ADDRESS 20u
+#define LIMIT_LOGIN_FAILS_DEVICE  5u
+#define LIMIT_LOGIN_DELAY_BASE_S  2
+#define LIMIT_LOGIN_DELAY_MAX_S   900
+#define LIMIT_LOGIN_FORGET_S      86400
+#define LIMIT_LOGIN_THROTTLE_KEYS 65536u /* keys remembered in memory */
+#define LIMIT_DEVICE_COOKIE_S     (400L * 86400L) /* a known device is remembered */
+/* API tokens: the life of a new token when none is asked, and the longest. */
+#define LIMIT_TOKEN_DEFAULT_DAYS  90
+#define LIMIT_TOKEN_MAX_DAYS      365
+/* Second factor: the time between a right password and its code, and the
+ * recovery codes given at enrolment. */
+#define LIMIT_TOTP_PENDING_S      300
+#define LIMIT_TOTP_RECOVERY_CODES 10u
 #define DEFAULT_SESSION_IDLE_S    (2 * 3600)
 #define DEFAULT_SESSION_ABSOLUTE_S (12 * 3600)
 
@@ -58,5 +86,12 @@
 #define LIMIT_CSV_COLUMNS         100UL
 #define LIMIT_IMPORT_ROWS         500000UL       /* demand rows in one import */
 #define LIMIT_IMPORT_ERRORS       1000UL         /* errors listed; the rest are counted */
+
+/* The public satisfaction page (page_avis.c): answers given by the public
+ * (kiosk and QR code) to one site in the last hour. A busy desk welcomes a
+ * few dozen people an hour; past the cap a script filling a site's figures
+ * is refused whatever addresses it uses. Paper answers are not counted. */
+#define LIMIT_SATISFACTION_SITE_PER_HOUR 120
+#define LIMIT_SATISFACTION_SITE_WINDOW_S 3600
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "auth/totp.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "web/ui.h"
@@ -27,10 +28,17 @@ void page_prepare(req *r)
 int page_require_login(req *r)
 {
 	page_prepare(r);
-	if (r->session)
-		return 1;
-	http_redirect(r, "/login");
-	return 0;
+	if (!r->session) {
+		http_redirect(r, "/login");
+		return 0;
+	}
+	/* A role that must have a second factor can do nothing else until the
+	 * account has one. */
+	if (totp_enrolment_due(r)) {
+		http_redirect(r, "/account/totp");
+		return 0;
+	}
+	return 1;
 }
 
 int page_require_role(req *r, unsigned roles)

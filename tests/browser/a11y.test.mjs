@@ -28,6 +28,8 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
   before(async () => {
     srv = await setupServer();
     userId = await srv.userId('agent');
+    // A token of the admin, so that /account/tokens shows its table and revoke button.
+    await srv.cliOk(['token', 'create', '--user', srv.users.admin.email, '--name', 'Tableau de bord']);
     browser = await launchBrowser();
   });
   after(() => closeAll(browser, srv));
@@ -104,6 +106,7 @@ describe('accessibility of every page (axe, WCAG 2.1 AA)', () => {
           ['new user', () => '/users/new'],
           ['a user', () => `/users/${userId}`],
           ['change of password', () => '/account/password'],
+          ['API tokens', () => '/account/tokens'],
           ['about', () => '/about'],
           ['audit journal', () => '/audit'],
           ['recording settings of a site', () => `/sites/${srv.sites.rennes}/settings`],

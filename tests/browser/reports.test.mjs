@@ -141,11 +141,19 @@ describe('steering report pages in a browser', () => {
               scroll: document.documentElement.scrollWidth,
               client: document.documentElement.clientWidth,
               wide: [...document.querySelectorAll('body *')]
-                .filter((e) => !e.closest('.table-wrap') && (e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.getBoundingClientRect().left < -1))
+                .filter((e) => !e.closest('.table-wrap, .report-chart') && (e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.getBoundingClientRect().left < -1))
                 .slice(0, 5)
                 .map((e) => e.outerHTML.slice(0, 120)),
+              // Chart text as drawn on the screen, in CSS pixels.
+              smallest: Math.min(...[...document.querySelectorAll('.report-chart svg text')].map((t) => t.getBoundingClientRect().height)),
+              // Frames that scroll sideways and cannot take the focus.
+              unreachable: [...document.querySelectorAll('.table-wrap, .report-chart')]
+                .filter((e) => e.scrollWidth > e.clientWidth + 1 && e.tabIndex < 0)
+                .map((e) => e.outerHTML.slice(0, 80)),
             }));
             assert.ok(m.scroll <= m.client, `${p}: scrollWidth ${m.scroll} > clientWidth ${m.client}; too wide:\n${m.wide.join('\n')}`);
+            if (p.startsWith('/reports/')) assert.ok(m.smallest >= 10, `${p}: chart text ${m.smallest} px high at 320 px`);
+            assert.deepEqual(m.unreachable, [], `${p}: scrolling frames out of the keyboard's reach`);
           }
         } finally {
           await page.context().close();

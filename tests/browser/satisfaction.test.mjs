@@ -135,6 +135,8 @@ describe('accessibility of the satisfaction pages (axe, WCAG 2.1 AA)', () => {
         ['paper form', () => '/satisfaction/new'],
         ['paper form after saving', () => `/satisfaction/new?site=${srv.sites.rennes}&saved=1`],
         ['deleting an answer', () => `/satisfaction/${answerId}/delete`],
+        ['changing the key', () => `/satisfaction/key?site=${srv.sites.rennes}`],
+        ['answers after changing the key', () => `/satisfaction?site=${srv.sites.rennes}&key=1`],
       ]) {
         it(what, async () => {
           await visit(page, p());

@@ -27,6 +27,8 @@ const SUBCOMMANDS = [
   ['site', 'add'],
   ['site', 'list'],
   ['token', 'create'],
+  ['token', 'list'],
+  ['token', 'revoke'],
 ];
 
 describe('help', () => {

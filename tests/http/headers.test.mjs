@@ -10,12 +10,16 @@ import { assertSecurityHeaders, htmlAttributes, setupServer, stripCsrf } from '.
 /* name{label="value",…} value [timestamp], values escaped as Prometheus says. */
 const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.]+(e[-+]?[0-9]+)?|[-+]Inf|NaN)( -?\d+)?$/;
 
+/* /metrics answers only with its token (slow.test.mjs tests the refusals). */
+const METRICS_TOKEN = 'headers-test-metrics-token-0123456789';
+const METRICS = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+
 describe('headers and service endpoints', () => {
   let srv;
   let admin;
   let token;
   before(async () => {
-    srv = await setupServer();
+    srv = await setupServer({ serveArgs: ['--metrics-token', METRICS_TOKEN] });
     admin = await srv.login('admin');
     token = await srv.token('admin');
   });
@@ -42,7 +46,7 @@ describe('headers and service endpoints', () => {
       ['the API', async () => srv.client().get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })],
       ['a 401 of the API', async () => srv.client().get('/api/v1/me')],
       ['the health check', async () => srv.client().get('/healthz')],
-      ['the metrics', async () => srv.client().get('/metrics')],
+      ['the metrics', async () => srv.client().get('/metrics', METRICS)],
       ['a HEAD request', async () => srv.client().request('HEAD', '/login')],
     ];
     for (const [what, get] of cases) {
@@ -146,7 +150,7 @@ describe('headers and service endpoints', () => {
 
     it('GET /metrics is Prometheus text and counts requests', async () => {
       const count = async () => {
-        const res = await srv.client().get('/metrics');
+        const res = await srv.client().get('/metrics', METRICS);
         assert.equal(res.status, 200);
         assert.match(res.header('content-type'), /^text\/plain/i);
         assert.match(res.text, /^# TYPE guichet_http_requests_total counter$/m);
@@ -174,7 +178,8 @@ describe('headers and service endpoints', () => {
     it('the metrics label routes by pattern, not by id', async () => {
       await admin.get('/sites/123456');
       await admin.get('/sites/654321');
-      const res = await srv.client().get('/metrics');
+      const res = await srv.client().get('/metrics', METRICS);
+      assert.equal(res.status, 200);
       assert.ok(!res.text.includes('123456') && !res.text.includes('654321'), 'raw paths in metric labels: unbounded cardinality');
     });
   });

@@ -121,6 +121,48 @@ describe('CSV import and export', () => {
       assert.match(r.stderr, /line 2, column Canaux d'accompagnement/);
     });
 
+    it('refuses what cannot be imported as written, each problem named with its line and column', async () => {
+      const other = await setupServer({ start: false });
+      try {
+        const site = String(other.sites.rennes);
+        const imp = (text, env = {}) => other.cli(['import', 'demands', '--site', site, '-'], { input: text, env });
+        // A file of headings alone imports nothing: a failure, not "imported 0 visits".
+        let r = await imp(`${HEADER}\n`);
+        assert.equal(r.code, 1, r.stdout);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /line 2: .*(rien à importer|nothing to import)/i);
+        // 02:30 on 2026-03-29 does not exist in Paris: refused, not moved an hour.
+        const H = "Date,Heure,Canaux d'accompagnement,Opérateur,Thématique(s),Niveau d'intervention,Issue,Durée (min),Durée de la visite (min),visit_ref,Commune de résidence (code Insee)";
+        const line = (o) => `${o.date ?? '2024-03-04'},${o.time ?? '10:00'},guichet_spontane,cnaf,social_sante,fait_avec,resolu,${o.d ?? 15},${o.vd ?? ''},${o.ref ?? ''},${o.insee ?? ''}`;
+        r = await imp([H, line({ date: '2026-03-29', time: '02:30' })].join('\n'), { TZ: 'Europe/Paris' });
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /line 2, column Heure: .*'02:30'/);
+        // An empty visit duration with demands summing to more than 600 minutes.
+        r = await imp([H, line({ ref: 'v', d: 400 }), line({ ref: 'v', d: 300 })].join('\n'));
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /line 2, column Durée de la visite \(min\): .*600/);
+        // A number out of bounds is not "not a whole number".
+        r = await imp([H, line({ d: 601 })].join('\n'));
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /line 2, column Durée \(min\): .*'601'/);
+        assert.doesNotMatch(r.stderr, /entier attendu|whole number/i);
+        // A commune code no département begins is not called a postcode.
+        r = await imp([H, line({ insee: '96001' })].join('\n'));
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /line 2, column Commune de résidence \(code Insee\): .*'96001'/);
+        assert.doesNotMatch(r.stderr, /postal|postcode/i);
+        // Headings ignore case, accented capitals included; an empty age
+        // bracket is "non_communique" everywhere, as the documentation says.
+        const upper = "DATE,HEURE,CANAUX D'ACCOMPAGNEMENT,OPÉRATEUR,THÉMATIQUE(S),NIVEAU D'INTERVENTION,ISSUE,TRANCHE D'ÂGE";
+        r = await imp([upper, '2024-03-04,10:00,guichet_spontane,cnaf,social_sante,fait_avec,resolu,'].join('\n'));
+        assert.equal(r.code, 0, r.stderr);
+        const st = JSON.parse(await other.cliOk(['stats', '--from', '2024-03-01', '--to', '2024-03-31']));
+        assert.deepEqual(st.by_age_bracket, { non_communique: 1 });
+      } finally {
+        await other.cleanup();
+      }
+    });
+
     it('imports 100,000 generated rows in one go', async () => {
       const big = await setupServer({ start: false, users: {} });
       try {

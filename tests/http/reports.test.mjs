@@ -39,7 +39,7 @@ function keyFigures(html) {
 function tables(html) {
   const out = [];
   for (const t of html.match(/<table class="report-table">[\s\S]*?<\/table>/g) ?? []) {
-    const caption = textOf((/<caption>([\s\S]*?)<\/caption>/.exec(t) ?? [])[1] ?? '').trim();
+    const caption = textOf((/<caption[^>]*>([\s\S]*?)<\/caption>/.exec(t) ?? [])[1] ?? '').trim();
     const body = (/<tbody>([\s\S]*?)<\/tbody>/.exec(t) ?? [])[1] ?? '';
     const rows = (body.match(/<tr[\s\S]*?<\/tr>/g) ?? []).map((tr) =>
       (tr.match(/<t[hd][^>]*>[\s\S]*?<\/t[hd]>/g) ?? []).map((c) => textOf(c).trim()));
@@ -60,6 +60,9 @@ function visitBody(day) {
     ],
   };
 }
+
+/* /metrics answers only with its token. */
+const METRICS_TOKEN = 'reports-test-metrics-token-0123456789';
 
 describe('steering reports', () => {
   let srv;
@@ -82,7 +85,7 @@ describe('steering reports', () => {
     ]));
     await fs.writeFile(path.join(dir, 'regions.json'), JSON.stringify([{ code: '53', nom: 'Bretagne' }]));
     await srv.cliOk(['geo', 'load', '--dir', dir]);
-    await srv.start();
+    await srv.start(['--metrics-token', METRICS_TOKEN]);
     for (const k of ['admin', 'manager', 'agent', 'agentBrest', 'coordinator', 'operator']) clients[k] = await srv.login(k);
     tokens.agent = await srv.token('agent');
   });
@@ -244,7 +247,7 @@ describe('steering reports', () => {
 
     it('states on /metrics that the engine is loaded, and what it holds', async () => {
       await get('admin', `/reports/national?${PERIOD}`);
-      const text = (await srv.client().get('/metrics')).text;
+      const text = (await srv.client().get('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text;
       assert.match(text, /^guichet_stats_ready 1$/m);
       const held = Number(/^guichet_stats_rows\{kind="visits"\} (\d+)$/m.exec(text)?.[1]);
       const all = JSON.parse(await srv.cliOk(['stats', '--from', '1970-01-01', '--to', '2149-12-31']));
@@ -282,6 +285,31 @@ describe('steering reports', () => {
       const fr = await get('admin', `/reports/national?${PERIOD}&format=csv&table=by_channel&semicolon=1`);
       assert.equal(fr.status, 200);
       assert.ok(fr.text.split('\r\n')[0].includes(';'));
+    });
+
+    it('links the spreadsheet CSV first, cuts no chart label, and lets the keyboard reach every table', async () => {
+      const html = (await get('coordinator', `/reports/departement/35?${PERIOD}`)).text;
+      const paras = html.match(/<p class="report-csv">[\s\S]*?<\/p>/g) ?? [];
+      assert.ok(paras.length > 20, `${paras.length} CSV links`);
+      for (const para of paras) {
+        const hrefs = findTags(para, 'a').map((a) => decodeEntities(a.href));
+        assert.equal(hrefs.length, 2, para);
+        assert.match(hrefs[0], /format=csv&table=[a-z0-9_]+&semicolon=1/, 'the spreadsheet variant first');
+        assert.doesNotMatch(hrefs[1], /semicolon/);
+      }
+      // Long labels wrap on several lines of the chart instead of ending in "…".
+      const labels = [...html.matchAll(/<text[^>]*class="c-label"[^>]*>([^<]*)<\/text>/g)].map((m) => decodeEntities(m[1]));
+      assert.ok(labels.length > 0);
+      for (const l of labels) assert.ok(!l.includes('…'), `a cut chart label: ${l}`);
+      // Each scrolling table frame is a named region that takes the focus.
+      const wraps = html.match(/<div class="table-wrap"[^>]*>/g) ?? [];
+      assert.ok(wraps.length > 20);
+      for (const w of wraps) {
+        assert.match(w, /tabindex="0"/, w);
+        assert.match(w, /role="region"/, w);
+        const id = /aria-labelledby="([^"]+)"/.exec(w)?.[1];
+        assert.ok(id && html.includes(`<caption id="${id}">`), w);
+      }
     });
 
     it('gives the workbook as XLSX', async () => {

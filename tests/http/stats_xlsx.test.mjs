@@ -41,6 +41,12 @@ function table(sheet) {
 
 // The counts the JSON gives for a sheet name, or null when the JSON has no
 // such object of counts.
+// The id of each section sheet (its JSON key, its CSV table), from the list
+// of sheets on the first one: sheet name → id.
+function sheetIds(wb) {
+  return new Map(wb.sheet('Rapport').rows.filter((r) => r?.[0] && r[2]).map((r) => [r[0].value, r[2].value]));
+}
+
 function jsonCounts(json, name) {
   let v = json[name];
   if (v && typeof v === 'object' && v.counts && typeof v.counts === 'object') v = v.counts;
@@ -83,7 +89,12 @@ describe('guichet stats --format xlsx', () => {
       // The first sheet says what the workbook is and lists the others.
       assert.equal(wb.sheets[0].name, 'Rapport');
       const names = wb.sheets.map((s) => s.name);
-      assert.ok(names.includes('key_figures'), names.join(' '));
+      const ids = sheetIds(wb);
+      // Sheets are named by their translated titles, never by English codes.
+      assert.ok(names.includes('Chiffres clés'), names.join(' | '));
+      for (const n of names) assert.ok(!/^[a-z0-9]+(_[a-z0-9]+)+$/.test(n), `sheet named by a code: ${n}`);
+      const nameOf = new Map([...ids].map(([n, id]) => [id, n]));
+      assert.equal(ids.get('Chiffres clés'), 'key_figures');
       assert.equal(new Set(names.map((n) => n.toLowerCase())).size, names.length, 'unique sheet names');
       for (const n of names) assert.ok(n.length <= 31 && !/[[\]:*?/\\]/.test(n), n);
       const summary = new Map(wb.sheet('Rapport').rows.filter((r) => r?.[0] && r[1]).map((r) => [r[0].value, r[1].value]));
@@ -94,7 +105,7 @@ describe('guichet stats --format xlsx', () => {
       for (const n of names.slice(1)) assert.ok(summary.has(n), `the sheet ${n} is listed on the first sheet`);
 
       // Key figures: the totals, as numbers.
-      const kf = new Map(table(wb.sheet('key_figures')).rows.map((r) => [r.code, r]));
+      const kf = new Map(table(wb.sheet(nameOf.get('key_figures'))).rows.map((r) => [r.code, r]));
       for (const k of ['visits', 'demands', 'solved_on_site']) {
         assert.equal(kf.get(k)?.n?.type, 'n', k);
         assert.equal(kf.get(k).n.value, json[k], k);
@@ -117,11 +128,11 @@ describe('guichet stats --format xlsx', () => {
           if (r.share) {
             assert.equal(r.share.type, 'n', `${sheet.name}.${r.code} share is a number`);
             assert.match(r.share.format, /%/, `${sheet.name}.${r.code} share format`);
-            if (sheet.name !== 'key_figures')
+            if (ids.get(sheet.name) !== 'key_figures')
               assert.ok(r.share.value >= 0 && r.share.value <= 1, `${sheet.name}.${r.code} share ${r.share.value}`);
           }
         }
-        const counts = jsonCounts(json, sheet.name);
+        const counts = jsonCounts(json, ids.get(sheet.name));
         if (!counts) continue;
         checked++;
         const codes = new Set(t.rows.map((r) => r.code));
@@ -141,8 +152,9 @@ describe('guichet stats --format xlsx', () => {
     const summary = new Map(wb.sheet('Rapport').rows.filter((r) => r?.[0] && r[1]).map((r) => [r[0].value, r[1].value]));
     assert.match(summary.get('Version'), /masquée/);
     let masked = 0;
+    const ids = sheetIds(wb);
     for (const sheet of wb.sheets.slice(1)) {
-      const counts = jsonCounts(json, sheet.name);
+      const counts = jsonCounts(json, ids.get(sheet.name));
       for (const r of table(sheet).rows) {
         for (const cell of [r.n, r.n2]) {
           if (!cell) continue;

@@ -106,6 +106,19 @@ static void test_values(void **state)
 	    {"public-url", "https://a b", 0},
 	    {"port-file", "/tmp/port", 1},
 	    {"port-file", "", 0},
+	    {"head-timeout", "10s", 1},
+	    {"head-timeout", "0", 0},
+	    {"head-timeout", "2h", 0},
+	    {"max-connections", "16384", 1},
+	    {"max-connections", "0", 0},
+	    {"max-connections", "65537", 0},
+	    {"max-connections-per-address", "64", 1},
+	    {"max-connections-per-address", "-1", 0},
+	    {"metrics-token", "0123456789abcdef0123", 1},
+	    {"metrics-token", "short", 0},
+	    {"metrics-token", "0123456789 abcdef0123", 0},
+	    {"metrics-listen", "127.0.0.1:9090", 1},
+	    {"metrics-listen", "9090", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		config c;
@@ -142,6 +155,11 @@ static void test_parsed(void **state)
 	assert_string_equal(c.public_url, "https://g.example.fr");
 	assert_int_equal(config_set(&c, "threads", "12", "x", err, sizeof err), 0);
 	assert_int_equal(c.threads, 12);
+	assert_int_equal(c.head_timeout, 10);
+	assert_int_equal(c.max_connections, 4096);
+	assert_int_equal(c.max_per_address, 64);
+	assert_int_equal(config_set(&c, "head-timeout", "1m", "x", err, sizeof err), 0);
+	assert_int_equal(c.head_timeout, 60);
 	assert_int_equal(config_set(&c, "foo", "1", "command line", err, sizeof err), -1);
 	assert_string_equal(err, "command line: unknown setting 'foo'");
 	config_free(&c);

@@ -1,9 +1,10 @@
 /*
  * test_satisfaction.c: the rules of a satisfaction answer (satisfaction.c):
  * each field refused with its name, the public key of a site (stable,
- * different per site and per secret, compared whole), and the answers in
- * the store (insert, get, list by site and period, delete, a site that
- * does not exist).
+ * different per site, per generation and per secret, compared whole), and
+ * the answers in the store (insert, get, list by site and period, delete, a
+ * site that does not exist, the cap of public answers per site) and the
+ * generations of a site's key.
  */
 #include "unit.h"
 
@@ -132,28 +133,38 @@ static void test_key(void **state)
 	memset(s1, 0x11, sizeof s1);
 	memset(s2, 0x22, sizeof s2);
 	char k1[33], k1b[33], k2[33], k3[33];
-	satisfaction_key(s1, 7, k1);
-	satisfaction_key(s1, 7, k1b);
-	satisfaction_key(s1, 8, k2);
-	satisfaction_key(s2, 7, k3);
+	satisfaction_key(s1, 7, 0, k1);
+	satisfaction_key(s1, 7, 0, k1b);
+	satisfaction_key(s1, 8, 0, k2);
+	satisfaction_key(s2, 7, 0, k3);
 	assert_int_equal(strlen(k1), 32);
 	assert_int_equal(strspn(k1, "0123456789abcdef"), 32);
 	assert_string_equal(k1, k1b);
 	assert_string_not_equal(k1, k2);
 	assert_string_not_equal(k1, k3);
-	assert_true(satisfaction_key_ok(s1, 7, k1));
-	assert_false(satisfaction_key_ok(s1, 8, k1));
-	assert_false(satisfaction_key_ok(s2, 7, k1));
+	assert_true(satisfaction_key_ok(s1, 7, 0, k1));
+	assert_false(satisfaction_key_ok(s1, 8, 0, k1));
+	assert_false(satisfaction_key_ok(s2, 7, 0, k1));
 	char shorter[33], longer[40], changed[33];
 	snprintf(shorter, sizeof shorter, "%.31s", k1);
 	snprintf(longer, sizeof longer, "%s0", k1);
 	snprintf(changed, sizeof changed, "%s", k1);
 	changed[31] = changed[31] == '0' ? '1' : '0';
-	assert_false(satisfaction_key_ok(s1, 7, shorter));
-	assert_false(satisfaction_key_ok(s1, 7, longer));
-	assert_false(satisfaction_key_ok(s1, 7, changed));
-	assert_false(satisfaction_key_ok(s1, 7, ""));
-	assert_false(satisfaction_key_ok(s1, 7, NULL));
+	assert_false(satisfaction_key_ok(s1, 7, 0, shorter));
+	assert_false(satisfaction_key_ok(s1, 7, 0, longer));
+	assert_false(satisfaction_key_ok(s1, 7, 0, changed));
+	assert_false(satisfaction_key_ok(s1, 7, 0, ""));
+	assert_false(satisfaction_key_ok(s1, 7, 0, NULL));
+	/* Each generation has its own key, and only its own is accepted. */
+	char g1[33], g2[33];
+	satisfaction_key(s1, 7, 1, g1);
+	satisfaction_key(s1, 7, 2, g2);
+	assert_string_not_equal(g1, k1);
+	assert_string_not_equal(g1, g2);
+	assert_true(satisfaction_key_ok(s1, 7, 1, g1));
+	assert_false(satisfaction_key_ok(s1, 7, 0, g1));
+	assert_false(satisfaction_key_ok(s1, 7, 1, k1));
+	assert_false(satisfaction_key_ok(s1, 7, 2, g1));
 }
 
 static int64_t answer(struct fixture *f, int64_t site, int64_t t, int overall, const char *source)
@@ -226,12 +237,67 @@ static void test_store(void **state)
 	assert_int_equal(x.id, 0);
 }
 
+/* The cap counts the public answers of one site since a time: paper
+ * answers, other sites and older answers do not count; a refused answer
+ * writes nothing; a missing site stays a missing site. */
+static void test_capped(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = now_s();
+	answer(f, f->site1, now - 7200, 3, "qr"); /* before the window */
+	answer(f, f->site1, now - 60, 2, "papier");
+	answer(f, f->site2, now - 60, 2, "qr");
+	for (int i = 0; i < 3; i++) {
+		store_satisfaction a = good();
+		a.site_id = f->site1;
+		a.answered_at = now;
+		assert_int_equal(store_satisfaction_insert_capped(f->s, &a, now - 3600, 3), STORE_OK);
+		assert_true(a.id > 0);
+	}
+	store_satisfaction a = good();
+	a.site_id = f->site1;
+	a.answered_at = now;
+	assert_int_equal(store_satisfaction_insert_capped(f->s, &a, now - 3600, 3), STORE_CONFLICT);
+	assert_int_equal(a.id, 0);
+	store_satisfaction *v;
+	size_t n;
+	assert_int_equal(store_satisfaction_list(f->s, f->a, &f->site1, 1, now - 3600, 0, 100, &v, &n),
+	                 STORE_OK);
+	assert_int_equal(n, 4); /* three public answers and the paper one */
+	/* The other site has its own count. */
+	a.site_id = f->site2;
+	assert_int_equal(store_satisfaction_insert_capped(f->s, &a, now - 3600, 3), STORE_OK);
+	store_satisfaction x = good();
+	x.site_id = 424242;
+	assert_int_equal(store_satisfaction_insert_capped(f->s, &x, now - 3600, 3), STORE_NOT_FOUND);
+}
+
+/* A site's key starts at generation 0 and each rotation adds one. */
+static void test_key_rotation(void **state)
+{
+	struct fixture *f = *state;
+	int64_t g = -1;
+	assert_int_equal(store_satisfaction_key_generation(f->s, f->site1, &g), STORE_OK);
+	assert_int_equal(g, 0);
+	assert_int_equal(store_satisfaction_key_rotate(f->s, f->site1, 7, &g), STORE_OK);
+	assert_int_equal(g, 1);
+	assert_int_equal(store_satisfaction_key_rotate(f->s, f->site1, 7, &g), STORE_OK);
+	assert_int_equal(g, 2);
+	assert_int_equal(store_satisfaction_key_generation(f->s, f->site1, &g), STORE_OK);
+	assert_int_equal(g, 2);
+	assert_int_equal(store_satisfaction_key_generation(f->s, f->site2, &g), STORE_OK);
+	assert_int_equal(g, 0);
+	assert_int_equal(store_satisfaction_key_rotate(f->s, 424242, 7, &g), STORE_NOT_FOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_validate),
 	    cmocka_unit_test(test_key),
 	    cmocka_unit_test_setup_teardown(test_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_capped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_key_rotation, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

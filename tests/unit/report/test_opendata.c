@@ -159,6 +159,80 @@ static void activity_without_visits(void **state)
 	stats_engine_free(e);
 }
 
+/* The cell of heading name on the row of site id and month, copied into
+ * out; "" when absent. */
+static void cell_of(const char *csv, int64_t id, const char *month, const char *name, char out[32])
+{
+	const char *h = strchr(csv, 'l');
+	size_t col = 0;
+	for (const char *p = h; *p && *p != '\r'; p++)
+		if (*p == ';' && strncmp(p + 1, name, strlen(name)) == 0 &&
+		    (p[1 + strlen(name)] == ';' || p[1 + strlen(name)] == '\r')) {
+			col = 0;
+			for (const char *q = h; q <= p; q++)
+				col += *q == ';';
+			break;
+		}
+	char key[64];
+	snprintf(key, sizeof key, "\r\n%lld;", (long long)id);
+	*out = '\0';
+	for (const char *r = strstr(csv, key); r; r = strstr(r + 2, key)) {
+		const char *c = r + 2;
+		if (!strstr(c, month) || strstr(c, month) > strstr(c, "\r\n"))
+			continue;
+		for (size_t k = 0; k < col; k++)
+			c = strchr(c, ';') + 1;
+		size_t n = strcspn(c, ";\r");
+		snprintf(out, 32, "%.*s", (int)n, c);
+		return;
+	}
+}
+
+/* A group whose shown cells add up to their total hides nothing: the part
+ * of the total no column covers is 0 and known to be, so it is no small
+ * count to protect, and nothing may be withheld for it. */
+static void activity_hides_nothing_for_nothing(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const genders[4] = {"feminin", "masculin", "non_communique", ""};
+	for (int i = 0; i < 20; i++) {
+		store_demand d = {.operator_code = "cnaf",
+		                  .theme_code = "social_sante",
+		                  .level = "fait_avec",
+		                  .outcome = "resolu",
+		                  .equipment = "",
+		                  .duration_min = 15};
+		int64_t t;
+		assert_int_equal(time_parse_local("2025-03-10", "10:00", &t), 0);
+		store_visit v = {.site_id = f->fs,
+		                 .started_at = t,
+		                 .channel = "guichet_spontane",
+		                 .duration_min = 15,
+		                 .demands = &d,
+		                 .ndemands = 1};
+		v.visitor = (store_visitor){
+		    .age_bracket = "60_69", .gender = (char *)genders[i % 4], .social_status = "retraite"};
+		assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
+	}
+	stats_engine *e = store_stats_load(f->s, 1);
+	assert_non_null(e);
+	buf b;
+	buf_init(&b, 1 << 20);
+	char err[256], c[32];
+	assert_int_equal(opendata_activity_csv(f->s, e, "2025-03", "2025-03", &b, err, sizeof err), 0);
+	buf_putc(&b, '\0');
+	cell_of(b.data, f->fs, "2025-03", "visites", c);
+	assert_string_equal(c, "20");
+	static const char *const cols[4] = {"genre_feminin", "genre_masculin", "genre_non_communique",
+	                                    "genre_non_renseigne"};
+	for (size_t i = 0; i < 4; i++) {
+		cell_of(b.data, f->fs, "2025-03", cols[i], c);
+		assert_string_equal(c, "5");
+	}
+	buf_free(&b);
+	stats_engine_free(e);
+}
+
 static void lieux(void **state)
 {
 	struct fixture *f = *state;
@@ -243,6 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(months),
 	    cmocka_unit_test_setup_teardown(activity_without_visits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(activity_hides_nothing_for_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(lieux, setup, teardown),
 	    cmocka_unit_test_setup_teardown(france_services, setup, teardown),
 	    cmocka_unit_test_setup_teardown(france_services_bad_hours, setup, teardown),

@@ -767,7 +767,7 @@ static void test_series(void **state)
 	r = series(a, e, "2025-02-01", "2025-02-28");
 	s = report_section_find(r, "series");
 	assert_int_equal(s->n, 5);
-	assert_string_equal(s->rows[0].label, "semaine du 1 févr.");
+	assert_string_equal(s->rows[0].label, "semaine du 1 févr. (incomplet)");
 	assert_string_equal(s->rows[1].code, "2025-02-03");
 	assert_string_equal(s->rows[2].code, "2025-02-10");
 	assert_int_equal(s->rows[2].n, 2);
@@ -781,19 +781,97 @@ static void test_series(void **state)
 	assert_string_equal(s->rows[1].label, "lun. 10 févr.");
 	assert_int_equal(s->rows[1].n2, 3);
 
-	/* Over 36 months: the latest 36, each a whole month. */
+	/* Over 36 months: by quarter, every day of the period counted, so
+	 * that the series adds up to the key figures (a cut series let a
+	 * masked report's hidden months be recovered by subtraction). */
+	visit(f, "2020-02-01", 1);
+	stats_engine_free(e);
+	e = store_stats_load(f->s, 1);
+	assert_non_null(e);
 	r = series(a, e, "2020-01-15", "2025-03-31");
 	s = report_section_find(r, "series");
-	assert_int_equal(s->n, 36);
-	assert_string_equal(s->rows[0].code, "2022-04");
-	assert_string_equal(s->rows[35].code, "2025-03");
-	assert_int_equal(s->total, 4);
+	assert_int_equal(s->n, 21);
+	assert_string_equal(s->rows[0].code, "2020-Q1");
+	assert_string_equal(s->rows[0].label, "T1 2020 (incomplet)");
+	assert_true(s->rows[0].partial);
+	assert_int_equal(s->rows[0].n, 1);
+	assert_string_equal(s->rows[1].label, "T2 2020");
+	assert_false(s->rows[1].partial);
+	assert_string_equal(s->rows[20].code, "2025-Q1");
+	assert_int_equal(s->total, 5);
+	assert_int_equal(s->total, report_section_find(r, "key_figures")->rows[0].n);
+
+	/* Over 36 quarters: by year. */
+	r = series(a, e, "2000-01-01", "2025-06-30");
+	s = report_section_find(r, "series");
+	assert_int_equal(s->n, 26);
+	assert_string_equal(s->rows[0].code, "2000");
+	assert_false(s->rows[0].partial);
+	assert_string_equal(s->rows[25].label, "2025 (incomplet)");
+	assert_int_equal(s->total, 5);
+
+	/* A month cut by the period is marked; whole months are not. */
+	r = series(a, e, "2025-01-01", "2025-03-15");
+	s = report_section_find(r, "series");
+	assert_false(s->rows[1].partial);
+	assert_true(s->rows[2].partial);
+	assert_string_equal(s->rows[2].label, "mars 2025 (incomplet)");
 
 	/* Masking covers the second count too. */
 	report_mask(r);
 	check_masked(r);
 	arena_free(a);
 	stats_engine_free(e);
+}
+
+/* A growth against a period when the scope was not recording yet says so
+ * ("+1995.6 %" after a few weeks of records is no growth). */
+static void test_growth_partial(void **state)
+{
+	struct fixture *f = *state;
+	visit(f, "2025-02-10", 1);
+	visit(f, "2025-02-10", 1);
+	visit(f, "2025-03-05", 1);
+	visit(f, "2025-03-06", 1);
+	arena *a = arena_new(1 << 20);
+	for (int round = 0; round < 2; round++) {
+		stats_engine *e = store_stats_load(f->s, 1);
+		assert_non_null(e);
+		stats_query q = {0};
+		assert_int_equal(stats_day_parse("2025-03-01", &q.from_day), 0);
+		assert_int_equal(stats_day_parse("2025-03-31", &q.to_day), 0);
+		stats_result *x = stats_engine_query(e, &q);
+		assert_non_null(x);
+		report *r = report_build(a, i18n_default(), x, NULL, NULL);
+		assert_non_null(r);
+		assert_int_equal(report_mark_growth(r, e, &q), 0);
+		const report_section *kf = report_section_find(r, "key_figures");
+		const report_row *vp = NULL, *vy = NULL;
+		for (size_t i = 0; i < kf->n; i++) {
+			if (strcmp(kf->rows[i].code, "visits_vs_previous") == 0)
+				vp = &kf->rows[i];
+			if (strcmp(kf->rows[i].code, "visits_vs_year_before") == 0)
+				vy = &kf->rows[i];
+		}
+		assert_non_null(vp);
+		assert_true(vp->has_share);
+		/* The year before holds nothing: undefined, not marked. */
+		assert_false(vy->has_share);
+		assert_false(vy->partial);
+		if (round == 0) {
+			/* Nothing recorded before the previous period began. */
+			assert_true(vp->partial);
+			assert_non_null(strstr(vp->label, "(période de comparaison incomplète)"));
+			assert_non_null(strstr(kf->description, "période de comparaison incomplète"));
+			visit(f, "2024-06-01", 1);
+		} else {
+			assert_false(vp->partial);
+			assert_null(strstr(vp->label, "incomplète"));
+		}
+		stats_result_free(x);
+		stats_engine_free(e);
+	}
+	arena_free(a);
 }
 
 int main(void)
@@ -816,6 +894,7 @@ int main(void)
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_add_section),
 	    cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_growth_partial, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	i18n_free();

@@ -395,15 +395,43 @@ static void test_sessions(void **state)
 static void test_tokens(void **state)
 {
 	struct fixture *f = *state;
-	int64_t uid = add_user(f->s, "t@example.fr", "operator", NULL, 0), who;
-	assert_int_equal(store_token_insert(f->s, "hash1", uid, "export", 1000), STORE_OK);
-	assert_int_equal(store_token_insert(f->s, "hash1", uid, "again", 1000), STORE_CONFLICT);
-	assert_int_equal(store_token_insert(f->s, "hash2", uid + 99, "", 1000), STORE_CONFLICT);
+	int64_t uid = add_user(f->s, "t@example.fr", "operator", NULL, 0), who, id = 0, owner = 0;
+	int64_t later = now_s() + 3600;
+	assert_int_equal(store_token_insert(f->s, "hash1", uid, "export", 1000, later, &id), STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(store_token_insert(f->s, "hash1", uid, "again", 1000, later, NULL), STORE_CONFLICT);
+	assert_int_equal(store_token_insert(f->s, "hash2", uid + 99, "", 1000, later, NULL), STORE_CONFLICT);
 	assert_int_equal(store_token_user(f->s, "hash1", &who), STORE_OK);
 	assert_int_equal(who, uid);
 	assert_int_equal(store_token_user(f->s, "hash1", &who), STORE_OK);
 	assert_int_equal(store_token_user(f->s, "nope", &who), STORE_NOT_FOUND);
 	assert_int_equal(who, 0);
+
+	/* An expired token is as good as unknown, but still listed. */
+	assert_int_equal(store_token_insert(f->s, "old", uid, "old", 1000, 2000, NULL), STORE_OK);
+	assert_int_equal(store_token_user(f->s, "old", &who), STORE_NOT_FOUND);
+	store_token *t;
+	size_t n;
+	assert_int_equal(store_token_list(f->s, f->a, uid, &t, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].email, "t@example.fr");
+	assert_int_equal(store_token_list(f->s, f->a, uid + 99, &t, &n), STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* Revoking: only the owner's, or anyone's with user 0. */
+	assert_int_equal(store_token_revoke(f->s, id, uid + 99, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_token_revoke(f->s, id, uid, &owner), STORE_OK);
+	assert_int_equal(owner, uid);
+	assert_int_equal(store_token_user(f->s, "hash1", &who), STORE_NOT_FOUND);
+	assert_int_equal(store_token_revoke(f->s, id, 0, NULL), STORE_NOT_FOUND);
+
+	/* A new password ends every session and token of the account. */
+	assert_int_equal(store_token_insert(f->s, "hash3", uid, "", 1000, later, NULL), STORE_OK);
+	assert_int_equal(store_session_insert(f->s, "sess3", uid, "k", now_s()), STORE_OK);
+	assert_int_equal(store_user_set_password(f->s, uid, "$argon2id$other"), STORE_OK);
+	assert_int_equal(store_token_user(f->s, "hash3", &who), STORE_NOT_FOUND);
+	store_session row;
+	assert_int_equal(store_session_get(f->s, f->a, "sess3", &row), STORE_NOT_FOUND);
 }
 
 static void test_login_failures(void **state)
