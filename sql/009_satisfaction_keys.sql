@@ -1,4 +1,4 @@
--- 010_satisfaction_keys.sql: the key of a site's public satisfaction page
+-- 009_satisfaction_keys.sql: the key of a site's public satisfaction page
 -- can be changed (src/domain/satisfaction.c derives it from the site's id,
 -- this generation and the server's secret). A site without a row is at
 -- generation 0, the key it had before this migration, so that the posters

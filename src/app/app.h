@@ -11,6 +11,7 @@
 
 struct metrics;
 struct app_stats;
+struct app_retention;
 
 struct app {
 	store *store;
@@ -18,6 +19,7 @@ struct app {
 	unsigned char secret[32]; /* keys the CSRF tokens; kept in the store's settings */
 	struct metrics *metrics;
 	struct app_stats *stats; /* the statistics engine and its refresh thread (app_stats.c) */
+	struct app_retention *retention; /* the daily purge of personal data (app_retention.c) */
 	/* The port the server is bound to, 0 until it is known: written once
 	 * by serve after binding, read by requests, hence atomic. */
 	_Atomic unsigned listen_port;

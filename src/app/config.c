@@ -40,6 +40,9 @@ void config_defaults(config *c)
 	c->head_timeout = (long)LIMIT_HEAD_TIMEOUT_S;
 	c->max_connections = LIMIT_CONNECTIONS;
 	c->max_per_address = LIMIT_CONNECTIONS_PER_IP;
+	c->retention_visitors = DEFAULT_RETENTION_VISITORS_MONTHS;
+	c->retention_comments = DEFAULT_RETENTION_COMMENTS_MONTHS;
+	c->retention_audit = DEFAULT_RETENTION_AUDIT_MONTHS;
 }
 
 void config_free(config *c)
@@ -132,6 +135,18 @@ static int url_valid(const char *v)
 	       !strpbrk(v, " \t\r\n\"'<>\\") && !text_has_controls(v);
 }
 
+/* The retention period a key names, or NULL. */
+static int *retention_slot(config *c, const char *key)
+{
+	if (strcmp(key, "retention-visitors") == 0)
+		return &c->retention_visitors;
+	if (strcmp(key, "retention-comments") == 0)
+		return &c->retention_comments;
+	if (strcmp(key, "retention-audit") == 0)
+		return &c->retention_audit;
+	return NULL;
+}
+
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen)
 {
 	const char *expected = NULL;
@@ -208,6 +223,11 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "HOST:PORT, for example 127.0.0.1:9090";
 		else
 			set_str(&c->metrics_listen, value);
+	} else if (retention_slot(c, key)) {
+		if (parse_int64(value, 1, LIMIT_RETENTION_MONTHS_MAX, &n) != 0)
+			expected = "a number of months from 1 to 120";
+		else
+			*retention_slot(c, key) = (int)n;
 	} else if (strcmp(key, "port-file") == 0) {
 		if (!*value)
 			expected = "a file path";
@@ -298,6 +318,9 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_MAX_CONNECTIONS_PER_ADDRESS", "max-connections-per-address"},
 	    {"GUICHET_METRICS_TOKEN", "metrics-token"},
 	    {"GUICHET_METRICS_LISTEN", "metrics-listen"},
+	    {"GUICHET_RETENTION_VISITORS", "retention-visitors"},
+	    {"GUICHET_RETENTION_COMMENTS", "retention-comments"},
+	    {"GUICHET_RETENTION_AUDIT", "retention-audit"},
 	};
 	for (size_t i = 0; i < COUNT(env); i++) {
 		const char *v = getenv(env[i].var);

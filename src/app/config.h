@@ -19,11 +19,15 @@ typedef struct config {
 	char *public_url; /* the address the public uses (satisfaction posters); optional */
 	char *port_file;  /* when set, the bound port is written there (tests) */
 	/* Connection handling against slow and numerous clients. */
-	long head_timeout;              /* seconds to send a whole request head */
-	unsigned max_connections;       /* open at once, in all */
-	unsigned max_per_address;       /* per client address (per forwarded one with trust_proxy) */
-	char *metrics_token;            /* bearer token that opens /metrics; optional */
-	char *metrics_listen;           /* HOST:PORT of a listener serving /metrics only; optional */
+	long head_timeout;        /* seconds to send a whole request head */
+	unsigned max_connections; /* open at once, in all */
+	unsigned max_per_address; /* per client address (per forwarded one with trust_proxy) */
+	char *metrics_token;      /* bearer token that opens /metrics; optional */
+	char *metrics_listen;     /* HOST:PORT of a listener serving /metrics only; optional */
+	/* Retention of personal data, in months (docs/privacy.md). */
+	int retention_visitors; /* an identified person's identity after her last visit */
+	int retention_comments; /* the comment of a satisfaction answer */
+	int retention_audit;    /* a row of the audit journal */
 } config;
 
 void config_defaults(config *c);
@@ -31,7 +35,8 @@ void config_free(config *c);
 /* Sets one setting by its key ("db", "listen", "threads", "trust-proxy",
  * "session-idle", "session-absolute", "public-url", "port-file",
  * "head-timeout", "max-connections", "max-connections-per-address",
- * "metrics-token", "metrics-listen");
+ * "metrics-token", "metrics-listen", "retention-visitors",
+ * "retention-comments", "retention-audit");
  * source names where it came from for the error message. */
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);

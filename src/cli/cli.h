@@ -36,6 +36,7 @@ int cli_opendata(int argc, char **argv); /* cli_opendata.c */
 int cli_migrate(int argc, char **argv); /* cli_migrate.c: migrate-data */
 int cli_backup(int argc, char **argv);  /* cli_backup.c */
 int cli_restore(int argc, char **argv); /* cli_backup.c */
+int cli_purge(int argc, char **argv);   /* cli_purge.c */
 
 /* One option of a command, besides the common --db, --config and --help. */
 typedef struct cli_opt {

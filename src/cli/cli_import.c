@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "domain/access.h"
 #include "domain/demand_csv.h"
 #include "util/guichet_limits.h"
 
@@ -294,11 +295,16 @@ static int resolve_options(const cli_args *a, store *s, demand_csv_options *o)
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK && agent) {
-		if (store_user_by_email(s, ar, agent, &u) == STORE_OK) {
-			o->agent_id = u.id;
-		} else {
+		if (store_user_by_email(s, ar, agent, &u) != STORE_OK) {
 			cli_error(a, "--agent: no account has the e-mail address %s", agent);
 			rc = CLI_USAGE;
+		} else if (o->site_id && !access_may_record_at(&u, o->site_id)) {
+			/* Without --site, each row's site is checked the same way. */
+			cli_error(a, "--agent: %s does not record visits at site %s (docs/access.md)", agent,
+			          site);
+			rc = CLI_USAGE;
+		} else {
+			o->agent_id = u.id;
 		}
 	}
 	arena_free(ar);

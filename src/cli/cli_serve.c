@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "app/app_stats.h"
+#include "app/app_retention.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "util/i18n.h"
@@ -45,7 +46,10 @@ static void usage(FILE *f)
 	           "  --port-file FILE        write the bound port there once listening\n"
 	           "  --config FILE           read settings from FILE (key = value lines)\n"
 	           "  --help                  show this help\n\n"
-	           "The command line wins over the environment, which wins over the config file.\n");
+	           "The command line wins over the environment, which wins over the config file.\n"
+	           "Once a day the server purges personal data past its retention period (docs/privacy.md):\n"
+	           "set the periods in months with retention-visitors (default 24), retention-comments\n"
+	           "(default 12) and retention-audit (default 12) in the config file, or GUICHET_RETENTION_*.\n");
 }
 
 /* Splits HOST:PORT or [V6]:PORT. */
@@ -302,6 +306,11 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "guichet serve: cannot start the statistics thread\n");
 		goto done;
 	}
+	/* The daily purge of personal data past its period (docs/privacy.md). */
+	if (app_retention_start(&app) != 0) {
+		fprintf(stderr, "guichet serve: cannot start the retention thread\n");
+		goto done;
+	}
 
 	http_config hc = {0};
 	hc.host = host;
@@ -347,6 +356,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "level=info msg=\"stopped\"\n");
 	rc = 0;
 done:
+	app_retention_stop(&app);
 	app_stats_stop(&app);
 	if (app.metrics)
 		metrics_free(app.metrics);

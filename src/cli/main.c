@@ -36,6 +36,7 @@ static const struct command {
     {"restore", cli_restore, "check a backup and put it in place of a database"},
     {"stats", cli_stats, "print the steering indicators of a period and a scope"},
     {"opendata", cli_opendata, "write the open-data files: activity, lieux, france-services"},
+    {"purge", cli_purge, "remove personal data past its retention period (--dry-run to see)"},
     {"version", cli_version, "print the version"},
     {"help", cli_help, "show this help, or a command's help: guichet help COMMAND"},
 };

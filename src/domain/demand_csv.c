@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "domain/access.h"
 #include "domain/demand_csv_impl.h"
 #include "vocab/enums.h"
 #include "util/i18n.h"
@@ -134,7 +135,13 @@ static const char MSG_DATE[] = N_("Date invalide (écrivez AAAA-MM-JJ ou JJ/MM/A
 static const char MSG_TIME[] = N_("Heure invalide (écrivez HH:MM).");
 static const char MSG_REQUIRED[] = N_("Valeur obligatoire.");
 static const char MSG_NO_SITE[] = N_("Lieu inconnu.");
-static const char MSG_NO_AGENT[] = N_("Aucun compte n'a cette adresse e-mail.");
+/* One message for an address without an account and for the account of
+ * someone who does not record at the site, so that the import never tells
+ * whether an address has an account (docs/access.md). */
+static const char MSG_NO_AGENT[] =
+    N_("Aucun compte qui enregistre les visites de ce lieu n'a cette adresse e-mail.");
+static const char MSG_AGENT_SITE[] =
+    N_("Le conseiller de ces visites n'enregistre pas de visites dans ce lieu.");
 static const char MSG_YES_NO[] = N_("Écrivez Oui ou Non.");
 static const char MSG_REFERRED[] =
     N_("Ne correspond pas à l'issue (seule l'issue « oriente » est une réorientation).");
@@ -242,7 +249,8 @@ struct row {
 
 struct cache_entry {
 	char *key;
-	int64_t id; /* 0: known not to exist */
+	int64_t site; /* an account's: the site it was asked for */
+	int64_t id;   /* 0: known not to exist, or not to be credited at site */
 };
 
 struct demand_csv_import {
@@ -273,6 +281,9 @@ struct demand_csv_import {
 	size_t nexpected;
 	struct cache_entry sites[64], agents[64];
 	size_t nsites, nagents;
+	/* The account the options give every visit (or those whose cell is
+	 * empty), checked against each visit's site. */
+	store_user fixed;
 	uint64_t rows, visits;
 	/* Per visit: columns of each row that already have an error, so that
 	 * visit_validate's message on the same cell is not said twice. */
@@ -408,6 +419,10 @@ static int read_header(demand_csv_import *im)
 
 static int load_reference(demand_csv_import *im)
 {
+	int64_t fixed = im->o.agent_id ? im->o.agent_id : im->o.default_agent_id;
+	/* An account gone since leaves fixed empty, which may record nowhere. */
+	if (fixed && store_user_get(im->st, im->ref, fixed, &im->fixed) != STORE_OK)
+		memset(&im->fixed, 0, sizeof im->fixed);
 	if (store_operator_list(im->st, im->ref, 0, &im->ops, &im->nops) != STORE_OK ||
 	    store_theme_list(im->st, im->ref, &im->themes, &im->nthemes) != STORE_OK ||
 	    store_procedure_list(im->st, im->ref, 0, &im->procs, &im->nprocs) != STORE_OK)
@@ -669,32 +684,42 @@ static int64_t site_of(demand_csv_import *im, const struct row *r)
 		id = 0;
 	arena_free(tmp);
 	if (im->nsites < COUNT(im->sites))
-		im->sites[im->nsites++] = (struct cache_entry){xstrdup(v), id};
+		im->sites[im->nsites++] = (struct cache_entry){xstrdup(v), 0, id};
 	if (!id)
 		cell_error(im, r, 0, C_SITE, MSG_NO_SITE, v, NULL);
 	return id;
 }
 
-static int64_t agent_of(demand_csv_import *im, const struct row *r)
+/* The adviser of a visit at site_id: the options', else the account of the
+ * row's e-mail, which must record visits at that site (access.h). */
+static int64_t agent_of(demand_csv_import *im, const struct row *r, int64_t site_id)
 {
-	if (im->o.agent_id)
-		return im->o.agent_id;
 	const char *v = r->cell[C_AGENT];
-	if (!*v)
-		return im->o
-		    .default_agent_id; /* 0, an adviser no longer known, is allowed for past records */
+	if (im->o.agent_id || !*v) {
+		/* 0, an adviser no longer known, is allowed for past records. */
+		int64_t id = im->o.agent_id ? im->o.agent_id : im->o.default_agent_id;
+		if (id && site_id && !access_may_record_at(&im->fixed, site_id))
+			cell_error(im, r, 0, C_SITE, MSG_AGENT_SITE, r->cell[C_SITE], NULL);
+		return id;
+	}
+	/* Without a known site the row has its error already, and saying
+	 * anything of the address would tell whether it has an account. */
+	if (!site_id)
+		return 0;
 	for (size_t i = 0; i < im->nagents; i++)
-		if (strcasecmp(im->agents[i].key, v) == 0) {
+		if (im->agents[i].site == site_id && strcasecmp(im->agents[i].key, v) == 0) {
 			if (!im->agents[i].id)
 				cell_error(im, r, 0, C_AGENT, MSG_NO_AGENT, v, NULL);
 			return im->agents[i].id;
 		}
 	store_user u;
 	arena *tmp = arena_new(LOOKUP_ARENA_BYTES);
-	int64_t id = store_user_by_email(im->st, tmp, v, &u) == STORE_OK ? u.id : 0;
+	int64_t id = store_user_by_email(im->st, tmp, v, &u) == STORE_OK && access_may_record_at(&u, site_id)
+	                 ? u.id
+	                 : 0;
 	arena_free(tmp);
 	if (im->nagents < COUNT(im->agents))
-		im->agents[im->nagents++] = (struct cache_entry){xstrdup(v), id};
+		im->agents[im->nagents++] = (struct cache_entry){xstrdup(v), site_id, id};
 	if (!id)
 		cell_error(im, r, 0, C_AGENT, MSG_NO_AGENT, v, NULL);
 	return id;
@@ -732,7 +757,7 @@ static void insee_cell(demand_csv_import *im, const struct row *r)
 static void visit_cells(demand_csv_import *im, arena *a, const struct row *r, store_visit *v)
 {
 	v->site_id = site_of(im, r);
-	v->agent_id = agent_of(im, r);
+	v->agent_id = agent_of(im, r, v->site_id);
 	char iso[11], hm[6] = "00:00";
 	if (*r->cell[C_TIME] && parse_time(r->cell[C_TIME], hm) != 0)
 		cell_error(im, r, 0, C_TIME, MSG_TIME, r->cell[C_TIME], NULL);

@@ -608,13 +608,14 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	char note[200];
-	unsigned budget =
-	    http_guard_descriptors(cfg->max_connections ? cfg->max_connections : LIMIT_CONNECTIONS, note, sizeof(note));
+	unsigned budget = http_guard_descriptors(
+	    cfg->max_connections ? cfg->max_connections : LIMIT_CONNECTIONS, note, sizeof(note));
 	if (note[0])
 		fprintf(stderr, "level=warn msg=\"%s\"\n", note);
 	/* Behind a proxy, the proxy is the only peer: the limit per address
 	 * is then taken per forwarded address, on requests (request_begin). */
-	unsigned per_ip = cfg->trust_proxy ? 0 : (cfg->max_per_address ? cfg->max_per_address : LIMIT_CONNECTIONS_PER_IP);
+	unsigned per_ip =
+	    cfg->trust_proxy ? 0 : (cfg->max_per_address ? cfg->max_per_address : LIMIT_CONNECTIONS_PER_IP);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_AUTO;

@@ -41,8 +41,8 @@
 struct guard_conn {
 	struct guard_conn *prev, *next;
 	MHD_socket fd;
-	int cut;    /* shut down already (under the lock) */
-	int served; /* a request ended on it (only its connection's thread) */
+	int cut;                     /* shut down already (under the lock) */
+	int served;                  /* a request ended on it (only its connection's thread) */
 	_Atomic int64_t deadline_us; /* monotonic; 0 for none */
 };
 
@@ -89,7 +89,8 @@ static void *watchdog(void *arg)
 		/* One line per tick, not one per connection: an attack must not
 		 * flood the log. */
 		if (cut)
-			fprintf(stderr, "level=warn msg=\"connections closed at their deadline\" count=%u\n", cut);
+			fprintf(stderr, "level=warn msg=\"connections closed at their deadline\" count=%u\n",
+			        cut);
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += (long)LIMIT_GUARD_TICK_MS * 1000000L;
@@ -191,7 +192,8 @@ static int64_t transfer_us(uint64_t bytes)
 
 void http_guard_phase(http_guard *g, struct MHD_Connection *conn, enum http_guard_phase phase, uint64_t bytes)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct guard_conn *c = ci ? ci->socket_context : NULL;
 	if (!c)
 		return;
@@ -285,10 +287,11 @@ unsigned http_guard_descriptors(unsigned wanted, char *note, size_t notelen)
 	}
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
 		return wanted;
-	unsigned can = rl.rlim_cur > 2 * GUARD_FD_RESERVE ? (unsigned)(rl.rlim_cur - GUARD_FD_RESERVE)
-	                                                   : (unsigned)(rl.rlim_cur / 2);
+	unsigned can = rl.rlim_cur > (rlim_t)2 * GUARD_FD_RESERVE ? (unsigned)(rl.rlim_cur - GUARD_FD_RESERVE)
+	                                                          : (unsigned)(rl.rlim_cur / 2);
 	snprintf(note, notelen,
-	         "max-connections lowered from %u to %u: the open-files limit is %llu (raise LimitNOFILE or ulimit -n)",
+	         "max-connections lowered from %u to %u: the open-files limit is %llu (raise LimitNOFILE or "
+	         "ulimit -n)",
 	         wanted, can, (unsigned long long)rl.rlim_cur);
 	return can ? can : 1;
 }

@@ -35,7 +35,8 @@ void http_guard_free(http_guard *g);
 void http_guard_opened(http_guard *g, struct MHD_Connection *conn, void **socket_context);
 void http_guard_closed(http_guard *g, void **socket_context);
 /* Sets the connection's deadline for its new phase. */
-void http_guard_phase(http_guard *g, struct MHD_Connection *conn, enum http_guard_phase phase, uint64_t bytes);
+void http_guard_phase(http_guard *g, struct MHD_Connection *conn, enum http_guard_phase phase,
+                      uint64_t bytes);
 /* Counts a request in flight from address: -1 when the address already has
  * its share, and the request is not counted. Each 0 needs its leave. */
 int http_guard_enter(http_guard *g, const char *address);
@@ -64,7 +65,7 @@ struct request {
 	unsigned allowed;        /* methods of the routes whose pattern matched */
 	size_t body_limit;
 	buf body;
-	uint64_t discarded; /* body bytes dropped after the limit was reached */
+	uint64_t discarded;  /* body bytes dropped after the limit was reached */
 	const char *counted; /* the forwarded address whose in-flight count it holds */
 	int head;
 	int begun;

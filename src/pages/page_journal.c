@@ -112,7 +112,7 @@ int page_visit_show(req *r)
 	if (page_load_visit(r, &v, &site) != 0)
 		return 0;
 	const store_visitor *p = &v.visitor;
-	if (p->identified)
+	if (p->identified && !store_visitor_erased(p))
 		auth_audit(r, "read", "visitor", v.visitor_id, v.site_id, NULL);
 	char date[11], hm[6];
 	time_local_date(v.started_at, date);
@@ -120,6 +120,9 @@ int page_visit_show(req *r)
 	ui_page_begin(r, page_count_text(r, _(r, "Visite n° %d"), v.id));
 	if (http_query(r, "updated"))
 		ui_notice(r, "success", _(r, "Modifications enregistrées."));
+	if (http_query(r, "erased"))
+		ui_notice(r, "success",
+		          _(r, "L'identité de la personne a été effacée ; ses visites restent, anonymes."));
 	RAW(r, "<dl class=\"details\">\n");
 	ui_dl_item(r, _(r, "Lieu"), site.name);
 	ui_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
@@ -149,7 +152,11 @@ int page_visit_show(req *r)
 		ui_dl_item(r, _(r, "Handicap"), enum_list_text(r, &ENUM_DISABILITY, p->disabilities));
 	if (p->very_precarious)
 		ui_dl_item(r, _(r, "Grande précarité (sans domicile, hébergement d'urgence)"), yes_no(r, 1));
-	if (p->identified) {
+	if (p->identified && store_visitor_erased(p)) {
+		/* Her identity was erased (her right, or its retention period):
+		 * the visit stays as an anonymous fact. */
+		ui_dl_item(r, _(r, "Identité"), _(r, "effacée"));
+	} else if (p->identified) {
 		ui_dl_item(r, _(r, "Raison du suivi"), _(r, enum_label(&ENUM_CONSENT, p->consent_reason)));
 		ui_dl_item(r, _(r, "Nom et prénom"), p->full_name);
 		ui_dl_item(r, _(r, "Téléphone"), p->phone);
@@ -158,6 +165,7 @@ int page_visit_show(req *r)
 	RAW(r, "</dl>\n");
 	for (size_t i = 0; i < v.ndemands; i++)
 		show_demand(r, &v.demands[i], i);
+	page_privacy_links(r, &v);
 	int window = page_correction_state(r, v.site_id, v.created_at);
 	if (window == 1)
 		page_record_actions(r, "visits", v.id, _(r, "Corriger la visite"),

@@ -1,7 +1,8 @@
 /*
  * page_sites.c: the sites (lieux d'accueil): list, page, creation and
  * editing. Who sees what is decided by auth_site_visible; a site the user
- * may not see answers like a missing one.
+ * may not see answers like a missing one. Who may move a site to another
+ * département is the rule table's (docs/access.md).
  */
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "util/guichet_limits.h"
 #include "web/page.h"
 #include "pages/pages.h"
+#include "domain/access.h"
 #include "domain/site.h"
 #include "web/ui.h"
 
@@ -287,9 +289,19 @@ int page_site_update(req *r)
 		return 0;
 	if (!page_require_csrf(r))
 		return 0;
+	const char *dep_before = arena_strdup(r->arena, site.departement ? site.departement : "");
 	read_form(r, &site);
 	ui_errors e = {0};
-	if (site_validate(&site, &e) != 0) {
+	int bad = site_validate(&site, &e) != 0;
+	/* The département follows the commune, and with it which coordinator
+	 * sees the site and where its figures count. */
+	if (!bad && !access_may_place_site(&r->session->user, dep_before, site.departement)) {
+		field_error_add(&e, "commune_insee",
+		                "Choisissez une commune du département du lieu : seul un administrateur peut "
+		                "placer un lieu dans un autre département.");
+		bad = 1;
+	}
+	if (bad) {
 		http_status(r, 400);
 		site_form(r, &site, &e);
 		return 0;

@@ -1,8 +1,10 @@
 /*
  * page_users.c: the accounts of advisers, managers, coordinators, operators
- * and administrators. An admin manages every account; a manager manages the
- * agents and managers of their own sites. Names and e-mail addresses are
- * personal data: every read and change is journaled.
+ * and administrators. Who may see and change which account is the rule
+ * table of docs/access.md (domain/access.h): every change a form makes is
+ * checked there, against the account as it is and as it would be, before
+ * anything is stored. Names and e-mail addresses are personal data: every
+ * read and change is journaled.
  */
 #include <string.h>
 
@@ -13,22 +15,47 @@
 #include "web/page.h"
 #include "pages/pages.h"
 #include "web/ui.h"
+#include "domain/access.h"
 #include "domain/user.h"
 
 #define MANAGERS ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER)
 
-/* A manager sees the accounts that share one of their sites. */
+#define ACTION_BIT(a) (1u << (a))
+/* What the creation form offers: the account's every field but its state. */
+#define CREATE_FIELDS                                                                                        \
+	(ACTION_BIT(ACCESS_ROLE) | ACTION_BIT(ACCESS_SITES) | ACTION_BIT(ACCESS_PASSWORD) |                  \
+	 ACTION_BIT(ACCESS_EMAIL))
+
+static const store_user *actor(const req *r)
+{
+	return &r->session->user;
+}
+
 static int user_visible(const req *r, const store_user *u)
 {
-	const struct session *s = r->session;
-	if (s->role == ROLE_ADMIN)
-		return 1;
-	if (s->role != ROLE_MANAGER)
-		return 0;
-	for (size_t i = 0; i < u->nsites; i++)
-		if (auth_user_has_site(&s->user, u->site_ids[i]))
-			return 1;
-	return 0;
+	return access_user_visible(actor(r), u);
+}
+
+/* The actions the current user may take on the account u as it is: the
+ * form shows the fields of these actions only. */
+static unsigned editable(const req *r, const store_user *u)
+{
+	unsigned may = 0;
+	for (int a = ACCESS_ROLE; a < ACCESS_NACTIONS; a++)
+		if (access_may_manage_user(actor(r), u, u, (access_action)a))
+			may |= ACTION_BIT(a);
+	return may;
+}
+
+/* Whether every action of changes is allowed on the account going from
+ * before to after. */
+static int changes_allowed(const req *r, const store_user *before, const store_user *after, unsigned changes)
+{
+	for (int a = ACCESS_ROLE; a < ACCESS_NACTIONS; a++)
+		if ((changes & ACTION_BIT(a)) &&
+		    !access_may_manage_user(actor(r), before, after, (access_action)a))
+			return 0;
+	return 1;
 }
 
 static const char *yes_no(req *r, int v)
@@ -93,46 +120,78 @@ static size_t assignable_sites(req *r, store_site **out)
 	return k;
 }
 
-static void user_form(req *r, const store_user *u, const ui_errors *e)
+/* The fields the current user may not change, as text. */
+static void fixed_fields(req *r, const store_user *u, unsigned may)
+{
+	if ((may & ACTION_BIT(ACCESS_EMAIL)) && (may & ACTION_BIT(ACCESS_ROLE)))
+		return;
+	html_raw_trusted(&r->out, "<dl class=\"details\">");
+	if (!(may & ACTION_BIT(ACCESS_EMAIL))) {
+		ui_dl_item(r, _(r, "Nom et prénom"), u->name);
+		ui_dl_item(r, _(r, "Adresse e-mail"), u->email);
+	}
+	if (!(may & ACTION_BIT(ACCESS_ROLE)))
+		ui_dl_item(r, _(r, "Rôle"), _(r, user_role_label(u->role)));
+	html_raw_trusted(&r->out, "</dl>");
+}
+
+/* The form of an account; may says which fields the current user may
+ * change (the others are shown as text). */
+static void user_form(req *r, const store_user *u, unsigned may, const ui_errors *e)
 {
 	int creating = u->id == 0;
 	ui_page_begin(r, creating ? _(r, "Ajouter un utilisateur") : _(r, "Modifier l'utilisateur"));
 	ui_error_summary(r, e);
+	fixed_fields(r, u, may);
 	const char *action = creating ? "/users" : arena_printf(r->arena, "/users/%lld", (long long)u->id);
 	ui_form_begin(r, action ? action : "/users");
-	ui_field name = {.name = "name", .label = _(r, "Nom et prénom"), .value = u->name, .type = "text",
-	                 .autocomplete = "off", .required = 1};
-	ui_input(r, &name, e);
-	ui_field email = {.name = "email", .label = _(r, "Adresse e-mail"), .value = u->email, .type = "email",
-	                  .autocomplete = "off", .required = 1};
-	ui_input(r, &email, e);
-
-	static const char *const admin_roles[] = {"agent", "manager", "coordinator", "operator", "admin"};
-	static const char *const manager_roles[] = {"agent", "manager"};
-	int admin = r->session->role == ROLE_ADMIN;
-	size_t nroles = admin ? COUNT(admin_roles) : COUNT(manager_roles);
-	ui_option roles[5];
-	for (size_t i = 0; i < nroles; i++) {
-		roles[i].value = admin ? admin_roles[i] : manager_roles[i];
-		roles[i].label = _(r, user_role_label(roles[i].value));
+	if (may & ACTION_BIT(ACCESS_EMAIL)) {
+		ui_field name = {.name = "name",
+		                 .label = _(r, "Nom et prénom"),
+		                 .value = u->name,
+		                 .type = "text",
+		                 .autocomplete = "off",
+		                 .required = 1};
+		ui_input(r, &name, e);
+		ui_field email = {.name = "email",
+		                  .label = _(r, "Adresse e-mail"),
+		                  .value = u->email,
+		                  .type = "email",
+		                  .autocomplete = "off",
+		                  .required = 1};
+		ui_input(r, &email, e);
 	}
-	ui_field role = {.name = "role", .label = _(r, "Rôle"), .value = u->role, .required = 1};
-	ui_select(r, &role, roles, nroles, e);
+
+	int admin = r->session->role == ROLE_ADMIN;
+	if (may & ACTION_BIT(ACCESS_ROLE)) {
+		static const char *const admin_roles[] = {"agent", "manager", "coordinator", "operator",
+		                                          "admin"};
+		static const char *const manager_roles[] = {"agent", "manager"};
+		size_t nroles = admin ? COUNT(admin_roles) : COUNT(manager_roles);
+		ui_option roles[5];
+		for (size_t i = 0; i < nroles; i++) {
+			roles[i].value = admin ? admin_roles[i] : manager_roles[i];
+			roles[i].label = _(r, user_role_label(roles[i].value));
+		}
+		ui_field role = {.name = "role", .label = _(r, "Rôle"), .value = u->role, .required = 1};
+		ui_select(r, &role, roles, nroles, e);
+	}
 
 	store_site *sites;
-	size_t ns = assignable_sites(r, &sites);
+	size_t ns = (may & ACTION_BIT(ACCESS_SITES)) ? assignable_sites(r, &sites) : 0;
 	ui_option *opts = arena_alloc(r->arena, (ns + 1) * sizeof *opts);
 	const char **sel = arena_alloc(r->arena, (u->nsites + 1) * sizeof *sel);
-	if (opts && sel) {
+	if (ns && opts && sel) {
 		for (size_t i = 0; i < ns; i++) {
 			opts[i].value = arena_printf(r->arena, "%lld", (long long)sites[i].id);
 			opts[i].label = sites[i].name;
 		}
 		for (size_t i = 0; i < u->nsites; i++)
 			sel[i] = arena_printf(r->arena, "%lld", (long long)u->site_ids[i]);
-		ui_checkboxes(r, "sites", _(r, "Lieux (conseillers et responsables)"), opts, ns, sel, u->nsites, e);
+		ui_checkboxes(r, "sites", _(r, "Lieux (conseillers et responsables)"), opts, ns, sel,
+		              u->nsites, e);
 	}
-	if (admin) {
+	if (admin && (may & ACTION_BIT(ACCESS_ROLE))) {
 		ui_field dep = {.name = "departement",
 		                .label = _(r, "Département (coordinateurs)"),
 		                .hint = _(r, "Code du département, par exemple 35 ou 2A."),
@@ -146,14 +205,17 @@ static void user_form(req *r, const store_user *u, const ui_errors *e)
 		               .type = "text"};
 		ui_input(r, &op, e);
 	}
-	ui_field pw = {.name = "password",
-	               .label = creating ? _(r, "Mot de passe initial") : _(r, "Nouveau mot de passe (facultatif)"),
-	               .hint = _(r, "Au moins 12 caractères. La personne pourra le changer."),
-	               .type = "password",
-	               .autocomplete = "new-password",
-	               .required = creating};
-	ui_input(r, &pw, e);
-	if (!creating) {
+	if (may & ACTION_BIT(ACCESS_PASSWORD)) {
+		ui_field pw = {.name = "password",
+		               .label = creating ? _(r, "Mot de passe initial")
+		                                 : _(r, "Nouveau mot de passe (facultatif)"),
+		               .hint = _(r, "Au moins 12 caractères. La personne pourra le changer."),
+		               .type = "password",
+		               .autocomplete = "new-password",
+		               .required = creating};
+		ui_input(r, &pw, e);
+	}
+	if (!creating && (may & ACTION_BIT(ACCESS_ACTIVE))) {
 		ui_option active[] = {{"1", _(r, "Compte actif")}};
 		const char *on[] = {"1"};
 		ui_checkboxes(r, "active", _(r, "État du compte"), active, 1, on, u->active ? 1 : 0, e);
@@ -163,18 +225,29 @@ static void user_form(req *r, const store_user *u, const ui_errors *e)
 	ui_page_end(r);
 }
 
-/* Reads the form; checks what the current user may grant. 0 when the
- * input is acceptable, otherwise e holds the reasons. */
-static int read_form(req *r, store_user *u, const char **password, ui_errors *e)
+/* The field name of the form, or keep when the form does not carry it: a
+ * field the form did not show leaves the account as it is. */
+static char *field_or(req *r, const char *name, char *keep)
 {
-	u->name = (char *)page_field(r, "name");
-	u->email = (char *)page_field(r, "email");
-	u->role = (char *)page_field(r, "role");
-	int admin = r->session->role == ROLE_ADMIN;
-	if (admin) {
-		u->departement = (char *)page_field(r, "departement");
-		u->operator_code = (char *)page_field(r, "operator_code");
-	}
+	return http_form(r, name) ? (char *)page_field(r, name) : keep;
+}
+
+/* Reads the form into u (the account as it is, or a blank one); may says
+ * which fields the form showed. 0 when the input is acceptable, otherwise
+ * e holds the reasons. Whether the current user may make the change is
+ * not decided here but by the rule table, on the result. */
+static int read_form(req *r, store_user *u, unsigned may, const char **password, ui_errors *e)
+{
+	int creating = u->id == 0;
+	u->name = creating ? (char *)page_field(r, "name") : field_or(r, "name", u->name);
+	u->email = creating ? (char *)page_field(r, "email") : field_or(r, "email", u->email);
+	u->role = creating ? (char *)page_field(r, "role") : field_or(r, "role", u->role);
+	u->departement = field_or(r, "departement", u->departement ? u->departement : "");
+	u->operator_code = field_or(r, "operator_code", u->operator_code ? u->operator_code : "");
+	/* An unticked box sends nothing: without the box, nothing means as it was. */
+	if (!creating)
+		u->active =
+		    http_form(r, "active") != NULL || (!(may & ACTION_BIT(ACCESS_ACTIVE)) && u->active);
 	const char **v;
 	size_t n = page_field_all(r, "sites", &v);
 	/* Sites the current user cannot see stay as they were: a manager edits
@@ -193,24 +266,32 @@ static int read_form(req *r, store_user *u, const char **password, ui_errors *e)
 		int64_t id;
 		store_site site;
 		if (parse_int64(v[i], 1, INT64_MAX, &id) != 0 ||
-		    store_site_get(r->app->store, r->arena, id, &site) != STORE_OK || !auth_site_visible(r, &site)) {
-			field_error_add(e, "sites", "Un des lieux choisis n'existe pas ou ne vous est pas accessible.");
+		    store_site_get(r->app->store, r->arena, id, &site) != STORE_OK ||
+		    !auth_site_visible(r, &site)) {
+			field_error_add(e, "sites",
+			                "Un des lieux choisis n'existe pas ou ne vous est pas accessible.");
 			break;
 		}
 		if (!auth_user_has_site(u, id))
 			u->site_ids[u->nsites++] = id;
 	}
-	if (!admin && strcmp(u->role, "agent") != 0 && strcmp(u->role, "manager") != 0)
-		field_error_add(e, "role", "Vous ne pouvez attribuer que les rôles conseiller et responsable.");
 	user_validate(u, e);
 	const char *pw = http_form(r, "password");
 	*password = pw && *pw ? pw : NULL;
 	const char *why;
-	if (u->id == 0 && !*password)
+	if (creating && !*password)
 		field_error_add(e, "password", "Indiquez un mot de passe initial.");
 	else if (*password && auth_password_acceptable(*password, &why) != 0)
 		field_error_add(e, "password", why);
 	return e->n ? -1 : 0;
+}
+
+/* The refusal of a change the rule table does not allow; nothing is
+ * stored. */
+static int refuse(req *r)
+{
+	ui_error_page(r, 403, "Votre rôle ne permet pas de faire cette modification de ce compte.");
+	return 0;
 }
 
 int page_user_new(req *r)
@@ -219,7 +300,7 @@ int page_user_new(req *r)
 		return 0;
 	store_user u = {.role = "agent", .active = 1};
 	ui_errors e = {0};
-	user_form(r, &u, &e);
+	user_form(r, &u, CREATE_FIELDS, &e);
 	return 0;
 }
 
@@ -230,11 +311,15 @@ int page_user_create(req *r)
 	store_user u = {.active = 1};
 	ui_errors e = {0};
 	const char *password = NULL;
-	if (read_form(r, &u, &password, &e) != 0) {
+	/* A form with mistakes is shown again first (nothing is stored either
+	 * way): a manager who forgot to tick a site is told so, not refused. */
+	if (read_form(r, &u, CREATE_FIELDS, &password, &e) != 0) {
 		http_status(r, 400);
-		user_form(r, &u, &e);
+		user_form(r, &u, CREATE_FIELDS, &e);
 		return 0;
 	}
+	if (!access_may_manage_user(actor(r), NULL, &u, ACCESS_CREATE))
+		return refuse(r);
 	char hash[256];
 	if (auth_password_hash(password, hash, sizeof hash) != 0) {
 		r->status = 500;
@@ -246,7 +331,7 @@ int page_user_create(req *r)
 	if (rc == STORE_CONFLICT) {
 		field_error_add(&e, "email", "Un compte utilise déjà cette adresse e-mail.");
 		http_status(r, 400);
-		user_form(r, &u, &e);
+		user_form(r, &u, CREATE_FIELDS, &e);
 		return 0;
 	}
 	if (rc != STORE_OK) {
@@ -280,7 +365,7 @@ int page_user_show(req *r)
 		return 0;
 	auth_audit(r, "read", "user", u.id, 0, NULL);
 	ui_errors e = {0};
-	user_form(r, &u, &e);
+	user_form(r, &u, editable(r, &u), &e);
 	return 0;
 }
 
@@ -288,17 +373,21 @@ int page_user_update(req *r)
 {
 	if (!page_require_role(r, MANAGERS))
 		return 0;
-	store_user u;
-	if (load_visible(r, &u) != 0 || !page_require_csrf(r))
+	store_user before;
+	if (load_visible(r, &before) != 0 || !page_require_csrf(r))
 		return 0;
+	store_user u = before;
+	unsigned may = editable(r, &before);
 	ui_errors e = {0};
 	const char *password = NULL;
-	u.active = http_form(r, "active") != NULL;
-	if (u.id == r->session->user.id && !u.active)
-		field_error_add(&e, "active", "Vous ne pouvez pas désactiver votre propre compte.");
-	if (read_form(r, &u, &password, &e) != 0) {
+	read_form(r, &u, may, &password, &e);
+	/* The rule table first: a change that is not allowed is refused as
+	 * such, whatever else the form holds. */
+	if (!changes_allowed(r, &before, &u, access_user_changes(&before, &u, password != NULL)))
+		return refuse(r);
+	if (e.n) {
 		http_status(r, 400);
-		user_form(r, &u, &e);
+		user_form(r, &u, may, &e);
 		return 0;
 	}
 	/* The new password goes in with the rest, in one transaction; without
@@ -315,7 +404,7 @@ int page_user_update(req *r)
 	if (rc == STORE_CONFLICT) {
 		field_error_add(&e, "email", "Un compte utilise déjà cette adresse e-mail.");
 		http_status(r, 400);
-		user_form(r, &u, &e);
+		user_form(r, &u, may, &e);
 		return 0;
 	}
 	if (rc != STORE_OK) {

@@ -135,4 +135,13 @@ int page_avis_form(req *r);
 int page_avis_post(req *r);
 int page_avis_audio(req *r);
 
+/* ---- The rights of an identified person (page_privacy.c): her data as a
+ * page in her language or as JSON, and the erasure of her identity. */
+int page_privacy_export(req *r);
+int page_privacy_export_json(req *r);
+int page_privacy_erase_form(req *r);
+int page_privacy_erase(req *r);
+/* The links to those, on the page of a visit of an identified person. */
+void page_privacy_links(req *r, const store_visit *v);
+
 #endif

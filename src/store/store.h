@@ -505,4 +505,31 @@ int store_topic_get(store *s, arena *a, const char *code, store_topic *out); /* 
 int store_topic_insert(store *s, const store_topic *t);
 int store_topic_update(store *s, const store_topic *t); /* label and active; STORE_NOT_FOUND */
 
+/* ------------------------------------------------------------------ */
+/* Retention and the rights of an identified person (store_privacy.c,
+ * docs/privacy.md). Each purge counts the rows past their period into *n
+ * and, unless dry_run, removes them in the same transaction. */
+
+/* Empties the name, phone, e-mail and consent date of identified visitors
+ * neither identified nor seen since before (and the notes and mandate
+ * references of their demands); identified, the consent reason and the
+ * profile stay, so the statistics do not change. */
+int store_purge_visitors(store *s, int64_t before, int64_t now, int dry_run, int64_t *n);
+/* Empties the comments of satisfaction answers given before; the answers stay. */
+int store_purge_comments(store *s, int64_t before, int64_t now, int dry_run, int64_t *n);
+int store_purge_sessions(store *s, int64_t idle_before, int64_t created_before, int dry_run, int64_t *n);
+int store_purge_login_failures(store *s, int64_t before, int dry_run, int64_t *n);
+int store_purge_audit(store *s, int64_t before, int dry_run, int64_t *n);
+/* The same erasure for one identified visitor: STORE_NOT_FOUND when the
+ * visitor is anonymous, erased already, or missing. */
+int store_visitor_erase(store *s, int64_t visitor_id, int64_t now);
+/* 1 for an identified visitor whose identity was erased. */
+int store_visitor_erased(const store_visitor *p);
+/* Every visit of a visitor, deleted ones included (deleted_at set), oldest
+ * first, with their demands; at most limit. */
+int store_visitor_visits(store *s, arena *a, int64_t visitor_id, size_t limit, store_visit **out, size_t *n);
+/* The audit rows about a visitor and her visits, oldest first, at most limit. */
+int store_audit_about_visitor(store *s, arena *a, int64_t visitor_id, size_t limit, store_audit **out,
+                              size_t *n);
+
 #endif

@@ -216,6 +216,21 @@ int store_audit_add(store *s, const store_audit *e)
 	    NULL, 0);
 }
 
+/* Reads an audit row of the columns id, at, user_id, action, object,
+ * object_id, site_id, address, detail (in that order). */
+void store_audit_row(arena *a, db_stmt *st, store_audit *e, int *oom)
+{
+	e->id = db_col_int(st, 0);
+	e->at = db_col_int(st, 1);
+	e->user_id = db_col_int(st, 2);
+	e->action = store_col_dup(a, st, 3, oom);
+	e->object = store_col_dup(a, st, 4, oom);
+	e->object_id = db_col_int(st, 5);
+	e->site_id = db_col_int(st, 6);
+	e->address = store_col_dup(a, st, 7, oom);
+	e->detail = store_col_dup(a, st, 8, oom);
+}
+
 int store_audit_list(store *s, arena *a, int64_t since, size_t limit, store_audit **out, size_t *n)
 {
 	*out = NULL;
@@ -233,17 +248,8 @@ int store_audit_list(store *s, arena *a, int64_t since, size_t limit, store_audi
 	if (st) {
 		rc = STORE_OK;
 		while (rc == STORE_OK && (step = db_step(st)) == DB_ROW) {
-			store_audit *e = store_vec_push(&v);
 			int oom = 0;
-			e->id = db_col_int(st, 0);
-			e->at = db_col_int(st, 1);
-			e->user_id = db_col_int(st, 2);
-			e->action = store_col_dup(a, st, 3, &oom);
-			e->object = store_col_dup(a, st, 4, &oom);
-			e->object_id = db_col_int(st, 5);
-			e->site_id = db_col_int(st, 6);
-			e->address = store_col_dup(a, st, 7, &oom);
-			e->detail = store_col_dup(a, st, 8, &oom);
+			store_audit_row(a, st, store_vec_push(&v), &oom);
 			if (oom)
 				rc = store_fail(s, "audit_list", DB_ERROR, "arena full");
 		}

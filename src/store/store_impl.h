@@ -66,6 +66,9 @@ typedef struct store_vec {
 } store_vec;
 
 void *store_vec_push(store_vec *v);
+/* One row of the audit journal, columns id, at, user_id, action, object,
+ * object_id, site_id, address, detail (store_auth.c). */
+void store_audit_row(arena *a, db_stmt *st, store_audit *e, int *oom);
 /* Moves the records into the arena and frees the vector. */
 int store_vec_finish(store_vec *v, arena *a, void **out, size_t *n);
 void store_vec_free(store_vec *v);

@@ -94,4 +94,17 @@
 #define LIMIT_SATISFACTION_SITE_PER_HOUR 120
 #define LIMIT_SATISFACTION_SITE_WINDOW_S 3600
 
+/* Retention of personal data (docs/privacy.md, src/app/app_retention.c):
+ * the defaults of the settings retention-visitors, retention-comments and
+ * retention-audit, in months, and the longest period they accept. The
+ * server purges once every LIMIT_RETENTION_EVERY_S. An export of what is
+ * held about one person lists at most LIMIT_PRIVACY_EXPORT_ROWS visits and
+ * as many audit rows. */
+#define DEFAULT_RETENTION_VISITORS_MONTHS 24
+#define DEFAULT_RETENTION_COMMENTS_MONTHS 12
+#define DEFAULT_RETENTION_AUDIT_MONTHS    12
+#define LIMIT_RETENTION_MONTHS_MAX        120
+#define LIMIT_RETENTION_EVERY_S           86400
+#define LIMIT_PRIVACY_EXPORT_ROWS         1000u
+
 #endif

@@ -339,11 +339,22 @@ static void test_site_and_agent_columns(void **state)
 	    "%lld,AGENT@example.org,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n"
 	    "%lld,,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n"
 	    "999,nobody@example.org,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n"
-	    ",,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n",
-	    (long long)f->site, (long long)f->other);
-	assert_int_equal(import_text(f->s, text, 0, 0, &e, f->a, NULL), 3);
+	    ",,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n"
+	    "%lld,agent@example.org,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n"
+	    "%lld,nobody@example.org,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n",
+	    (long long)f->site, (long long)f->other, (long long)f->other, (long long)f->site);
+	assert_int_equal(import_text(f->s, text, 0, 0, &e, f->a, NULL), 4);
 	assert_string_equal(error_at(&e, 4, "Identifiant du lieu")->value, "999");
-	assert_string_equal(error_at(&e, 4, "Conseiller (e-mail)")->value, "nobody@example.org");
+	/* An unknown site says nothing of the address. */
+	assert_null(error_at(&e, 4, "Conseiller (e-mail)"));
+	/* The adviser of another site and an address without an account get
+	 * the same message: the import does not tell whether an account exists. */
+	const demand_csv_error *elsewhere = error_at(&e, 6, "Conseiller (e-mail)");
+	const demand_csv_error *nobody = error_at(&e, 7, "Conseiller (e-mail)");
+	assert_non_null(elsewhere);
+	assert_non_null(nobody);
+	assert_string_equal(elsewhere->msgid, nobody->msgid);
+	assert_string_equal(nobody->value, "nobody@example.org");
 	assert_non_null(error_at(&e, 5, "Identifiant du lieu"));
 	/* Without the wrong rows: each visit at its site, by its adviser. */
 	char *cut = strstr(text, "999,");
@@ -358,6 +369,24 @@ static void test_site_and_agent_columns(void **state)
 	assert_int_equal(v[1].agent_id, f->agent);
 	assert_int_equal(v[0].site_id, f->other);
 	assert_int_equal(v[0].agent_id, 0);
+}
+
+/* The adviser the options give every visit must record at each row's site. */
+static void test_fixed_agent_site(void **state)
+{
+	struct fixture *f = *state;
+	demand_csv_errors e;
+	char text[1024];
+	snprintf(text, sizeof text,
+	         "Identifiant du lieu,Date,Canaux d'accompagnement,Opérateur,Thématique(s),"
+	         "Niveau d'intervention,Issue\n"
+	         "%lld,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n"
+	         "%lld,2024-03-04,telephone,cnaf,social_sante,fait_avec,resolu\n",
+	         (long long)f->site, (long long)f->other);
+	assert_int_equal(import_text(f->s, text, 0, f->agent, &e, f->a, NULL), 1);
+	assert_null(error_at(&e, 2, "Identifiant du lieu"));
+	assert_non_null(error_at(&e, 3, "Identifiant du lieu"));
+	assert_int_equal(count_visits(f->s), 0);
 }
 
 static void test_error_cap(void **state)
@@ -482,6 +511,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_header, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_grouping, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_site_and_agent_columns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fixed_agent_site, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
 	};

@@ -1,0 +1,63 @@
+/*
+ * access.h: who may change whom. The one rule table of docs/access.md:
+ * the role of the actor, the role of the account before and after the
+ * change, and the action decide whether a change of an account is allowed;
+ * the same module says which accounts may be credited with a visit of a
+ * site, and who may move a site to another département.
+ *
+ * Pure functions over records: no SQL, no HTTP, no session. Roles are the
+ * codes of store_user.role (agent, manager, coordinator, operator, admin);
+ * an unknown code has no right at all. The pages and the command line ask
+ * here and nowhere else.
+ */
+#ifndef GUICHET_ACCESS_H
+#define GUICHET_ACCESS_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* What a change of an account does; one change (a form sent once) may do
+ * several, and each must be allowed. */
+typedef enum access_action {
+	ACCESS_CREATE,   /* the account is created as "after" is */
+	ACCESS_ROLE,     /* its role, or the département or operator of its role */
+	ACCESS_SITES,    /* sites added or removed */
+	ACCESS_PASSWORD, /* a password set without knowing the old one */
+	ACCESS_ACTIVE,   /* disabled or enabled */
+	ACCESS_EMAIL,    /* its e-mail address (the login) or its name */
+	ACCESS_NACTIONS
+} access_action;
+
+/* The code of an action as docs/access.md names it ("create", "role"…). */
+const char *access_action_name(access_action action);
+
+/* Whether actor may see the account target at all (list it, open it). An
+ * account it may not see must answer exactly like a missing one. */
+int access_user_visible(const store_user *actor, const store_user *target);
+
+/*
+ * Whether actor may do action to the account, which is "before" now (NULL
+ * for ACCESS_CREATE) and "after" once changed. Both states count: a change
+ * is allowed only when the actor may act on the account as it is and as it
+ * will be. 1 when allowed, 0 otherwise.
+ */
+int access_may_manage_user(const store_user *actor, const store_user *before, const store_user *after,
+                           access_action action);
+
+/* The actions one change makes, found by comparing the account before and
+ * after it (password_set: a new password was given): a bit (1u << action)
+ * per action. */
+unsigned access_user_changes(const store_user *before, const store_user *after, int password_set);
+
+/* Whether visits at site_id may be credited to the account u: a role that
+ * records visits (agent, manager, admin) and the site among its own. */
+int access_may_record_at(const store_user *u, int64_t site_id);
+
+/* Whether actor may give a site whose département is dep_before the
+ * département dep_after (NULL or "" for none): an admin always; a manager
+ * only when the département stays the same, so that a site without one is
+ * placed by an admin. */
+int access_may_place_site(const store_user *actor, const char *dep_before, const char *dep_after);
+
+#endif
