@@ -4,14 +4,24 @@
 #   make unit       unit tests only
 #   make lint       cppcheck and clang-tidy
 #   make format     clang-format in place
-#   make po         refresh po/*.po from the sources (xgettext + msgmerge)
+#   make po         refresh po/*.po from the sources (xgettext + msgmerge; docs/translating.md)
+#   make po-check   fails when a catalog lacks a translation it owes
 
 # What xgettext extracts: _(r, "…"), i18n_text(lang, "…"), N_("…") and the
 # functions whose argument is a French msgid translated later.
-XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --keyword=_:2 --keyword=i18n_text:2 --keyword=N_ \
+XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --keyword=_:2 --keyword=i18n_text:2 --keyword=N_ --keyword=P_:2 --keyword=NP_ \
 	--keyword=field_error_add:3 --keyword=ui_error_page:3 --keyword=ui_field_error:3 \
 	--keyword=page_sites_or_refuse:5 --keyword=page_require_corrector:4 --keyword=cli_text:1 \
 	--keyword=i18n_plural:2,3 --add-comments=TRANSLATORS --package-name=guichet
+# The public phrases alone (P_, NP_): what every public language translates.
+PUBLIC_XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --keyword --keyword=P_:2 --keyword=NP_ \
+	--add-comments=TRANSLATORS --package-name=guichet
+# The languages whose catalogs translate every text (the staff pages'),
+# read from staff_codes[] in src/util/i18n.c; every other po/*.po is a public
+# language, merged and checked against the public phrases only.
+STAFF_LANGS := $(filter-out fr,$(shell sed -n 's/^static const char \*const staff_codes\[\] = {\(.*\)};/\1/p' src/util/i18n.c | tr -d '",'))
+PO_STAFF    := $(foreach l,$(STAFF_LANGS),po/$(l).po)
+PO_PUBLIC   := $(filter-out $(PO_STAFF),$(sort $(wildcard po/*.po)))
 # Where everything is built; another folder (make BUILD=build-x) keeps two
 # builds of one checkout apart.
 BUILD    ?= build
@@ -38,6 +48,16 @@ ALL_SRC  := $(sort $(wildcard src/*/*.c))
 HEADERS  := $(wildcard src/*/*.h)
 SRC      := $(filter-out src/cli/main.c,$(ALL_SRC))
 EMBED_IN := $(sort $(wildcard sql/*.sql) $(wildcard po/*.po) $(wildcard static/*.css) $(wildcard static/*.js) $(wildcard static/*.svg) $(wildcard static/*.ico))
+# Generated static files, served as static/…: the web fonts cut from
+# Debian's Noto fonts to the characters of the catalogs (tools/fonts.py), and
+# the OpenMoji pictograms of static/pictos.list (npm package openmoji).
+PYTHON3  ?= /usr/bin/python3
+FONT_NAMES := sans arabic ethiopic tamil bengali georgian cjk
+FONT_OUT := $(BUILD)/gen/static/fonts.css \
+	$(foreach f,$(FONT_NAMES),$(BUILD)/gen/static/fonts/$(f)-400.woff2 $(BUILD)/gen/static/fonts/$(f)-700.woff2)
+PICTOS   := $(shell sed -e 's/\#.*//' static/pictos.list | awk 'NF { print $$1 }')
+PICTO_OUT := $(patsubst %,$(BUILD)/gen/static/picto/%.svg,$(PICTOS))
+GEN_STATIC := $(FONT_OUT) $(PICTO_OUT)
 GEN      := $(BUILD)/gen/embedded.c
 OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/embedded.o
 SAN_OBJ  := $(patsubst src/%.c,$(BUILD)/san/%.o,$(SRC)) $(BUILD)/san/embedded.o
@@ -53,9 +73,24 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $<
 
-$(GEN): $(BUILD)/tools/embed $(EMBED_IN)
+$(GEN): $(BUILD)/tools/embed $(EMBED_IN) $(GEN_STATIC)
 	@mkdir -p $(@D)
-	$(BUILD)/tools/embed $@ $(EMBED_IN)
+	$(BUILD)/tools/embed $@ --strip $(BUILD)/gen/ $(EMBED_IN) $(GEN_STATIC)
+
+$(BUILD)/gen/fonts.stamp: tools/fonts.py src/util/i18n.c $(wildcard po/*.po)
+	@mkdir -p $(@D)
+	$(PYTHON3) tools/fonts.py $(BUILD)/gen/static src/util/i18n.c $(wildcard po/*.po)
+	@touch $@
+
+$(FONT_OUT): $(BUILD)/gen/fonts.stamp ;
+
+$(BUILD)/gen/static/picto/%.svg: node_modules/openmoji/color/svg/%.svg
+	@mkdir -p $(@D)
+	cp $< $@
+
+node_modules/openmoji/color/svg/%.svg:
+	@echo "$@ is missing: ./dev setup installs OpenMoji (npm ci), or the code in static/pictos.list is wrong" >&2
+	@exit 1
 
 $(BUILD)/obj/embedded.o: $(GEN)
 	@mkdir -p $(@D)
@@ -98,22 +133,39 @@ lint:
 format:
 	clang-format -i $(ALL_SRC) $(HEADERS) tests/unit/*.h tests/unit/*/*.c fuzz/*.c tools/*.c
 
+# Refreshes the templates and merges them into the catalogs: the staff
+# languages against every text, the others against the public phrases only.
 po:
+	@mkdir -p $(BUILD)
 	xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/guichet.pot $(ALL_SRC)
-	for f in po/*.po; do msgmerge --quiet --update --backup=none $$f $(BUILD)/guichet.pot; done
+	xgettext $(PUBLIC_XGETTEXT_FLAGS) -o $(BUILD)/guichet-public.pot $(ALL_SRC)
+	for f in $(PO_STAFF); do msgmerge --quiet --update --backup=none $$f $(BUILD)/guichet.pot || exit 1; done
+	for f in $(PO_PUBLIC); do msgmerge --quiet --update --backup=none $$f $(BUILD)/guichet-public.pot || exit 1; done
 
-# Fails when a text of the sources has no translation (or a fuzzy one) in
-# a catalog: run by the test suite (tests/http/translations.test.mjs).
+# Fails when a catalog lacks a translation it owes (or has only a fuzzy
+# one), or is refused by msgfmt --check, without changing the files: a staff
+# language owes every text of the sources, a public language every public
+# phrase. Prints one line per catalog. Run by the test suite
+# (tests/http/translations.test.mjs).
 po-check:
 	@mkdir -p $(BUILD)/po-check
 	@xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/po-check/guichet.pot $(ALL_SRC)
-	@status=0; for f in po/*.po; do \
-		msgmerge --quiet --no-fuzzy-matching -o $(BUILD)/po-check/$$(basename $$f) $$f $(BUILD)/po-check/guichet.pot || exit 1; \
-		n=$$(msgattrib --untranslated --no-obsolete $(BUILD)/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
-		z=$$(msgattrib --only-fuzzy --no-obsolete $(BUILD)/po-check/$$(basename $$f) | grep -c '^msgid' || true); \
-		n=$$((n > 0 ? n - 1 : 0)); \
-		echo "$$f: $$n untranslated, $$z fuzzy"; \
-		if [ $$n -ne 0 ] || [ $$z -ne 0 ]; then status=1; msgattrib --untranslated --no-obsolete $(BUILD)/po-check/$$(basename $$f) | grep -A1 '^msgid' | head -20; fi; \
+	@xgettext $(PUBLIC_XGETTEXT_FLAGS) -o $(BUILD)/po-check/guichet-public.pot $(ALL_SRC)
+	@test -n "$(PO_STAFF)" || { echo "po-check: no staff language found in src/util/i18n.c"; exit 1; }
+	@status=0; for f in $(PO_STAFF) $(PO_PUBLIC); do \
+		case " $(PO_STAFF) " in *" $$f "*) pot=guichet.pot; kind="texts";; *) pot=guichet-public.pot; kind="public texts";; esac; \
+		out=$(BUILD)/po-check/$$(basename $$f); \
+		msgfmt --check -o /dev/null $$f || { status=1; continue; }; \
+		msgmerge --quiet --no-fuzzy-matching -o $$out $$f $(BUILD)/po-check/$$pot || exit 1; \
+		t=$$(msgattrib --no-obsolete $$out | grep -c '^msgid ' || true); t=$$((t > 0 ? t - 1 : 0)); \
+		n=$$(msgattrib --untranslated --no-obsolete $$out | grep -c '^msgid ' || true); n=$$((n > 0 ? n - 1 : 0)); \
+		z=$$(msgattrib --only-fuzzy --no-obsolete $$out | grep -c '^msgid ' || true); \
+		echo "$$f: $$n untranslated, $$z fuzzy ($$t $$kind)"; \
+		if [ $$n -ne 0 ] || [ $$z -ne 0 ]; then \
+			status=1; \
+			{ msgattrib --untranslated --no-obsolete --no-wrap $$out; msgattrib --only-fuzzy --no-obsolete --no-wrap $$out; } \
+				| grep '^msgid "' | grep -v '^msgid ""$$' | head -10 | sed 's/^/    /'; \
+		fi; \
 	done; exit $$status
 
 clean:

@@ -16,5 +16,12 @@ int api_visit_get(req *r);
 int api_visit_update(req *r);
 int api_visit_delete(req *r);
 int api_catalog(req *r);
+/* The waiting queue (api_queue.c): issue a ticket, read the queue, call
+ * the next person, read or move a ticket (/api/v1/tickets/{id}[/{action}]). */
+int api_queue_ticket_create(req *r);
+int api_queue_get(req *r);
+int api_queue_next(req *r);
+int api_queue_ticket_action(req *r);
+int api_queue_ticket_get(req *r);
 
 #endif

@@ -113,7 +113,7 @@ static void int_or_null(json_writer *w, const char *key, int64_t v)
 	if (v > 0)
 		json_int(w, v);
 	else
-		json_null(w);
+		json_put_null(w);
 }
 
 static void str_out(json_writer *w, const char *key, const char *v)
@@ -523,7 +523,7 @@ int api_visits_list(req *r)
 	if (nv == f.limit && nv > 0)
 		json_str(&w, arena_printf(r->arena, "%lld", (long long)v[nv - 1].id));
 	else
-		json_null(&w);
+		json_put_null(&w);
 	json_object_close(&w);
 	return 0;
 }

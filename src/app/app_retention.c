@@ -17,7 +17,9 @@
 
 #include "app/app.h"
 #include "app/app_retention.h"
+#include "store/store_queue.h"
 #include "util/guichet_limits.h"
+#include "store/store_notices.h"
 
 /* How long the thread sleeps at most before looking at the clock and the
  * store again: another server or the command may have purged meanwhile,
@@ -36,6 +38,8 @@ static const struct {
     [APP_RETENTION_LOGIN_FAILURES] = {"login_failures", "login failures deleted, older than",
                                       "login failures to delete, older than"},
     [APP_RETENTION_AUDIT] = {"audit", "audit rows deleted, older than", "audit rows to delete, older than"},
+    [APP_RETENTION_TICKETS] = {"tickets", "names removed from queue tickets issued before",
+                               "names to remove from queue tickets issued before"},
 };
 
 const char *app_retention_kind(size_t kind)
@@ -91,6 +95,7 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 	b[APP_RETENTION_SESSIONS] = now - cfg->session_idle;
 	b[APP_RETENTION_LOGIN_FAILURES] = now - LIMIT_LOGIN_FORGET_S;
 	b[APP_RETENTION_AUDIT] = app_retention_months_before(now, cfg->retention_audit);
+	b[APP_RETENTION_TICKETS] = now - LIMIT_TICKET_NAME_S;
 
 	int failed = -1;
 	for (int k = 0; failed < 0 && k < APP_RETENTION_KINDS; k++) {
@@ -113,6 +118,9 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 		case APP_RETENTION_AUDIT:
 			rc = store_purge_audit(s, b[k], dry_run, &n[k]);
 			break;
+		case APP_RETENTION_TICKETS:
+			rc = store_tickets_purge(s, b[k], dry_run, &n[k]);
+			break;
 		}
 		if (rc != STORE_OK)
 			failed = k;
@@ -122,6 +130,13 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 	 * stored yet. The work that stores them adds their kinds to the enum
 	 * of app_retention.h and their purge here, with their periods in
 	 * docs/privacy.md. */
+	/* The notices of the sites, ended long ago: public information, not
+	 * personal data, so neither counted nor journaled with the kinds
+	 * above (docs/notices.md). */
+	int64_t notices = 0;
+	if (store_purge_notices(s, app_retention_months_before(now, LIMIT_NOTICES_KEEP_MONTHS), dry_run,
+	                        &notices) != STORE_OK)
+		fprintf(stderr, "level=error msg=\"notices purge failed\"\n");
 	if (!dry_run) {
 		journal(s, out, now, origin, failed);
 		char when[24];
@@ -190,12 +205,12 @@ static void *retention_thread(void *arg)
 			int rc = app_retention_run(rt->store, rt->cfg, now, 0, "serve", &r);
 			fprintf(stderr,
 			        "level=%s msg=\"retention purge\" visitors=%lld comments=%lld sessions=%lld "
-			        "login_failures=%lld audit=%lld\n",
+			        "login_failures=%lld audit=%lld tickets=%lld\n",
 			        rc == 0 ? "info" : "error", (long long)r.count[APP_RETENTION_VISITORS],
 			        (long long)r.count[APP_RETENTION_COMMENTS],
 			        (long long)r.count[APP_RETENTION_SESSIONS],
 			        (long long)r.count[APP_RETENTION_LOGIN_FAILURES],
-			        (long long)r.count[APP_RETENTION_AUDIT]);
+			        (long long)r.count[APP_RETENTION_AUDIT], (long long)r.count[APP_RETENTION_TICKETS]);
 			/* A failed purge is tried again at the next check, not at once. */
 			due = now + (rc == 0 ? LIMIT_RETENTION_EVERY_S : RETENTION_CHECK_MS / 1000);
 		}

@@ -43,6 +43,7 @@ void config_defaults(config *c)
 	c->retention_visitors = DEFAULT_RETENTION_VISITORS_MONTHS;
 	c->retention_comments = DEFAULT_RETENTION_COMMENTS_MONTHS;
 	c->retention_audit = DEFAULT_RETENTION_AUDIT_MONTHS;
+	c->speech_cache_mb = DEFAULT_SPEECH_CACHE_MB;
 }
 
 void config_free(config *c)
@@ -53,6 +54,7 @@ void config_free(config *c)
 	free(c->port_file);
 	free(c->metrics_token);
 	free(c->metrics_listen);
+	free(c->speech_cache_dir);
 	memset(c, 0, sizeof *c);
 }
 
@@ -218,6 +220,16 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "16 to 256 printable characters without spaces";
 		else
 			set_str(&c->metrics_token, value);
+	} else if (strcmp(key, "speech-cache-mb") == 0) {
+		if (parse_int64(value, 0, LIMIT_SPEECH_CACHE_MB_MAX, &n) != 0)
+			expected = "a number of megabytes from 0 to 4096";
+		else
+			c->speech_cache_mb = (unsigned)n;
+	} else if (strcmp(key, "speech-cache-dir") == 0) {
+		if (!*value || text_has_controls(value) || access(value, W_OK | X_OK) != 0)
+			expected = "the path of an existing directory the server may write to";
+		else
+			set_str(&c->speech_cache_dir, value);
 	} else if (strcmp(key, "metrics-listen") == 0) {
 		if (!listen_valid(value))
 			expected = "HOST:PORT, for example 127.0.0.1:9090";
@@ -318,6 +330,8 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_MAX_CONNECTIONS_PER_ADDRESS", "max-connections-per-address"},
 	    {"GUICHET_METRICS_TOKEN", "metrics-token"},
 	    {"GUICHET_METRICS_LISTEN", "metrics-listen"},
+	    {"GUICHET_SPEECH_CACHE_MB", "speech-cache-mb"},
+	    {"GUICHET_SPEECH_CACHE_DIR", "speech-cache-dir"},
 	    {"GUICHET_RETENTION_VISITORS", "retention-visitors"},
 	    {"GUICHET_RETENTION_COMMENTS", "retention-comments"},
 	    {"GUICHET_RETENTION_AUDIT", "retention-audit"},

@@ -28,6 +28,10 @@ typedef struct config {
 	int retention_visitors; /* an identified person's identity after her last visit */
 	int retention_comments; /* the comment of a satisfaction answer */
 	int retention_audit;    /* a row of the audit journal */
+	/* The speech cache (docs/speech.md): its memory in megabytes, and a
+	 * directory where each made WAV is also kept (optional). */
+	unsigned speech_cache_mb;
+	char *speech_cache_dir;
 } config;
 
 void config_defaults(config *c);
@@ -36,7 +40,8 @@ void config_free(config *c);
  * "session-idle", "session-absolute", "public-url", "port-file",
  * "head-timeout", "max-connections", "max-connections-per-address",
  * "metrics-token", "metrics-listen", "retention-visitors",
- * "retention-comments", "retention-audit");
+ * "retention-comments", "retention-audit", "speech-cache-mb",
+ * "speech-cache-dir");
  * source names where it came from for the error message. */
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);

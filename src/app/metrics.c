@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/events.h"
 #include "app/metrics.h"
+#include "util/speech.h"
 
 #define METRICS_ROUTES 64       /* including the "other" slot */
 #define METRICS_ROUTE_BYTES 128 /* longer patterns are truncated */
@@ -202,4 +204,25 @@ void metrics_render(struct metrics *m, buf *out, uint64_t store_errors)
 	    "# TYPE guichet_store_errors_total counter\n"
 	    "guichet_store_errors_total %llu\n",
 	    (unsigned long long)store_errors);
+	unsigned long long runs, memory_hits, disk_hits;
+	speech_cache_stats(&runs, &memory_hits, &disk_hits);
+	buf_printf(out,
+	           "# HELP guichet_speech_runs_total Runs of espeak-ng since the server started.\n"
+	           "# TYPE guichet_speech_runs_total counter\n"
+	           "guichet_speech_runs_total %llu\n"
+	           "# HELP guichet_speech_cache_hits_total Speech answered from the cache, by where it was kept.\n"
+	           "# TYPE guichet_speech_cache_hits_total counter\n"
+	           "guichet_speech_cache_hits_total{from=\"memory\"} %llu\n"
+	           "guichet_speech_cache_hits_total{from=\"disk\"} %llu\n",
+	           runs, memory_hits, disk_hits);
+	/* The live events (events.h): screens and phones connected, and what
+	 * was published to them. */
+	buf_printf(out,
+	           "# HELP guichet_events_watchers Event streams (screens, phones, queue pages) connected.\n"
+	           "# TYPE guichet_events_watchers gauge\n"
+	           "guichet_events_watchers %zu\n"
+	           "# HELP guichet_events_published_total Live events published since the server started.\n"
+	           "# TYPE guichet_events_published_total counter\n"
+	           "guichet_events_published_total %llu\n",
+	           events_watchers(), (unsigned long long)events_published());
 }

@@ -15,9 +15,11 @@
 #include "app/app.h"
 #include "app/app_stats.h"
 #include "app/app_retention.h"
+#include "app/events.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "util/i18n.h"
+#include "util/speech.h"
 #include "app/metrics.h"
 #include "web/page.h"
 #include "pages/routes.h"
@@ -43,6 +45,9 @@ static void usage(FILE *f)
 	           "                          (GUICHET_MAX_CONNECTIONS_PER_ADDRESS)\n"
 	           "  --metrics-token TOKEN   bearer token that opens /metrics (GUICHET_METRICS_TOKEN)\n"
 	           "  --metrics-listen HOST:PORT  serve /metrics there, without token (GUICHET_METRICS_LISTEN)\n"
+	           "  --speech-cache-mb N     memory kept for made speech, default 32 (GUICHET_SPEECH_CACHE_MB)\n"
+	           "  --speech-cache-dir DIR  also keep made speech in DIR, an existing directory\n"
+	           "                          (GUICHET_SPEECH_CACHE_DIR)\n"
 	           "  --port-file FILE        write the bound port there once listening\n"
 	           "  --config FILE           read settings from FILE (key = value lines)\n"
 	           "  --help                  show this help\n\n"
@@ -161,13 +166,15 @@ int cli_serve(int argc, char **argv)
 	        {"max-connections-per-address", required_argument, 0, 'A'},
 	        {"metrics-token", required_argument, 0, 'T'},
 	        {"metrics-listen", required_argument, 0, 'M'},
+	        {"speech-cache-mb", required_argument, 0, 'B'},
+	        {"speech-cache-dir", required_argument, 0, 'S'},
 	        {"config", required_argument, 0, 'c'},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0},
 	};
 	struct {
 		const char *key, *value;
-	} given[16];
+	} given[24];
 	size_t ngiven = 0;
 	const char *config_file = NULL;
 	int c;
@@ -220,6 +227,12 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'M':
 			key = "metrics-listen";
+			break;
+		case 'B':
+			key = "speech-cache-mb";
+			break;
+		case 'S':
+			key = "speech-cache-dir";
 			break;
 		case ':':
 			fprintf(stderr, "guichet serve: option '%s' needs a value\n", argv[optind - 1]);
@@ -289,6 +302,10 @@ int cli_serve(int argc, char **argv)
 		goto done;
 	}
 	app.metrics = metrics_new();
+	/* Speech is made once and kept (docs/speech.md). */
+	speech_cache_configure((size_t)cfg.speech_cache_mb * 1024u * 1024u, cfg.speech_cache_dir);
+	/* The live events of the sites (public screens, phone pages). */
+	events_init();
 
 	/* Signals are taken by this thread alone, with sigwait, so that the
 	 * worker threads never run a handler in the middle of a request. */
@@ -358,6 +375,8 @@ int cli_serve(int argc, char **argv)
 done:
 	app_retention_stop(&app);
 	app_stats_stop(&app);
+	/* After http_stop: every event stream has ended and unwatched. */
+	events_shutdown();
 	if (app.metrics)
 		metrics_free(app.metrics);
 	if (app.store)

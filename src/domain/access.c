@@ -186,6 +186,16 @@ int access_may_record_at(const store_user *u, int64_t site_id)
 	       has_site(u, site_id);
 }
 
+int access_may_serve_queue(const store_user *u, int64_t site_id)
+{
+	return access_may_record_at(u, site_id);
+}
+
+int access_may_configure_queue(const store_user *u, int64_t site_id)
+{
+	return u && u->active && (role_is(u, "admin") || (role_is(u, "manager") && has_site(u, site_id)));
+}
+
 int access_may_place_site(const store_user *actor, const char *dep_before, const char *dep_after)
 {
 	if (!actor || !actor->active)
@@ -195,4 +205,24 @@ int access_may_place_site(const store_user *actor, const char *dep_before, const
 	/* A site without a département is placed by an administrator too:
 	 * choosing one decides which coordinator sees it. */
 	return role_is(actor, "manager") && str_same(dep_before, dep_after);
+}
+
+int access_notices(const store_user *actor, const store_site *site)
+{
+	if (!actor || !actor->active || !site)
+		return ACCESS_NOTICES_NONE;
+	if (role_is(actor, "admin"))
+		return ACCESS_NOTICES_PUBLISH;
+	/* A coordinator answers for the sites of a département: a notice of a
+	 * closure there is theirs to publish too. */
+	if (role_is(actor, "coordinator"))
+		return actor->departement && *actor->departement && site->departement &&
+		               strcmp(actor->departement, site->departement) == 0
+		           ? ACCESS_NOTICES_PUBLISH
+		           : ACCESS_NOTICES_NONE;
+	if (role_is(actor, "manager") && has_site(actor, site->id))
+		return ACCESS_NOTICES_PUBLISH;
+	if (role_is(actor, "agent") && has_site(actor, site->id))
+		return ACCESS_NOTICES_READ;
+	return ACCESS_NOTICES_NONE;
 }

@@ -54,10 +54,25 @@ unsigned access_user_changes(const store_user *before, const store_user *after, 
  * records visits (agent, manager, admin) and the site among its own. */
 int access_may_record_at(const store_user *u, int64_t site_id);
 
+/* The waiting queue of a site (docs/queue.md): who may serve it (call,
+ * start, finish, issue a ticket at the desk, pause), the accounts that
+ * record visits there; who may change its settings (services, hours, the
+ * kiosk), its managers and the administrators. Reading it is
+ * auth_site_visible's. */
+int access_may_serve_queue(const store_user *u, int64_t site_id);
+int access_may_configure_queue(const store_user *u, int64_t site_id);
+
 /* Whether actor may give a site whose département is dep_before the
  * département dep_after (NULL or "" for none): an admin always; a manager
  * only when the département stays the same, so that a site without one is
  * placed by an admin. */
 int access_may_place_site(const store_user *actor, const char *dep_before, const char *dep_after);
+
+/* The notices of a site (docs/notices.md): ACCESS_NOTICES_NONE when the
+ * actor may not even see them (answer as for a missing site), READ for an
+ * adviser of the site, PUBLISH (write, change, delete) for a manager of the
+ * site, a coordinator of its département and an administrator. */
+enum { ACCESS_NOTICES_NONE = 0, ACCESS_NOTICES_READ = 1, ACCESS_NOTICES_PUBLISH = 2 };
+int access_notices(const store_user *actor, const store_site *site);
 
 #endif

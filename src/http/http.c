@@ -366,6 +366,11 @@ static void dispatch(struct request *q)
 	if (q->route) {
 		r->route = q->route->pattern;
 		int rc = q->route->handler(r);
+		/* A stream begun by a handler that then failed is no answer. */
+		if (q->stream && (rc < 0 || r->status != 200 || r->out.overflow)) {
+			http_stream_cancel(q->stream);
+			q->stream = NULL;
+		}
 		if (rc < 0 && r->out.len == 0)
 			render_error(q, 500, MSG_INTERNAL);
 	} else if (q->allowed) {
@@ -536,7 +541,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		render_error(q, status, why);
 	else
 		dispatch(q);
-	http_guard_phase(q->srv->guard, conn, HTTP_GUARD_ANSWER, q->r.out.len);
+	/* A stream has no deadline: it lasts as long as its client. */
+	http_guard_phase(q->srv->guard, conn, q->stream ? HTTP_GUARD_STREAM : HTTP_GUARD_ANSWER, q->r.out.len);
 	return http_request_send(q, q->too_large);
 }
 
@@ -617,7 +623,15 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	unsigned per_ip =
 	    cfg->trust_proxy ? 0 : (cfg->max_per_address ? cfg->max_per_address : LIMIT_CONNECTIONS_PER_IP);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	s->streams = http_streams_new(LIMIT_EVENT_STREAMS);
+	if (!s->streams) {
+		snprintf(err, errlen, "cannot start the event streams' thread");
+		http_guard_free(s->guard);
+		free(s);
+		return NULL;
+	}
+	/* Streamed answers (http_stream.c) sleep on suspended connections. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_AUTO;
 	if (v6)
 		flags |= MHD_USE_IPv6;
@@ -638,6 +652,7 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot listen on %s:%u (address in use or not available?)",
 		         cfg->host ? cfg->host : "", cfg->port);
+		http_streams_free(s->streams);
 		http_guard_free(s->guard);
 		free(s);
 		return NULL;
@@ -666,6 +681,9 @@ void http_stop(http_server *s)
 	 * clients get a refusal at once, and try elsewhere. */
 	if (listener != MHD_INVALID_SOCKET)
 		shutdown(listener, SHUT_RDWR);
+	/* Event streams last as long as their client: they end now, and no
+	 * connection stays suspended, which MHD_stop_daemon does not allow. */
+	http_streams_end(s->streams);
 	int64_t deadline = mono_us() + (int64_t)LIMIT_SHUTDOWN_GRACE_S * 1000000;
 	while (mono_us() < deadline) {
 		const union MHD_DaemonInfo *info =
@@ -679,6 +697,7 @@ void http_stop(http_server *s)
 	/* The quiesced socket is ours to close, once no MHD thread uses it. */
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	http_streams_free(s->streams);
 	http_guard_free(s->guard);
 	free(s);
 }

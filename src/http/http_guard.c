@@ -211,6 +211,7 @@ void http_guard_phase(http_guard *g, struct MHD_Connection *conn, enum http_guar
 		deadline = now + g->head_us + transfer_us(bytes);
 		break;
 	case HTTP_GUARD_HANDLER:
+	case HTTP_GUARD_STREAM:
 		deadline = 0;
 		break;
 	case HTTP_GUARD_ANSWER:

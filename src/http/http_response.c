@@ -156,6 +156,132 @@ void http_set_cookie(req *r, const char *name, const char *value, long max_age)
 	buf_free(&c);
 }
 
+/* ---- byte ranges (RFC 9110 section 14) ---- */
+
+/* A decimal number of at most 18 digits at *p, moving p past it; -1 when
+ * there is none. */
+static long long range_number(const char **p)
+{
+	long long v = 0;
+	int digits = 0;
+	while (**p >= '0' && **p <= '9') {
+		if (++digits > 18)
+			return -1;
+		v = v * 10 + (**p - '0');
+		(*p)++;
+	}
+	return digits ? v : -1;
+}
+
+int http_parse_range(const char *h, size_t len, size_t *first, size_t *last)
+{
+	if (!h)
+		return 0;
+	h += strspn(h, " \t");
+	if (strncasecmp(h, "bytes=", 6) != 0)
+		return 0;
+	const char *p = h + 6;
+	p += strspn(p, " \t");
+	long long a = -1, b = -1;
+	if (*p == '-') {
+		p++;
+		b = range_number(&p); /* a suffix: the last b bytes */
+		if (b < 0)
+			return 0;
+	} else {
+		a = range_number(&p);
+		if (a < 0 || *p != '-')
+			return 0;
+		p++;
+		if (*p >= '0' && *p <= '9') {
+			b = range_number(&p);
+			if (b < 0 || b < a)
+				return 0;
+		}
+	}
+	p += strspn(p, " \t");
+	if (*p)
+		return 0; /* several ranges, or trailing bytes: the whole body */
+	if (a < 0) {
+		if (b == 0 || len == 0)
+			return -1;
+		*first = (size_t)b >= len ? 0 : len - (size_t)b;
+		*last = len - 1;
+		return 1;
+	}
+	if ((unsigned long long)a >= len)
+		return -1;
+	*first = (size_t)a;
+	*last = b < 0 || (unsigned long long)b >= len ? len - 1 : (size_t)b;
+	return 1;
+}
+
+/* True when an If-None-Match or If-Range value lists etag; the weak
+ * comparison (a W/ prefix is ignored) unless strong is set. */
+static int etag_listed(const char *list, const char *etag, int strong)
+{
+	if (!list || !etag)
+		return 0;
+	size_t elen = strlen(etag);
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		size_t n = strcspn(p, ","), end = n;
+		while (end && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+			end--;
+		const char *tag = p;
+		if (end == 1 && *tag == '*')
+			return 1;
+		if (end >= 2 && tag[0] == 'W' && tag[1] == '/') {
+			if (strong)
+				return 0;
+			tag += 2;
+			end -= 2;
+		}
+		if (end == elen && memcmp(tag, etag, elen) == 0)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+void http_send_bytes_ranged(req *r, const char *mime, const void *data, size_t len, const char *etag)
+{
+	r->no_gzip = 1;
+	buf_reset(&r->out);
+	http_set_header(r, "Accept-Ranges", "bytes");
+	if (!response_header(r, "Cache-Control"))
+		http_set_header(r, "Cache-Control", "public, max-age=86400");
+	if (etag)
+		http_set_header(r, "ETag", etag);
+	if (etag && etag_listed(http_header(r, "If-None-Match"), etag, 0)) {
+		r->status = 304;
+		return;
+	}
+	http_content_type(r, mime);
+	size_t first = 0, last = 0;
+	int ranged = http_parse_range(http_header(r, "Range"), len, &first, &last);
+	/* If-Range: the range holds only for the copy the client has; an
+	 * older copy gets the whole body. */
+	const char *if_range = http_header(r, "If-Range");
+	if (ranged != 0 && if_range && !etag_listed(if_range, etag, 1))
+		ranged = 0;
+	if (ranged < 0) {
+		r->status = 416;
+		http_set_header(r, "Content-Range", arena_printf(r->arena, "bytes */%zu", len));
+		return;
+	}
+	if (ranged > 0) {
+		r->status = 206;
+		http_set_header(r, "Content-Range", arena_printf(r->arena, "bytes %zu-%zu/%zu", first, last, len));
+		buf_append(&r->out, (const char *)data + first, last - first + 1);
+		return;
+	}
+	r->status = 200;
+	buf_append(&r->out, data, len);
+}
+
 /* Text, JSON and SVG compress well; images and fonts already are. */
 static int type_compressible(const char *type)
 {
@@ -238,6 +364,35 @@ static void add_header(struct MHD_Response *resp, const char *name, const char *
 	(void)MHD_add_response_header(resp, name, value);
 }
 
+static void add_security_headers(struct MHD_Response *resp, const req *r)
+{
+	for (size_t i = 0; i < COUNT(security_headers); i++)
+		add_header(resp, security_headers[i].name, security_headers[i].value);
+	if (r->secure)
+		add_header(resp, "Strict-Transport-Security", HSTS);
+}
+
+/* A streamed answer (http_stream.c): the handler's headers, then the body
+ * its source gives, never compressed (gzip would hold events back). */
+static enum MHD_Result stream_send(struct request *q, struct metrics *m)
+{
+	req *r = &q->r;
+	http_stream *st = q->stream;
+	q->stream = NULL; /* from now on MHD's response owns it */
+	struct MHD_Response *resp = http_stream_response(st);
+	if (!resp)
+		return MHD_NO;
+	for (const struct http_header *h = r->headers; h; h = h->next)
+		add_header(resp, h->name, h->value);
+	add_security_headers(resp, r);
+	log_request(q, r->status, 0);
+	metrics_request(m, r->route ? r->route : "unmatched", r->status, mono_us() - r->started_us);
+	enum MHD_Result rc = MHD_queue_response(q->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	q->queued = 1;
+	return rc;
+}
+
 enum MHD_Result http_request_send(struct request *q, int early)
 {
 	req *r = &q->r;
@@ -247,6 +402,8 @@ enum MHD_Result http_request_send(struct request *q, int early)
 		http_content_type(r, "text/html; charset=utf-8");
 	if (!response_header(r, "Cache-Control"))
 		http_set_header(r, "Cache-Control", "no-store");
+	if (q->stream)
+		return stream_send(q, m);
 
 	size_t len;
 	char *body = buf_detach(&r->out, &len);

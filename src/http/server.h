@@ -24,6 +24,7 @@ enum http_guard_phase {
 	HTTP_GUARD_HANDLER, /* the handler runs: no deadline */
 	HTTP_GUARD_ANSWER,  /* an answer of that many bytes is being sent */
 	HTTP_GUARD_IDLE,    /* between two requests of a kept-alive connection */
+	HTTP_GUARD_STREAM,  /* a streamed answer (events): no deadline, its keep-alives find a dead peer */
 };
 
 /* Starts the watchdog; NULL when its thread cannot start. */
@@ -45,9 +46,28 @@ void http_guard_leave(http_guard *g, const char *address);
  * soft limit as far as the hard one when needed; note says why when fewer. */
 unsigned http_guard_descriptors(unsigned wanted, char *note, size_t notelen);
 
+/* The streamed answers of a server (http_stream.c): each sleeps on a
+ * suspended connection until its source has something, holding no
+ * thread; a thread of their own sends the keep-alives and finds the peers
+ * that left while their connection slept. */
+typedef struct http_streams http_streams;
+/* NULL when the thread cannot start. */
+http_streams *http_streams_new(unsigned max);
+/* Ends every stream (the server stops): each connection wakes and its
+ * answer ends; no new stream begins. */
+void http_streams_end(http_streams *ss);
+/* After MHD_stop_daemon. */
+void http_streams_free(http_streams *ss);
+/* The MHD response of a stream that a handler began; NULL when MHD cannot
+ * make one, the stream then being ended (its source's done called). */
+struct MHD_Response *http_stream_response(http_stream *st);
+/* Ends a stream begun by a handler whose answer is not a stream after all. */
+void http_stream_cancel(http_stream *st);
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	http_guard *guard;
+	http_streams *streams;
 	http_config cfg;
 	unsigned port;
 	atomic_int stopping;
@@ -67,6 +87,7 @@ struct request {
 	buf body;
 	uint64_t discarded;  /* body bytes dropped after the limit was reached */
 	const char *counted; /* the forwarded address whose in-flight count it holds */
+	http_stream *stream; /* when the handler answered with a stream */
 	int head;
 	int begun;
 	int too_large;

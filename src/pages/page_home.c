@@ -12,6 +12,7 @@
 #include "app/metrics.h"
 #include "web/page.h"
 #include "pages/pages.h"
+#include "web/public.h"
 #include "web/ui.h"
 
 static void card(req *r, const char *href, const char *title, const char *text)
@@ -54,6 +55,19 @@ int page_home(req *r)
 	if (reads)
 		card(r, "/export", _(r, "Exporter"), _(r, "Télécharger les accompagnements en CSV."));
 	card(r, "/sites", _(r, "Lieux"), _(r, "Les lieux d'accueil que vous pouvez consulter."));
+	/* A coordinator steers a département: its report and the summary for
+	 * the steering committee are one click away (docs/reports.md). */
+	if (role == ROLE_COORDINATOR && s->user.departement && *s->user.departement) {
+		const char *d = s->user.departement;
+		const char *report = arena_printf(r->arena, "/reports/departement/%s", d);
+		const char *summary = arena_printf(r->arena, "/reports/departement/%s/summary", d);
+		if (report && summary) {
+			card(r, report, _(r, "Rapport du département"),
+			     _(r, "L'activité de votre département, lieu par lieu, avec ses tableaux et ses graphiques."));
+			card(r, summary, _(r, "Synthèse pour le comité de pilotage"),
+			     _(r, "Les chiffres clés du département sur deux pages, à imprimer."));
+		}
+	}
 	if (role == ROLE_ADMIN || role == ROLE_MANAGER)
 		card(r, "/users", _(r, "Utilisateurs"), _(r, "Les comptes des conseillers et des responsables."));
 	if (role == ROLE_ADMIN) {
@@ -96,7 +110,30 @@ int page_about(req *r)
 		html_txt(o, _(r, parts[i]));
 		html_raw_trusted(o, "</li>");
 	}
-	html_raw_trusted(o, "</ul><h2 id=\"donnees\">");
+	/* The fonts and pictograms of the public pages, served by Guichet
+	 * itself: their licences ask for this credit. */
+	html_raw_trusted(o, "</ul><h2 id=\"langues-publiques\">");
+	html_txt(o, _(r, "Langues des pages publiques"));
+	html_raw_trusted(o, "</h2><p>");
+	html_txt(o, _(r, "Les pages que le public consulte (borne d'accueil, ticket, page sur le téléphone, écran de "
+	                 "la salle d'attente, annonces, questionnaire de satisfaction) sont traduites dans ces langues :"));
+	html_raw_trusted(o, "</p>");
+	web_public_lang_names(r);
+	html_raw_trusted(o, "<h2 id=\"polices-pictogrammes\">");
+	html_txt(o, _(r, "Polices et pictogrammes"));
+	html_raw_trusted(o, "</h2><p>");
+	html_txt(o, _(r, "Polices de caractères des pages publiques : Noto Sans, Noto Naskh Arabic, Noto Sans Ethiopic, "
+	                 "Noto Sans Tamil, Noto Sans Bengali, Noto Sans Georgian et Noto Sans CJK SC, par Google et "
+	                 "les auteurs des polices Noto, sous licence SIL Open Font License 1.1 (paquets Debian "
+	                 "fonts-noto-core et fonts-noto-cjk), réduites aux caractères des textes de Guichet."));
+	html_raw_trusted(o, " <a href=\"https://openfontlicense.org/\">https://openfontlicense.org/</a></p><p>");
+	html_txt(o, _(r, "Pictogrammes : OpenMoji, les emojis libres conçus par la HfG Schwäbisch Gmünd et les "
+	                 "contributeurs d'OpenMoji, sous licence Creative Commons Attribution-Partage dans les mêmes "
+	                 "conditions 4.0 International (CC BY-SA 4.0), reproduits sans modification."));
+	html_raw_trusted(o, " <a href=\"https://openmoji.org/\">https://openmoji.org/</a> — "
+	                    "<a href=\"https://creativecommons.org/licenses/by-sa/4.0/\">"
+	                    "https://creativecommons.org/licenses/by-sa/4.0/</a></p>");
+	html_raw_trusted(o, "<h2 id=\"donnees\">");
 	html_txt(o, _(r, "Données de référence"));
 	html_raw_trusted(o, "</h2><p>");
 	html_txt(o, _(r, "Communes, départements et régions : découpage administratif officiel publié par Etalab "

@@ -26,6 +26,7 @@ typedef struct report_page {
 	const char *from, *to, *operator_code, *theme, *channel, *public_code, *agent;
 	int masked;
 	int period_only; /* the choice page: its form sets the period alone */
+	int summary;     /* the committee's summary (…/summary): path is the full report's */
 	/* The sites of the scope (name order) and, for /reports/sites, the
 	 * ids asked in the query (kept in every link). */
 	store_site *sites;
@@ -61,5 +62,10 @@ void report_page_form(req *r, const report_page *p);
 void report_page_sites_form(req *r, const report_page *p, const store_site *sites, size_t n, size_t max);
 /* The whole page of a built report. */
 void report_page_render(req *r, const report_page *p, const report *rep);
+/* The summary of a built report for a steering committee: the key figures
+ * with their growth, who came, why, for which operators, what was solved
+ * on site, satisfaction, particular publics (and the sites of a
+ * département), printable on two A4 pages, the full report as its annex. */
+void report_page_summary(req *r, const report_page *p, const report *rep);
 
 #endif

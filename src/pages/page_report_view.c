@@ -5,7 +5,9 @@
  * <section> per part of the report: its description, its chart in a
  * <figure> and, right after, the table of the same figures, so that
  * nothing a chart shows is out of reach of a screen reader or a print.
- * static/report.css lays it out and prints it on A4.
+ * static/report.css lays it out and prints it on A4. The committee's
+ * summary (report_page_summary) is a selection of the same report that
+ * prints on two A4 pages.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -345,6 +347,15 @@ static void downloads(req *r, const report_page *p)
 		html_txt(&r->out, _(r, "Version complète"));
 		RAW(r, "</a></li>\n");
 	}
+	if (p->scope == REPORT_SITE || p->scope == REPORT_DEPARTEMENT) {
+		RAW(r, "<li><a href=\"");
+		html_attr(&r->out, p->path);
+		html_attr(&r->out, "/summary");
+		html_attr(&r->out, report_page_query(r, p, -1, NULL));
+		RAW(r, "\">");
+		html_txt(&r->out, _(r, "Synthèse pour le comité de pilotage (deux pages)"));
+		RAW(r, "</a></li>\n");
+	}
 	RAW(r, "</ul>\n");
 }
 
@@ -444,6 +455,30 @@ static size_t rows_shown(const report_section *s)
 	return REPORT_PAGE_ROWS;
 }
 
+/* The cells the table by site adds: the solved-on-site rate, escalations,
+ * the satisfaction rate, the day of the last visit and, for a site that
+ * stopped recording, a sentence rather than a colour alone. */
+static void site_detail_cells(req *r, const report_row *row)
+{
+	char t[24], day[11];
+	td(r, row->has_solved_rate ? fmt_share(r, row->solved_rate, 0) : report_site_rate_text(t, row));
+	td(r, cell_text(r, row->escalated, row->cell_escalated));
+	td(r, row->has_satisfied_rate ? fmt_share(r, row->satisfied_rate, 0) : "");
+	if (row->last_day >= 0)
+		stats_day_format(row->last_day, day);
+	RAW(r, "<td>");
+	html_txt(&r->out, row->last_day >= 0 ? fmt_day(r, day) : _(r, "Aucune"));
+	RAW(r, "</td><td>");
+	if (row->stale) {
+		RAW(r, "<strong class=\"report-stale\">");
+		html_txt(&r->out, _(r, "Oui : plus aucune visite enregistrée"));
+		RAW(r, "</strong>");
+	} else {
+		html_txt(&r->out, _(r, "Non"));
+	}
+	RAW(r, "</td>");
+}
+
 static void section_table(req *r, const report_page *p, const report *rep, const report_section *s)
 {
 	int64_t sum2 = 0;
@@ -463,6 +498,8 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 	if (s->unit2)
 		ui_th(r, s->unit2);
 	ui_th(r, _(r, "Part"));
+	for (size_t k = 0; s->site_detail && k < REPORT_SITE_COLUMNS; k++)
+		ui_th(r, _(r, report_site_column(k)));
 	ui_table_body(r);
 	for (size_t i = 0; i < s->n; i++) {
 		const report_row *row = &s->rows[i];
@@ -483,6 +520,8 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 				td(r, cell_text(r, row->n2, row->cell2));
 			td(r, row->has_share ? fmt_share(r, row->share, 0) : "");
 		}
+		if (s->site_detail)
+			site_detail_cells(r, row);
 		RAW(r, "</tr>\n");
 	}
 	if (s->additive && s->total > 0) {
@@ -495,12 +534,16 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 		if (s->unit2)
 			td(r, rep->masked ? "" : fmt_count(r, sum2));
 		td(r, "");
+		for (size_t k = 0; s->site_detail && k < REPORT_SITE_COLUMNS; k++)
+			td(r, "");
 		RAW(r, "</tr>\n");
 	}
 	ui_table_end(r);
 	if (shown < s->n) {
 		RAW(r, "<p class=\"report-cut\">");
-		ui_txt_count(r, _(r, "Ce tableau montre les 100 lignes les plus fréquentes ; le fichier CSV donne les %d lignes."),
+		ui_txt_count(r,
+		             _(r, "Ce tableau montre les 100 lignes les plus fréquentes ; le fichier CSV "
+		                  "donne les %d lignes."),
 		             (int64_t)s->n);
 		RAW(r, "</p>\n");
 	}
@@ -580,5 +623,268 @@ void report_page_render(req *r, const report_page *p, const report *rep)
 	for (size_t i = 0; i < rep->n; i++)
 		section(r, p, rep, &rep->s[i], &svg);
 	buf_free(&svg);
+	ui_page_end(r);
+}
+
+/* ---- The committee's summary ---------------------------------------------- */
+
+/* The rows of a section a summary shows: the shown counts, largest first,
+ * then the masked ones in the report's order (their order by size is not
+ * published), at most max, zeros left out. The indexes go into idx. */
+static size_t summary_rows(const report_section *s, size_t *idx, size_t max)
+{
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < s->n; i++) {
+			const report_row *w = &s->rows[i];
+			if (w->kind != REPORT_COUNT || (pass == 0) != (w->cell == REPORT_SHOWN))
+				continue;
+			if (w->cell == REPORT_SHOWN && w->n == 0)
+				continue;
+			size_t k = n;
+			/* Insertion by count among the shown rows. */
+			while (pass == 0 && k > 0 && s->rows[idx[k - 1]].n < w->n)
+				k--;
+			if (k >= max)
+				continue;
+			memmove(idx + k + 1, idx + k, (n - k) * sizeof *idx);
+			idx[k] = i;
+			if (n < max)
+				n++;
+		}
+	return n;
+}
+
+/* A small table of a section: label, count, share. Its frame scrolls on a
+ * narrow screen and takes the focus. */
+static void summary_table(req *r, const report *rep, const char *id, const char *caption, size_t max)
+{
+	const report_section *s = report_section_find(rep, id);
+	size_t idx[16];
+	size_t n = s ? summary_rows(s, idx, max < COUNT(idx) ? max : COUNT(idx)) : 0;
+	if (n == 0) {
+		RAW(r, "<p>");
+		html_txt(&r->out, _(r, "Rien n'a été compté sur la période."));
+		RAW(r, "</p>\n");
+		return;
+	}
+	RAW(r, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"st-");
+	html_attr(&r->out, id);
+	RAW(r, "\"><table class=\"report-table summary-table\"><caption id=\"st-");
+	html_attr(&r->out, id);
+	RAW(r, "\">");
+	html_txt(&r->out, caption);
+	RAW(r, "</caption><thead><tr>");
+	ui_th(r, _(r, "Libellé"));
+	ui_th(r, s->unit ? s->unit : _(r, "Valeur"));
+	ui_th(r, _(r, "Part"));
+	ui_table_body(r);
+	for (size_t k = 0; k < n; k++) {
+		const report_row *w = &s->rows[idx[k]];
+		RAW(r, "<tr><th scope=\"row\">");
+		html_txt(&r->out, w->label);
+		RAW(r, "</th>");
+		td(r, cell_text(r, w->n, w->cell));
+		td(r, w->has_share ? fmt_share(r, w->share, 0) : "");
+		RAW(r, "</tr>\n");
+	}
+	RAW(r, "</tbody></table></div>\n");
+}
+
+static void summary_heading(req *r, const char *id, const char *title)
+{
+	RAW(r, str_eq(id, "sm-sites") ? "<section class=\"summary-part summary-wide\" aria-labelledby=\""
+	                              : "<section class=\"summary-part\" aria-labelledby=\"");
+	html_attr(&r->out, id);
+	RAW(r, "\">\n<h2 id=\"");
+	html_attr(&r->out, id);
+	RAW(r, "\">");
+	html_txt(&r->out, title);
+	RAW(r, "</h2>\n");
+}
+
+/* A key figure with, under it, the rows of its growth. */
+static void summary_figure(req *r, const report_section *kf, const char *code, const char *const *growth,
+                           size_t ngrowth)
+{
+	const report_row *w = NULL;
+	for (size_t i = 0; i < kf->n; i++)
+		if (str_eq(kf->rows[i].code, code))
+			w = &kf->rows[i];
+	if (!w)
+		return;
+	RAW(r, "<div class=\"key-figure\" data-code=\"");
+	html_attr(&r->out, code);
+	RAW(r, "\"><dt>");
+	html_txt(&r->out, w->label);
+	RAW(r, w->kind == REPORT_RATE && !w->has_share ? "</dt><dd class=\"key-na\">" : "</dt><dd>");
+	html_txt(&r->out, row_value(r, w));
+	RAW(r, "</dd>");
+	for (size_t g = 0; g < ngrowth; g++)
+		for (size_t i = 0; i < kf->n; i++) {
+			const report_row *x = &kf->rows[i];
+			if (!str_eq(x->code, growth[g]))
+				continue;
+			RAW(r, "<dd class=\"summary-growth\" data-code=\"");
+			html_attr(&r->out, x->code);
+			RAW(r, "\">");
+			html_txt(&r->out, x->label);
+			RAW(r, " : ");
+			html_txt(&r->out, row_value(r, x));
+			RAW(r, "</dd>");
+		}
+	RAW(r, "</div>\n");
+}
+
+/* The sites a summary lists, the most visited first. */
+#define SUMMARY_SITES 12
+
+/* The sites of a département: visits, solved-on-site rate, last visit,
+ * the ones that stopped recording said in words. */
+static void summary_sites(req *r, const report *rep)
+{
+	const report_section *s = report_section_find(rep, "by_site");
+	if (!s || !s->site_detail)
+		return;
+	summary_heading(r, "sm-sites", _(r, "Les lieux"));
+	size_t stale = 0;
+	for (size_t i = 0; i < s->n; i++)
+		stale += s->rows[i].stale != 0;
+	RAW(r, "<p>");
+	ui_txt_count(r, _(r, "Lieux sans visite enregistrée depuis 30 jours : %d."), (int64_t)stale);
+	for (size_t i = 0, k = 0; i < s->n; i++) {
+		if (!s->rows[i].stale)
+			continue;
+		RAW(r, k++ ? ", " : " ");
+		RAW(r, "<strong class=\"report-stale\">");
+		html_txt(&r->out, s->rows[i].label);
+		RAW(r, "</strong>");
+	}
+	RAW(r, "</p>\n");
+	size_t n = s->n < SUMMARY_SITES ? s->n : SUMMARY_SITES;
+	RAW(r, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"st-by_site\">"
+	       "<table class=\"report-table summary-table\"><caption id=\"st-by_site\">");
+	html_txt(&r->out, s->title);
+	RAW(r, "</caption><thead><tr>");
+	ui_th(r, _(r, "Lieu"));
+	ui_th(r, s->unit);
+	ui_th(r, _(r, report_site_column(0)));
+	ui_th(r, _(r, report_site_column(3)));
+	ui_table_body(r);
+	for (size_t i = 0; i < n; i++) {
+		const report_row *w = &s->rows[i];
+		char t[24], day[11];
+		RAW(r, "<tr><th scope=\"row\">");
+		html_txt(&r->out, w->label);
+		RAW(r, "</th>");
+		td(r, cell_text(r, w->n, w->cell));
+		td(r, w->has_solved_rate ? fmt_share(r, w->solved_rate, 0) : report_site_rate_text(t, w));
+		if (w->last_day >= 0)
+			stats_day_format(w->last_day, day);
+		RAW(r, "<td>");
+		html_txt(&r->out, w->last_day >= 0 ? fmt_day(r, day) : _(r, "Aucune"));
+		if (w->stale) {
+			RAW(r, " <strong class=\"report-stale\">");
+			html_txt(&r->out, _(r, "(saisie arrêtée)"));
+			RAW(r, "</strong>");
+		}
+		RAW(r, "</td></tr>\n");
+	}
+	RAW(r, "</tbody></table></div>\n");
+	if (n < s->n) {
+		RAW(r, "<p>");
+		ui_txt_count(r, _(r, "Les autres lieux sont dans le rapport complet (%d lieux en tout)."),
+		             (int64_t)s->n);
+		RAW(r, "</p>\n");
+	}
+	RAW(r, "</section>\n");
+}
+
+void report_page_summary(req *r, const report_page *p, const report *rep)
+{
+	const report_section *kf = report_section_find(rep, "key_figures");
+	char today[11];
+	stats_day_format(stats_day_of_time(now_s()), today);
+	ui_page_begin(r, rep->title);
+	RAW(r, "<div class=\"report-summary\">\n<dl class=\"summary-meta\">\n");
+	cover_item(r, _(r, "Période"), rep->period_label);
+	if (rep->filters_label && *rep->filters_label)
+		cover_item(r, _(r, "Filtres"), rep->filters_label);
+	cover_item(r, _(r, "Produit le"), fmt_day(r, today));
+	if (rep->masked)
+		cover_item(
+		    r, _(r, "Version"),
+		    _(r, "Publication : les effectifs inférieurs à 5 sont masqués (« <5 » ou « s »)."));
+	RAW(r, "</dl>\n<ul class=\"report-downloads summary-links\">\n<li><a href=\"");
+	html_attr(&r->out, p->path);
+	html_attr(&r->out, report_page_query(r, p, -1, NULL));
+	RAW(r, "\">");
+	html_txt(&r->out, _(r, "Le rapport complet, en annexe"));
+	RAW(r, "</a></li>\n<li><a href=\"");
+	html_attr(&r->out, p->path);
+	html_attr(&r->out, "/summary");
+	html_attr(&r->out, report_page_query(r, p, !p->masked, NULL));
+	RAW(r, "\">");
+	html_txt(&r->out, p->masked ? _(r, "Version complète")
+	                            : _(r, "Version publication (petits effectifs masqués)"));
+	RAW(r, "</a></li>\n</ul>\n");
+
+	summary_heading(r, "sm-key", _(r, "Chiffres clés"));
+	if (kf) {
+		static const char *const gv[] = {"visits_vs_previous", "visits_vs_year_before"};
+		static const char *const gd[] = {"demands_vs_previous", "demands_vs_year_before"};
+		RAW(r, "<dl class=\"key-figures summary-figures\">\n");
+		summary_figure(r, kf, "visits", gv, COUNT(gv));
+		summary_figure(r, kf, "demands", gd, COUNT(gd));
+		summary_figure(r, kf, "solved_on_site_rate", NULL, 0);
+		summary_figure(r, kf, "identified_distinct", NULL, 0);
+		summary_figure(r, kf, "anonymous_visits", NULL, 0);
+		summary_figure(r, kf, "satisfied_rate", NULL, 0);
+		RAW(r, "</dl>\n");
+	}
+	RAW(r, "</section>\n<div class=\"summary-grid\">\n");
+	summary_heading(r, "sm-who", _(r, "Qui est venu"));
+	if (kf) {
+		RAW(r, "<dl class=\"summary-rates\">\n");
+		for (size_t i = 0; i < kf->n; i++)
+			if (str_eq(kf->rows[i].code, "under_26_rate") ||
+			    str_eq(kf->rows[i].code, "over_55_rate"))
+				cover_item(r, kf->rows[i].label, row_value(r, &kf->rows[i]));
+		RAW(r, "</dl>\n");
+	}
+	summary_table(r, rep, stats_bd_name(BD_AGE), _(r, "Visites par tranche d'âge"), 5);
+	summary_table(r, rep, stats_bd_name(BD_GENDER), _(r, "Visites par genre"), 4);
+	RAW(r, "</section>\n");
+	summary_heading(r, "sm-why", _(r, "Pourquoi"));
+	summary_table(r, rep, stats_bd_name(BD_THEME), _(r, "Demandes par thème"), 6);
+	RAW(r, "</section>\n");
+	summary_heading(r, "sm-operators", _(r, "Pour quels opérateurs"));
+	summary_table(r, rep, stats_bd_name(BD_OPERATOR), _(r, "Demandes par opérateur"), 6);
+	RAW(r, "</section>\n");
+	summary_heading(r, "sm-outcome", _(r, "Résolu sur place"));
+	summary_table(r, rep, stats_bd_name(BD_OUTCOME), _(r, "Issue des demandes"), 6);
+	RAW(r, "</section>\n");
+	summary_heading(r, "sm-satisfaction", _(r, "Satisfaction"));
+	if (report_section_find(rep, "satisfaction"))
+		summary_table(r, rep, "satisfaction", _(r, "Satisfaction des usagers"), 3);
+	else {
+		RAW(r, "<p>");
+		html_txt(&r->out, _(r, "Aucune réponse au questionnaire de satisfaction sur la période."));
+		RAW(r, "</p>\n");
+	}
+	RAW(r, "</section>\n");
+	summary_heading(r, "sm-publics", _(r, "Publics particuliers"));
+	summary_table(r, rep, stats_bd_name(BD_PUBLIC), _(r, "Publics particuliers"), 5);
+	RAW(r, "</section>\n");
+	summary_sites(r, rep);
+	RAW(r, "</div>\n<p class=\"summary-annex\">");
+	html_txt(&r->out, _(r, "Annexe : le rapport complet, avec chaque tableau, ses graphiques et ses "
+	                       "fichiers, à l'adresse"));
+	RAW(r, " <a href=\"");
+	html_attr(&r->out, p->path);
+	html_attr(&r->out, report_page_query(r, p, -1, NULL));
+	RAW(r, "\">");
+	html_txt(&r->out, p->path);
+	RAW(r, "</a>.</p>\n</div>\n");
 	ui_page_end(r);
 }

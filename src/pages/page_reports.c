@@ -7,6 +7,8 @@
  * report (report.h) and answer it as a page (page_report_view.c), as an
  * XLSX workbook (?format=xlsx), one table as CSV (?format=csv&table=ID), or
  * the indicators as JSON (?format=json, the JSON of `guichet stats`).
+ * /reports/site/{id}/summary and /reports/departement/{code}/summary build
+ * the same report and answer the committee's two-page summary of it.
  *
  * Who sees what: an adviser or a manager their own sites (any other site
  * answers 404, exactly like a missing one); a coordinator the sites of
@@ -19,6 +21,7 @@
 
 #include "app/app.h"
 #include "app/app_stats.h"
+#include "report/smallcount.h"
 #include "store/store_stats.h"
 #include "vocab/enums.h"
 #include "util/html.h"
@@ -263,7 +266,56 @@ static size_t area_position(const report *rep)
 typedef struct area_row {
 	const char *code, *label;
 	int64_t visits, demands;
+	/* By site only: */
+	int64_t solved, escalated, answers, satisfied;
+	int32_t last_day;
 } area_row;
+
+/* The local day of the last visit of a site, whatever the period and the
+ * filters, up to today; -1 when it has none. Found by halving the days
+ * back from today, each step one count of the engine. */
+static int32_t last_visit_day(stats_engine *e, int64_t id, int32_t today)
+{
+	stats_query one = {.site_ids = &id, .nsites = 1};
+	int32_t lo = 0, hi = today;
+	int64_t v, d;
+	int32_t period[1][2] = {{lo, today}};
+	if (today < 0 || stats_engine_counts(e, &one, 1, (const int32_t(*)[2])period, &v, &d) != 0 || v == 0)
+		return -1;
+	/* Invariant: some visit lies in [lo, today]; none after hi. */
+	while (lo < hi) {
+		int32_t mid = lo + (hi - lo + 1) / 2;
+		period[0][0] = mid;
+		if (stats_engine_counts(e, &one, 1, (const int32_t(*)[2])period, &v, &d) != 0)
+			return -1;
+		if (v > 0)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* What the table by site adds for one site: its solved and escalated
+ * demands and its satisfaction answers under the report's period and
+ * filters, and the day of its last visit. -1 on error. */
+static int site_detail(stats_engine *e, const stats_query *one, area_row *row, int32_t today)
+{
+	stats_result *res = stats_engine_query(e, one);
+	if (!res)
+		return -1;
+	row->solved = res->solved;
+	row->escalated = 0;
+	const stats_breakdown *b = &res->bd[BD_OUTCOME];
+	for (size_t i = 0; i < b->n; i++)
+		if (str_eq(b->v[i].code, "escalade"))
+			row->escalated = b->v[i].n;
+	row->answers = res->satisfaction[0] + res->satisfaction[1] + res->satisfaction[2];
+	row->satisfied = res->satisfaction[2];
+	stats_result_free(res);
+	row->last_day = last_visit_day(e, one->site_ids[0], today);
+	return 0;
+}
 
 static int area_cmp(const void *a, const void *b)
 {
@@ -278,6 +330,7 @@ static int area_cmp(const void *a, const void *b)
 static int add_area_section(req *r, report *rep, stats_engine *e, const stats_query *q, int by_site,
                             area_row *rows, size_t n)
 {
+	int32_t today = stats_day_of_time(now_s());
 	for (size_t i = 0; i < n; i++) {
 		stats_query one = *q;
 		int64_t id = 0;
@@ -294,7 +347,10 @@ static int add_area_section(req *r, report *rep, stats_engine *e, const stats_qu
 			one.departement = rows[i].code;
 		}
 		int32_t period[1][2] = {{q->from_day, q->to_day}};
-		if (stats_engine_counts(e, &one, 1, (const int32_t(*)[2])period, &rows[i].visits, &rows[i].demands) != 0)
+		if (stats_engine_counts(e, &one, 1, (const int32_t(*)[2])period, &rows[i].visits,
+		                        &rows[i].demands) != 0)
+			return -1;
+		if (by_site && site_detail(e, &one, &rows[i], today) != 0)
 			return -1;
 	}
 	qsort(rows, n, sizeof *rows, area_cmp);
@@ -311,6 +367,7 @@ static int add_area_section(req *r, report *rep, stats_engine *e, const stats_qu
 		return -1;
 	s->unit2 = _(r, "Demandes");
 	s->additive = 1;
+	s->site_detail = by_site;
 	s->total = rep->res->visits;
 	for (size_t i = 0; i < n && i < s->n; i++) {
 		report_row *row = &s->rows[i];
@@ -321,6 +378,19 @@ static int add_area_section(req *r, report *rep, stats_engine *e, const stats_qu
 		row->n2 = rows[i].demands;
 		row->has_share = s->total > 0;
 		row->share = s->total > 0 ? (double)row->n / (double)s->total : 0;
+		if (!by_site)
+			continue;
+		row->solved = rows[i].solved;
+		row->escalated = rows[i].escalated;
+		row->has_solved_rate = row->n2 > 0;
+		row->solved_rate = row->n2 > 0 ? (double)row->solved / (double)row->n2 : 0;
+		row->answers = rows[i].answers;
+		row->satisfied = rows[i].satisfied;
+		/* A share of a few answers tells what each person answered. */
+		row->has_satisfied_rate = row->answers >= SMALLCOUNT_MIN;
+		row->satisfied_rate = row->answers > 0 ? (double)row->satisfied / (double)row->answers : 0;
+		row->last_day = rows[i].last_day;
+		row->stale = rows[i].last_day < 0 || today - rows[i].last_day >= REPORT_STALE_DAYS;
 	}
 	return 0;
 }
@@ -399,9 +469,11 @@ static int answer_invalid(req *r, const report_page *p, const char *title)
 /* Reads the form, builds the report and answers it in the asked format. */
 static int answer(req *r, report_page *p, const char *scope_label)
 {
-	const char *title = arena_printf(r->arena, "%s — %s", _(r, "Rapport d'activité"), scope_label);
+	const char *what =
+	    p->summary ? _(r, "Synthèse pour le comité de pilotage") : _(r, "Rapport d'activité");
+	const char *title = arena_printf(r->arena, "%s — %s", what, scope_label);
 	if (!title)
-		title = _(r, "Rapport d'activité");
+		title = what;
 	if (load_catalog(r, p) != 0) {
 		ui_error_page(r, 500, NULL);
 		return 0;
@@ -411,10 +483,16 @@ static int answer(req *r, report_page *p, const char *scope_label)
 	const char *table = query_value(r, "table");
 	if (*format && !str_eq(format, "html") && !str_eq(format, "xlsx") && !str_eq(format, "csv") &&
 	    !str_eq(format, "json"))
-		field_error_add(&p->fe, NULL, N_("Le format demandé n'existe pas : choisissez xlsx, csv ou json."));
+		field_error_add(&p->fe, NULL,
+		                N_("Le format demandé n'existe pas : choisissez xlsx, csv ou json."));
+	else if (p->summary && *format && !str_eq(format, "html"))
+		field_error_add(
+		    &p->fe, NULL,
+		    N_("La synthèse n'existe qu'en page : les fichiers sont ceux du rapport complet."));
 	else if (str_eq(format, "json") && p->masked)
 		field_error_add(&p->fe, NULL,
-		                N_("La version à diffuser existe en xlsx et en csv ; le json donne les chiffres exacts."));
+		                N_("La version à diffuser existe en xlsx et en csv ; le json donne les "
+		                   "chiffres exacts."));
 	if (p->fe.n)
 		return answer_invalid(r, p, title);
 
@@ -484,6 +562,8 @@ static int answer(req *r, report_page *p, const char *scope_label)
 		} else {
 			answer_file(r, p, "text/csv; charset=utf-8", s->id, "csv");
 		}
+	} else if (p->summary) {
+		report_page_summary(r, p, rep);
 	} else {
 		report_page_render(r, p, rep);
 	}
@@ -491,7 +571,7 @@ static int answer(req *r, report_page *p, const char *scope_label)
 	return 0;
 }
 
-int page_report_site(req *r)
+static int report_site(req *r, int summary)
 {
 	if (!may_have_reports(r))
 		return 0;
@@ -502,13 +582,27 @@ int page_report_site(req *r)
 	/* Another site answers exactly like a missing one. */
 	if (page_visible_site(r, id, site) != 0)
 		return 0;
-	report_page p = {
-	    .scope = REPORT_SITE, .sites = site, .nsites = 1, .site_ids = &site->id, .nsite_ids = 1};
+	report_page p = {.scope = REPORT_SITE,
+	                 .sites = site,
+	                 .nsites = 1,
+	                 .site_ids = &site->id,
+	                 .nsite_ids = 1,
+	                 .summary = summary};
 	p.path = arena_printf(r->arena, "/reports/site/%lld", (long long)id);
 	p.fname = arena_printf(r->arena, "site-%lld", (long long)id);
 	if (!p.path || !p.fname)
 		return page_not_found(r);
 	return answer(r, &p, site->name);
+}
+
+int page_report_site(req *r)
+{
+	return report_site(r, 0);
+}
+
+int page_report_site_summary(req *r)
+{
+	return report_site(r, 1);
 }
 
 int page_report_sites(req *r)
@@ -549,7 +643,7 @@ int page_report_sites(req *r)
 	return answer(r, &p, label);
 }
 
-int page_report_departement(req *r)
+static int report_departement(req *r, int summary)
 {
 	if (!may_have_reports(r))
 		return 0;
@@ -562,7 +656,7 @@ int page_report_departement(req *r)
 		forbidden(r);
 		return 0;
 	}
-	report_page p = {.scope = REPORT_DEPARTEMENT, .code = code};
+	report_page p = {.scope = REPORT_DEPARTEMENT, .code = code, .summary = summary};
 	if (store_site_list(r->app->store, r->arena, code, &p.sites, &p.nsites) != STORE_OK) {
 		ui_error_page(r, 500, NULL);
 		return 0;
@@ -576,6 +670,16 @@ int page_report_departement(req *r)
 	if (!p.path || !p.fname)
 		return page_not_found(r);
 	return answer(r, &p, departement_label(r, code));
+}
+
+int page_report_departement(req *r)
+{
+	return report_departement(r, 0);
+}
+
+int page_report_departement_summary(req *r)
+{
+	return report_departement(r, 1);
 }
 
 struct region_sites {

@@ -330,10 +330,63 @@ static void poster_back(req *r, const store_site *site)
 	RAW(r, "</a></p>\n");
 }
 
-/* A printable A4 page to put up at the counter: the invitation, the
- * smileys, the QR code of the site's via=qr address and that address in
- * text, for whoever cannot scan. Shown to those who see the addresses on
- * the page of answers; anyone else gets the 404 of a missing site. */
+/* The poster's languages: French, then those of the site's advisers that
+ * the public pages offer, POSTER_LANGS in all, so that it stays one A4
+ * page. */
+#define POSTER_LANGS 4
+
+static size_t poster_langs(const store_site *site, const lang *out[POSTER_LANGS])
+{
+	size_t n = 0;
+	out[n++] = i18n_default();
+	const char *p = site->languages ? site->languages : "";
+	while (*p && n < POSTER_LANGS) {
+		char code[16];
+		size_t k = 0;
+		while (*p == ',' || *p == ' ')
+			p++;
+		while (*p && *p != ',' && *p != ' ') {
+			if (k + 1 < sizeof(code))
+				code[k++] = *p;
+			p++;
+		}
+		code[k] = '\0';
+		const lang *l = k ? i18n_find_public(code) : NULL;
+		int seen = 0;
+		for (size_t i = 0; l && i < n; i++)
+			seen |= out[i] == l;
+		if (l && !seen)
+			out[n++] = l;
+	}
+	return n;
+}
+
+/* One public phrase in each of the poster's languages, each line marked
+ * with its language and direction. */
+static void poster_lines(req *r, const char *cls, const lang *const *langs, size_t n, const char *msgid)
+{
+	buf *o = &r->out;
+	if (n == 0)
+		return;
+	RAW(r, "<ul class=\"poster-lines ");
+	html_attr(o, cls);
+	RAW(r, "\">\n");
+	for (size_t i = 0; i < n; i++) {
+		RAW(r, "<li lang=\"");
+		html_attr(o, langs[i]->code);
+		RAW(r, langs[i]->rtl ? "\" dir=\"rtl\">" : "\" dir=\"ltr\">");
+		html_txt(o, i18n_text(langs[i], msgid));
+		RAW(r, "</li>\n");
+	}
+	RAW(r, "</ul>\n");
+}
+
+/* A printable A4 page to put up at the counter: the invitation in French
+ * and in the languages of the site's advisers, the smileys, the QR code of
+ * the site's via=qr address, and for whoever cannot scan a short address
+ * (/a) and a short code to type there. Shown to those who see the
+ * addresses on the page of answers; anyone else gets the 404 of a missing
+ * site. */
 int page_satisfaction_poster(req *r)
 {
 	store_site *sites = NULL;
@@ -344,20 +397,25 @@ int page_satisfaction_poster(req *r)
 	if (!page_may_record(r, site->id))
 		return page_not_found(r);
 	const char *url = NULL;
+	char code[PAGE_SATISFACTION_CODE_BYTES];
 	qr_code *q = arena_alloc(r->arena, sizeof *q);
-	if (!q || page_satisfaction_address(r, site->id, "qr", &url) != 0) {
+	if (!q || page_satisfaction_address(r, site->id, "qr", &url) != 0 ||
+	    page_satisfaction_code(r, site->id, code) != 0) {
 		r->status = 500;
 		return page_error(r);
 	}
 	buf *o = &r->out;
 	ui_page_begin(r, _(r, "Donnez votre avis"));
-	if (!url) {
+	const char *base = page_satisfaction_public_base(r);
+	if (!url || !base) {
 		/* No address to print: the page says why, and prints nothing. */
 		page_satisfaction_unset_notice(r);
 		poster_back(r, site);
 		ui_page_end(r);
 		return 0;
 	}
+	const lang *langs[POSTER_LANGS];
+	size_t nl = poster_langs(site, langs);
 	/* An address too long for a code (a long public-url) is printed as
 	 * text only, and the page says so instead of failing. */
 	int coded = qr_encode(url, strlen(url), q) == 0;
@@ -366,24 +424,45 @@ int page_satisfaction_poster(req *r)
 		    r, "info",
 		    _(r, "Cette adresse est trop longue pour un QR code : l'administrateur peut choisir une "
 		         "adresse publique plus courte (réglage public-url)."));
-	RAW(r, "<div class=\"poster\">\n<p class=\"poster-smileys\">");
+	RAW(r, "<div class=\"poster\">\n");
+	/* The title: the page's heading, then the other languages. */
+	const lang *others[POSTER_LANGS];
+	size_t no = 0;
+	for (size_t i = 0; i < nl; i++)
+		if (langs[i] != r->lang)
+			others[no++] = langs[i];
+	poster_lines(r, "poster-title", others, no, NP_("Donnez votre avis"));
+	RAW(r, "<p class=\"poster-smileys\">");
 	for (int k = 3; k >= 1; k--)
 		RAW(r, smileys[k - 1]);
 	RAW(r, "</p>\n");
 	if (coded) {
-		RAW(r, "<p class=\"poster-text\">");
-		html_txt(o, _(r, "Scannez ce code avec votre téléphone. C'est anonyme."));
-		RAW(r, "</p>\n<div class=\"poster-qr\">");
+		poster_lines(r, "poster-text", langs, nl,
+		             NP_("Scannez ce code avec votre téléphone. C'est anonyme."));
+		RAW(r, "<div class=\"poster-qr\">");
 		qr_svg(q, o, _(r, "QR code de la page pour donner votre avis"));
 		RAW(r, "</div>\n");
 	}
-	RAW(r, "<p class=\"poster-url\"><bdi>");
-	html_txt(o, url);
+	/* The address to type is short: the server and /a; the code is in
+	 * groups of four, without letters that look alike. */
+	poster_lines(r, "poster-or", langs, nl, NP_("Ou tapez cette adresse :"));
+	RAW(r, "<p class=\"poster-short\"><bdi>");
+	const char *scheme = strstr(base, "://");
+	html_txt(o, scheme ? scheme + 3 : base);
+	RAW(r, "/a</bdi></p>\n");
+	poster_lines(r, "poster-or", langs, nl, NP_("Puis tapez ce code :"));
+	RAW(r, "<p class=\"poster-code\"><bdi>");
+	html_txt(o, page_satisfaction_code_display(r, code));
 	RAW(r, "</bdi></p>\n<p class=\"poster-site\">");
 	html_txt(o, site->name);
-	RAW(r, "</p>\n</div>\n<div class=\"poster-help\">\n<p>");
+	RAW(r, "</p>\n<p class=\"poster-url\"><bdi>");
+	html_txt(o, url);
+	RAW(r, "</bdi></p>\n</div>\n<div class=\"poster-help\">\n<p>");
 	html_txt(o, _(r, "Imprimez cette page avec la commande Imprimer de votre navigateur : seule "
 	                 "l'affiche est imprimée."));
+	RAW(r, "</p>\n<p>");
+	html_txt(o, _(r, "Les langues de l'affiche sont le français et celles du lieu (réglage « Langues "
+	                 "parlées à l'accueil »), quatre au plus."));
 	RAW(r, "</p>\n</div>\n");
 	poster_back(r, site);
 	ui_page_end(r);

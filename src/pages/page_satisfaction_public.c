@@ -13,6 +13,8 @@
  * machine), with that address. Otherwise the page asks the administrator
  * to set public-url.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -61,6 +63,119 @@ int page_satisfaction_address(req *r, int64_t site_id, const char *via, const ch
 	satisfaction_key(r->app->secret, site_id, generation, key);
 	*url = arena_printf(r->arena, "%s/avis/%lld?k=%s&via=%s", base, (long long)site_id, key, via);
 	return *url ? 0 : -1;
+}
+
+/* ---- The short code of a site's survey -------------------------------------
+ *
+ * Beside the QR code the poster prints a short code that anyone can type on
+ * /a: 8 characters or more from an alphabet without the letters and digits
+ * that look alike (no 0, O, 1, I, L). The first characters are the site's
+ * id in base 31 (3 at least), the last 5 are taken from the site's key, so
+ * the code is derived from the key and nothing is stored: changing the key
+ * changes the code, and the old code stops working with the old address. */
+
+static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+#define CODE_BASE 31u
+#define CODE_SITE_MIN 3
+#define CODE_CHECK 5
+
+/* The code of site_id under key (32 hex digits), NUL-terminated. */
+static void code_make(int64_t site_id, const char *key, char out[PAGE_SATISFACTION_CODE_BYTES])
+{
+	char digits[PAGE_SATISFACTION_CODE_BYTES];
+	size_t n = 0, k = 0;
+	uint64_t v = (uint64_t)site_id;
+	do {
+		digits[n++] = code_alphabet[v % CODE_BASE];
+		v /= CODE_BASE;
+	} while (v || n < CODE_SITE_MIN);
+	while (n)
+		out[k++] = digits[--n];
+	/* 40 bits of the key (its last 10 hex digits), written in 5 digits. */
+	uint64_t check = strtoull(key + 22, NULL, 16);
+	for (int i = CODE_CHECK - 1; i >= 0; i--) {
+		out[k + (size_t)i] = code_alphabet[check % CODE_BASE];
+		check /= CODE_BASE;
+	}
+	out[k + CODE_CHECK] = '\0';
+}
+
+int page_satisfaction_code(req *r, int64_t site_id, char out[PAGE_SATISFACTION_CODE_BYTES])
+{
+	int64_t generation = 0;
+	out[0] = '\0';
+	if (store_satisfaction_key_generation(r->app->store, site_id, &generation) != STORE_OK)
+		return -1;
+	char key[33];
+	satisfaction_key(r->app->secret, site_id, generation, key);
+	code_make(site_id, key, out);
+	return 0;
+}
+
+const char *page_satisfaction_code_display(req *r, const char *code)
+{
+	size_t n = strlen(code);
+	char *out = arena_alloc(r->arena, n + n / 4 + 1);
+	size_t k = 0;
+	if (!out)
+		return code;
+	for (size_t i = 0; i < n; i++) {
+		if (i && i % 4 == 0)
+			out[k++] = '-';
+		out[k++] = code[i];
+	}
+	out[k] = '\0';
+	return out;
+}
+
+int page_satisfaction_code_find(req *r, const char *typed, int64_t *site_id, const char **key)
+{
+	char code[PAGE_SATISFACTION_CODE_BYTES];
+	size_t n = 0;
+	*site_id = 0;
+	*key = NULL;
+	/* What people type: lower case, spaces and dashes between the groups. */
+	for (const char *p = typed ? typed : ""; *p; p++) {
+		if (*p == ' ' || *p == '-' || *p == '.')
+			continue;
+		char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+		if (!strchr(code_alphabet, c) || c == '\0' || n + 1 >= sizeof(code))
+			return 1;
+		code[n++] = c;
+	}
+	code[n] = '\0';
+	if (n < CODE_SITE_MIN + CODE_CHECK)
+		return 1;
+	uint64_t v = 0;
+	for (size_t i = 0; i + CODE_CHECK < n; i++) {
+		if (v > ((uint64_t)INT64_MAX - CODE_BASE) / CODE_BASE)
+			return 1;
+		v = v * CODE_BASE + (uint64_t)(strchr(code_alphabet, code[i]) - code_alphabet);
+	}
+	if (v < 1)
+		return 1;
+	int64_t generation = 0;
+	int rc = store_satisfaction_key_generation(r->app->store, (int64_t)v, &generation);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? 1 : -1;
+	char k[33], want[PAGE_SATISFACTION_CODE_BYTES];
+	satisfaction_key(r->app->secret, (int64_t)v, generation, k);
+	code_make((int64_t)v, k, want);
+	/* The site part matched by construction; compare the whole code
+	 * without stopping at the first difference. */
+	unsigned char diff = (unsigned char)(strlen(want) != n);
+	for (size_t i = 0; i < n && want[i]; i++)
+		diff |= (unsigned char)(want[i] ^ code[i]);
+	if (diff)
+		return 1;
+	*site_id = (int64_t)v;
+	*key = arena_strdup(r->arena, k);
+	return *key ? 0 : -1;
+}
+
+const char *page_satisfaction_public_base(req *r)
+{
+	return public_base(r);
 }
 
 void page_satisfaction_unset_notice(req *r)

@@ -19,6 +19,7 @@
 
 #define STATIC_PREFIX "static/"
 #define STATIC_NAME_BYTES 128
+#define STATIC_FOLDER_BYTES 8     /* "fonts/", "picto/" */
 #define STATIC_ETAG_HASH_BYTES 16 /* BLAKE2b-128: plenty to tell versions apart */
 
 static const struct {
@@ -118,13 +119,13 @@ static void file_etag(const struct embedded_file *f, char out[PAGE_STATIC_ETAG_B
 	page_static_etag(f->data, f->len, out);
 }
 
-int page_static_serve(req *r, const struct embedded_file *f)
+static int serve_cached(req *r, const struct embedded_file *f, const char *cache_control)
 {
 	char etag[PAGE_STATIC_ETAG_BYTES];
 
 	file_etag(f, etag);
 	http_set_header(r, "ETag", etag);
-	http_set_header(r, "Cache-Control", "public, max-age=86400");
+	http_set_header(r, "Cache-Control", cache_control);
 	http_content_type(r, page_static_type(f->name));
 	if (page_static_etag_matches(http_header(r, "If-None-Match"), etag)) {
 		r->status = 304;
@@ -136,6 +137,11 @@ int page_static_serve(req *r, const struct embedded_file *f)
 	return 0;
 }
 
+int page_static_serve(req *r, const struct embedded_file *f)
+{
+	return serve_cached(r, f, "public, max-age=86400");
+}
+
 /* The name is one path segment; anything that could climb out of static/
  * or reach a hidden file is answered like a missing file. */
 static int name_ok(const char *name)
@@ -144,22 +150,49 @@ static int name_ok(const char *name)
 	       strlen(name) < STATIC_NAME_BYTES;
 }
 
-int page_static(req *r)
+/* The embedded file folder + param 0, NULL when there is none. */
+static const struct embedded_file *find_in(req *r, const char *folder)
 {
 	const char *name = http_param(r, 0);
-	const struct embedded_file *f = NULL;
+	char path[sizeof(STATIC_PREFIX) + STATIC_FOLDER_BYTES + STATIC_NAME_BYTES];
 
-	if (name_ok(name)) {
-		char path[sizeof(STATIC_PREFIX) + STATIC_NAME_BYTES];
-		snprintf(path, sizeof(path), "%s%s", STATIC_PREFIX, name);
-		f = embedded_find(path);
-	}
-	if (!f) {
-		r->status = 404;
-		http_content_type(r, "text/plain; charset=utf-8");
-		http_set_header(r, "Cache-Control", "no-store");
-		buf_puts(&r->out, "404 Fichier introuvable.\n");
-		return 0;
-	}
-	return page_static_serve(r, f);
+	if (!name_ok(name))
+		return NULL;
+	snprintf(path, sizeof(path), "%s%s%s", STATIC_PREFIX, folder, name);
+	return embedded_find(path);
+}
+
+static int not_found(req *r)
+{
+	r->status = 404;
+	http_content_type(r, "text/plain; charset=utf-8");
+	http_set_header(r, "Cache-Control", "no-store");
+	buf_puts(&r->out, "404 Fichier introuvable.\n");
+	return 0;
+}
+
+int page_static(req *r)
+{
+	const struct embedded_file *f = find_in(r, "");
+
+	return f ? page_static_serve(r, f) : not_found(r);
+}
+
+/* The fonts are addressed with ?v= and the hash of their content
+ * (static/fonts.css, written by tools/fonts.py): a new version has a new
+ * address, so that a browser may keep one for a year without asking. */
+int page_static_font(req *r)
+{
+	const struct embedded_file *f = find_in(r, "fonts/");
+
+	return f ? serve_cached(r, f, "public, max-age=31536000, immutable") : not_found(r);
+}
+
+/* The pictograms keep their address from one version to the next (pages
+ * and stored notices name them by code point): a month, then revalidated. */
+int page_static_picto(req *r)
+{
+	const struct embedded_file *f = find_in(r, "picto/");
+
+	return f ? serve_cached(r, f, "public, max-age=2592000") : not_found(r);
 }

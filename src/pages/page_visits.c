@@ -45,6 +45,7 @@ typedef struct visit_form {
 	int focus;              /* the demand block just added (1-based), 0 for none */
 	const int64_t *old_ids; /* the demands of the visit being corrected */
 	size_t nold;
+	int64_t ticket_id; /* the queue's ticket this visit serves (page_queue.c), 0 for none */
 } visit_form;
 
 static const char *nm(req *r, const char *prefix, const char *field)
@@ -209,6 +210,8 @@ static int read_form(req *r, visit_form *f, int creating, field_errors *e)
 	if (creating) {
 		v->site_id = page_chosen_site(r, "site_id", f->sites, f->nsites, e);
 		v->agent_id = r->session->user.id;
+		if (parse_int64(page_field(r, "ticket"), 1, INT64_MAX, &f->ticket_id) != 0)
+			f->ticket_id = 0;
 	}
 	f->date = page_field(r, "date");
 	f->time = page_field(r, "time");
@@ -545,6 +548,11 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 	RAW(r, "\">\n<input type=\"hidden\" name=\"ndemands\" value=\"");
 	html_int(o, (int64_t)f->v.ndemands);
 	RAW(r, "\">\n");
+	if (f->ticket_id) {
+		RAW(r, "<input type=\"hidden\" name=\"ticket\" value=\"");
+		html_int(o, f->ticket_id);
+		RAW(r, "\">\n");
+	}
 	visit_section(r, f, creating, e);
 	person_section(r, f, e);
 	for (size_t i = 0; i < f->v.ndemands; i++) {
@@ -593,6 +601,18 @@ int page_visit_new(req *r)
 		for (size_t i = 0; i < f.nsites; i++)
 			if (f.sites[i].id == site)
 				f.v.site_id = site;
+	/* Opened from a finished ticket of the queue: what it knows. */
+	int64_t ticket = 0;
+	if (parse_int64(http_query(r, "ticket"), 1, INT64_MAX, &ticket) == 0 &&
+	    page_queue_visit_prefill(r, ticket, &f.v) == 0) {
+		char date[11], hm[6];
+		time_local_date(f.v.started_at, date);
+		time_local_hm(f.v.started_at, hm);
+		f.date = arena_strdup(r->arena, date);
+		f.time = arena_strdup(r->arena, hm);
+		f.duration = num(r, f.v.duration_min);
+		f.ticket_id = ticket;
+	}
 	ui_page_begin(r, _(r, "Enregistrer une visite"));
 	if (parse_int64(http_query(r, "saved"), 1, INT64_MAX, &saved) == 0) {
 		ui_notice(r, "success",
@@ -662,6 +682,7 @@ int page_visit_create(req *r)
 	}
 	if (f.v.visitor.identified)
 		auth_audit(r, "create", "visitor", f.v.visitor_id, f.v.site_id, NULL);
+	page_queue_visit_saved(r, f.ticket_id, &f.v);
 	const char *to = arena_printf(r->arena, "/visits/new?saved=%lld&site=%lld", (long long)f.v.id,
 	                              (long long)f.v.site_id);
 	http_redirect(r, to ? to : "/visits/new");

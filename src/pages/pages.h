@@ -110,6 +110,9 @@ int page_report_sites(req *r);
 int page_report_departement(req *r);
 int page_report_region(req *r);
 int page_report_national(req *r);
+/* The committee's summary of a site's or a département's report (two A4 pages). */
+int page_report_site_summary(req *r);
+int page_report_departement_summary(req *r);
 
 /* ---- Open data (page_opendata.c): public, counts below 5 masked. */
 int page_opendata(req *r);
@@ -134,6 +137,10 @@ int page_satisfaction_key_rotate(req *r);
 int page_avis_form(req *r);
 int page_avis_post(req *r);
 int page_avis_audio(req *r);
+/* The poster's short code: /a asks for it (?code= leads on), /a/CODE leads
+ * to the site's page (page_avis.c). */
+int page_avis_code_form(req *r);
+int page_avis_code(req *r);
 
 /* ---- The rights of an identified person (page_privacy.c): her data as a
  * page in her language or as JSON, and the erasure of her identity. */
@@ -143,5 +150,83 @@ int page_privacy_erase_form(req *r);
 int page_privacy_erase(req *r);
 /* The links to those, on the page of a visit of an identified person. */
 void page_privacy_links(req *r, const store_visit *v);
+
+/* ---- Queue: the advisers' waiting list and actions (page_queue.c). */
+/* /sites/ID/queue: the list and every action (one POST with op=…);
+ * /sites/ID/queue/settings: services, hours, names, the kiosk. */
+int page_queue(req *r);
+int page_queue_post(req *r);
+int page_queue_settings(req *r);
+int page_queue_settings_post(req *r);
+/* The recording form opened from a finished ticket (/visits/new?ticket=ID):
+ * fills v from the ticket (site, channel, start and duration, language and
+ * needs); -1 when the user may not serve its site. Once the visit is
+ * saved, page_queue_visit_saved links the ticket to it. */
+int page_queue_visit_prefill(req *r, int64_t ticket_id, store_visit *v);
+void page_queue_visit_saved(req *r, int64_t ticket_id, const store_visit *v);
+
+/* ---- Kiosk, ticket and the person's phone page (page_kiosk.c, page_ticket.c). */
+/* The kiosk at the entrance (/sites/ID/kiosk?key=KEY; its manager opens it
+ * without a key to read the addresses) and the same steps on a phone from
+ * the door's QR code (/sites/ID/ticket?key=KEY), the door poster, and its
+ * short address /d/ID-CODE. */
+int page_kiosk(req *r);
+int page_kiosk_post(req *r);
+int page_door(req *r);
+int page_door_post(req *r);
+int page_door_poster(req *r);
+int page_door_short(req *r);
+/* A ticket's page on the person's phone, /t/KEY: its status as JSON and
+ * as live events, the cancellation and the satisfaction of the visit. */
+int page_ticket(req *r);
+int page_ticket_status(req *r);
+int page_ticket_events(req *r);
+int page_ticket_cancel_form(req *r);
+int page_ticket_cancel(req *r);
+int page_ticket_survey(req *r);
+
+/* ---- The public screen of a waiting room (page_screen.c). */
+/* The screen (/sites/ID/screen?key=KEY; a staff member of the site without
+ * the key gets the keyed address), its Server-Sent Events
+ * (/sites/ID/screen/events?key=KEY) and a call spoken in French or in the
+ * person's language (/sites/ID/screen/audio/EVENT/LANG.wav?key=KEY). */
+int page_screen(req *r);
+int page_screen_events(req *r);
+int page_screen_audio(req *r);
+
+/* ---- Notices of a site (page_notices.c). */
+/* Staff pages (docs/notices.md): the list of a site's notices, and the
+ * form to publish, change and delete one (managers of the site,
+ * coordinators of its département, admins; advisers of the site read). */
+int page_notices_list(req *r);
+int page_notice_new(req *r);
+int page_notice_create(req *r);
+int page_notice_edit(req *r);
+int page_notice_update(req *r);
+int page_notice_delete_form(req *r);
+int page_notice_delete(req *r);
+/* Public, no login, no key (notices are public information): the current
+ * notices in the visitor's language (/sites/ID/avis-publics) and as an
+ * Atom 1.0 feed (/sites/ID/notices.atom). */
+int page_notices_public(req *r);
+int page_notices_atom(req *r);
+/* For the public screen and the phone page: writes the site's current
+ * notices (at now) into r->out as <section class="notices"> with a heading
+ * of heading_level (2 to 5; each notice's title one level below), in
+ * r->lang (the French text, marked lang="fr", for a notice without a
+ * translation), closures first. Writes nothing when there is none. The
+ * number of notices written, or -1 (nothing written) when the store fails.
+ * A screen reloads it when the site's "notices" event arrives. */
+int page_notices_current(req *r, int64_t site_id, int64_t now, int heading_level);
+
+/* ---- Speech of the public phrases and recorded audio (page_speech.c). */
+/* The audio of a public phrase, GET /audio/{lang}/{id}.wav (?site=ID for a
+ * site's recording), and a site's recordings, GET and POST
+ * /sites/{id}/audio (docs/speech.md). */
+int page_speech_audio(req *r);
+int page_site_audio(req *r);
+int page_site_audio_post(req *r);
+/* The body of an upload: a recording (store_audio.h) and the form. */
+#define PAGE_AUDIO_UPLOAD_BYTES (3UL * 1024UL * 1024UL)
 
 #endif

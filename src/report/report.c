@@ -623,6 +623,58 @@ static void mask_key_figures(report *r, report_section *kf)
 	}
 }
 
+/* One of the table by site's own count columns (escalated 0: solved, 1:
+ * escalated), adding up to total, which the report shows elsewhere with
+ * total_cell: where it is hidden there, the column must not add up to it,
+ * so at least one of its cells is hidden too. */
+static void mask_site_column(report_section *s, int escalated, int64_t total, int total_cell)
+{
+	int64_t *cells = xcalloc(s->n + 1, sizeof *cells);
+	int *state = xcalloc(s->n + 1, sizeof *state);
+	int total_state;
+	for (size_t i = 0; i < s->n; i++)
+		cells[i] = escalated ? s->rows[i].escalated : s->rows[i].solved;
+	smallcount_mask(total, &total_state, cells, state, s->n, 1);
+	if (total_cell != REPORT_SHOWN || total_state != REPORT_SHOWN) {
+		size_t best = s->n;
+		int hidden = 0;
+		for (size_t i = 0; i < s->n; i++) {
+			hidden |= state[i] != REPORT_SHOWN;
+			if (state[i] == REPORT_SHOWN && (best == s->n || cells[i] < cells[best]))
+				best = i;
+		}
+		if (!hidden && best < s->n)
+			state[best] = REPORT_SECRET;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		*(escalated ? &s->rows[i].cell_escalated : &s->rows[i].cell_solved) = state[i];
+	free(cells);
+	free(state);
+}
+
+/* The table by site: its solved and escalated columns, then the rates
+ * that would give a hidden count back (a rate beside a shown count of
+ * demands is that count of solved demands). */
+static void mask_site_detail(report *r, report_section *s, const report_section *kf)
+{
+	const report_row *solved = row_find(kf, "solved_on_site");
+	const report_row *esc = row_find(report_section_find(r, "by_outcome"), "escalade");
+	int64_t nsolved = 0, nesc = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		nsolved += s->rows[i].solved;
+		nesc += s->rows[i].escalated;
+	}
+	mask_site_column(s, 0, nsolved, solved ? solved->cell : smallcount_cell(nsolved));
+	mask_site_column(s, 1, nesc, esc ? esc->cell : smallcount_cell(nesc));
+	for (size_t i = 0; i < s->n; i++) {
+		report_row *w = &s->rows[i];
+		if (w->cell_solved != REPORT_SHOWN || w->cell2 != REPORT_SHOWN)
+			w->has_solved_rate = 0;
+		if (!shown(w->satisfied) || !shown(w->answers - w->satisfied))
+			w->has_satisfied_rate = 0;
+	}
+}
+
 void report_mask(report *r)
 {
 	report_section *kf = NULL;
@@ -638,6 +690,9 @@ void report_mask(report *r)
 		hide_total(referral);
 	if (kf)
 		mask_key_figures(r, kf);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->s[i].site_detail)
+			mask_site_detail(r, &r->s[i], kf);
 	/* A share beside a hidden count gives it back, and so does any share
 	 * of a hidden total (n / share). */
 	for (size_t i = 0; i < r->n; i++) {
@@ -673,6 +728,32 @@ const char *report_filters_label(const struct lang *l, arena *a, const char *con
 const char *report_cell_text(char out[24], int64_t n, int cell)
 {
 	return smallcount_text(out, n, cell);
+}
+
+_Static_assert(REPORT_STALE_DAYS == 30, "the heading of the last column says 30 days");
+static const char *const SITE_COLUMNS[REPORT_SITE_COLUMNS] = {
+    N_("Taux de résolution sur place"),  N_("Escalades"),
+    N_("Taux de satisfaction"),          N_("Dernière visite enregistrée"),
+    N_("Aucune visite depuis 30 jours"),
+};
+
+const char *report_site_column(size_t k)
+{
+	return k < REPORT_SITE_COLUMNS ? SITE_COLUMNS[k] : "";
+}
+
+const char *report_site_rate_text(char out[24], const report_row *row)
+{
+	out[0] = 0;
+	if (row->has_solved_rate)
+		return out;
+	if (row->cell_solved != REPORT_SHOWN)
+		return report_cell_text(out, row->solved, row->cell_solved);
+	/* Solved is shown but the demands beside it are not: the rate would
+	 * give them back. */
+	if (row->cell2 != REPORT_SHOWN)
+		return report_cell_text(out, 0, REPORT_SECRET);
+	return out;
 }
 
 /* ------------------------------------------------------------------ */
@@ -717,6 +798,9 @@ int report_csv(const report *r, const report_section *s, int semicolon, buf *out
 	if (s->unit2)
 		csv_cell(&w, s->unit2);
 	csv_cell(&w, _(r, "Part"));
+	if (s->site_detail)
+		for (size_t k = 0; k < REPORT_SITE_COLUMNS; k++)
+			csv_cell(&w, _(r, report_site_column(k)));
 	csv_row_end(&w);
 	for (size_t i = 0; i < s->n; i++) {
 		const report_row *row = &s->rows[i];
@@ -732,6 +816,22 @@ int report_csv(const report *r, const report_section *s, int semicolon, buf *out
 			csv_decimal(&w, row->share, semicolon ? ',' : '.');
 		else
 			csv_cell(&w, NULL);
+		if (s->site_detail) {
+			char t[24], day[11];
+			if (row->has_solved_rate)
+				csv_decimal(&w, row->solved_rate, semicolon ? ',' : '.');
+			else
+				csv_cell(&w, report_site_rate_text(t, row));
+			csv_count(&w, row->escalated, row->cell_escalated);
+			if (row->has_satisfied_rate)
+				csv_decimal(&w, row->satisfied_rate, semicolon ? ',' : '.');
+			else
+				csv_cell(&w, NULL);
+			if (row->last_day >= 0)
+				stats_day_format(row->last_day, day);
+			csv_cell(&w, row->last_day >= 0 ? day : NULL);
+			csv_cell(&w, row->stale ? _(r, "Oui") : _(r, "Non"));
+		}
 		csv_row_end(&w);
 	}
 	return out->overflow ? -1 : 0;

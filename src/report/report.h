@@ -54,12 +54,28 @@ typedef struct report_row {
 	int cell, cell2; /* enum report_cell of n and of n2 (all REPORT_SHOWN unless masked) */
 	int partial;     /* a point of a time series that covers only part of its day, week,
 	                    month, quarter or year (cut by the period, or not over yet) */
+	/* The table by site (a section with site_detail) also gives, per site: */
+	int64_t solved, escalated; /* demands solved on site, demands escalated (outcome "escalade") */
+	int cell_solved, cell_escalated;
+	double solved_rate;         /* solved / n2 (the demands) */
+	int has_solved_rate;        /* 0 when no demand, or when masking hides solved or n2 */
+	int64_t answers, satisfied; /* satisfaction answers, and those "très bien" (never shown) */
+	double satisfied_rate;      /* satisfied / answers */
+	int has_satisfied_rate;     /* 0 with fewer than 5 answers (and, masked, when either part is
+	                               below 5: 0 % or 100 % would give one back) */
+	int32_t last_day;           /* the local day of the site's last visit, whatever the period and
+	                               filters; -1 when it has none */
+	int stale;                  /* no visit in the last REPORT_STALE_DAYS days */
 } report_row;
 
+/* A site with no visit recorded in this many days, up to today, has
+ * stopped recording: the table by site says so in words. */
+#define REPORT_STALE_DAYS 30
+
 typedef struct report_section {
-	const char *id;          /* ASCII, stable: "key_figures", "by_operator", "series", "by_site"…; the CSV's
-	                            name and the XLSX sheet (≤ 31 characters) */
-	const char *title;       /* translated */
+	const char *id;    /* ASCII, stable: "key_figures", "by_operator", "series", "by_site"…; the CSV's
+	                      name and the XLSX sheet (≤ 31 characters) */
+	const char *title; /* translated */
 	const char *description; /* translated: what is counted and how; the chart's description too */
 	const char *unit;        /* translated heading of n: "Demandes", "Visites", "Valeur" */
 	const char *unit2;       /* translated heading of n2, NULL when the section has no n2 */
@@ -68,6 +84,7 @@ typedef struct report_section {
 	int additive;    /* the rows' n sum to total (exclusive codes): masking must protect it */
 	int multi;       /* multi-valued (a visit in several rows): shares do not sum to 1 */
 	int total_cell;  /* enum report_cell of total */
+	int site_detail; /* by_site: the rows' solved, escalated, satisfaction and last record are set */
 	report_row *rows;
 	size_t n;
 } report_section;
@@ -79,9 +96,9 @@ typedef struct report {
 	const struct lang *lang;
 	const stats_result *res; /* not owned */
 	enum report_scope scope;
-	const char *title;        /* translated: "Rapport d'activité — France Services de Redon" */
-	const char *scope_label;  /* translated: "France Services de Redon", "Ille-et-Vilaine (35)" */
-	const char *period_label; /* translated: "du 1er janvier 2025 au 31 décembre 2025" */
+	const char *title;         /* translated: "Rapport d'activité — France Services de Redon" */
+	const char *scope_label;   /* translated: "France Services de Redon", "Ille-et-Vilaine (35)" */
+	const char *period_label;  /* translated: "du 1er janvier 2025 au 31 décembre 2025" */
 	const char *filters_label; /* translated: "Opérateur : CAF ; Canal : téléphone", "" when none */
 	int masked;
 	report_section *s;
@@ -170,6 +187,17 @@ const char *report_filters_label(const struct lang *l, arena *a, const char *con
 
 /* A cell as text: the count ("1234", no separator, for files), "<5" or "s". */
 const char *report_cell_text(char out[24], int64_t n, int cell);
+
+/* The columns the table by site adds after its share (site_detail), as
+ * French msgids: the solved-on-site rate, escalations, the satisfaction
+ * rate, the day of the last visit, and whether the site stopped
+ * recording (REPORT_STALE_DAYS; the msgid says 30). */
+#define REPORT_SITE_COLUMNS 5
+const char *report_site_column(size_t k);
+/* What stands for a site's solved-on-site rate when it is not shown: the
+ * masked text of its count of solved demands ("<5", "s"), "s" when the
+ * demands beside it are hidden, "" when there are no demands. */
+const char *report_site_rate_text(char out[24], const report_row *row);
 
 /* One section as CSV (RFC 4180, CRLF, UTF-8 without BOM unless semicolon
  * is set, for spreadsheets in French locale, then with BOM and ';'):

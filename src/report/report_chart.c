@@ -477,11 +477,14 @@ static void column_lifts(const report_section *s, double slot, double max, doubl
 
 		lift[i] = (len < 2 ? 2 : len) + 6;
 		vw[i] = text_width(row_text(v, &s->rows[i], 0));
-		/* Each move goes up, past one of finitely many values: this ends. */
+		/* Each move goes strictly up, to one of finitely many values: this
+		 * ends. "Strictly" is tested as such: (a + LINE) - a may round to a
+		 * hair under LINE, and moving to the same height again would loop
+		 * for ever. */
 		while (moved) {
 			moved = 0;
 			for (size_t j = i; j-- > 0 && (double)(i - j) * slot < (vw[i] + vw[j]) / 2 + 4;) {
-				if (fabs(lift[i] - lift[j]) < CHART_LINE) {
+				if (fabs(lift[i] - lift[j]) < CHART_LINE && lift[j] + CHART_LINE > lift[i]) {
 					lift[i] = lift[j] + CHART_LINE;
 					moved = 1;
 				}

@@ -184,6 +184,26 @@ static void put_count(xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, 
 	}
 }
 
+/* A row of the table by site: its solved-on-site rate (or the masked
+ * text standing for it), escalations, satisfaction rate, the day of its
+ * last visit and whether it stopped recording. */
+static void write_site_detail(xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t c, const report_row *w)
+{
+	char t[24], day[11];
+	if (w->has_solved_rate)
+		check(x, worksheet_write_number(ws, row, c, w->solved_rate, x->share));
+	else if (*report_site_rate_text(t, w))
+		put_text(x, ws, row, c, t, NULL);
+	put_count(x, ws, row, c + 1, w->escalated, w->cell_escalated, NULL);
+	if (w->has_satisfied_rate)
+		check(x, worksheet_write_number(ws, row, c + 2, w->satisfied_rate, x->share));
+	if (w->last_day >= 0) {
+		stats_day_format(w->last_day, day);
+		put_text(x, ws, row, c + 3, day, NULL);
+	}
+	put_text(x, ws, row, c + 4, w->stale ? tr(x, "Oui") : tr(x, "Non"), NULL);
+}
+
 static void write_section(xlsx *x, lxw_worksheet *ws, const report_section *s)
 {
 	lxw_col_t c_n = 2, c_n2 = 3, c_share = s->unit2 ? 4 : 3;
@@ -202,6 +222,12 @@ static void write_section(xlsx *x, lxw_worksheet *ws, const report_section *s)
 	if (s->unit2)
 		put_text(x, ws, row, c_n2, s->unit2, x->head);
 	put_text(x, ws, row, c_share, tr(x, "Part"), x->head);
+	/* The table by site's own columns follow the share. */
+	for (size_t k = 0; s->site_detail && k < REPORT_SITE_COLUMNS; k++)
+		put_text(x, ws, row, (lxw_col_t)(c_share + 1 + k), tr(x, report_site_column(k)), x->head);
+	if (s->site_detail)
+		check(x, worksheet_set_column(ws, c_share + 1, (lxw_col_t)(c_share + REPORT_SITE_COLUMNS),
+		                              XLSX_WIDTH_COUNT, NULL));
 	worksheet_freeze_panes(ws, XLSX_HEAD_ROW + 1, 0);
 
 	for (size_t i = 0; i < s->n; i++) {
@@ -217,6 +243,8 @@ static void write_section(xlsx *x, lxw_worksheet *ws, const report_section *s)
 		}
 		if (w->has_share)
 			check(x, worksheet_write_number(ws, row, c_share, w->share, x->share));
+		if (s->site_detail)
+			write_site_detail(x, ws, row, (lxw_col_t)(c_share + 1), w);
 	}
 	/* The denominator of the shares closes the table: the sum of the rows
 	 * when each is counted once, else the base the shares are taken of. */

@@ -231,7 +231,7 @@ static void json_rate(json_writer *w, int64_t num, int64_t den)
 	if (den > 0)
 		json_num(w, (double)num / (double)den);
 	else
-		json_null(w);
+		json_put_null(w);
 }
 
 static void json_period(json_writer *w, int32_t from, int32_t to, int64_t visits, int64_t demands)
@@ -309,7 +309,7 @@ int stats_result_json(const stats_result *r, buf *b)
 			json_int(&w, r->q.site_ids[i]);
 		json_array_close(&w);
 	} else {
-		json_null(&w);
+		json_put_null(&w);
 	}
 	json_key(&w, "departement");
 	json_str(&w, r->q.departement && *r->q.departement ? r->q.departement : NULL);
@@ -328,7 +328,7 @@ int stats_result_json(const stats_result *r, buf *b)
 	if (r->q.agent_id)
 		json_int(&w, r->q.agent_id);
 	else
-		json_null(&w);
+		json_put_null(&w);
 	json_object_close(&w);
 
 	json_key(&w, "visits");

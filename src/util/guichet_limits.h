@@ -33,6 +33,15 @@
 #define LIMIT_GUARD_TICK_MS       100u                 /* how often deadlines are checked */
 #define LIMIT_CONNECTIONS_MAX     65536u               /* the highest max-connections */
 #define LIMIT_SHUTDOWN_GRACE_S    20u                  /* finish in-flight requests */
+/* Streamed answers (Server-Sent Events of the public screens, phone pages
+ * and queue pages, src/http/http_stream.c): at most this many open at
+ * once (503 beyond), each still counted in the connections above. A stream
+ * silent for LIMIT_STREAM_KEEPALIVE_S sends a comment, so that proxies keep
+ * it and a vanished peer is found; every LIMIT_STREAM_TICK_MS the sleeping
+ * streams are looked at for a peer that left. */
+#define LIMIT_EVENT_STREAMS       2048u
+#define LIMIT_STREAM_KEEPALIVE_S  25u
+#define LIMIT_STREAM_TICK_MS      1000u
 
 /* Responses and memory */
 #define LIMIT_RESPONSE_BYTES      (32UL * 1024UL * 1024UL)
@@ -105,6 +114,38 @@
 #define DEFAULT_RETENTION_AUDIT_MONTHS    12
 #define LIMIT_RETENTION_MONTHS_MAX        120
 #define LIMIT_RETENTION_EVERY_S           86400
+/* A name noted on a queue's ticket (where the site allows names) serves to
+ * greet the person that day: the purge empties it a day after the ticket
+ * was issued; the ticket's facts stay for the statistics. */
+#define LIMIT_TICKET_NAME_S               86400
+/* The speech cache (src/util/speech_cache.c): the default of the setting
+ * speech-cache-mb, the memory kept for made speech, and its largest value. */
+#define DEFAULT_SPEECH_CACHE_MB           32
+#define LIMIT_SPEECH_CACHE_MB_MAX         4096
+/* A site's notices (docs/notices.md) are deleted by the daily purge this
+ * many months after they ended: public information, kept a year for the
+ * site's own review, then of no use. */
+#define LIMIT_NOTICES_KEEP_MONTHS         12
 #define LIMIT_PRIVACY_EXPORT_ROWS         1000u
+
+/* The public queue pages (page_kiosk.c, page_ticket.c): a kiosk or phone
+ * form is accepted for LIMIT_KIOSK_FORM_S after it was shown; tickets
+ * taken on a phone from the QR code at the door, per client address and
+ * per site in a window; tickets taken at the kiosk per site in the same
+ * window (a script cannot fill a queue, a busy morning can). The kiosk's
+ * inactivity warning comes after DEFAULT_KIOSK_IDLE_S without input (an
+ * address may ask between the MIN and MAX), and the return to the first
+ * screen after KIOSK_IDLE_GRACE_S more unless the person asks for time. */
+#define LIMIT_KIOSK_FORM_S              7200
+#define LIMIT_DOOR_TICKETS_PER_ADDRESS  4
+#define LIMIT_DOOR_TICKETS_SITE         60
+#define LIMIT_KIOSK_TICKETS_SITE        600
+#define LIMIT_PUBLIC_TICKETS_WINDOW_S   3600
+#define LIMIT_PUBLIC_TICKETS_ADDRESSES  1024
+#define LIMIT_PUBLIC_TICKETS_SITES      1024
+#define DEFAULT_KIOSK_IDLE_S            90
+#define LIMIT_KIOSK_IDLE_MIN_S          2
+#define LIMIT_KIOSK_IDLE_MAX_S          600
+#define KIOSK_IDLE_GRACE_S              30
 
 #endif

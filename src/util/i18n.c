@@ -20,20 +20,32 @@
 
 #define NEGOTIATE_MAX_ITEMS 32
 
-/* Every language Guichet can be translated into (REFERENCE.md section 9):
- * a language is offered once a po/CODE.po file exists for it. The names are
- * endonyms, so that a person who reads no French still finds their own. */
+/* Every language Guichet can be translated into (REFERENCE.md section 9,
+ * then Dari, Somali, Kurmanji and simplified Chinese): a language is offered
+ * once a po/CODE.po file exists for it. The names are endonyms, so that a
+ * person who reads no French still finds their own. */
 static const lang known[] = {
-    {"fr", "Français", 0}, {"en", "English", 0},    {"ar", "العربية", 1}, {"fa", "فارسی", 1},
-    {"ps", "پښتو", 1},     {"uk", "Українська", 0}, {"ru", "Русский", 0}, {"ti", "ትግርኛ", 0},
-    {"es", "Español", 0},  {"pt", "Português", 0},  {"ro", "Română", 0},  {"tr", "Türkçe", 0},
-    {"ta", "தமிழ்", 0},     {"bn", "বাংলা", 0},      {"sq", "Shqip", 0},   {"ka", "ქართული", 0},
+    {"fr", "Français", 0}, {"en", "English", 0},    {"ar", "العربية", 1},  {"fa", "فارسی", 1},
+    {"ps", "پښتو", 1},     {"uk", "Українська", 0}, {"ru", "Русский", 0},  {"ti", "ትግርኛ", 0},
+    {"es", "Español", 0},  {"pt", "Português", 0},  {"ro", "Română", 0},   {"tr", "Türkçe", 0},
+    {"ta", "தமிழ்", 0},     {"bn", "বাংলা", 0},      {"sq", "Shqip", 0},    {"ka", "ქართული", 0},
+    {"prs", "دری", 1},     {"so", "Soomaali", 0},   {"ku", "Kurmancî", 0}, {"zh", "中文", 0},
 };
 #define NKNOWN COUNT(known)
 
+/* The languages whose catalogs translate every text of Guichet, the staff
+ * pages' as well as the public ones (`make po-check` keeps them complete:
+ * STAFF_LANGS in the Makefile). Only these are offered on the staff pages;
+ * the others translate the public phrases only (P_, NP_) and are offered on
+ * the public pages. */
+static const char *const staff_codes[] = {"fr", "en", "ar"};
+
 static catalog *catalogs[NKNOWN];
+/* Offered on the staff pages, and on the public pages; French first. */
 static const lang *offered[NKNOWN] = {&known[0]};
 static size_t noffered = 1;
+static const lang *offered_public[NKNOWN] = {&known[0]};
+static size_t noffered_public = 1;
 
 /* ---- Catalogs ---------------------------------------------------------- */
 
@@ -55,13 +67,27 @@ static const entry *catalog_get(const catalog *c, const char *msgid)
 	return e && e->msgid ? e : NULL;
 }
 
+static int is_staff(const lang *l)
+{
+	for (size_t i = 0; i < COUNT(staff_codes); i++)
+		if (strcmp(l->code, staff_codes[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void rebuild_offered(void)
 {
 	noffered = 0;
+	noffered_public = 0;
 	offered[noffered++] = &known[0];
-	for (size_t i = 1; i < NKNOWN; i++)
-		if (catalogs[i])
+	offered_public[noffered_public++] = &known[0];
+	for (size_t i = 1; i < NKNOWN; i++) {
+		if (!catalogs[i])
+			continue;
+		offered_public[noffered_public++] = &known[i];
+		if (is_staff(&known[i]))
 			offered[noffered++] = &known[i];
+	}
 }
 
 static unsigned long plural_index(const catalog *c, unsigned long n)
@@ -139,14 +165,19 @@ const lang *i18n_default(void)
 	return &known[0];
 }
 
-const lang *i18n_find(const char *code)
+static const lang *find_in(const lang *const *list, size_t n, const char *code)
 {
 	if (!code)
 		return NULL;
-	for (size_t i = 0; i < noffered; i++)
-		if (strcasecmp(offered[i]->code, code) == 0)
-			return offered[i];
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(list[i]->code, code) == 0)
+			return list[i];
 	return NULL;
+}
+
+const lang *i18n_find(const char *code)
+{
+	return find_in(offered, noffered, code);
 }
 
 const lang *i18n_lang(size_t i)
@@ -159,17 +190,43 @@ size_t i18n_count(void)
 	return noffered;
 }
 
-/* An offered language whose code is the primary subtag of tag ("ar-MA"). */
-static const lang *match_tag(const char *tag, size_t len)
+const lang *i18n_find_public(const char *code)
+{
+	return find_in(offered_public, noffered_public, code);
+}
+
+const lang *i18n_public_lang(size_t i)
+{
+	return i < noffered_public ? offered_public[i] : NULL;
+}
+
+size_t i18n_public_count(void)
+{
+	return noffered_public;
+}
+
+int i18n_is_staff(const lang *l)
+{
+	return l && find_in(offered, noffered, l->code) == l;
+}
+
+/* A language of list whose code is the primary subtag of tag ("ar-MA").
+ * Dari is also asked for as "fa-AF": Persian as written in Afghanistan. */
+static const lang *match_tag(const lang *const *list, size_t n, const char *tag, size_t len)
 {
 	size_t primary = 0;
 
 	while (primary < len && tag[primary] != '-' && tag[primary] != '_')
 		primary++;
-	for (size_t i = 0; i < noffered; i++) {
-		const char *c = offered[i]->code;
+	if (len == 5 && strncasecmp(tag, "fa", 2) == 0 && strncasecmp(tag + 3, "AF", 2) == 0) {
+		const lang *dari = find_in(list, n, "prs");
+		if (dari)
+			return dari;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *c = list[i]->code;
 		if (strlen(c) == primary && strncasecmp(c, tag, primary) == 0)
-			return offered[i];
+			return list[i];
 	}
 	return NULL;
 }
@@ -195,7 +252,7 @@ static int parse_q(const char *p, size_t len)
 	return q > 1000 ? 1000 : q;
 }
 
-const lang *i18n_negotiate(const char *accept_language)
+static const lang *negotiate_in(const lang *const *list, size_t n, const char *accept_language)
 {
 	const char *p = accept_language;
 	const lang *best = NULL;
@@ -235,7 +292,7 @@ const lang *i18n_negotiate(const char *accept_language)
 			}
 		}
 		if (q > bestq && taglen) {
-			const lang *l = match_tag(tag, taglen);
+			const lang *l = match_tag(list, n, tag, taglen);
 			if (l) {
 				best = l;
 				bestq = q;
@@ -244,6 +301,16 @@ const lang *i18n_negotiate(const char *accept_language)
 		p = *end ? end + 1 : end;
 	}
 	return best ? best : i18n_default();
+}
+
+const lang *i18n_negotiate(const char *accept_language)
+{
+	return negotiate_in(offered, noffered, accept_language);
+}
+
+const lang *i18n_negotiate_public(const char *accept_language)
+{
+	return negotiate_in(offered_public, noffered_public, accept_language);
 }
 
 const char *i18n_text(const lang *l, const char *msgid)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 typedef struct lang {
-	const char *code; /* BCP 47: "fr", "en", "ar" */
+	const char *code; /* BCP 47: "fr", "en", "ar", "prs" */
 	const char *name; /* the language's own name, "العربية" */
 	int rtl;          /* written right to left */
 } lang;
@@ -21,11 +21,25 @@ void i18n_free(void);
 int i18n_add_po(const char *code, const char *text, size_t len, char *err, size_t errlen);
 const lang *i18n_find(const char *code);
 const lang *i18n_default(void);
-/* Languages offered in the switcher, French first. */
+/* Two sets of languages are offered, French first in each:
+ * - the staff languages: those whose catalogs are complete (fr, en, ar),
+ *   offered by the switcher of the staff pages; i18n_find, i18n_lang,
+ *   i18n_count and i18n_negotiate choose among them only;
+ * - the public languages: every language with a po/CODE.po file (20), whose
+ *   catalogs translate at least every public phrase (P_, NP_), offered on
+ *   the public pages (kiosk, ticket, phone page, screen, notices,
+ *   satisfaction); the _public functions choose among them. */
 const lang *i18n_lang(size_t i);
 size_t i18n_count(void);
 /* Chooses from an Accept-Language header; the default when nothing fits. */
 const lang *i18n_negotiate(const char *accept_language);
+const lang *i18n_find_public(const char *code);
+const lang *i18n_public_lang(size_t i);
+size_t i18n_public_count(void);
+/* As i18n_negotiate, among the public languages ("fa-AF" chooses Dari). */
+const lang *i18n_negotiate_public(const char *accept_language);
+/* 1 when l is offered on the staff pages. */
+int i18n_is_staff(const lang *l);
 const char *i18n_text(const lang *l, const char *msgid);
 /* The form of a plural entry (msgid_plural, msgstr[N]) for the count n, by
  * the catalog's Plural-Forms rule; without a translation, French: msgid for
@@ -36,5 +50,12 @@ const char *i18n_plural(const lang *l, const char *msgid, const char *msgid_plur
 #define _(r, s) i18n_text((r)->lang, (s))
 /* Marks a string for extraction where it is translated later. */
 #define N_(s) (s)
+/* A public phrase: a text that people read or hear on the public pages
+ * (kiosk, ticket, phone page, public screen, notices, satisfaction). It is
+ * looked up like _(), but extracted apart (xgettext --keyword=P_:2
+ * --keyword=NP_) so that every public language must translate it, while the
+ * staff pages need only the complete languages (docs/translating.md). */
+#define P_(r, s) i18n_text((r)->lang, (s))
+#define NP_(s) (s)
 
 #endif

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-void json_string(buf *b, const char *s)
+void json_quote(buf *b, const char *s)
 {
 	static const char hexd[] = "0123456789abcdef";
 	buf_putc(b, '"');
@@ -104,7 +104,7 @@ void json_key(json_writer *w, const char *key)
 			buf_putc(w->b, ',');
 		w->need_comma[w->depth] = 2;
 	}
-	json_string(w->b, key);
+	json_quote(w->b, key);
 	buf_putc(w->b, ':');
 }
 
@@ -112,7 +112,7 @@ void json_str(json_writer *w, const char *s)
 {
 	before_value(w);
 	if (s)
-		json_string(w->b, s);
+		json_quote(w->b, s);
 	else
 		buf_puts(w->b, "null");
 }
@@ -138,7 +138,7 @@ void json_bool(json_writer *w, int v)
 	buf_puts(w->b, v ? "true" : "false");
 }
 
-void json_null(json_writer *w)
+void json_put_null(json_writer *w)
 {
 	before_value(w);
 	buf_puts(w->b, "null");

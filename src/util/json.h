@@ -14,7 +14,7 @@
 
 /* A string literal with every character that JSON requires escaped, and
  * U+2028/U+2029 escaped too so the text is also safe inside a script. */
-void json_string(buf *b, const char *s);
+void json_quote(buf *b, const char *s);
 
 typedef struct json_writer {
 	buf *b;
@@ -33,6 +33,6 @@ void json_str(json_writer *w, const char *s); /* NULL writes null */
 void json_int(json_writer *w, int64_t v);
 void json_num(json_writer *w, double v);
 void json_bool(json_writer *w, int v);
-void json_null(json_writer *w);
+void json_put_null(json_writer *w);
 
 #endif

@@ -97,7 +97,7 @@ static void json_error(req *r, int status, const char *code, const char *message
 	buf_puts(&r->out, "{\"error\":{\"code\":\"");
 	buf_puts(&r->out, code); /* codes are identifiers from the source */
 	buf_puts(&r->out, "\",\"message\":");
-	json_string(&r->out, message);
+	json_quote(&r->out, message);
 	buf_puts(&r->out, "}}");
 }
 

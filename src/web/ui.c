@@ -78,6 +78,9 @@ static const struct page_style {
     {"/reports", "/static/report.css"},
     {"/avis", "/static/avis.css"},
     {"/satisfaction/poster", "/static/poster.css"},
+    /* The about page names every public language in itself. */
+    {"/about", "/static/fonts.css"},
+    {"/about", "/static/public.css"},
 };
 
 static const lang *lang_of(const req *r)

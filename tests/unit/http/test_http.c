@@ -782,6 +782,8 @@ static const http_route routes[] = {
     {HTTP_GET, "/redirect", h_redirect, 0},
     {HTTP_GET, "/cookie", h_cookie, 0},
     {HTTP_GET, "/static/{}", page_static, 0},
+    {HTTP_GET, "/static/fonts/{}", page_static_font, 0},
+    {HTTP_GET, "/static/picto/{}", page_static_picto, 0},
     {HTTP_GET, "/asset", h_asset, 0},
     {HTTP_GET, "/metrics", h_metrics, 0},
     {HTTP_GET, "/huge", h_huge, 0},

@@ -259,13 +259,98 @@ static void test_table_and_offered(void **state)
 	assert_null(i18n_find("xx"));
 	assert_null(i18n_find(NULL));
 	assert_null(i18n_find(""));
+	/* A language with a catalog but not complete: public pages only. */
 	assert_int_equal(add("fa", ""), 0);
-	assert_true(i18n_find("fa")->rtl);
+	assert_null(i18n_find("fa"));
+	assert_int_equal(i18n_count(), 3);
+	assert_true(i18n_find_public("fa")->rtl);
 	assert_int_equal(add("ps", ""), 0);
-	assert_true(i18n_find("ps")->rtl);
+	assert_true(i18n_find_public("ps")->rtl);
 	i18n_free();
 	assert_int_equal(i18n_count(), 1);
+	assert_int_equal(i18n_public_count(), 1);
 	assert_null(i18n_find("ar"));
+	assert_null(i18n_find_public("ar"));
+}
+
+/* The 20 public languages: their codes, endonyms and directions; the staff
+ * pages keep the complete ones. */
+static void test_public_languages(void **state)
+{
+	static const struct {
+		const char *code, *name;
+		int rtl;
+	} want[] = {
+	    {"fr", "Français", 0}, {"en", "English", 0},    {"ar", "العربية", 1},  {"fa", "فارسی", 1},
+	    {"ps", "پښتو", 1},     {"uk", "Українська", 0}, {"ru", "Русский", 0},  {"ti", "ትግርኛ", 0},
+	    {"es", "Español", 0},  {"pt", "Português", 0},  {"ro", "Română", 0},   {"tr", "Türkçe", 0},
+	    {"ta", "தமிழ்", 0},     {"bn", "বাংলা", 0},      {"sq", "Shqip", 0},    {"ka", "ქართული", 0},
+	    {"prs", "دری", 1},     {"so", "Soomaali", 0},   {"ku", "Kurmancî", 0}, {"zh", "中文", 0},
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+
+	(void)state;
+	assert_int_equal(i18n_public_count(), 1);
+	assert_string_equal(i18n_public_lang(0)->code, "fr");
+	assert_null(i18n_public_lang(1));
+	/* Added backwards: offered in the table's order all the same. */
+	for (size_t i = n - 1; i > 0; i--)
+		assert_int_equal(add(want[i].code, ""), 0);
+	assert_int_equal(i18n_public_count(), n);
+	for (size_t i = 0; i < n; i++) {
+		const lang *l = i18n_public_lang(i);
+		assert_non_null(l);
+		assert_string_equal(l->code, want[i].code);
+		assert_string_equal(l->name, want[i].name);
+		assert_int_equal(l->rtl, want[i].rtl);
+		assert_ptr_equal(i18n_find_public(want[i].code), l);
+	}
+	assert_null(i18n_public_lang(n));
+	assert_ptr_equal(i18n_find_public("PRS"), i18n_find_public("prs"));
+	assert_null(i18n_find_public("xx"));
+	assert_null(i18n_find_public(NULL));
+	assert_null(i18n_find_public(""));
+	/* The staff pages: French, English and Arabic only. */
+	assert_int_equal(i18n_count(), 3);
+	assert_string_equal(i18n_lang(0)->code, "fr");
+	assert_string_equal(i18n_lang(1)->code, "en");
+	assert_string_equal(i18n_lang(2)->code, "ar");
+	assert_null(i18n_lang(3));
+	assert_null(i18n_find("uk"));
+	assert_null(i18n_find("zh"));
+	assert_true(i18n_is_staff(i18n_find_public("ar")));
+	assert_true(i18n_is_staff(i18n_default()));
+	assert_false(i18n_is_staff(i18n_find_public("uk")));
+	assert_false(i18n_is_staff(NULL));
+	/* Both sets share their lang: a staff language found either way is the
+	 * same pointer. */
+	assert_ptr_equal(i18n_find("ar"), i18n_find_public("ar"));
+}
+
+static void test_negotiate_public(void **state)
+{
+	static const char *const codes[] = {"en", "ar", "fa", "ps", "uk", "ru",  "ti", "es", "pt", "ro",
+	                                    "tr", "ta", "bn", "sq", "ka", "prs", "so", "ku", "zh"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		assert_int_equal(add(codes[i], ""), 0);
+	assert_string_equal(i18n_negotiate_public(NULL)->code, "fr");
+	assert_string_equal(i18n_negotiate_public("uk-UA,uk;q=0.9,ru;q=0.8")->code, "uk");
+	assert_string_equal(i18n_negotiate_public("de, ti;q=0.4")->code, "ti");
+	assert_string_equal(i18n_negotiate_public("zh-CN")->code, "zh");
+	assert_string_equal(i18n_negotiate_public("zh-Hans-CN")->code, "zh");
+	assert_string_equal(i18n_negotiate_public("prs")->code, "prs");
+	assert_string_equal(i18n_negotiate_public("fa-AF")->code, "prs");
+	assert_string_equal(i18n_negotiate_public("fa-IR")->code, "fa");
+	assert_string_equal(i18n_negotiate_public("fa")->code, "fa");
+	assert_string_equal(i18n_negotiate_public("so-SO, en;q=0.5")->code, "so");
+	assert_string_equal(i18n_negotiate_public("ku")->code, "ku");
+	assert_string_equal(i18n_negotiate_public("de")->code, "fr");
+	/* The staff pages stay among the complete languages. */
+	assert_string_equal(i18n_negotiate("uk-UA,uk;q=0.9")->code, "fr");
+	assert_string_equal(i18n_negotiate("uk, en;q=0.5")->code, "en");
+	assert_string_equal(i18n_negotiate("fa-AF, ar;q=0.2")->code, "ar");
 }
 
 static void test_negotiate(void **state)
@@ -318,6 +403,12 @@ static void test_init_embedded(void **state)
 	assert_string_equal(i18n_text(ar, "Aller au contenu"), "الانتقال إلى المحتوى");
 	assert_string_equal(i18n_text(en, "Le formulaire contient %d erreurs"),
 	                    "There are %d errors in the form");
+	/* Every po/ file of the repository is a public language; only the
+	 * complete ones reach the staff pages. */
+	assert_int_equal(i18n_public_count(), 20);
+	assert_int_equal(i18n_count(), 3);
+	assert_true(i18n_find_public("prs")->rtl);
+	assert_false(i18n_find_public("zh")->rtl);
 }
 
 int main(void)
@@ -331,7 +422,9 @@ int main(void)
 	    cmocka_unit_test_teardown(test_malformed, teardown),
 	    cmocka_unit_test_teardown(test_unknown_language, teardown),
 	    cmocka_unit_test_teardown(test_table_and_offered, teardown),
+	    cmocka_unit_test_teardown(test_public_languages, teardown),
 	    cmocka_unit_test_teardown(test_negotiate, teardown),
+	    cmocka_unit_test_teardown(test_negotiate_public, teardown),
 	    cmocka_unit_test_teardown(test_init_embedded, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
