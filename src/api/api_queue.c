@@ -23,6 +23,7 @@
 #include "web/page.h"
 #include "web/ui.h"
 #include "api/api.h"
+#include "api/api_error.h"
 #include "api/queue_json.h"
 
 /* The longest desk name and the longest name on a ticket. */
@@ -32,24 +33,15 @@
 /* {"error":{"code","message"[,"field"]}} */
 static int answer_error(req *r, int status, const char *code, const char *msgid, const char *field)
 {
-	buf_reset(&r->out);
-	http_status(r, status);
-	http_content_type(r, "application/json");
 	json_writer w;
-	json_begin(&w, &r->out);
-	json_object_open(&w);
-	json_key(&w, "error");
-	json_object_open(&w);
-	json_key(&w, "code");
-	json_str(&w, code);
+	api_error_open(r, &w, status, code);
 	json_key(&w, "message");
 	json_str(&w, _(r, msgid));
 	if (field) {
 		json_key(&w, "field");
 		json_str(&w, field);
 	}
-	json_object_close(&w);
-	json_object_close(&w);
+	api_error_close(&w);
 	return 0;
 }
 

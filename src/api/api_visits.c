@@ -22,6 +22,7 @@
 #include "util/guichet_limits.h"
 #include "web/page.h"
 #include "api/api.h"
+#include "api/api_error.h"
 #include "domain/visit.h"
 #include "api/visit_json.h"
 
@@ -33,16 +34,8 @@
 static int answer_error(req *r, int status, const char *code, const char *msgid, const visit_json_errors *fe,
                         const visit_json_syntax *je)
 {
-	buf_reset(&r->out);
-	http_status(r, status);
-	http_content_type(r, "application/json");
 	json_writer w;
-	json_begin(&w, &r->out);
-	json_object_open(&w);
-	json_key(&w, "error");
-	json_object_open(&w);
-	json_key(&w, "code");
-	json_str(&w, code);
+	api_error_open(r, &w, status, code);
 	json_key(&w, "message");
 	if (je) {
 		const char *m = arena_printf(r->arena, "%s (%s)", _(r, msgid), je->text);
@@ -69,8 +62,7 @@ static int answer_error(req *r, int status, const char *code, const char *msgid,
 		}
 		json_array_close(&w);
 	}
-	json_object_close(&w);
-	json_object_close(&w);
+	api_error_close(&w);
 	return 0;
 }
 

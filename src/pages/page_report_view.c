@@ -387,8 +387,20 @@ static int is_growth(const report_row *row)
 	return row->code && strstr(row->code, "_vs_") != NULL;
 }
 
+/* A duration in whole minutes, "12 min"; "<5" or "s" when hidden. */
+static const char *minutes_text(req *r, int64_t n, int cell)
+{
+	char t[24];
+	if (cell != REPORT_SHOWN)
+		return arena_strdup(r->arena, report_cell_text(t, n, cell));
+	/* TRANSLATORS: the unit of a waiting time, after the number: "12 min". */
+	return arena_printf(r->arena, "%s %s", fmt_count(r, n), _(r, "min"));
+}
+
 static const char *row_value(req *r, const report_row *row)
 {
+	if (row->kind == REPORT_MINUTES)
+		return minutes_text(r, row->n, row->cell);
 	if (row->kind == REPORT_RATE)
 		return row->has_share ? fmt_share(r, row->share, is_growth(row)) : _(r, "non calculable");
 	return cell_text(r, row->n, row->cell);
@@ -514,6 +526,11 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 				td(r, "");
 			td(r, row->has_share ? fmt_share(r, row->share, is_growth(row))
 			                     : _(r, "non calculable"));
+		} else if (row->kind == REPORT_MINUTES) {
+			td(r, minutes_text(r, row->n, row->cell));
+			if (s->unit2)
+				td(r, minutes_text(r, row->n2, row->cell2));
+			td(r, "");
 		} else {
 			td(r, cell_text(r, row->n, row->cell));
 			if (s->unit2)

@@ -21,6 +21,7 @@
 
 #include "app/app.h"
 #include "app/app_stats.h"
+#include "report/report_queue.h"
 #include "report/smallcount.h"
 #include "store/store_stats.h"
 #include "vocab/enums.h"
@@ -538,6 +539,10 @@ static int answer(req *r, report_page *p, const char *scope_label)
 			rc = add_by_site(r, rep, e, p);
 		if (rc == 0 && (!one || str_eq(table, "by_departement")) && p->scope == REPORT_NATION)
 			rc = add_by_departement(r, rep, e, p);
+		/* The queue's measures: tickets know only a site and a time, so
+		 * any other filter leaves them out. */
+		if (rc == 0 && (!one || strncmp(table, "queue", 5) == 0) && !*rep->filters_label)
+			rc = report_queue_add_from_store(rep, r->app->store, &p->q, label_of, &lc);
 		if (rc == 0 && p->masked)
 			report_mask(rep);
 	}

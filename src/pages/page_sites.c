@@ -95,6 +95,48 @@ int page_sites_list(req *r)
 	return 0;
 }
 
+/* The pages that welcome the public at a site, as far as the reader may
+ * open them: the queue, its settings, the kiosk, the public screen, the
+ * notices and the recordings of public phrases. */
+static void welcome_links(req *r, const store_site *site)
+{
+	const store_user *u = &r->session->user;
+	int serve = access_may_serve_queue(u, site->id), configure = access_may_configure_queue(u, site->id);
+	int notices = access_notices(u, site);
+	const struct {
+		int shown;
+		const char *path, *label;
+	} links[] = {
+	    {serve || configure, "queue", N_("File d'attente")},
+	    {configure, "queue/settings", N_("Réglages de la file d'attente")},
+	    {configure, "kiosk", N_("Borne d'accueil")},
+	    {serve || configure, "screen", N_("Écran de la salle d'attente")},
+	    {notices != ACCESS_NOTICES_NONE, "notices", N_("Avis au public")},
+	    {configure, "audio", N_("Enregistrements des phrases publiques")},
+	};
+	buf *o = &r->out;
+	int any = 0;
+	for (size_t i = 0; i < COUNT(links); i++) {
+		if (!links[i].shown)
+			continue;
+		if (!any) {
+			html_raw_trusted(o, "<h2>");
+			html_txt(o, _(r, "Accueil du public"));
+			html_raw_trusted(o, "</h2>\n<ul>");
+			any = 1;
+		}
+		html_raw_trusted(o, "<li><a href=\"/sites/");
+		html_int(o, site->id);
+		html_raw_trusted(o, "/");
+		html_raw_trusted(o, links[i].path);
+		html_raw_trusted(o, "\">");
+		html_txt(o, _(r, links[i].label));
+		html_raw_trusted(o, "</a></li>");
+	}
+	if (any)
+		html_raw_trusted(o, "</ul>\n");
+}
+
 int page_site_show(req *r)
 {
 	if (!page_require_login(r))
@@ -143,6 +185,7 @@ int page_site_show(req *r)
 		html_txt(o, _(r, "Réglages de l'enregistrement"));
 		html_raw_trusted(o, "</a></p>");
 	}
+	welcome_links(r, &site);
 	ui_page_end(r);
 	return 0;
 }

@@ -702,6 +702,12 @@ void report_mask(report *r)
 			if (w->kind == REPORT_COUNT &&
 			    (w->cell != REPORT_SHOWN || s->total_cell != REPORT_SHOWN))
 				w->has_share = 0;
+			/* A duration or a rate from fewer than 5 tickets would
+			 * describe a few people. */
+			if (w->kind == REPORT_MINUTES && w->base < SMALLCOUNT_MIN)
+				w->cell = w->cell2 = REPORT_SECRET;
+			if (w->kind == REPORT_RATE && w->base > 0 && w->base < SMALLCOUNT_MIN)
+				w->has_share = 0;
 		}
 	}
 	r->masked = 1;
@@ -806,7 +812,7 @@ int report_csv(const report *r, const report_section *s, int semicolon, buf *out
 		const report_row *row = &s->rows[i];
 		csv_cell(&w, row->code);
 		csv_cell(&w, row->label);
-		if (row->kind == REPORT_COUNT)
+		if (row->kind == REPORT_COUNT || row->kind == REPORT_MINUTES)
 			csv_count(&w, row->n, row->cell);
 		else
 			csv_cell(&w, NULL);

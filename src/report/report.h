@@ -37,6 +37,8 @@ enum report_value {
 	REPORT_COUNT, /* n is a count; share its part of the section's total */
 	REPORT_RATE,  /* share only (0–1, or a growth that may be negative);
 	                 has_share 0 when the rate is undefined */
+	REPORT_MINUTES, /* n (and n2 where the section has one) are durations in whole
+	                   minutes, computed from base tickets; no share */
 };
 
 /* Whether a cell is shown (smallcount.h gives the same three values). */
@@ -66,6 +68,8 @@ typedef struct report_row {
 	int32_t last_day;           /* the local day of the site's last visit, whatever the period and
 	                               filters; -1 when it has none */
 	int stale;                  /* no visit in the last REPORT_STALE_DAYS days */
+	int64_t base; /* REPORT_MINUTES, and a rate that sets it: how many tickets the value is
+	                 computed from; report_mask hides it below 5 */
 } report_row;
 
 /* A site with no visit recorded in this many days, up to today, has
@@ -175,7 +179,10 @@ int report_mark_growth(report *r, stats_engine *e, const stats_query *q);
  * column; rates are dropped where they would reveal a masked count:
  * has_share 0, and so are the shares of masked cells and of a hidden
  * total). A count shown in two places is masked alike: solved_on_site as
- * by_outcome's "resolu", by_referral's total as "oriente". Sets r->masked. */
+ * by_outcome's "resolu", by_referral's total as "oriente". Durations
+ * (REPORT_MINUTES) stay, but those computed from fewer than 5 tickets are
+ * hidden ("s"), and so are rates whose base is set and below 5. Sets
+ * r->masked. */
 void report_mask(report *r);
 
 /* The filters of a report as the cover states them, "Opérateur : CAF ;

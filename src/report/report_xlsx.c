@@ -235,8 +235,9 @@ static void write_section(xlsx *x, lxw_worksheet *ws, const report_section *s)
 		row++;
 		put_text(x, ws, row, 0, w->code, NULL);
 		put_text(x, ws, row, 1, w->label, NULL);
-		/* A rate has no count: its value is the share column's. */
-		if (w->kind == REPORT_COUNT) {
+		/* A rate has no count: its value is the share column's. A
+		 * duration is a whole number of minutes, written as a count. */
+		if (w->kind == REPORT_COUNT || w->kind == REPORT_MINUTES) {
 			put_count(x, ws, row, c_n, w->n, w->cell, NULL);
 			if (s->unit2)
 				put_count(x, ws, row, c_n2, w->n2, w->cell2, NULL);

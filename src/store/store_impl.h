@@ -66,6 +66,9 @@ typedef struct store_vec {
 } store_vec;
 
 void *store_vec_push(store_vec *v);
+/* [from, to) in Unix seconds of the local days [from_day, to_day] of a
+ * statistics question (store_stats.c). */
+int store_period_seconds(int32_t from_day, int32_t to_day, int64_t *from, int64_t *to);
 /* One row of the audit journal, columns id, at, user_id, action, object,
  * object_id, site_id, address, detail (store_auth.c). */
 void store_audit_row(arena *a, db_stmt *st, store_audit *e, int *oom);

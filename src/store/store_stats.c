@@ -264,7 +264,6 @@ static void from_where(const sq *x, frag *f, int visit_level)
 	buf_puts(&f->sql, visit_level ? ")" : "");
 }
 
-
 /* The satisfaction answers of the question (docs/stats.md): a site and a
  * time only, so any filter but the scope leaves them all out. */
 static void satisfaction(sq *x, stats_result *r)
@@ -383,14 +382,17 @@ static void progression(sq *x, stats_result *r)
 		return;
 	frag f = {.n = 0};
 	buf_init(&f.sql, SQL_BYTES);
-	buf_puts(&f.sql, "SELECT COALESCE(SUM(l > f), 0), COALESCE(SUM(l = f), 0), COALESCE(SUM(l < f), 0) FROM ("
-	                 "SELECT MAX(CASE WHEN rn = 1 THEN a END) AS f, MAX(CASE WHEN rn = cnt THEN a END) AS l FROM ("
-	                 "SELECT person, a, ROW_NUMBER() OVER (PARTITION BY person ORDER BY day, vid) AS rn, "
-	                 "COUNT(*) OVER (PARTITION BY person) AS cnt FROM ("
-	                 "SELECT p.id AS person, " LOCAL("%Y-%m-%d") " AS day, v.id AS vid, MAX(d.autonomy) AS a");
+	buf_puts(
+	    &f.sql,
+	    "SELECT COALESCE(SUM(l > f), 0), COALESCE(SUM(l = f), 0), COALESCE(SUM(l < f), 0) FROM ("
+	    "SELECT MAX(CASE WHEN rn = 1 THEN a END) AS f, MAX(CASE WHEN rn = cnt THEN a END) AS l FROM ("
+	    "SELECT person, a, ROW_NUMBER() OVER (PARTITION BY person ORDER BY day, vid) AS rn, "
+	    "COUNT(*) OVER (PARTITION BY person) AS cnt FROM ("
+	    "SELECT p.id AS person, " LOCAL("%Y-%m-%d") " AS day, v.id AS vid, MAX(d.autonomy) AS a");
 	from_where(x, &f, 0);
-	buf_puts(&f.sql, " AND p.identified = 1 GROUP BY v.id HAVING MAX(d.autonomy) > 0)) WHERE cnt >= 2 GROUP BY "
-	                 "person)");
+	buf_puts(&f.sql,
+	         " AND p.identified = 1 GROUP BY v.id HAVING MAX(d.autonomy) > 0)) WHERE cnt >= 2 GROUP BY "
+	         "person)");
 	db_stmt *st = f.sql.overflow ? NULL : store_prep(x->s, x->c, "stats_sql", f.sql.data, f.p, f.n);
 	if (!st)
 		x->rc = STORE_ERROR;
@@ -404,7 +406,7 @@ static void progression(sq *x, stats_result *r)
 	buf_free(&f.sql);
 }
 
-static int period_seconds(int32_t from_day, int32_t to_day, int64_t *from, int64_t *to)
+int store_period_seconds(int32_t from_day, int32_t to_day, int64_t *from, int64_t *to)
 {
 	char d[11];
 	stats_day_format(from_day, d);
@@ -420,7 +422,7 @@ stats_result *store_stats_sql(store *s, const stats_query *q)
 		return NULL;
 	stats_result *r = stats_result_new(q);
 	sq x = {.s = s, .q = q, .rc = STORE_OK};
-	if (period_seconds(q->from_day, q->to_day, &x.from, &x.to) != 0) {
+	if (store_period_seconds(q->from_day, q->to_day, &x.from, &x.to) != 0) {
 		stats_result_free(r);
 		return NULL;
 	}
@@ -505,7 +507,7 @@ stats_result *store_stats_sql(store *s, const stats_query *q)
 		sq y = x;
 		if (per[p][0] < 0)
 			per[p][0] = 0;
-		if (per[p][1] >= per[p][0] && period_seconds(per[p][0], per[p][1], &y.from, &y.to) == 0)
+		if (per[p][1] >= per[p][0] && store_period_seconds(per[p][0], per[p][1], &y.from, &y.to) == 0)
 			row(&y, "COUNT(DISTINCT v.id), COUNT(*)", 0, n, 2);
 		x.rc = y.rc;
 		*(p ? &r->yago_visits : &r->prev_visits) = n[0];

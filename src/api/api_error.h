@@ -1,0 +1,17 @@
+/*
+ * api_error.h: the shape of every error the JSON API answers (docs/api.md):
+ * {"error":{"code":…,"message":…[, more members]}} with its HTTP status.
+ */
+#ifndef GUICHET_API_ERROR_H
+#define GUICHET_API_ERROR_H
+
+#include "http/http.h"
+#include "util/json.h"
+
+/* Replaces the answer with the status and {"error":{"code":code, leaving
+ * the inner object open for "message" and what the handler adds. */
+void api_error_open(req *r, json_writer *w, int status, const char *code);
+/* Closes the two objects api_error_open opened. */
+void api_error_close(json_writer *w);
+
+#endif
