@@ -57,7 +57,9 @@ int access_may_record_at(const store_user *u, int64_t site_id);
 /* The waiting queue of a site (docs/queue.md): who may serve it (call,
  * start, finish, issue a ticket at the desk, pause), the accounts that
  * record visits there; who may change its settings (services, hours, the
- * kiosk), its managers and the administrators. Reading it is
+ * kiosk's addresses, the recordings of public phrases), its managers and
+ * the administrators. Who serves or configures it may open its public
+ * screen without the key. Reading it is
  * auth_site_visible's. */
 int access_may_serve_queue(const store_user *u, int64_t site_id);
 int access_may_configure_queue(const store_user *u, int64_t site_id);

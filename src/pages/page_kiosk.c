@@ -38,6 +38,7 @@
 #include "domain/queue.h"
 #include "pages/page_kiosk.h"
 #include "pages/pages.h"
+#include "domain/access.h"
 #include "store/store_queue.h"
 #include "util/guichet_limits.h"
 #include "util/html.h"
@@ -515,8 +516,7 @@ static int kiosk_addresses(req *r, const kiosk *k)
 static int manages(req *r, int64_t site_id)
 {
 	const struct session *s = r->session;
-	return s &&
-	       (s->role == ROLE_ADMIN || (s->role == ROLE_MANAGER && auth_user_has_site(&s->user, site_id)));
+	return s && access_may_configure_queue(&s->user, site_id);
 }
 
 /* Loads the site and checks the key of the purpose; chooses the language

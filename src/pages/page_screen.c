@@ -40,6 +40,7 @@
 #include "app/events.h"
 #include "domain/queue.h"
 #include "pages/pages.h"
+#include "domain/access.h"
 #include "store/store_queue.h"
 #include "util/guichet_limits.h"
 #include "util/html.h"
@@ -79,7 +80,7 @@ typedef struct screen_arg {
 static int staff_of(req *r, int64_t site_id)
 {
 	const struct session *s = r->session;
-	return s && (s->role == ROLE_ADMIN || auth_user_has_site(&s->user, site_id));
+	return s && (access_may_serve_queue(&s->user, site_id) || access_may_configure_queue(&s->user, site_id));
 }
 
 static int key_ok(req *r, int64_t site_id, const char *key)

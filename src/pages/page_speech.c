@@ -29,6 +29,7 @@
 #include "web/phrase_audio.h"
 #include "web/ui.h"
 #include "pages/pages.h"
+#include "domain/access.h"
 
 #define RAW(r, s) html_raw_trusted(&(r)->out, (s))
 
@@ -132,7 +133,7 @@ static int load_site(req *r, store_site *site)
 	if (!page_require_login(r) || page_path_site(r, site) != 0)
 		return -1;
 	const struct session *s = r->session;
-	if (s->role != ROLE_ADMIN && !(s->role == ROLE_MANAGER && auth_user_has_site(&s->user, site->id))) {
+	if (!access_may_configure_queue(&s->user, site->id)) {
 		ui_error_page(
 		    r, 403,
 		    "Seuls les responsables du lieu et les administrateurs gèrent ses enregistrements.");
