@@ -51,7 +51,8 @@ typedef struct req {
 	/* Set by the page layer (auth.c, i18n.c) once per request. */
 	struct session *session;
 	const struct lang *lang;
-	const char *csrf; /* token to put in forms */
+	const struct i18n_fixes *fixes; /* a public page's site wording (P_), or NULL */
+	const char *csrf;               /* token to put in forms */
 
 	/* Response under construction. */
 	int status;

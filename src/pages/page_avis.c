@@ -295,6 +295,7 @@ static int avis_target_load(req *r, avis_target *t)
 		return -1;
 	}
 	avis_choose_lang(r, strcmp(t->via, "qr") == 0, &t->chosen);
+	web_public_site_fixes(r, t->site_id);
 	r->path = avis_path(r, t, NULL);
 	return 0;
 }

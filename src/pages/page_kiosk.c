@@ -148,7 +148,7 @@ const char *kiosk_fill(req *r, const char *translated, const char *value)
 
 const char *kiosk_service_label(req *r, const char *label)
 {
-	return label && *label ? i18n_text(r->lang, label) : "";
+	return label && *label ? i18n_public_text(r->lang, r->fixes, label) : "";
 }
 
 int kiosk_ticket_wait(req *r, const store_ticket *t, size_t *ahead, int64_t *wait_s)
@@ -568,6 +568,7 @@ static int kiosk_load(req *r, kiosk *k, const char *purpose)
 	const char *code = r->method == HTTP_POST ? http_form(r, "lang") : http_query(r, "lang");
 	const lang *l = kiosk_lang_find(code, k->qs.kiosk_languages);
 	r->lang = l ? l : i18n_default();
+	web_public_site_fixes(r, k->site_id);
 	return 0;
 }
 

@@ -218,6 +218,7 @@ static int public_site(req *r, store_site *site)
 		ui_error_page(r, 500, NULL);
 		return -1;
 	}
+	web_public_site_fixes(r, site->id);
 	return 0;
 }
 

@@ -41,6 +41,7 @@
 #include "domain/queue.h"
 #include "pages/pages.h"
 #include "domain/access.h"
+#include "store/store_phrases.h"
 #include "store/store_queue.h"
 #include "util/guichet_limits.h"
 #include "util/html.h"
@@ -71,9 +72,19 @@ typedef struct screen {
 
 /* What the stream's filter keeps: the site and its key, for the audio
  * addresses. No pointer into the request. */
+/* The site's own wording of the call's sentence in one language. */
+typedef struct screen_call_fix {
+	char lang[9];
+	char text[STORE_PHRASE_FIX_MAX_BYTES + 1];
+} screen_call_fix;
+
+/* What the stream's filter keeps of the page: the site's key for the audio
+ * addresses, and the site's wordings of CALL_TEXT (most sites have none). */
 typedef struct screen_arg {
 	int64_t site_id;
 	char key[33];
+	size_t nfix;
+	screen_call_fix fix[];
 } screen_arg;
 
 /* Whether the logged-in user works at the site (or administers them all). */
@@ -120,6 +131,7 @@ static int screen_load(req *r, screen *sc, int staff_page)
 	/* A public page keeps no language in a cookie: French, or ?lang=. */
 	const lang *l = i18n_find_public(http_query(r, "lang"));
 	r->lang = l ? l : i18n_default();
+	web_public_site_fixes(r, sc->site_id);
 	const char *c = http_query(r, "contrast");
 	sc->contrast = c && strcmp(c, "1") == 0;
 	return 0;
@@ -181,11 +193,15 @@ static void audio_url(json_t *list, const screen_arg *a, uint64_t event_id, cons
 }
 
 /* The text of a call in language l, as a new jansson string. */
-static json_t *call_json_text(const lang *l, const char *label, const char *desk)
+static json_t *call_json_text(const screen_arg *a, const lang *l, const char *label, const char *desk)
 {
+	const char *template = i18n_text(l, CALL_TEXT);
+	for (size_t i = 0; i < a->nfix; i++)
+		if (strcmp(a->fix[i].lang, l->code) == 0)
+			template = a->fix[i].text;
 	buf text;
 	buf_init(&text, EVENTS_DATA_MAX);
-	call_text(&text, i18n_text(l, CALL_TEXT), label, desk);
+	call_text(&text, template, label, desk);
 	json_t *s = json_string(text.data && !text.overflow ? text.data : "");
 	buf_free(&text);
 	return s;
@@ -209,8 +225,8 @@ static int screen_filter(const event *e, void *arg, buf *data)
 	/* The event's own fields stay; the texts and audio are added. */
 	json_object_set_new(o, "lang", json_string(l->code));
 	json_object_set_new(o, "dir", json_string(l->rtl ? "rtl" : "ltr"));
-	json_object_set_new(o, "text_fr", call_json_text(fr, label, desk));
-	json_object_set_new(o, "text", call_json_text(l, label, desk));
+	json_object_set_new(o, "text_fr", call_json_text(a, fr, label, desk));
+	json_object_set_new(o, "text", call_json_text(a, l, label, desk));
 	json_t *audio = json_array();
 	audio_url(audio, a, e->id, "fr");
 	if (l != fr)
@@ -390,11 +406,27 @@ int page_screen_events(req *r)
 	screen sc;
 	if (screen_load(r, &sc, 0) != 0)
 		return 0;
-	screen_arg a;
-	memset(&a, 0, sizeof a);
-	a.site_id = sc.site_id;
-	memcpy(a.key, sc.key, 32);
-	web_sse(r, sc.site_id, screen_filter, &a, sizeof a);
+	size_t nfix = 0;
+	for (size_t i = 0; r->fixes && i < r->fixes->n; i++)
+		nfix += strcmp(r->fixes->v[i].msgid, CALL_TEXT) == 0;
+	size_t size = sizeof(screen_arg) + nfix * sizeof(screen_call_fix);
+	screen_arg *a = arena_alloc(r->arena, size);
+	if (!a) {
+		ui_error_page(r, 503, NULL);
+		return 0;
+	}
+	memset(a, 0, size);
+	a->site_id = sc.site_id;
+	memcpy(a->key, sc.key, 32);
+	for (size_t i = 0; r->fixes && i < r->fixes->n; i++) {
+		const i18n_fix *f = &r->fixes->v[i];
+		if (strcmp(f->msgid, CALL_TEXT) != 0)
+			continue;
+		snprintf(a->fix[a->nfix].lang, sizeof a->fix[a->nfix].lang, "%s", f->lang);
+		snprintf(a->fix[a->nfix].text, sizeof a->fix[a->nfix].text, "%s", f->text);
+		a->nfix++;
+	}
+	web_sse(r, sc.site_id, screen_filter, a, size);
 	return 0;
 }
 
@@ -435,7 +467,7 @@ int page_screen_audio(req *r)
 	buf wav;
 	buf_init(&wav, SPEECH_WAV_MAX_BYTES);
 	char etag[SPEECH_ETAG_BYTES], err[160];
-	int rc = speech_call_wav(code, label, desk, &wav, etag, err, sizeof err);
+	int rc = speech_call_wav_fixed(code, label, desk, r->fixes, &wav, etag, err, sizeof err);
 	json_decref(o);
 	if (rc == SPEECH_NO_VOICE) {
 		buf_free(&wav);

@@ -113,6 +113,7 @@ static void welcome_links(req *r, const store_site *site)
 	    {serve || configure, "screen", N_("Écran de la salle d'attente")},
 	    {notices != ACCESS_NOTICES_NONE, "notices", N_("Avis au public")},
 	    {configure, "audio", N_("Enregistrements des phrases publiques")},
+	    {configure, "phrases", N_("Formulation des phrases publiques")},
 	};
 	buf *o = &r->out;
 	int any = 0;

@@ -27,6 +27,7 @@
 #include "util/speech.h"
 #include "web/page.h"
 #include "web/phrase_audio.h"
+#include "web/public.h"
 #include "web/ui.h"
 #include "pages/pages.h"
 #include "domain/access.h"
@@ -78,7 +79,9 @@ int page_speech_audio(req *r)
 	int64_t site_id = query_site(r);
 	if (!msgid || site_id < 0)
 		return page_not_found(r);
-	const char *text = i18n_text(l, msgid);
+	if (site_id > 0)
+		web_public_site_fixes(r, site_id);
+	const char *text = i18n_public_text(l, r->fixes, msgid);
 	if (strcmp(l->code, "fr") != 0 && strcmp(text, msgid) == 0)
 		return page_not_found(r);
 
@@ -142,13 +145,6 @@ static int load_site(req *r, store_site *site)
 	return 0;
 }
 
-/* The public language of ?lang= (or of the form), French by default. */
-static const lang *chosen_lang(req *r, const char *code)
-{
-	const lang *l = code ? i18n_find_public(code) : NULL;
-	return l ? l : i18n_default();
-}
-
 static const store_audio *recording_of(const store_audio *v, size_t n, const char *id)
 {
 	for (size_t i = 0; i < n; i++)
@@ -190,19 +186,9 @@ static void audio_page(req *r, const store_site *site, const lang *l, const ui_e
 	/* The choice of the language: a GET form, without script. */
 	RAW(r, "<form method=\"get\" action=\"");
 	html_attr(o, base);
-	RAW(r, "\" class=\"inline-form\">\n<label for=\"lang\">");
-	html_txt(o, _(r, "Langue"));
-	RAW(r, "</label>\n<select id=\"lang\" name=\"lang\">\n");
-	for (size_t i = 0; i < i18n_public_count(); i++) {
-		const lang *x = i18n_public_lang(i);
-		RAW(r, "<option value=\"");
-		html_attr(o, x->code);
-		RAW(r, x == l ? "\" selected>" : "\">");
-		html_txt(o, x->name);
-		html_rawf_trusted(o, " (%s)", x->code);
-		RAW(r, "</option>\n");
-	}
-	RAW(r, "</select>\n<button type=\"submit\">");
+	RAW(r, "\" class=\"inline-form\">\n");
+	web_public_lang_select(r, "lang", _(r, "Langue"), l);
+	RAW(r, "<button type=\"submit\">");
 	html_txt(o, _(r, "Afficher"));
 	RAW(r, "</button>\n</form>\n");
 
@@ -316,7 +302,7 @@ int page_site_audio(req *r)
 	if (load_site(r, &site) != 0)
 		return 0;
 	ui_errors e = {0};
-	audio_page(r, &site, chosen_lang(r, http_query(r, "lang")), &e);
+	audio_page(r, &site, web_public_lang_named(http_query(r, "lang")), &e);
 	return 0;
 }
 
@@ -325,7 +311,7 @@ int page_site_audio_post(req *r)
 	store_site site;
 	if (load_site(r, &site) != 0 || !page_require_form(r))
 		return 0;
-	const lang *l = chosen_lang(r, page_field(r, "lang"));
+	const lang *l = web_public_lang_named(page_field(r, "lang"));
 	const char *action = page_field(r, "action");
 	const char *id = page_field(r, "phrase");
 	ui_errors e = {0};

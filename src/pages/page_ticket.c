@@ -74,6 +74,7 @@ static int phone_load(req *r, phone *p)
 	if (!l)
 		l = kiosk_lang_find(p->t.lang, NULL);
 	r->lang = l ? l : i18n_default();
+	web_public_site_fixes(r, p->t.site_id);
 	store_queue_service svc;
 	p->service = store_queue_service_get(r->app->store, r->arena, p->t.service_id, &svc) == STORE_OK
 	                 ? kiosk_service_label(r, svc.label)

@@ -229,4 +229,19 @@ int page_site_audio_post(req *r);
 /* The body of an upload: a recording (store_audio.h) and the form. */
 #define PAGE_AUDIO_UPLOAD_BYTES (3UL * 1024UL * 1024UL)
 
+/* ---- A site's corrections of public phrases (page_phrases.c). */
+/* For a manager of the site (or an administrator): the public phrases of a
+ * language with the site's wording (GET /sites/{id}/phrases?lang=&q=
+ * &only=fixed), and one phrase's form (GET and POST
+ * /sites/{id}/phrases/edit, action=save or reset). docs/speech.md. */
+int page_site_phrases(req *r);
+int page_site_phrase_edit(req *r);
+int page_site_phrase_edit_post(req *r);
+
+/* ---- The take-home summary of a visit (page_takehome.c). */
+
+/* ---- Escalations to the operators' back offices (page_escalations.c). */
+
+/* ---- E-mail: one's notification settings (page_mail.c). */
+
 #endif

@@ -172,6 +172,13 @@ static const http_route table[] = {
         {GET, "/audio/{}/{}", page_speech_audio, 0},
         {GET, "/sites/{}/audio", page_site_audio, 0},
         {POST, "/sites/{}/audio", page_site_audio_post, PAGE_AUDIO_UPLOAD_BYTES},
+        /* A site's corrections of public phrases (page_phrases.c). */
+        {GET, "/sites/{}/phrases", page_site_phrases, 0},
+        {GET, "/sites/{}/phrases/edit", page_site_phrase_edit, 0},
+        {POST, "/sites/{}/phrases/edit", page_site_phrase_edit_post, 0},
+        /* The take-home summary of a visit (page_takehome.c). */
+        /* Escalations to the operators' back offices (page_escalations.c, api_escalations.c). */
+        /* E-mail: one's notification settings (page_mail.c). */
 };
 
 const http_route *routes_table(size_t *n)

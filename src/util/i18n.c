@@ -325,6 +325,42 @@ const char *i18n_text(const lang *l, const char *msgid)
 	return e->msgstr[0];
 }
 
+static int fix_cmp(const char *lang_a, const char *msgid_a, const i18n_fix *b)
+{
+	int c = strcmp(lang_a, b->lang);
+	return c ? c : strcmp(msgid_a, b->msgid);
+}
+
+static int fix_sort_cmp(const void *a, const void *b)
+{
+	const i18n_fix *x = a;
+	return fix_cmp(x->lang, x->msgid, b);
+}
+
+void i18n_fixes_sort(i18n_fixes *f)
+{
+	if (f && f->n > 1)
+		qsort(f->v, f->n, sizeof(*f->v), fix_sort_cmp);
+}
+
+const char *i18n_public_text(const lang *l, const i18n_fixes *f, const char *msgid)
+{
+	if (f && f->n && l && msgid) {
+		size_t lo = 0, hi = f->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = fix_cmp(l->code, msgid, &f->v[mid]);
+			if (c == 0)
+				return f->v[mid].text;
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	return i18n_text(l, msgid);
+}
+
 const char *i18n_plural(const lang *l, const char *msgid, const char *msgid_plural, unsigned long n)
 {
 	const catalog *c = catalog_of(l);

@@ -46,6 +46,22 @@ const char *i18n_text(const lang *l, const char *msgid);
  * 0 and 1, msgid_plural above. Extract with xgettext --keyword=i18n_plural:2,3. */
 const char *i18n_plural(const lang *l, const char *msgid, const char *msgid_plural, unsigned long n);
 
+/* A site's own wording of public phrases (store_phrases.h): for each
+ * language code and French msgid, the text that replaces the catalog's.
+ * v is sorted by i18n_fixes_sort. */
+typedef struct i18n_fix {
+	const char *lang;
+	const char *msgid;
+	const char *text;
+} i18n_fix;
+typedef struct i18n_fixes {
+	i18n_fix *v;
+	size_t n;
+} i18n_fixes;
+void i18n_fixes_sort(i18n_fixes *f);
+/* The site's wording of msgid in l when f holds one, else i18n_text. */
+const char *i18n_public_text(const lang *l, const i18n_fixes *f, const char *msgid);
+
 /* The marker xgettext looks for: _(r, "Texte français"). */
 #define _(r, s) i18n_text((r)->lang, (s))
 /* Marks a string for extraction where it is translated later. */
@@ -54,8 +70,9 @@ const char *i18n_plural(const lang *l, const char *msgid, const char *msgid_plur
  * (kiosk, ticket, phone page, public screen, notices, satisfaction). It is
  * looked up like _(), but extracted apart (xgettext --keyword=P_:2
  * --keyword=NP_) so that every public language must translate it, while the
- * staff pages need only the complete languages (docs/translating.md). */
-#define P_(r, s) i18n_text((r)->lang, (s))
+ * staff pages need only the complete languages (docs/translating.md). The
+ * site's own wording, when the page loaded it into r->fixes, comes first. */
+#define P_(r, s) i18n_public_text((r)->lang, (r)->fixes, (s))
 #define NP_(s) (s)
 
 #endif

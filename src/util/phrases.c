@@ -112,3 +112,68 @@ const char *phrase_at(size_t i)
 	pthread_once(&once, build);
 	return i < ntable ? table[i].msgid : NULL;
 }
+
+/* ---- A site's wording of a phrase. */
+
+#define PLACEHOLDERS_MAX 8
+#define PLACEHOLDER_BYTES 24
+
+/* The {name} words of s (letters, digits and '_' between braces), sorted;
+ * -1 when there are more than PLACEHOLDERS_MAX or one is too long. */
+static int placeholders(const char *s, char out[PLACEHOLDERS_MAX][PLACEHOLDER_BYTES], size_t *n)
+{
+	*n = 0;
+	for (const char *p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
+		size_t k = 1;
+		while (p[k] == '_' || (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z') ||
+		       (p[k] >= '0' && p[k] <= '9'))
+			k++;
+		if (p[k] != '}' || k == 1)
+			continue; /* a brace of the text, not a placeholder */
+		if (*n == PLACEHOLDERS_MAX || k - 1 >= PLACEHOLDER_BYTES)
+			return -1;
+		memcpy(out[*n], p + 1, k - 1);
+		out[*n][k - 1] = '\0';
+		(*n)++;
+	}
+	/* Insertion sort: a handful at most. */
+	for (size_t i = 1; i < *n; i++)
+		for (size_t j = i; j > 0 && strcmp(out[j - 1], out[j]) > 0; j--) {
+			char t[PLACEHOLDER_BYTES];
+			memcpy(t, out[j], PLACEHOLDER_BYTES);
+			memcpy(out[j], out[j - 1], PLACEHOLDER_BYTES);
+			memcpy(out[j - 1], t, PLACEHOLDER_BYTES);
+		}
+	return 0;
+}
+
+static size_t count_of(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = s ? strstr(s, needle) : NULL; p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+enum phrase_fix_problem phrase_fix_check(const char *msgid, const char *text, size_t max_bytes)
+{
+	if (!text || !*text)
+		return PHRASE_FIX_EMPTY;
+	size_t len = strlen(text);
+	if (len > max_bytes)
+		return PHRASE_FIX_TOO_LONG;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			return PHRASE_FIX_CONTROL;
+	/* The values a page puts in (%d, %s) are kept too, as many. */
+	if (count_of(msgid, "%d") != count_of(text, "%d") || count_of(msgid, "%s") != count_of(text, "%s"))
+		return PHRASE_FIX_PLACEHOLDERS;
+	char a[PLACEHOLDERS_MAX][PLACEHOLDER_BYTES], b[PLACEHOLDERS_MAX][PLACEHOLDER_BYTES];
+	size_t na = 0, nb = 0;
+	if (placeholders(msgid ? msgid : "", a, &na) != 0 || placeholders(text, b, &nb) != 0 || na != nb)
+		return PHRASE_FIX_PLACEHOLDERS;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return PHRASE_FIX_PLACEHOLDERS;
+	return PHRASE_FIX_OK;
+}

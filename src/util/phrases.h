@@ -27,4 +27,17 @@ int phrase_is_public(const char *msgid);
 size_t phrase_count(void);
 const char *phrase_at(size_t i);
 
+/* What phrase_fix_check finds wrong with a site's wording of a phrase. */
+enum phrase_fix_problem {
+	PHRASE_FIX_OK = 0,
+	PHRASE_FIX_EMPTY,
+	PHRASE_FIX_TOO_LONG,     /* more than max_bytes */
+	PHRASE_FIX_CONTROL,      /* a control character, a line break among them */
+	PHRASE_FIX_PLACEHOLDERS, /* not the same {name} words as the msgid */
+};
+/* Checks text (already trimmed) as a site's wording of msgid: one line of
+ * at most max_bytes, holding exactly the msgid's placeholders ({ticket},
+ * {desk} …), each as many times, in any order, and as many %d and %s. */
+enum phrase_fix_problem phrase_fix_check(const char *msgid, const char *text, size_t max_bytes);
+
 #endif

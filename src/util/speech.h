@@ -21,6 +21,8 @@
 
 #include "util/util.h"
 
+struct i18n_fixes; /* util/i18n.h */
+
 /* The largest WAV accepted from espeak-ng, the longest text spoken, and how
  * long one run may take before it is killed. */
 #define SPEECH_WAV_MAX_BYTES (4UL * 1024UL * 1024UL)
@@ -93,6 +95,9 @@ void speech_etag(const unsigned char *data, size_t len, char out[SPEECH_ETAG_BYT
  * written out in words (spoken.h). A language without a catalog speaks
  * French. 0, or -1 when label is empty or out overflows. */
 int speech_call_text(const char *lang, const char *label, const char *desk, buf *out);
+/* The same with a site's own wording of the two phrases (i18n.h), or NULL. */
+int speech_call_text_fixed(const char *lang, const char *label, const char *desk, const struct i18n_fixes *fixes,
+                           buf *out);
 
 /* The WAV of a call, for the public screen: what
  * GET /sites/{id}/screen/audio/{event_id}/{lang}.wav answers.
@@ -113,5 +118,8 @@ int speech_call_text(const char *lang, const char *label, const char *desk, buf 
 #define SPEECH_NO_VOICE 1
 int speech_call_wav(const char *lang, const char *label, const char *desk, buf *out,
                     char etag[SPEECH_ETAG_BYTES], char *err, size_t errlen);
+/* The same with a site's own wording of the call's phrases, or NULL. */
+int speech_call_wav_fixed(const char *lang, const char *label, const char *desk, const struct i18n_fixes *fixes,
+                          buf *out, char etag[SPEECH_ETAG_BYTES], char *err, size_t errlen);
 
 #endif

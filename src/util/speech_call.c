@@ -63,6 +63,12 @@ static long desk_number(const char *desk)
 
 int speech_call_text(const char *lang_code, const char *label, const char *desk, buf *out)
 {
+	return speech_call_text_fixed(lang_code, label, desk, NULL, out);
+}
+
+int speech_call_text_fixed(const char *lang_code, const char *label, const char *desk, const i18n_fixes *fixes,
+                           buf *out)
+{
 	const lang *l = i18n_find_public(lang_code);
 	const char *code = l ? l->code : "fr";
 	if (!label || !*label)
@@ -77,13 +83,13 @@ int speech_call_text(const char *lang_code, const char *label, const char *desk,
 		spoken_number(code, (unsigned)d, &number);
 		const char *names[] = {"number"};
 		const char *values[] = {number.data ? number.data : ""};
-		fill(&place, i18n_text(l, DESK_MSGID), names, values, 1);
+		fill(&place, i18n_public_text(l, fixes, DESK_MSGID), names, values, 1);
 	} else {
 		spoken_numbers_in_text(code, desk ? desk : "", &place);
 	}
 	const char *names[] = {"ticket", "desk"};
 	const char *values[] = {ticket.data ? ticket.data : "", place.data ? place.data : ""};
-	fill(out, i18n_text(l, CALL_MSGID), names, values, 2);
+	fill(out, i18n_public_text(l, fixes, CALL_MSGID), names, values, 2);
 	int rc = ticket.overflow || place.overflow || number.overflow || out->overflow ? -1 : 0;
 	buf_free(&ticket);
 	buf_free(&place);
@@ -94,13 +100,19 @@ int speech_call_text(const char *lang_code, const char *label, const char *desk,
 int speech_call_wav(const char *code, const char *label, const char *desk, buf *out,
                     char etag[SPEECH_ETAG_BYTES], char *err, size_t errlen)
 {
+	return speech_call_wav_fixed(code, label, desk, NULL, out, etag, err, errlen);
+}
+
+int speech_call_wav_fixed(const char *code, const char *label, const char *desk, const i18n_fixes *fixes,
+                          buf *out, char etag[SPEECH_ETAG_BYTES], char *err, size_t errlen)
+{
 	if (!speech_voice(code)) {
 		snprintf(err, errlen, "no voice for this language");
 		return SPEECH_NO_VOICE;
 	}
 	buf text;
 	buf_init(&text, SPEECH_TEXT_MAX_BYTES);
-	if (speech_call_text(code, label, desk, &text) != 0) {
+	if (speech_call_text_fixed(code, label, desk, fixes, &text) != 0) {
 		buf_free(&text);
 		snprintf(err, errlen, "the call has no ticket or is too long");
 		return -1;

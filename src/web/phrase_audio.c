@@ -18,7 +18,7 @@ const char *page_phrase_audio_url_lang(req *r, int64_t site_id, const char *code
 	const lang *l = i18n_find_public(code);
 	if (!l || !msgid || !phrase_is_public(msgid))
 		return NULL;
-	if (strcmp(l->code, "fr") != 0 && strcmp(i18n_text(l, msgid), msgid) == 0)
+	if (strcmp(l->code, "fr") != 0 && strcmp(i18n_public_text(l, r->fixes, msgid), msgid) == 0)
 		return NULL;
 	char id[PHRASE_ID_BYTES];
 	phrase_id(msgid, id);

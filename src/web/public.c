@@ -8,11 +8,15 @@
  * speak it in its language and a right-to-left name keeps its order on a
  * left-to-right page. No flags: a flag is a country, not a language.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "app/app.h"
+#include "store/store_phrases.h"
 #include "util/embedded.h"
 #include "util/html.h"
 #include "util/i18n.h"
+#include "util/phrases.h"
 #include "web/public.h"
 
 #define RAW(r, s) html_raw_trusted(&(r)->out, (s))
@@ -28,6 +32,70 @@ const lang *web_public_lang(req *r, const char *code)
 		l = i18n_negotiate_public(http_header(r, "Accept-Language"));
 	r->lang = l ? l : i18n_default();
 	return r->lang;
+}
+
+int web_public_site_fixes(req *r, int64_t site_id)
+{
+	store_phrase_fix *v = NULL;
+	size_t n = 0;
+	r->fixes = NULL;
+	if (site_id <= 0 || !r->app || !r->app->store)
+		return 0;
+	if (store_phrase_fix_list(r->app->store, r->arena, site_id, NULL, &v, &n) != STORE_OK) {
+		/* The page still speaks: with the catalogs' wording. */
+		fprintf(stderr, "level=warn msg=\"phrase corrections unavailable\" site=%lld\n",
+		        (long long)site_id);
+		return 0;
+	}
+	i18n_fixes *f = arena_alloc(r->arena, sizeof(*f));
+	i18n_fix *fv = n ? arena_alloc(r->arena, n * sizeof(*fv)) : NULL;
+	if (!f || (n && !fv))
+		return 0;
+	f->v = fv;
+	f->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* Only a correction of a phrase that still exists, written for
+		 * its present French text. */
+		const char *msgid = phrase_by_id(v[i].phrase_id);
+		if (!msgid || strcmp(msgid, v[i].msgid) != 0)
+			continue;
+		fv[f->n++] = (i18n_fix){.lang = v[i].lang, .msgid = msgid, .text = v[i].text};
+	}
+	i18n_fixes_sort(f);
+	r->fixes = f;
+	return (int)f->n;
+}
+
+const lang *web_public_lang_named(const char *code)
+{
+	const lang *l = code ? i18n_find_public(code) : NULL;
+	return l ? l : i18n_default();
+}
+
+void web_public_lang_select(req *r, const char *name, const char *label, const lang *current)
+{
+	buf *o = &r->out;
+	RAW(r, "<label for=\"");
+	html_attr(o, name);
+	RAW(r, "\">");
+	html_txt(o, label);
+	RAW(r, "</label>\n<select id=\"");
+	html_attr(o, name);
+	RAW(r, "\" name=\"");
+	html_attr(o, name);
+	RAW(r, "\">\n");
+	for (size_t i = 0; i < i18n_public_count(); i++) {
+		const lang *x = i18n_public_lang(i);
+		RAW(r, "<option value=\"");
+		html_attr(o, x->code);
+		RAW(r, x == current ? "\" selected lang=\"" : "\" lang=\"");
+		html_attr(o, x->code);
+		RAW(r, "\">");
+		html_txt(o, x->name);
+		html_rawf_trusted(o, " (%s)", x->code);
+		RAW(r, "</option>\n");
+	}
+	RAW(r, "</select>\n");
 }
 
 static void link_style(req *r, const char *href)

@@ -7,6 +7,8 @@
 #ifndef GUICHET_WEB_PUBLIC_H
 #define GUICHET_WEB_PUBLIC_H
 
+#include <stdint.h>
+
 #include "http/http.h"
 #include "util/i18n.h"
 
@@ -22,6 +24,13 @@
  * language of Accept-Language, else French. Never the staff pages' cookie:
  * the person at the kiosk after this one starts afresh. */
 const lang *web_public_lang(req *r, const char *code);
+
+/* Loads the site's own wording of public phrases (store_phrases.h) into
+ * r->fixes, so that P_() on this request says what the site chose. A
+ * correction written for a French text that has since changed is left out.
+ * The number of corrections in use; 0, with the catalogs' wording, when the
+ * store cannot answer. */
+int web_public_site_fixes(req *r, int64_t site_id);
 
 /* The two <link rel="stylesheet"> of the fonts and of public.css, for a
  * page that writes its own <head>. */
@@ -50,6 +59,15 @@ void web_public_end(req *r);
  * it is written escaped as an attribute. label names the <nav> (translated),
  * NULL for "Choisissez votre langue". Works without JavaScript. */
 void web_public_lang_choice(req *r, const char *url_pattern, const char *label);
+
+/* The public language named by code (?lang= of a staff page about public
+ * texts), French when code is NULL or names none. */
+const lang *web_public_lang_named(const char *code);
+
+/* For a staff page that works on the public texts of one language: a
+ * <label for=name> and a <select id=name name=name> of the 20 public
+ * languages, each named in itself with its code, current selected. */
+void web_public_lang_select(req *r, const char *name, const char *label, const lang *current);
 
 /* The public languages as a plain list (<ul class="lang-names">), each
  * named in itself with its lang= and dir=: for a page that tells which

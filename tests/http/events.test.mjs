@@ -253,6 +253,32 @@ describe('live events and the public screen', () => {
     assert.equal((await anon.get(`/sites/${id}/screen/audio/1/fr.wav?key=${key}`)).status, 404);
   });
 
+  it('a site\'s own wording of the call reaches its screen (docs/speech.md)', async () => {
+    const { path, id } = await screenPath();
+    const manager = await srv.login('manager');
+    const list = await manager.get(`/sites/${id}/phrases?lang=fr&q=${encodeURIComponent('Ticket {ticket}')}`);
+    const link = findTags(list.text, 'a').find((a) => (a['aria-label'] ?? '').endsWith('Ticket {ticket} : {desk}'));
+    assert.ok(link, 'the call\'s phrase is listed');
+    const phrase = new URL(link.href, srv.url).searchParams.get('phrase');
+    const saved = await manager.submit(link.href, `/sites/${id}/phrases/edit`, {
+      action: 'save', lang: 'fr', phrase, text: 'Appel du {ticket} au {desk}',
+    });
+    assert.equal(saved.status, 303);
+    try {
+      const s = new Stream(srv.url, path.replace('/screen?', '/screen/events?'));
+      await s.opened;
+      await s.ready();
+      const called = await issueAndCall('uk', 'Guichet 2');
+      const ev = await s.event('call', (e) => JSON.parse(e.data).label === called.number);
+      const d = JSON.parse(ev.data);
+      s.close();
+      assert.equal(d.text_fr, `Appel du ${called.number} au Guichet 2`);
+      assert.ok(!d.text.startsWith('Appel'), 'the other language keeps its translation');
+    } finally {
+      await manager.submit(link.href, `/sites/${id}/phrases/edit`, { action: 'reset', lang: 'fr', phrase });
+    }
+  });
+
   it('a screen that reconnects with Last-Event-ID gets what it missed', async () => {
     const { path } = await screenPath();
     const eventsPath = path.replace('/screen?', '/screen/events?');

@@ -28,7 +28,7 @@ describe('the site page links to the welcome of the public', () => {
     const page = await manager.get(`/sites/${rennes}`);
     assert.equal(page.status, 200);
     const links = welcomeLinks(page.text, rennes);
-    assert.deepEqual(links, ['audio', 'kiosk', 'notices', 'queue', 'queue/settings', 'screen']);
+    assert.deepEqual(links, ['audio', 'kiosk', 'notices', 'phrases', 'queue', 'queue/settings', 'screen']);
     for (const l of links) {
       const res = await manager.get(`/sites/${rennes}/${l}`);
       assert.equal(res.status, 200, `/sites/${rennes}/${l}`);

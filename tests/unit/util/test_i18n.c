@@ -411,6 +411,34 @@ static void test_init_embedded(void **state)
 	assert_false(i18n_find_public("zh")->rtl);
 }
 
+/* A site's own wording comes first for its language and msgid only;
+ * everything else falls back to the catalogs. */
+static void test_public_fixes(void **state)
+{
+	(void)state;
+	assert_int_equal(i18n_init(err, sizeof(err)), 0);
+	const lang *en = i18n_find("en"), *uk = i18n_find_public("uk"), *fr = i18n_default();
+	i18n_fix v[] = {
+	    {.lang = "uk", .msgid = "Recommencer", .text = "Почати знову, будь ласка"},
+	    {.lang = "en", .msgid = "Aller au contenu", .text = "Go to the page"},
+	    {.lang = "fr", .msgid = "Recommencer", .text = "Tout reprendre"},
+	    {.lang = "en", .msgid = "Recommencer", .text = "Start again, please"},
+	};
+	i18n_fixes f = {.v = v, .n = 4};
+	i18n_fixes_sort(&f);
+	assert_string_equal(v[0].lang, "en");
+	assert_string_equal(i18n_public_text(uk, &f, "Recommencer"), "Почати знову, будь ласка");
+	assert_string_equal(i18n_public_text(en, &f, "Recommencer"), "Start again, please");
+	assert_string_equal(i18n_public_text(fr, &f, "Recommencer"), "Tout reprendre");
+	assert_string_equal(i18n_public_text(en, &f, "Aller au contenu"), "Go to the page");
+	/* Not corrected: the catalog's. */
+	assert_string_equal(i18n_public_text(uk, &f, "Aller au contenu"), i18n_text(uk, "Aller au contenu"));
+	assert_string_equal(i18n_public_text(en, NULL, "Aller au contenu"), "Skip to content");
+	i18n_fixes empty = {0};
+	assert_string_equal(i18n_public_text(en, &empty, "Aller au contenu"), "Skip to content");
+	assert_null(i18n_public_text(en, &f, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +454,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_negotiate, teardown),
 	    cmocka_unit_test_teardown(test_negotiate_public, teardown),
 	    cmocka_unit_test_teardown(test_init_embedded, teardown),
+	    cmocka_unit_test_teardown(test_public_fixes, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
