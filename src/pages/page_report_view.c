@@ -893,6 +893,16 @@ void report_page_summary(req *r, const report_page *p, const report *rep)
 	summary_heading(r, "sm-publics", _(r, "Publics particuliers"));
 	summary_table(r, rep, stats_bd_name(BD_PUBLIC), _(r, "Publics particuliers"), 5);
 	RAW(r, "</section>\n");
+	/* The welcome: once the site's queue has issued tickets in the period
+	 * (report_queue.c), its key figures, masked as the rest. */
+	const report_section *queue = report_section_find(rep, "queue");
+	if (queue && queue->n) {
+		summary_heading(r, "sm-queue", _(r, "Accueil et attente"));
+		RAW(r, "<dl class=\"summary-rates\">\n");
+		for (size_t i = 0; i < queue->n; i++)
+			cover_item(r, queue->rows[i].label, row_value(r, &queue->rows[i]));
+		RAW(r, "</dl>\n</section>\n");
+	}
 	summary_sites(r, rep);
 	RAW(r, "</div>\n<p class=\"summary-annex\">");
 	html_txt(&r->out, _(r, "Annexe : le rapport complet, avec chaque tableau, ses graphiques et ses "

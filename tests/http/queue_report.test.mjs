@@ -118,6 +118,19 @@ describe('the queue in the reports', () => {
     ]);
   });
 
+  it('puts the welcome\'s key figures in the committee summary, masked as the rest', async () => {
+    const res = await clients.manager.get(`/reports/site/${srv.sites.rennes}/summary?${PERIOD}`);
+    assert.equal(res.status, 200, res.text.slice(0, 2000));
+    const text = textOf(res.text);
+    assert.match(text, /Accueil et attente/);
+    assert.match(text, /Tickets émis\s*6/);
+    const masked = await clients.manager.get(`/reports/site/${srv.sites.rennes}/summary?${PERIOD}&masked=1`);
+    assert.match(textOf(masked.text), /Personnes appelées\s*<5/);
+    const none = await clients.admin.get(`/reports/site/${srv.sites.brest}/summary?${PERIOD}`);
+    assert.equal(none.status, 200);
+    assert.doesNotMatch(textOf(none.text), /Accueil et attente/, 'no welcome block without tickets');
+  });
+
   it('gives each queue table as CSV', async () => {
     const res = await clients.manager.get(`/reports/site/${srv.sites.rennes}?${PERIOD}&format=csv&table=queue_by_need`);
     assert.equal(res.status, 200, res.text);
