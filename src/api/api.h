@@ -23,5 +23,13 @@ int api_queue_get(req *r);
 int api_queue_next(req *r);
 int api_queue_ticket_action(req *r);
 int api_queue_ticket_get(req *r);
+/* Escalations to the operators' back offices (api_escalations.c): escalate
+ * a demand, list those the token's account sees, read one, move one
+ * (/api/v1/escalations/{id}/{action}: answer, close, take, note,
+ * request-info, complete, wrong-interlocutor, redirect, send). */
+int api_escalation_create(req *r);
+int api_escalations_list(req *r);
+int api_escalation_get(req *r);
+int api_escalation_action(req *r);
 
 #endif

@@ -147,6 +147,7 @@ static void visitor_out(json_writer *w, const store_visitor *p, int identity)
 	str_out(w, "social_status", p->social_status);
 	str_out(w, "commune_insee", p->commune_insee);
 	bool_out(w, "no_phone", p->no_phone);
+	str_out(w, "phone_kind", p->phone_kind);
 	bool_out(w, "no_email", p->no_email);
 	bool_out(w, "no_device", p->no_device);
 	bool_out(w, "no_internet", p->no_internet);

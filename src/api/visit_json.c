@@ -27,7 +27,7 @@ static const char *const visitor_fields[] = {
     "age_bracket", "birth_year", "gender",       "social_status",   "commune_insee",
     "no_phone",    "no_email",   "no_device",    "no_internet",     "allophone",
     "languages",   "illiteracy", "disabilities", "very_precarious", "identified",
-    "full_name",   "phone",      "email",        "consent_reason"};
+    "full_name",   "phone",      "email",        "consent_reason",  "phone_kind"};
 
 void visit_json_errors_from(visit_json_errors *e, arena *a, const field_errors *fe)
 {
@@ -207,6 +207,12 @@ static void read_visitor(in *x, json_t *obj, store_visitor *p)
 	get_str(x, obj, "social_status", &p->social_status);
 	get_str(x, obj, "commune_insee", &p->commune_insee);
 	get_bool(x, obj, "no_phone", &p->no_phone);
+	/* no_phone alone (a client that knows no phone_kind) replaces a kind
+	 * it contradicts; with phone_kind, the kind decides (visit.c). */
+	if (json_object_get(obj, "no_phone") && !json_object_get(obj, "phone_kind") && p->phone_kind &&
+	    (p->no_phone || strcmp(p->phone_kind, "aucun") == 0))
+		p->phone_kind = "";
+	get_str(x, obj, "phone_kind", &p->phone_kind);
 	get_bool(x, obj, "no_email", &p->no_email);
 	get_bool(x, obj, "no_device", &p->no_device);
 	get_bool(x, obj, "no_internet", &p->no_internet);

@@ -12,6 +12,7 @@
 struct metrics;
 struct app_stats;
 struct app_retention;
+struct app_mail;
 
 struct app {
 	store *store;
@@ -20,6 +21,7 @@ struct app {
 	struct metrics *metrics;
 	struct app_stats *stats; /* the statistics engine and its refresh thread (app_stats.c) */
 	struct app_retention *retention; /* the daily purge of personal data (app_retention.c) */
+	struct app_mail *mail;           /* the thread that sends notifications (app_mail.c) */
 	/* The port the server is bound to, 0 until it is known: written once
 	 * by serve after binding, read by requests, hence atomic. */
 	_Atomic unsigned listen_port;

@@ -20,6 +20,7 @@
 #include "store/store_queue.h"
 #include "util/guichet_limits.h"
 #include "store/store_notices.h"
+#include "app/app_escalations.h"
 
 /* How long the thread sleeps at most before looking at the clock and the
  * store again: another server or the command may have purged meanwhile,
@@ -40,6 +41,8 @@ static const struct {
     [APP_RETENTION_AUDIT] = {"audit", "audit rows deleted, older than", "audit rows to delete, older than"},
     [APP_RETENTION_TICKETS] = {"tickets", "names removed from queue tickets issued before",
                                "names to remove from queue tickets issued before"},
+    [APP_RETENTION_ESCALATIONS] = {"escalations", "texts and documents wiped from escalations closed before",
+                                   "texts and documents to wipe from escalations closed before"},
 };
 
 const char *app_retention_kind(size_t kind)
@@ -96,6 +99,7 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 	b[APP_RETENTION_LOGIN_FAILURES] = now - LIMIT_LOGIN_FORGET_S;
 	b[APP_RETENTION_AUDIT] = app_retention_months_before(now, cfg->retention_audit);
 	b[APP_RETENTION_TICKETS] = now - LIMIT_TICKET_NAME_S;
+	b[APP_RETENTION_ESCALATIONS] = app_retention_months_before(now, cfg->retention_escalations);
 
 	int failed = -1;
 	for (int k = 0; failed < 0 && k < APP_RETENTION_KINDS; k++) {
@@ -121,14 +125,16 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 		case APP_RETENTION_TICKETS:
 			rc = store_tickets_purge(s, b[k], dry_run, &n[k]);
 			break;
+		case APP_RETENTION_ESCALATIONS:
+			rc = app_escalation_purge(s, cfg, b[k], now, dry_run, &n[k]);
+			break;
 		}
 		if (rc != STORE_OK)
 			failed = k;
 	}
-	/* ESCALATIONS AND CALLBACKS: the texts sent to an operator's back
-	 * office and the phone numbers people leave to be called back are not
-	 * stored yet. The work that stores them adds their kinds to the enum
-	 * of app_retention.h and their purge here, with their periods in
+	/* CALLBACKS: the phone numbers people leave to be called back are
+	 * not stored yet. The work that stores them adds their kind to the
+	 * enum of app_retention.h and its purge here, with its period in
 	 * docs/privacy.md. */
 	/* The notices of the sites, ended long ago: public information, not
 	 * personal data, so neither counted nor journaled with the kinds
@@ -205,12 +211,13 @@ static void *retention_thread(void *arg)
 			int rc = app_retention_run(rt->store, rt->cfg, now, 0, "serve", &r);
 			fprintf(stderr,
 			        "level=%s msg=\"retention purge\" visitors=%lld comments=%lld sessions=%lld "
-			        "login_failures=%lld audit=%lld tickets=%lld\n",
+			        "login_failures=%lld audit=%lld tickets=%lld escalations=%lld\n",
 			        rc == 0 ? "info" : "error", (long long)r.count[APP_RETENTION_VISITORS],
 			        (long long)r.count[APP_RETENTION_COMMENTS],
 			        (long long)r.count[APP_RETENTION_SESSIONS],
 			        (long long)r.count[APP_RETENTION_LOGIN_FAILURES],
-			        (long long)r.count[APP_RETENTION_AUDIT], (long long)r.count[APP_RETENTION_TICKETS]);
+			        (long long)r.count[APP_RETENTION_AUDIT], (long long)r.count[APP_RETENTION_TICKETS],
+			        (long long)r.count[APP_RETENTION_ESCALATIONS]);
 			/* A failed purge is tried again at the next check, not at once. */
 			due = now + (rc == 0 ? LIMIT_RETENTION_EVERY_S : RETENTION_CHECK_MS / 1000);
 		}

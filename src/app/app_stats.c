@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -44,6 +45,7 @@ struct app_stats {
 
 	pthread_mutex_t refresh; /* one stats_engine_refresh at a time; guards the two below */
 	int64_t refreshed_us;    /* mono_us of the last refresh */
+	_Atomic int64_t current_us; /* mono_us of the last refresh that worked (or of the load) */
 	int failing;             /* the last refresh failed: logged once, not every second */
 
 	pthread_t thread;
@@ -65,6 +67,8 @@ static void refresh(struct app_stats *st, int64_t fresh_ms)
 			fprintf(stderr, "level=info msg=\"statistics refresh works again\"\n");
 		st->failing = rc != 0;
 		st->refreshed_us = mono_us();
+		if (rc == 0)
+			atomic_store(&st->current_us, st->refreshed_us);
 	}
 	pthread_mutex_unlock(&st->refresh);
 }
@@ -100,6 +104,7 @@ static void *stats_thread(void *arg)
 	stats_engine *e = store_stats_load(st->store, 2);
 
 	st->refreshed_us = mono_us(); /* before the engine is published: nobody reads it yet */
+	atomic_store(&st->current_us, st->refreshed_us);
 	pthread_mutex_lock(&st->lock);
 	st->e = e;
 	st->state = e ? STATS_READY : STATS_FAILED;
@@ -206,6 +211,14 @@ stats_result *app_stats_query(struct app *app, const stats_query *q)
 	return e ? stats_engine_query(e, q) : NULL;
 }
 
+double app_stats_lag_seconds(struct app *app)
+{
+	struct app_stats *st = app ? app->stats : NULL;
+	if (!st || !app_stats_engine(app))
+		return -1;
+	return (double)(mono_us() - atomic_load(&st->current_us)) / 1e6;
+}
+
 void app_stats_metrics(struct app *app, buf *out)
 {
 	struct app_stats *st = app ? app->stats : NULL;
@@ -238,7 +251,11 @@ void app_stats_metrics(struct app *app, buf *out)
 	           "guichet_stats_load_seconds %.3f\n"
 	           "# HELP guichet_stats_refresh_seconds Time the last refresh took.\n"
 	           "# TYPE guichet_stats_refresh_seconds gauge\n"
-	           "guichet_stats_refresh_seconds %.6f\n",
+	           "guichet_stats_refresh_seconds %.6f\n"
+	           "# HELP guichet_stats_lag_seconds How old the engine's figures are: time since the last "
+	           "refresh that worked.\n"
+	           "# TYPE guichet_stats_lag_seconds gauge\n"
+	           "guichet_stats_lag_seconds %.3f\n",
 	           info.visits, info.demands, info.delta_visits, info.bytes, (double)info.load_us / 1e6,
-	           (double)info.last_refresh_us / 1e6);
+	           (double)info.last_refresh_us / 1e6, (double)(mono_us() - atomic_load(&st->current_us)) / 1e6);
 }

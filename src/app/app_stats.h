@@ -24,6 +24,11 @@ void app_stats_stop(struct app *app);
 /* The engine, refreshed as above; NULL while it loads or if loading
  * failed. The engine stays valid until app_stats_stop. */
 stats_engine *app_stats_engine(struct app *app);
+/* /readyz answers 503 when the figures are older than this. */
+#define APP_READY_STATS_LAG_S 300.0
+/* Seconds since the engine's figures were last brought up to date (its
+ * load or its last refresh that worked); -1 while it loads. */
+double app_stats_lag_seconds(struct app *app);
 /* Writes the engine's figures in the Prometheus text format for /metrics:
  * whether it is loaded, rows held, memory, load and last refresh times. */
 void app_stats_metrics(struct app *app, buf *out);

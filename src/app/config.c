@@ -13,6 +13,7 @@
 
 #include "app/config.h"
 #include "util/guichet_limits.h"
+#include "util/smtp.h"
 #include "util/util.h"
 
 #define CONFIG_LINE_MAX 4096
@@ -35,6 +36,7 @@ void config_defaults(config *c)
 	c->listen = xstrdup("127.0.0.1:8080");
 	c->threads = default_threads();
 	c->trust_proxy = 0;
+	c->trusted_proxies = xstrdup("127.0.0.1,::1");
 	c->session_idle = (long)DEFAULT_SESSION_IDLE_S;
 	c->session_absolute = (long)DEFAULT_SESSION_ABSOLUTE_S;
 	c->head_timeout = (long)LIMIT_HEAD_TIMEOUT_S;
@@ -44,17 +46,30 @@ void config_defaults(config *c)
 	c->retention_comments = DEFAULT_RETENTION_COMMENTS_MONTHS;
 	c->retention_audit = DEFAULT_RETENTION_AUDIT_MONTHS;
 	c->speech_cache_mb = DEFAULT_SPEECH_CACHE_MB;
+	c->smtp_starttls = SMTP_TLS_REQUIRED;
+	c->smtp_timeout = DEFAULT_SMTP_TIMEOUT_S;
+	c->smtp_retry = DEFAULT_SMTP_RETRY_S;
+	c->retention_escalations = DEFAULT_RETENTION_ESCALATIONS_MONTHS;
 }
 
 void config_free(config *c)
 {
 	free(c->db);
 	free(c->listen);
+	free(c->trusted_proxies);
 	free(c->public_url);
 	free(c->port_file);
 	free(c->metrics_token);
 	free(c->metrics_listen);
 	free(c->speech_cache_dir);
+	free(c->smtp_url);
+	free(c->smtp_user);
+	if (c->smtp_password)
+		explicit_bzero(c->smtp_password, strlen(c->smtp_password));
+	free(c->smtp_password);
+	free(c->smtp_from);
+	free(c->smtp_ca_file);
+	free(c->escalation_files_dir);
 	memset(c, 0, sizeof *c);
 }
 
@@ -146,6 +161,81 @@ static int *retention_slot(config *c, const char *key)
 		return &c->retention_comments;
 	if (strcmp(key, "retention-audit") == 0)
 		return &c->retention_audit;
+	if (strcmp(key, "retention-escalations") == 0)
+		return &c->retention_escalations;
+	return NULL;
+}
+
+/* The password's file: its first line, without its end. NULL when it
+ * cannot be read or is empty. */
+static char *read_secret_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char line[1024];
+	char *got = fgets(line, sizeof line, f);
+	fclose(f);
+	if (!got)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	char *v = *line ? xstrdup(line) : NULL;
+	explicit_bzero(line, sizeof line);
+	return v;
+}
+
+static int smtp_known(const char *key)
+{
+	static const char *const keys[] = {"smtp-url",           "smtp-user",    "smtp-password",
+	                                   "smtp-password-file", "smtp-from",    "smtp-starttls",
+	                                   "smtp-ca-file",       "smtp-timeout", "smtp-retry"};
+	for (size_t i = 0; i < COUNT(keys); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The settings of the SMTP server (smtp_known): what was expected when
+ * value is bad, NULL when it was taken. */
+static const char *smtp_set(config *c, const char *key, const char *value)
+{
+	long d;
+	if (strcmp(key, "smtp-url") == 0) {
+		if (!(str_starts(value, "smtp://") || str_starts(value, "smtps://")) || strlen(value) < 9 ||
+		    strpbrk(value, " \t\"'<>\\") || text_has_controls(value))
+			return "an smtp://HOST:PORT or smtps://HOST:PORT address";
+		set_str(&c->smtp_url, value);
+	} else if (strcmp(key, "smtp-user") == 0) {
+		if (text_has_controls(value) || strlen(value) > 256)
+			return "a user name of at most 256 characters";
+		set_str(&c->smtp_user, value);
+	} else if (strcmp(key, "smtp-password") == 0) {
+		if (text_has_controls(value) || strlen(value) > 1000)
+			return "a password of at most 1000 characters";
+		set_str(&c->smtp_password, value);
+	} else if (strcmp(key, "smtp-password-file") == 0) {
+		char *v = *value ? read_secret_file(value) : NULL;
+		if (!v)
+			return "a readable file whose first line is the password";
+		free(c->smtp_password);
+		c->smtp_password = v;
+	} else if (strcmp(key, "smtp-from") == 0) {
+		if (!smtp_address_valid(value))
+			return "an e-mail address, for example guichet@example.org";
+		set_str(&c->smtp_from, value);
+	} else if (strcmp(key, "smtp-starttls") == 0) {
+		if (smtp_tls_parse(value) < 0)
+			return "required, optional or no";
+		c->smtp_starttls = smtp_tls_parse(value);
+	} else if (strcmp(key, "smtp-ca-file") == 0) {
+		if (!*value || text_has_controls(value) || access(value, R_OK) != 0)
+			return "the path of a readable file of PEM certificates";
+		set_str(&c->smtp_ca_file, value);
+	} else if (strcmp(key, "smtp-timeout") == 0 || strcmp(key, "smtp-retry") == 0) {
+		if (parse_duration(value, &d) != 0 || d > 3600)
+			return "a duration from 1 second to 1 hour, for example 30s";
+		*(strcmp(key, "smtp-timeout") == 0 ? &c->smtp_timeout : &c->smtp_retry) = d;
+	}
 	return NULL;
 }
 
@@ -177,6 +267,11 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "true, false, yes, no, 1 or 0";
 		else
 			c->trust_proxy = b;
+	} else if (strcmp(key, "trusted-proxies") == 0) {
+		if (!*value || strspn(value, "0123456789abcdefABCDEF.:, ") != strlen(value))
+			expected = "IP addresses separated by commas, for example 127.0.0.1,::1";
+		else
+			set_str(&c->trusted_proxies, value);
 	} else if (strcmp(key, "session-idle") == 0 || strcmp(key, "session-absolute") == 0) {
 		if (parse_duration(value, &d) != 0)
 			expected = "a duration above zero in seconds, or with s, m or h, for example 2h";
@@ -230,6 +325,11 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "the path of an existing directory the server may write to";
 		else
 			set_str(&c->speech_cache_dir, value);
+	} else if (strcmp(key, "escalation-files-dir") == 0) {
+		if (!*value || text_has_controls(value) || access(value, W_OK | X_OK) != 0)
+			expected = "the path of an existing directory the server may write to";
+		else
+			set_str(&c->escalation_files_dir, value);
 	} else if (strcmp(key, "metrics-listen") == 0) {
 		if (!listen_valid(value))
 			expected = "HOST:PORT, for example 127.0.0.1:9090";
@@ -240,6 +340,8 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "a number of months from 1 to 120";
 		else
 			*retention_slot(c, key) = (int)n;
+	} else if (smtp_known(key)) {
+		expected = smtp_set(c, key, value);
 	} else if (strcmp(key, "port-file") == 0) {
 		if (!*value)
 			expected = "a file path";
@@ -322,6 +424,7 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_LISTEN", "listen"},
 	    {"GUICHET_THREADS", "threads"},
 	    {"GUICHET_TRUST_PROXY", "trust-proxy"},
+	    {"GUICHET_TRUSTED_PROXIES", "trusted-proxies"},
 	    {"GUICHET_SESSION_IDLE", "session-idle"},
 	    {"GUICHET_SESSION_ABSOLUTE", "session-absolute"},
 	    {"GUICHET_PUBLIC_URL", "public-url"},
@@ -335,6 +438,17 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_RETENTION_VISITORS", "retention-visitors"},
 	    {"GUICHET_RETENTION_COMMENTS", "retention-comments"},
 	    {"GUICHET_RETENTION_AUDIT", "retention-audit"},
+	    {"GUICHET_SMTP_URL", "smtp-url"},
+	    {"GUICHET_SMTP_USER", "smtp-user"},
+	    {"GUICHET_SMTP_PASSWORD", "smtp-password"},
+	    {"GUICHET_SMTP_PASSWORD_FILE", "smtp-password-file"},
+	    {"GUICHET_SMTP_FROM", "smtp-from"},
+	    {"GUICHET_SMTP_STARTTLS", "smtp-starttls"},
+	    {"GUICHET_SMTP_CA_FILE", "smtp-ca-file"},
+	    {"GUICHET_SMTP_TIMEOUT", "smtp-timeout"},
+	    {"GUICHET_SMTP_RETRY", "smtp-retry"},
+	    {"GUICHET_RETENTION_ESCALATIONS", "retention-escalations"},
+	    {"GUICHET_ESCALATION_FILES_DIR", "escalation-files-dir"},
 	};
 	for (size_t i = 0; i < COUNT(env); i++) {
 		const char *v = getenv(env[i].var);

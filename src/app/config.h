@@ -14,6 +14,7 @@ typedef struct config {
 	char *listen;      /* HOST:PORT */
 	unsigned threads;  /* HTTP worker threads */
 	int trust_proxy;   /* honour X-Forwarded-* from a reverse proxy */
+	char *trusted_proxies; /* the proxies' addresses, comma- or space-separated */
 	long session_idle; /* seconds */
 	long session_absolute;
 	char *public_url; /* the address the public uses (satisfaction posters); optional */
@@ -32,6 +33,23 @@ typedef struct config {
 	 * directory where each made WAV is also kept (optional). */
 	unsigned speech_cache_mb;
 	char *speech_cache_dir;
+	/* Escalations (docs/escalations.md): the directory of their documents
+	 * (optional: beside a SQLite store when not set), and the months after
+	 * closing before their texts and documents are wiped. */
+	char *escalation_files_dir;
+	int retention_escalations;
+	/* E-mail notifications (docs/mail.md): the SMTP server, its AUTH
+	 * account, the sender's address, STARTTLS (enum smtp_tls), the
+	 * authorities to trust instead of the system's, the time one exchange
+	 * may take, and the first wait before a failed message is tried again. */
+	char *smtp_url;
+	char *smtp_user;
+	char *smtp_password;
+	char *smtp_from;
+	char *smtp_ca_file;
+	int smtp_starttls;
+	long smtp_timeout;
+	long smtp_retry;
 } config;
 
 void config_defaults(config *c);
@@ -41,7 +59,9 @@ void config_free(config *c);
  * "head-timeout", "max-connections", "max-connections-per-address",
  * "metrics-token", "metrics-listen", "retention-visitors",
  * "retention-comments", "retention-audit", "speech-cache-mb",
- * "speech-cache-dir");
+ * "speech-cache-dir", "escalation-files-dir", "retention-escalations");
+ * and "smtp-url", "smtp-user", "smtp-password", "smtp-password-file",
+ * "smtp-from", "smtp-starttls", "smtp-ca-file", "smtp-timeout", "smtp-retry");
  * source names where it came from for the error message. */
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);

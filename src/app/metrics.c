@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app_mail.h"
 #include "app/events.h"
 #include "app/metrics.h"
 #include "util/speech.h"
@@ -225,4 +226,6 @@ void metrics_render(struct metrics *m, buf *out, uint64_t store_errors)
 	           "# TYPE guichet_events_published_total counter\n"
 	           "guichet_events_published_total %llu\n",
 	           events_watchers(), (unsigned long long)events_published());
+	/* The notifications' outbox (app_mail.h). */
+	app_mail_metrics(out);
 }

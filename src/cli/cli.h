@@ -37,6 +37,8 @@ int cli_migrate(int argc, char **argv); /* cli_migrate.c: migrate-data */
 int cli_backup(int argc, char **argv);  /* cli_backup.c */
 int cli_restore(int argc, char **argv); /* cli_backup.c */
 int cli_purge(int argc, char **argv);   /* cli_purge.c */
+int cli_mail(int argc, char **argv);    /* cli_mail.c */
+int cli_address(int argc, char **argv); /* cli_address.c */
 
 /* One option of a command, besides the common --db, --config and --help. */
 typedef struct cli_opt {
@@ -114,5 +116,12 @@ void cli_put_cell(FILE *f, const char *s);
  * sees half a file and a failure leaves none. CLI_OK, or CLI_FAIL after a
  * message. */
 int cli_write_result(const cli_args *a, const char *path, const buf *b);
+
+/* Stores the communes déléguées and associées of communes.json (its parsed
+ * array) with the current commune each belongs to, replacing those stored:
+ * called by "geo load" once the geography is in. 0 with their count in *n,
+ * or -1 after a message. */
+struct json_t;
+int cli_address_load_delegates(const cli_args *a, store *s, struct json_t *communes, size_t *n);
 
 #endif

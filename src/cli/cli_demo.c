@@ -22,6 +22,7 @@
 #include "domain/site.h"
 #include "domain/user.h"
 #include "domain/visit.h"
+#include "store/store_escalations.h"
 
 #define DEMO_MAX_DAYS 3660
 /* One day of visits of every site, with their strings. */
@@ -124,7 +125,7 @@ static int make_accounts(demo_run *d)
 		                .name = arena_strdup(d->ar, def[i].name),
 		                .role = arena_strdup(d->ar, def[i].role),
 		                .departement = arena_strdup(d->ar, def[i].departement),
-		                .operator_code = arena_strdup(d->ar, ""),
+		                .operator_code = arena_strdup(d->ar, strcmp(def[i].role, "operator") == 0 ? "cnaf" : ""),
 		                .password_hash = d->hash,
 		                .active = 1,
 		                .site_ids = def[i].site >= 0 ? &site : NULL,
@@ -317,6 +318,47 @@ static const char *grouped(char *out, size_t n, int64_t v)
 	return out;
 }
 
+/* The referent's département and two escalations to the CAF of the demo's
+ * demands whose outcome is "escalade" (docs/escalations.md): one sent three
+ * days ago, one twenty days ago, late. */
+static int make_escalations(demo_run *d, int64_t now)
+{
+	const demo_account *def = demo_accounts(&d->naccounts);
+	int64_t referent = 0;
+	for (size_t i = 0; i < d->naccounts; i++)
+		if (strcmp(def[i].role, "operator") == 0)
+			referent = d->account_ids[i];
+	char *deps[] = {DEMO_DEPARTEMENT};
+	if (!referent || store_referent_set(d->s, referent, deps, 1) != STORE_OK)
+		return referent ? -1 : 0;
+	store_visit_filter f = {.outcome = "escalade", .operator_code = "cnaf", .limit = 10};
+	store_visit *v = NULL;
+	size_t n = 0, made = 0;
+	if (store_visit_list(d->s, d->ar, &f, &v, &n) != STORE_OK)
+		return -1;
+	for (size_t i = 0; i < n && made < 2; i++)
+		for (size_t k = 0; k < v[i].ndemands && made < 2; k++) {
+			const store_demand *dm = &v[i].demands[k];
+			if (strcmp(dm->outcome, "escalade") != 0 || strcmp(dm->operator_code, "cnaf") != 0 || dm->escalation_id)
+				continue;
+			int64_t at = now - (made ? 20 : 3) * 86400;
+			store_escalation e = {.demand_id = dm->id,
+			                      .status = "envoyee",
+			                      .question = "Le versement de la prime d'activité est suspendu depuis deux mois ; "
+			                                  "la déclaration trimestrielle a pourtant été faite. Pouvez-vous "
+			                                  "regarder le dossier ?",
+			                      .consent_at = at,
+			                      .created_by = v[i].agent_id};
+			int rc = store_escalation_insert(d->s, &e, 15, NULL, 0, at);
+			if (rc == STORE_CONFLICT)
+				continue;
+			if (rc != STORE_OK)
+				return -1;
+			made++;
+		}
+	return 0;
+}
+
 static void print_accounts(const demo_run *d)
 {
 	size_t nsites, n;
@@ -394,7 +436,7 @@ static int demo(const cli_args *a)
 	g = demo_gen_new((uint64_t)seed, &cat, first, end);
 	give_staff(&d, g);
 	if (make_visits(&d, g, vs, first, end, now) != 0 || make_workshops(&d, g, first, end, now) != 0 ||
-	    make_answers(&d, g, now) != 0)
+	    make_answers(&d, g, now) != 0 || make_escalations(&d, now) != 0)
 		goto done;
 	cli_audit(d.s, "import", "visit", 0, 0, "demo");
 

@@ -245,6 +245,9 @@ static int geo_load(const cli_args *a)
 			cli_error(a, "the geography is loaded but its version could not be recorded");
 			rc = CLI_FAIL;
 		}
+		size_t ndel = 0; /* communes déléguées and associées, for addresses */
+		if (cli_address_load_delegates(a, s, communes, &ndel) != 0)
+			rc = CLI_FAIL;
 		cli_audit(s, "update", "geography", 0, 0, "geo load");
 		printf("loaded %zu regions, %zu departements, %zu communes (decoupage-administratif %s)\n",
 		       nr, nd, nc, version);

@@ -15,6 +15,7 @@
 #include "app/app.h"
 #include "app/app_stats.h"
 #include "app/app_retention.h"
+#include "app/app_mail.h"
 #include "app/events.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
@@ -26,6 +27,13 @@
 
 #define SECRET_KEY "secret_key"
 
+/* The settings of the e-mail notifications (docs/mail.md), each an option
+ * of its own name; the password only from a file, the environment or the
+ * config file, never on a command line that ps shows. */
+enum { OPT_SMTP = 1000 };
+static const char *const smtp_keys[] = {"smtp-url",      "smtp-user",    "smtp-password-file", "smtp-from",
+                                        "smtp-starttls", "smtp-ca-file", "smtp-timeout",       "smtp-retry"};
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: guichet serve [OPTIONS]\n"
@@ -34,6 +42,8 @@ static void usage(FILE *f)
 	           "  --listen HOST:PORT      address to listen on, default 127.0.0.1:8080 (GUICHET_LISTEN)\n"
 	           "  --threads N             worker threads (GUICHET_THREADS)\n"
 	           "  --trust-proxy           honour X-Forwarded-For and X-Forwarded-Proto (GUICHET_TRUST_PROXY)\n"
+	           "  --trusted-proxies LIST  the proxies' addresses whose X-Forwarded-* are honoured, default\n"
+	           "                          127.0.0.1,::1 (GUICHET_TRUSTED_PROXIES)\n"
 	           "  --session-idle DURATION     idle expiry of a session, e.g. 2h (GUICHET_SESSION_IDLE)\n"
 	           "  --session-absolute DURATION absolute expiry of a session, e.g. 12h (GUICHET_SESSION_ABSOLUTE)\n"
 	           "  --public-url URL        the address people use to reach this server (GUICHET_PUBLIC_URL)\n"
@@ -48,13 +58,26 @@ static void usage(FILE *f)
 	           "  --speech-cache-mb N     memory kept for made speech, default 32 (GUICHET_SPEECH_CACHE_MB)\n"
 	           "  --speech-cache-dir DIR  also keep made speech in DIR, an existing directory\n"
 	           "                          (GUICHET_SPEECH_CACHE_DIR)\n"
+	           "  --smtp-url URL          the SMTP server of notifications, smtp://HOST:PORT or\n"
+	           "                          smtps://HOST:PORT (GUICHET_SMTP_URL)\n"
+	           "  --smtp-from ADDRESS     the sender of notifications (GUICHET_SMTP_FROM)\n"
+	           "  --smtp-user USER        the SMTP AUTH user (GUICHET_SMTP_USER)\n"
+	           "  --smtp-password-file FILE  the SMTP AUTH password, first line of FILE\n"
+	           "                          (GUICHET_SMTP_PASSWORD_FILE)\n"
+	           "  --smtp-starttls WHEN    required (default), optional or no (GUICHET_SMTP_STARTTLS)\n"
+	           "  --smtp-ca-file FILE     certificates to trust instead of the system's (GUICHET_SMTP_CA_FILE)\n"
+	           "  --smtp-timeout DURATION time one SMTP exchange may take, default 30s (GUICHET_SMTP_TIMEOUT)\n"
+	           "  --smtp-retry DURATION   first wait before a failed message is tried again, doubled at\n"
+	           "                          each failure, default 1m (GUICHET_SMTP_RETRY)\n"
 	           "  --port-file FILE        write the bound port there once listening\n"
 	           "  --config FILE           read settings from FILE (key = value lines)\n"
 	           "  --help                  show this help\n\n"
 	           "The command line wins over the environment, which wins over the config file.\n"
 	           "Once a day the server purges personal data past its retention period (docs/privacy.md):\n"
 	           "set the periods in months with retention-visitors (default 24), retention-comments\n"
-	           "(default 12) and retention-audit (default 12) in the config file, or GUICHET_RETENTION_*.\n");
+	           "(default 12) and retention-audit (default 12) in the config file, or GUICHET_RETENTION_*.\n"
+	           "The SMTP password may also be smtp-password in the config file, or GUICHET_SMTP_PASSWORD;\n"
+	           "never on the command line. Check the SMTP settings with 'guichet mail test' (docs/mail.md).\n");
 }
 
 /* Splits HOST:PORT or [V6]:PORT. */
@@ -157,6 +180,7 @@ int cli_serve(int argc, char **argv)
 	        {"listen", required_argument, 0, 'l'},
 	        {"threads", required_argument, 0, 't'},
 	        {"trust-proxy", no_argument, 0, 'x'},
+	        {"trusted-proxies", required_argument, 0, 'P'},
 	        {"session-idle", required_argument, 0, 'i'},
 	        {"session-absolute", required_argument, 0, 'a'},
 	        {"public-url", required_argument, 0, 'u'},
@@ -170,11 +194,19 @@ int cli_serve(int argc, char **argv)
 	        {"speech-cache-dir", required_argument, 0, 'S'},
 	        {"config", required_argument, 0, 'c'},
 	        {"help", no_argument, 0, 'h'},
+	        {"smtp-url", required_argument, 0, OPT_SMTP},
+	        {"smtp-user", required_argument, 0, OPT_SMTP + 1},
+	        {"smtp-password-file", required_argument, 0, OPT_SMTP + 2},
+	        {"smtp-from", required_argument, 0, OPT_SMTP + 3},
+	        {"smtp-starttls", required_argument, 0, OPT_SMTP + 4},
+	        {"smtp-ca-file", required_argument, 0, OPT_SMTP + 5},
+	        {"smtp-timeout", required_argument, 0, OPT_SMTP + 6},
+	        {"smtp-retry", required_argument, 0, OPT_SMTP + 7},
 	        {0, 0, 0, 0},
 	};
 	struct {
 		const char *key, *value;
-	} given[24];
+	} given[40];
 	size_t ngiven = 0;
 	const char *config_file = NULL;
 	int c;
@@ -200,6 +232,9 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'x':
 			key = "trust-proxy";
+			break;
+		case 'P':
+			key = "trusted-proxies";
 			break;
 		case 'i':
 			key = "session-idle";
@@ -238,6 +273,10 @@ int cli_serve(int argc, char **argv)
 			fprintf(stderr, "guichet serve: option '%s' needs a value\n", argv[optind - 1]);
 			return 2;
 		default:
+			if (c >= OPT_SMTP && c < OPT_SMTP + (int)COUNT(smtp_keys)) {
+				key = smtp_keys[c - OPT_SMTP];
+				break;
+			}
 			fprintf(stderr, "guichet serve: unknown option '%s'\n", argv[optind - 1]);
 			usage(stderr);
 			return 2;
@@ -328,12 +367,18 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "guichet serve: cannot start the retention thread\n");
 		goto done;
 	}
+	/* The notifications' outbox, sent in the background (docs/mail.md). */
+	if (app_mail_start(&app) != 0) {
+		fprintf(stderr, "guichet serve: cannot start the mail thread\n");
+		goto done;
+	}
 
 	http_config hc = {0};
 	hc.host = host;
 	hc.port = port;
 	hc.threads = cfg.threads;
 	hc.trust_proxy = cfg.trust_proxy;
+	hc.trusted_proxies = cfg.trusted_proxies;
 	hc.head_timeout_s = (unsigned)cfg.head_timeout;
 	hc.max_connections = cfg.max_connections;
 	hc.max_per_address = cfg.max_per_address;
@@ -373,6 +418,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "level=info msg=\"stopped\"\n");
 	rc = 0;
 done:
+	app_mail_stop(&app);
 	app_retention_stop(&app);
 	app_stats_stop(&app);
 	/* After http_stop: every event stream has ended and unwatched. */

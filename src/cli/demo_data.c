@@ -201,6 +201,9 @@ static const demo_account accounts[] = {
     {"responsable.vitre", "Hélène Morel", "manager", DEMO_SITE_VITRE, ""},
     {"agent1.vitre", "Olena Kovalenko", "agent", DEMO_SITE_VITRE, ""},
     {"agent2.vitre", "Julien Tual", "agent", DEMO_SITE_VITRE, ""},
+    /* The CAF's referent for the département (cli_demo.c gives the
+     * operator): the escalations' other side. */
+    {"referent.caf", "Claire Le Bihan", "operator", -1, ""},
 };
 
 const demo_account *demo_accounts(size_t *n)

@@ -37,6 +37,8 @@ static const struct command {
     {"stats", cli_stats, "print the steering indicators of a period and a scope"},
     {"opendata", cli_opendata, "write the open-data files: activity, lieux, france-services"},
     {"purge", cli_purge, "remove personal data past its retention period (--dry-run to see)"},
+    {"mail", cli_mail, "the e-mail notifications: mail test sends a test message now"},
+    {"address", cli_address, "postal addresses: address format, address load-bal (Base Adresse Locale)"},
     {"version", cli_version, "print the version"},
     {"help", cli_help, "show this help, or a command's help: guichet help COMMAND"},
 };

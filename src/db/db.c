@@ -21,7 +21,12 @@ struct db {
 	unsigned n;
 	db_conn *free_list;
 	_Atomic uint64_t errors;
+	/* How long connections are held, db_acquire to db_release. */
+	_Atomic uint64_t held[DB_LATENCY_BUCKETS];
+	_Atomic uint64_t held_sum_us, held_n;
 };
+
+const double db_latency_le[DB_LATENCY_BUCKETS - 1] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
 
 /* A postgres:// URL, or a libpq "key=value …" string: an '=' before any
  * space or '/' ("host=/run/postgresql dbname=g"), which a path to a file
@@ -145,13 +150,35 @@ db_conn *db_acquire(db *d)
 	d->free_list = c->next_free;
 	c->next_free = NULL;
 	pthread_mutex_unlock(&d->lock);
+	c->held_since_us = mono_us();
 	return c;
+}
+
+static void count_held(db *d, int64_t us)
+{
+	if (us < 0)
+		us = 0;
+	size_t b = 0;
+	while (b < DB_LATENCY_BUCKETS - 1 && (double)us / 1e6 > db_latency_le[b])
+		b++;
+	atomic_fetch_add(&d->held[b], 1);
+	atomic_fetch_add(&d->held_sum_us, (uint64_t)us);
+	atomic_fetch_add(&d->held_n, 1);
+}
+
+void db_latency(db *d, uint64_t counts[DB_LATENCY_BUCKETS], uint64_t *sum_us, uint64_t *n)
+{
+	for (size_t b = 0; b < DB_LATENCY_BUCKETS; b++)
+		counts[b] = atomic_load(&d->held[b]);
+	*sum_us = atomic_load(&d->held_sum_us);
+	*n = atomic_load(&d->held_n);
 }
 
 void db_release(db *d, db_conn *c)
 {
 	if (!c)
 		return;
+	count_held(d, mono_us() - c->held_since_us);
 	pthread_mutex_lock(&d->lock);
 	c->next_free = d->free_list;
 	d->free_list = c;

@@ -17,6 +17,14 @@ typedef struct db db;
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
 
+/* How long the store's operations hold a connection (db_acquire to
+ * db_release), as a histogram for /metrics: counts[b] is the number of
+ * holds of at most db_latency_le[b] seconds and above the bound before,
+ * the last one beyond every bound. */
+#define DB_LATENCY_BUCKETS 8
+extern const double db_latency_le[DB_LATENCY_BUCKETS - 1];
+void db_latency(db *d, uint64_t counts[DB_LATENCY_BUCKETS], uint64_t *sum_us, uint64_t *n);
+
 enum db_rc {
 	DB_OK = 0,
 	DB_ROW = 1,         /* db_step produced a row */

@@ -21,6 +21,7 @@ struct db_conn {
 	db *owner;
 	struct db_conn *next_free; /* the pool's free list */
 	char err[256];             /* the last error, for db_errmsg */
+	int64_t held_since_us;     /* mono_us() at db_acquire */
 };
 
 /* The first member of every engine's statement. */

@@ -250,6 +250,7 @@ static char empty[] = "";
 static char non_communique_gender[] = "non_communique";
 static char non_communique_age[] = "non_communique";
 static char non_communique_status[] = "non_communique";
+static char phone_none[] = "aucun";
 
 /* Codes copied from the catalog into a record (a procedure's theme and
  * operator) must outlive this call, and the record's strings belong to the
@@ -454,6 +455,15 @@ static void validate_visitor(ctx *x, store_visitor *p, int year)
 		if (!enum_valid(&ENUM_AGE, p->age_bracket))
 			field_error_add(e, "age_bracket", N_("Choisissez la tranche d'âge dans la liste."));
 	}
+
+	/* The telephone: the kind decides no_phone; a record that only says
+	 * no_phone (the API, an import, an older client) gets its kind. */
+	if (!*text(&p->phone_kind) && p->no_phone)
+		p->phone_kind = phone_none;
+	if (*p->phone_kind && !enum_valid(&ENUM_PHONE, p->phone_kind))
+		field_error_add(e, "phone_kind", N_("Choisissez le téléphone de la personne dans la liste."));
+	else if (*p->phone_kind)
+		p->no_phone = strcmp(p->phone_kind, "aucun") == 0;
 
 	validate_commune(x, text(&p->commune_insee));
 	if (!languages_ok(text(&p->languages)))

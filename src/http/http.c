@@ -116,6 +116,68 @@ static const char *header_last_item(struct request *q, const char *name)
 	return item ? str_trim(item) : NULL;
 }
 
+/* addr as 16 bytes, an IPv4 address mapped into IPv6 (::ffff:a.b.c.d). */
+static int addr16(const char *text, unsigned char out[16])
+{
+	unsigned char v4[4];
+	if (inet_pton(AF_INET, text, v4) == 1) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, v4, 4);
+		return 0;
+	}
+	return inet_pton(AF_INET6, text, out) == 1 ? 0 : -1;
+}
+
+/* Reads the list of trusted proxies into s; -1 with err on a bad one. */
+static int parse_proxies(http_server *s, const char *list, char *err, size_t errlen)
+{
+	const char *p = list ? list : "127.0.0.1,::1";
+	s->nproxies = 0;
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+		if (n) {
+			char one[INET6_ADDRSTRLEN + 1];
+			if (n >= sizeof one || s->nproxies == HTTP_PROXIES_MAX) {
+				snprintf(err, errlen, "trusted proxies: at most %d addresses, each an IP address",
+				         HTTP_PROXIES_MAX);
+				return -1;
+			}
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (addr16(one, s->proxies[s->nproxies]) != 0) {
+				snprintf(err, errlen, "trusted proxies: \"%s\" is not an IP address", one);
+				return -1;
+			}
+			s->nproxies++;
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/* Whether the connection's peer is one of the trusted proxies. */
+static int peer_trusted(const http_server *s, const struct sockaddr *sa)
+{
+	unsigned char a[16];
+	if (!sa)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		memset(a, 0, 10);
+		a[10] = a[11] = 0xff;
+		memcpy(a + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		memcpy(a, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	} else {
+		return 0;
+	}
+	for (size_t i = 0; i < s->nproxies; i++)
+		if (memcmp(a, s->proxies[i], 16) == 0)
+			return 1;
+	return 0;
+}
+
 static void client_address(struct request *q)
 {
 	req *r = &q->r;
@@ -132,7 +194,7 @@ static void client_address(struct request *q)
 			          sizeof(text));
 	}
 	r->client_ip = arena_strdup(r->arena, text);
-	if (!q->srv->cfg.trust_proxy)
+	if (!q->srv->cfg.trust_proxy || !peer_trusted(q->srv, ci ? ci->client_addr : NULL))
 		return;
 
 	const char *fwd = header_last_item(q, "X-Forwarded-For");
@@ -605,6 +667,10 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	}
 	http_server *s = xcalloc(1, sizeof(*s));
 	s->cfg = *cfg;
+	if (parse_proxies(s, cfg->trusted_proxies, err, errlen) != 0) {
+		free(s);
+		return NULL;
+	}
 	atomic_init(&s->stopping, 0);
 	atomic_init(&s->inflight, 0);
 	s->guard = http_guard_new(cfg->head_timeout_s, cfg->max_per_address);

@@ -76,7 +76,10 @@ typedef struct http_config {
 	const char *host; /* literal address to bind */
 	unsigned port;    /* 0 chooses a free port */
 	unsigned threads;
-	int trust_proxy; /* honour X-Forwarded-Proto and X-Forwarded-For */
+	int trust_proxy; /* honour X-Forwarded-Proto and X-Forwarded-For … */
+	/* … from these peers only: addresses separated by commas or spaces
+	 * (NULL: 127.0.0.1 and ::1). Any other peer's headers are ignored. */
+	const char *trusted_proxies;
 	/* Against slow and numerous clients (0 takes the default of
 	 * guichet_limits.h): seconds to send a request head, connections in
 	 * all, and per client address. With trust_proxy every connection comes

@@ -14,6 +14,9 @@
 
 #include "http/http.h"
 
+/* The most trusted proxies a server takes (http_config.trusted_proxies). */
+#define HTTP_PROXIES_MAX 16
+
 /* Deadlines and limits against slow and numerous clients (http_guard.c). */
 typedef struct http_guard http_guard;
 
@@ -69,6 +72,9 @@ struct http_server {
 	http_guard *guard;
 	http_streams *streams;
 	http_config cfg;
+	/* The trusted proxies' addresses, as 16 bytes (IPv4 mapped into IPv6). */
+	unsigned char proxies[HTTP_PROXIES_MAX][16];
+	size_t nproxies;
 	unsigned port;
 	atomic_int stopping;
 	atomic_long inflight; /* requests between their request line and their end */

@@ -31,6 +31,16 @@ static void td(req *r, const char *text)
 	RAW(r, "</td>");
 }
 
+/* A cell of French data (a name of the catalog). */
+static void td_fr(req *r, const char *text)
+{
+	RAW(r, "<td");
+	ui_attr_lang_fr(r);
+	RAW(r, ">");
+	html_txt(&r->out, text);
+	RAW(r, "</td>");
+}
+
 static const char *yes_no(req *r, int v)
 {
 	return v ? _(r, "oui") : _(r, "non");
@@ -144,7 +154,7 @@ int page_operators_list(req *r)
 		RAW(r, "<tr><td><a href=\"/admin/operators/");
 		html_url_arg(&r->out, ops[i].code);
 		RAW(r, "/edit\">");
-		html_txt(&r->out, ops[i].name);
+		ui_txt_fr(r, ops[i].name);
 		RAW(r, "</a></td>");
 		td(r, ops[i].code);
 		td(r, yes_no(r, ops[i].national));
@@ -328,10 +338,13 @@ int page_procedures_list(req *r)
 		RAW(r, "<tr><td><a href=\"/admin/procedures/");
 		html_int(&r->out, p[i].id);
 		RAW(r, "/edit\">");
-		html_txt(&r->out, p[i].label);
+		ui_txt_fr(r, p[i].label);
 		RAW(r, "</a></td>");
 		td(r, theme);
-		td(r, *op ? op : "—");
+		if (*op)
+			td_fr(r, op);
+		else
+			td(r, "—");
 		td(r, yes_no(r, p[i].active));
 		RAW(r, "</tr>\n");
 	}
@@ -504,7 +517,7 @@ int page_themes_list(req *r)
 		RAW(r, "<tr><td><a href=\"/admin/themes/");
 		html_url_arg(&r->out, t[i].code);
 		RAW(r, "/edit\">");
-		html_txt(&r->out, _(r, t[i].label));
+		ui_txt_msg(r, t[i].label);
 		RAW(r, "</a></td>");
 		td(r, t[i].code);
 		RAW(r, "</tr>\n");
@@ -589,7 +602,7 @@ int page_topics_list(req *r)
 		RAW(r, "<tr><td><a href=\"/admin/topics/");
 		html_url_arg(&r->out, t[i].code);
 		RAW(r, "/edit\">");
-		html_txt(&r->out, _(r, t[i].label));
+		ui_txt_msg(r, t[i].label);
 		RAW(r, "</a></td>");
 		td(r, t[i].code);
 		td(r, yes_no(r, t[i].active));

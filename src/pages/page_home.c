@@ -75,10 +75,14 @@ int page_home(req *r)
 		card(r, "/audit", _(r, "Journal des accès"), _(r, "Connexions et accès aux données personnelles."));
 		card(r, "/admin/security", _(r, "Sécurité des comptes"),
 		     _(r, "Les rôles qui doivent utiliser la validation en deux étapes."));
+		card(r, "/admin/mail", _(r, "Envoi des notifications"),
+		     _(r, "Les messages en attente, envoyés ou abandonnés."));
 	}
 	card(r, "/account/password", _(r, "Mon compte"), _(r, "Changer votre mot de passe."));
 	card(r, "/account/totp", _(r, "Validation en deux étapes"),
 	     _(r, "Protéger votre compte par un code de votre téléphone."));
+	card(r, "/account/notifications", _(r, "Mes notifications par e-mail"),
+	     _(r, "Choisir les messages que vous recevez, et quand."));
 	html_raw_trusted(o, "</ul>");
 	ui_page_end(r);
 	return 0;
@@ -191,6 +195,25 @@ int page_healthz(req *r)
 	return 0;
 }
 
+/* Ready to serve: the store answers, the statistics engine is loaded and
+ * its figures are less than APP_READY_STATS_LAG_S old (docs/operations.md).
+ * One line per check; 503 when any fails, for a load balancer or an alert. */
+int page_readyz(req *r)
+{
+	int store_ok = store_schema_version(r->app->store) >= 0;
+	double lag = app_stats_lag_seconds(r->app);
+	int stats_ok = lag >= 0 && lag < APP_READY_STATS_LAG_S;
+	http_status(r, store_ok && stats_ok ? 200 : 503);
+	http_set_header(r, "Cache-Control", "no-store");
+	http_content_type(r, "text/plain; charset=utf-8");
+	buf_puts(&r->out, store_ok ? "store ok\n" : "store unavailable\n");
+	if (lag < 0)
+		buf_puts(&r->out, "statistics loading\n");
+	else
+		buf_printf(&r->out, "statistics %s (%.0f s old)\n", stats_ok ? "ok" : "stale", lag);
+	return 0;
+}
+
 /* The token as given in "Authorization: Bearer …", compared in a time that
  * does not tell how much of it was right. */
 static int metrics_token_ok(const req *r, const char *token)
@@ -231,6 +254,7 @@ int page_metrics_listener(req *r)
 {
 	http_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
 	metrics_render(r->app->metrics, &r->out, store_error_count(r->app->store));
+	store_latency_metrics(r->app->store, &r->out);
 	app_stats_metrics(r->app, &r->out);
 	return 0;
 }

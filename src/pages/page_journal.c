@@ -8,6 +8,7 @@
  * visit the user may not read answers 404, like a missing one. Reading an
  * identified visitor is journaled; lists show no names.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -45,6 +46,8 @@ static const char *enum_list_text(req *r, const enum_def *d, const char *codes)
 	return out ? out : "";
 }
 
+/* The theme's label as kept in the catalog (a French msgid); the code
+ * when the theme is unknown. */
 static const char *theme_label(req *r, const char *code)
 {
 	store_theme *t = NULL;
@@ -52,50 +55,188 @@ static const char *theme_label(req *r, const char *code)
 	if (store_theme_list(r->app->store, r->arena, &t, &n) == STORE_OK)
 		for (size_t i = 0; i < n; i++)
 			if (str_eq(t[i].code, code))
-				return _(r, t[i].label);
+				return t[i].label;
 	return code;
 }
 
-static void show_demand(req *r, const store_demand *d, size_t i)
+/* A term and a value already written by the caller: dt_open writes the
+ * term and opens the <dd>. */
+static void dt_open(req *r, const char *term)
+{
+	RAW(r, "<dt>");
+	html_txt(&r->out, term);
+	RAW(r, "</dt><dd>");
+}
+
+/* A term and a label of a vocabulary (or a theme's): the translation, or
+ * the French label marked as French, or the raw code when unknown. */
+static void dl_msg(req *r, const char *term, const char *msgid)
+{
+	if (!msgid || !*msgid) {
+		ui_dl_item(r, term, "");
+		return;
+	}
+	dt_open(r, term);
+	ui_txt_msg(r, msgid);
+	RAW(r, "</dd>\n");
+}
+
+/* A translated sentence holding one "%s", with s in its place (the
+ * translation is never a printf format). */
+static void txt_with(req *r, const char *translated, const char *s)
+{
+	const char *at = strstr(translated, "%s");
+	if (!at) {
+		html_txt(&r->out, translated);
+		return;
+	}
+	html_txt_n(&r->out, translated, (size_t)(at - translated));
+	html_txt(&r->out, s);
+	html_txt(&r->out, at + 2);
+}
+
+static const char *const month_names[12] = {
+    N_("janvier"), N_("février"), N_("mars"),      N_("avril"),   N_("mai"),      N_("juin"),
+    N_("juillet"), N_("août"),    N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
+};
+
+/* "3 décembre 2026" in the page's language. */
+static const char *long_date(req *r, int64_t t)
+{
+	char ymd[11];
+	int y, m, d;
+	time_local_date(t, ymd);
+	if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+		return arena_strdup(r->arena, ymd);
+	const char *s = arena_printf(r->arena, "%d %s %d", d, _(r, month_names[m - 1]), y);
+	return s ? s : "";
+}
+
+/* How the interpreting was done, as it reads after "Interprétariat :";
+ * the vocabulary's own label for a code not listed here. */
+static const enum_item interpreting_how[] = {
+    {"telephone", N_("par téléphone")},
+    {"collegue", N_("par un ou une collègue")},
+    {"proche", N_("par un proche de la personne")},
+    {"application", N_("par une application de traduction")},
+};
+
+/* "Interprétariat : par téléphone, en arabe". */
+static void interpreting_item(req *r, const char *how, const char *language)
+{
+	const char *label = enum_label(&ENUM_INTERPRETING, how);
+	for (size_t i = 0; i < COUNT(interpreting_how); i++)
+		if (str_eq(interpreting_how[i].code, how))
+			label = interpreting_how[i].label;
+	dt_open(r, _(r, "Interprétariat"));
+	ui_txt_msg(r, label);
+	if (language && *language) {
+		RAW(r, ", ");
+		/* TRANSLATORS: the language of the interpreting, "en arabe". */
+		txt_with(r, _(r, "en %s"), page_language_label(r, language));
+	}
+	RAW(r, "</dd>\n");
+}
+
+/* What an escalated demand knows of its escalation: since when. The
+ * escalation's own life (sent, answered, closed) is the escalation's
+ * record, shown here once it exists (escalation_status). */
+static const char *escalation_status(req *r, const store_demand *d)
+{
+	(void)r;
+	(void)d;
+	return NULL;
+}
+
+static void escalation_items(req *r, const store_demand *d, int64_t visit_at)
+{
+	dt_open(r, _(r, "Escalade"));
+	/* TRANSLATORS: "Escaladée le 3 décembre 2026": the demand was passed
+	   to the operator's back office on that day. */
+	txt_with(r, _(r, "Escaladée le %s"), long_date(r, visit_at));
+	RAW(r, "</dd>\n");
+	RAW(r, "<dt>");
+	html_txt(&r->out, _(r, "Suivi de l'escalade"));
+	RAW(r, "</dt><dd class=\"escalation-status\">");
+	const char *status = escalation_status(r, d);
+	if (status)
+		html_txt(&r->out, status);
+	else if (d->escalation_id)
+		html_txt(&r->out, page_count_text(r, _(r, "Escalade n° %d"), d->escalation_id));
+	else
+		html_txt(&r->out, _(r, "Pas encore de suivi enregistré"));
+	RAW(r, "</dd>\n");
+}
+
+static void show_demand(req *r, const store_demand *d, size_t i, int64_t visit_at)
 {
 	store_operator op;
 	store_procedure proc;
 	RAW(r, "<h2>");
 	html_txt(&r->out, page_count_text(r, _(r, "Demande %d"), (int64_t)i + 1));
 	RAW(r, "</h2>\n<dl class=\"details\">\n");
-	ui_dl_item(r, _(r, "Organisme concerné"),
-	           store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
-	               ? op.name
-	               : d->operator_code);
-	ui_dl_item(r, _(r, "Démarche"),
-	           d->procedure_id &&
-	                   store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK
-	               ? proc.label
-	               : d->procedure_text);
-	ui_dl_item(r, _(r, "Thème"), theme_label(r, d->theme_code));
-	ui_dl_item(r, _(r, "Niveau d'intervention"), _(r, enum_label(&ENUM_LEVEL, d->level)));
+	ui_dl_item_fr(r, _(r, "Organisme concerné"),
+	              store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
+	                  ? op.name
+	                  : d->operator_code);
+	ui_dl_item_fr(r, _(r, "Démarche"),
+	              d->procedure_id &&
+	                      store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK
+	                  ? proc.label
+	                  : d->procedure_text);
+	dl_msg(r, _(r, "Thème"), theme_label(r, d->theme_code));
+	dl_msg(r, _(r, "Niveau d'intervention"), enum_label(&ENUM_LEVEL, d->level));
 	if (*d->mandate_type)
 		ui_dl_item(r, _(r, "Mandat"),
 		           arena_printf(r->arena, "%s %s", _(r, enum_label(&ENUM_MANDATE, d->mandate_type)),
 		                        d->mandate_ref));
-	ui_dl_item(r, _(r, "Résultat"), _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
+	dl_msg(r, _(r, "Résultat"), enum_label(&ENUM_OUTCOME, d->outcome));
+	if (str_eq(d->outcome, "escalade") || d->escalation_id)
+		escalation_items(r, d, visit_at);
 	if (*d->referral_type)
-		ui_dl_item(r, _(r, "Orientée vers"), _(r, enum_label(&ENUM_REFERRAL, d->referral_type)));
+		dl_msg(r, _(r, "Orientée vers"), enum_label(&ENUM_REFERRAL, d->referral_type));
 	if (d->autonomy)
-		ui_dl_item(r, _(r, "Autonomie numérique"),
-		           _(r, enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy))));
+		dl_msg(r, _(r, "Autonomie numérique"), enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy)));
 	if (*d->equipment)
 		ui_dl_item(r, _(r, "Matériel utilisé"), enum_list_text(r, &ENUM_EQUIPMENT, d->equipment));
 	if (*d->interpreting && !str_eq(d->interpreting, "aucun"))
-		ui_dl_item(r, _(r, "Interprétariat"),
-		           arena_printf(r->arena, "%s %s",
-		                        _(r, enum_label(&ENUM_INTERPRETING, d->interpreting)),
-		                        page_language_label(r, d->interpreting_lang)));
+		interpreting_item(r, d->interpreting, d->interpreting_lang);
 	if (d->duration_min)
 		ui_dl_item(r, _(r, "Durée"), page_count_text(r, _(r, "%d min"), d->duration_min));
 	if (*d->note)
 		ui_dl_item(r, _(r, "Note"), d->note);
 	RAW(r, "</dl>\n");
+	page_escalation_on_demand(r, d);
+}
+
+/* "Vitré (35500)": the commune with its postcode, as people write it (the
+ * INSEE code is no postcode); a commune of several postcodes shows the
+ * first ones. The INSEE code alone when the geography does not know it. */
+static const char *commune_text(req *r, const char *code)
+{
+	store_commune c;
+	if (!code || !*code)
+		return "";
+	if (store_commune_get(r->app->store, r->arena, code, &c) != STORE_OK)
+		return code;
+	const char *pc = c.postcodes ? c.postcodes : "";
+	/* At most three postcodes, "35000, 35200, 35700". */
+	buf b;
+	buf_init(&b, 64);
+	size_t shown = 0;
+	for (const char *p = pc; *p && shown < 3;) {
+		size_t len = strcspn(p, " ");
+		if (len) {
+			if (shown++)
+				buf_puts(&b, ", ");
+			buf_append(&b, p, len);
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	const char *s = shown ? arena_printf(r->arena, "%s (%s)", c.name, b.data ? b.data : "") : c.name;
+	buf_free(&b);
+	return s ? s : code;
 }
 
 static const char *yes_no(req *r, int v)
@@ -126,7 +267,7 @@ int page_visit_show(req *r)
 	RAW(r, "<dl class=\"details\">\n");
 	ui_dl_item(r, _(r, "Lieu"), site.name);
 	ui_dl_item(r, _(r, "Date et heure"), arena_printf(r->arena, "%s %s", date, hm));
-	ui_dl_item(r, _(r, "Canal"), _(r, enum_label(&ENUM_CHANNEL, v.channel)));
+	dl_msg(r, _(r, "Canal"), enum_label(&ENUM_CHANNEL, v.channel));
 	if (*v.place)
 		ui_dl_item(r, _(r, "Lieu de la permanence ou du domicile"), v.place);
 	ui_dl_item(r, _(r, "Durée de la visite"), page_count_text(r, _(r, "%d min"), v.duration_min));
@@ -134,18 +275,24 @@ int page_visit_show(req *r)
 	RAW(r, "</dl>\n<h2>");
 	html_txt(&r->out, _(r, "La personne"));
 	RAW(r, "</h2>\n<dl class=\"details\">\n");
-	ui_dl_item(r, _(r, "Tranche d'âge"), _(r, enum_label(&ENUM_AGE, p->age_bracket)));
+	dl_msg(r, _(r, "Tranche d'âge"), enum_label(&ENUM_AGE, p->age_bracket));
 	if (p->birth_year)
 		ui_dl_item(r, _(r, "Année de naissance"), page_int_text(r, p->birth_year));
-	ui_dl_item(r, _(r, "Genre"), _(r, enum_label(&ENUM_GENDER, p->gender)));
-	ui_dl_item(r, _(r, "Situation"), _(r, enum_label(&ENUM_STATUS, p->social_status)));
-	ui_dl_item(r, _(r, "Commune de résidence"), page_commune_label(r, p->commune_insee));
-	ui_dl_item(r, _(r, "Pas de téléphone"), yes_no(r, p->no_phone));
+	dl_msg(r, _(r, "Genre"), enum_label(&ENUM_GENDER, p->gender));
+	dl_msg(r, _(r, "Situation"), enum_label(&ENUM_STATUS, p->social_status));
+	ui_dl_item_fr(r, _(r, "Commune de résidence"), commune_text(r, p->commune_insee));
+	if (p->allophone)
+		ui_dl_item(r, _(r, "Ne parle pas français"), yes_no(r, 1));
+	if (p->allophone || *p->languages)
+		ui_dl_item(r, _(r, "Langues parlées"), enum_list_text(r, NULL, p->languages));
+	/* The person's telephone: "no telephone" is not "no smartphone". */
+	if (p->phone_kind && *p->phone_kind)
+		dl_msg(r, _(r, "Type de téléphone"), enum_label(&ENUM_PHONE, p->phone_kind));
+	else if (p->no_phone)
+		ui_dl_item(r, _(r, "Pas de téléphone"), yes_no(r, 1));
 	ui_dl_item(r, _(r, "Pas d'adresse e-mail"), yes_no(r, p->no_email));
 	ui_dl_item(r, _(r, "Pas d'ordinateur ni de tablette"), yes_no(r, p->no_device));
 	ui_dl_item(r, _(r, "Pas d'accès à internet"), yes_no(r, p->no_internet));
-	if (p->allophone || *p->languages)
-		ui_dl_item(r, _(r, "Langues parlées"), enum_list_text(r, NULL, p->languages));
 	if (p->illiteracy)
 		ui_dl_item(r, _(r, "En situation d'illettrisme"), yes_no(r, 1));
 	if (*p->disabilities)
@@ -164,8 +311,20 @@ int page_visit_show(req *r)
 	}
 	RAW(r, "</dl>\n");
 	for (size_t i = 0; i < v.ndemands; i++)
-		show_demand(r, &v.demands[i], i);
+		show_demand(r, &v.demands[i], i, v.started_at);
 	page_privacy_links(r, &v);
+	/* The take-home summary for the person (page_takehome.c). */
+	RAW(r, "<p><a href=\"/visits/");
+	html_int(&r->out, v.id);
+	RAW(r, "/summary\">");
+	html_txt(&r->out, _(r, "Résumé à remettre à la personne"));
+	RAW(r, "</a></p>\n");
+	/* "Who to tell" about a new address (page_address_checklist.c). */
+	RAW(r, "<p><a href=\"/visits/");
+	html_int(&r->out, v.id);
+	RAW(r, "/address-checklist\">");
+	html_txt(&r->out, _(r, "Nouvelle adresse : la liste des organismes à prévenir"));
+	RAW(r, "</a></p>\n");
 	int window = page_correction_state(r, v.site_id, v.created_at);
 	if (window == 1)
 		page_record_actions(r, "visits", v.id, _(r, "Corriger la visite"),
@@ -195,9 +354,8 @@ static const char *operator_name(const store_operator *ops, size_t n, const char
 	return code;
 }
 
-/* "CAF, DGFiP" or "Résolu, Orienté": one per demand, without repeats. */
-static const char *demand_column(req *r, const store_visit *v, const store_operator *ops, size_t nops,
-                                 int outcome)
+/* The outcomes of a visit's demands, "Résolu, Orienté": without repeats. */
+static const char *outcome_column(req *r, const store_visit *v)
 {
 	buf b;
 	buf_init(&b, LIMIT_TEXT_BYTES);
@@ -205,18 +363,66 @@ static const char *demand_column(req *r, const store_visit *v, const store_opera
 		const store_demand *d = &v->demands[i];
 		int seen = 0;
 		for (size_t k = 0; k < i; k++)
-			seen |= str_eq(outcome ? v->demands[k].outcome : v->demands[k].operator_code,
-			               outcome ? d->outcome : d->operator_code);
+			seen |= str_eq(v->demands[k].outcome, d->outcome);
 		if (seen)
 			continue;
 		if (b.len)
 			buf_puts(&b, ", ");
-		buf_puts(&b, outcome ? _(r, enum_label(&ENUM_OUTCOME, d->outcome))
-		                     : operator_name(ops, nops, d->operator_code));
+		buf_puts(&b, _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
 	}
 	const char *s = arena_strdup(r->arena, b.data ? b.data : "");
 	buf_free(&b);
 	return s ? s : "";
+}
+
+/* The heading of a cell, for the eyes only, when the table is stacked
+ * into cards on a narrow screen (.cell-head in guichet.css); screen
+ * readers read the column's own heading. */
+static void cell_head(req *r, const char *heading)
+{
+	RAW(r, "<span class=\"cell-head\" aria-hidden=\"true\">");
+	html_txt(&r->out, heading);
+	RAW(r, "</span>");
+}
+
+static void cell_open(req *r, const char *heading)
+{
+	RAW(r, "<td>");
+	cell_head(r, heading);
+}
+
+/* The demands of a visit, to recognise it: the first one's operator and
+ * procedure, then the operators of the others (catalog names: French). */
+static void demands_cell(req *r, const store_visit *v, const store_operator *ops, size_t nops,
+                         const char *heading)
+{
+	cell_open(r, heading);
+	RAW(r, "<ul class=\"cell-list\">");
+	for (size_t i = 0; i < v->ndemands; i++) {
+		const store_demand *d = &v->demands[i];
+		int seen = 0;
+		for (size_t k = 0; k < i; k++)
+			seen |= str_eq(v->demands[k].operator_code, d->operator_code);
+		if (seen)
+			continue;
+		RAW(r, "<li");
+		ui_attr_lang_fr(r);
+		RAW(r, ">");
+		html_txt(&r->out, operator_name(ops, nops, d->operator_code));
+		if (i == 0) {
+			store_procedure proc;
+			const char *what = d->procedure_id && store_procedure_get(r->app->store, r->arena,
+			                                                          d->procedure_id, &proc) == STORE_OK
+			                       ? proc.label
+			                       : d->procedure_text;
+			if (what && *what) {
+				RAW(r, " — ");
+				html_txt(&r->out, what);
+			}
+		}
+		RAW(r, "</li>");
+	}
+	RAW(r, "</ul></td>");
 }
 
 static const char *site_name(const store_site *sites, size_t n, int64_t id)
@@ -227,8 +433,10 @@ static const char *site_name(const store_site *sites, size_t n, int64_t id)
 	return "";
 }
 
-/* The table of a journal or of search results. with_date adds the date
- * column, sites (when more than one) the site column. */
+/* The table of a journal or of search results: enough to recognise a
+ * visit (time, channel, the person's age bracket, the first demand, the
+ * adviser). with_date adds the date column, sites (when more than one)
+ * the site column. On a narrow screen its rows become cards (.stack). */
 static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
                          const store_site *sites, size_t nsites)
 {
@@ -236,16 +444,22 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	size_t nops = 0;
 	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) != STORE_OK)
 		nops = 0;
-	ui_table_begin(r, NULL, caption);
+	const char *h_date = _(r, "Date"), *h_time = _(r, "Heure"), *h_site = _(r, "Lieu"),
+	           *h_channel = _(r, "Canal"), *h_age = _(r, "Âge"), *h_demands = _(r, "Demandes"),
+	           *h_what = _(r, "Organismes et démarche"), *h_outcome = _(r, "Résultat"),
+	           *h_agent = _(r, "Conseiller ou conseillère");
+	ui_table_begin(r, "stack visits", caption);
 	if (with_date)
-		ui_th(r, _(r, "Date"));
-	ui_th(r, _(r, "Heure"));
+		ui_th(r, h_date);
+	ui_th(r, h_time);
 	if (nsites > 1)
-		ui_th(r, _(r, "Lieu"));
-	ui_th(r, _(r, "Canal"));
-	ui_th(r, _(r, "Organismes"));
-	ui_th(r, _(r, "Résultat"));
-	ui_th(r, _(r, "Conseiller ou conseillère"));
+		ui_th(r, h_site);
+	ui_th(r, h_channel);
+	ui_th(r, h_age);
+	ui_th(r, h_demands);
+	ui_th(r, h_what);
+	ui_th(r, h_outcome);
+	ui_th(r, h_agent);
 	ui_table_body(r);
 	for (size_t i = 0; i < n; i++) {
 		char date[11], hm[6];
@@ -253,12 +467,13 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		time_local_hm(v[i].started_at, hm);
 		RAW(r, "<tr>");
 		if (with_date) {
-			RAW(r, "<td>");
+			cell_open(r, h_date);
 			html_txt(&r->out, date);
 			RAW(r, "</td>");
 		}
 		/* The time is the link: "Visite de 10:32" for screen readers. */
-		RAW(r, "<td><a href=\"/visits/");
+		cell_open(r, h_time);
+		RAW(r, "<a href=\"/visits/");
 		html_int(&r->out, v[i].id);
 		RAW(r, "\"><span class=\"sr-only\">");
 		html_txt(&r->out, _(r, "Visite de"));
@@ -266,17 +481,24 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		html_txt(&r->out, hm);
 		RAW(r, "</a></td>");
 		if (nsites > 1) {
-			RAW(r, "<td>");
+			cell_open(r, h_site);
 			html_txt(&r->out, site_name(sites, nsites, v[i].site_id));
 			RAW(r, "</td>");
 		}
-		RAW(r, "<td>");
-		html_txt(&r->out, _(r, enum_label(&ENUM_CHANNEL, v[i].channel)));
-		RAW(r, "</td><td>");
-		html_txt(&r->out, demand_column(r, &v[i], ops, nops, 0));
-		RAW(r, "</td><td>");
-		html_txt(&r->out, demand_column(r, &v[i], ops, nops, 1));
-		RAW(r, "</td><td>");
+		cell_open(r, h_channel);
+		ui_txt_msg(r, enum_label(&ENUM_CHANNEL, v[i].channel));
+		RAW(r, "</td>");
+		cell_open(r, h_age);
+		ui_txt_msg(r, enum_label(&ENUM_AGE, v[i].visitor.age_bracket));
+		RAW(r, "</td>");
+		cell_open(r, h_demands);
+		html_int(&r->out, (int64_t)v[i].ndemands);
+		RAW(r, "</td>");
+		demands_cell(r, &v[i], ops, nops, h_what);
+		cell_open(r, h_outcome);
+		html_txt(&r->out, outcome_column(r, &v[i]));
+		RAW(r, "</td>");
+		cell_open(r, h_agent);
 		html_txt(&r->out, v[i].agent_name);
 		RAW(r, "</td></tr>\n");
 	}
@@ -503,7 +725,7 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 		for (size_t i = 0; i < nops; i++)
 			oo[i] = (ui_option){ops[i].code, ops[i].name};
 		ui_opt_group g = {NULL, oo, nops};
-		ui_select_groups(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e, 0);
+		ui_select_groups_fr(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e);
 	}
 	store_theme *themes = NULL;
 	size_t nt = 0;

@@ -447,6 +447,9 @@ static void row_label(req *r, const report_page *p, const report_section *s, con
 		RAW(r, "\">");
 		html_txt(&r->out, row->label);
 		RAW(r, "</a>");
+	} else if (str_eq(s->id, "by_operator") || str_eq(s->id, "by_procedure")) {
+		/* The catalog's names are French data. */
+		ui_txt_fr(r, row->label);
 	} else {
 		html_txt(&r->out, row->label);
 	}

@@ -2,14 +2,23 @@
  * page_visits.c: recording a visit and its demands, reading it, correcting
  * it within the site's correction window, and deleting it (softly).
  *
- * The form is built for speed at the counter: one page, sensible defaults
- * (walk-in, 15 minutes, anonymous, solved on site), the site's most
- * frequent operators and procedures first, radios rather than lists, and
- * the rarely needed details folded in <details>. Everything works without
- * JavaScript: "Ajouter une demande" is a submit button that brings the
- * form back with one more block and nothing saved; static/visit.js only
- * spares that round trip. Field names are the store's, "dN_…" for the
- * demands (visit.h), so the domain's errors point at the right fields.
+ * The form is built for speed at the counter (docs/recording.md): one
+ * page, sensible defaults (walk-in, 15 minutes, anonymous, solved on site),
+ * the site's most frequent operators and procedures first, radios rather
+ * than lists, what is already right (site, date, time) and the rarely
+ * needed details folded in <details>, links to jump to the person or the
+ * first demand, and the facts of the whole visit asked once: the languages
+ * (a text field taking codes or names), interpreting and the equipment
+ * used, copied into each demand's columns when read. Everything works
+ * without JavaScript: "Ajouter une demande" is a submit button that brings
+ * the form back with one more block and nothing saved, and Enter sends the
+ * form to the server, which answers with the errors and everything typed
+ * when something required is missing. static/visit.js spares the round
+ * trip of a new block; static/record.js makes the language field a
+ * searchable picker, keeps Enter from sending the form, adds the shortcuts
+ * and says on the save button what will be saved. Field names are the
+ * store's, "dN_…" for the demands (visit.h), so the domain's errors point
+ * at the right fields.
  */
 #include <string.h>
 
@@ -46,6 +55,11 @@ typedef struct visit_form {
 	const int64_t *old_ids; /* the demands of the visit being corrected */
 	size_t nold;
 	int64_t ticket_id; /* the queue's ticket this visit serves (page_queue.c), 0 for none */
+	/* The facts of the whole visit, asked once and copied into each
+	 * demand: interpreting (ENUM_INTERPRETING) and its language, the
+	 * equipment used ("a,b"), and the languages as typed. */
+	const char *interpreting, *interpreting_lang, *equipment;
+	const char *languages_text;
 } visit_form;
 
 static const char *nm(req *r, const char *prefix, const char *field)
@@ -85,7 +99,9 @@ static void form_defaults(req *r, visit_form *f)
 	store_visitor *p = &v->visitor;
 	p->age_bracket = p->gender = p->social_status = "non_communique";
 	p->commune_insee = p->languages = p->disabilities = p->full_name = p->phone = p->email = "";
-	p->consent_reason = "";
+	p->consent_reason = p->phone_kind = "";
+	f->interpreting = "aucun";
+	f->interpreting_lang = f->equipment = f->languages_text = "";
 	f->commune.input = f->commune.code = "";
 	v->demands = arena_alloc(r->arena, VISIT_MAX_DEMANDS * sizeof *v->demands);
 	v->ndemands = 1;
@@ -93,6 +109,17 @@ static void form_defaults(req *r, visit_form *f)
 		demand_defaults(&v->demands[i]);
 		f->d_duration[i] = "";
 	}
+}
+
+/* Codes "ar,uk" as the language field shows them: "arabe, ukrainien". */
+static const char *languages_as_text(req *r, const char *codes)
+{
+	const char **v;
+	size_t n = page_split_codes(r, codes, &v);
+	const char *s = "";
+	for (size_t i = 0; s && i < n; i++)
+		s = arena_printf(r->arena, "%s%s%s", s, i ? ", " : "", page_language_label(r, v[i]));
+	return s ? s : codes;
 }
 
 /* The form of an existing visit. */
@@ -120,6 +147,31 @@ static void form_from_visit(req *r, visit_form *f, const store_visit *v)
 	}
 	f->old_ids = ids;
 	f->nold = ids ? f->v.ndemands : 0;
+	if (!f->v.visitor.phone_kind)
+		f->v.visitor.phone_kind = "";
+	f->languages_text = languages_as_text(r, v->visitor.languages);
+	/* The visit's facts from its demands: the first interpreting given,
+	 * every equipment used (a correction then writes them to each). */
+	const char **eq = arena_alloc(r->arena, (5 * f->v.ndemands + 1) * sizeof *eq);
+	size_t neq = 0;
+	for (size_t i = 0; room && i < f->v.ndemands; i++) {
+		const store_demand *d = &room[i];
+		if (str_eq(f->interpreting, "aucun") && d->interpreting && *d->interpreting &&
+		    !str_eq(d->interpreting, "aucun")) {
+			f->interpreting = d->interpreting;
+			f->interpreting_lang = d->interpreting_lang ? d->interpreting_lang : "";
+		}
+		const char **codes;
+		size_t nc = page_split_codes(r, d->equipment, &codes);
+		for (size_t k = 0; eq && k < nc && neq < 5 * f->v.ndemands; k++) {
+			int dup = 0;
+			for (size_t j = 0; j < neq; j++)
+				dup |= str_eq(eq[j], codes[k]);
+			if (!dup)
+				eq[neq++] = codes[k];
+		}
+	}
+	f->equipment = eq ? page_join_codes(r, eq, neq) : "";
 }
 
 /* An integer field: "" gives 0; anything else must be a number. */
@@ -165,9 +217,17 @@ static void read_demand(req *r, visit_form *f, size_t in, size_t out, field_erro
 	d->level = (char *)page_field(r, nm(r, p, "level"));
 	d->mandate_type = (char *)page_field(r, nm(r, p, "mandate_type"));
 	d->mandate_ref = (char *)page_field(r, nm(r, p, "mandate_ref"));
+	/* A demand's own interpreting or equipment (a client that sends
+	 * them per demand) wins; otherwise the visit's. */
 	d->equipment = read_codes(r, nm(r, p, "equipment"));
+	if (!*d->equipment)
+		d->equipment = (char *)f->equipment;
 	d->interpreting = (char *)page_field(r, nm(r, p, "interpreting"));
 	d->interpreting_lang = (char *)page_field(r, nm(r, p, "interpreting_lang"));
+	if (!*d->interpreting) {
+		d->interpreting = (char *)f->interpreting;
+		d->interpreting_lang = (char *)f->interpreting_lang;
+	}
 	d->outcome = (char *)page_field(r, nm(r, p, "outcome"));
 	d->referral_type = (char *)page_field(r, nm(r, p, "referral_type"));
 	d->note = (char *)page_field(r, nm(r, p, "note"));
@@ -233,12 +293,24 @@ static int read_form(req *r, visit_form *f, int creating, field_errors *e)
 	if (page_commune_resolve(r, page_field(r, "commune_insee"), &f->commune) != 0)
 		field_error_add(e, "commune_insee", f->commune.error);
 	p->commune_insee = f->commune.code;
-	p->no_phone = checked(r, "no_phone");
+	p->phone_kind = (char *)page_field(r, "phone_kind");
+	p->no_phone = checked(r, "no_phone") || str_eq(p->phone_kind, "aucun");
+	if (!str_eq(p->phone_kind, "aucun") && *p->phone_kind)
+		p->no_phone = 0;
 	p->no_email = checked(r, "no_email");
 	p->no_device = checked(r, "no_device");
 	p->no_internet = checked(r, "no_internet");
 	p->allophone = checked(r, "allophone");
-	p->languages = read_codes(r, "languages");
+	/* Checkboxes or one text field: codes or names either way. */
+	f->languages_text = read_codes(r, "languages");
+	const char *codes = "";
+	if (page_languages_read(r, f->languages_text, &codes) != 0)
+		field_error_add(e, "languages",
+		                "Une langue n'a pas été reconnue : écrivez son code (ar) ou son nom (arabe), "
+		                "séparés par des virgules.");
+	p->languages = (char *)codes;
+	if (!field_error_for(e, "languages"))
+		f->languages_text = languages_as_text(r, codes);
 	p->illiteracy = checked(r, "illiteracy");
 	p->disabilities = read_codes(r, "disabilities");
 	p->very_precarious = checked(r, "very_precarious");
@@ -250,6 +322,17 @@ static int read_form(req *r, visit_form *f, int creating, field_errors *e)
 	p->email = (char *)page_field(r, "email");
 	if (p->identified && (!was || !p->consent_at))
 		p->consent_at = now_s();
+
+	f->interpreting = page_field(r, "interpreting");
+	f->interpreting_lang = page_field(r, "interpreting_lang");
+	f->equipment = read_codes(r, "equipment");
+	/* An interpreter's language not chosen: the person's first. */
+	if (*f->interpreting && !str_eq(f->interpreting, "aucun") && !*f->interpreting_lang &&
+	    *p->languages) {
+		const char **first;
+		if (page_split_codes(r, p->languages, &first) > 0)
+			f->interpreting_lang = first[0];
+	}
 
 	int64_t nd = 1;
 	const char *s = page_field(r, "ndemands");
@@ -327,6 +410,32 @@ static int errors_with_prefix(const field_errors *e, const char *prefix)
 	return 0;
 }
 
+/* The operators' and procedures' names are the catalog's, in French: in
+ * a page of another language each option of the <select> written from
+ * `from` on says so (RGAA 8.7), except the empty first choice. */
+static void french_options(req *r, size_t from)
+{
+	buf *o = &r->out;
+	if (!r->lang || str_eq(r->lang->code, "fr") || from > o->len || !o->data)
+		return;
+	static const char tag[] = "<option value=\"";
+	const char *tail = arena_strdup(r->arena, o->data + from);
+	if (!tail)
+		return;
+	o->len = from;
+	o->data[from] = '\0';
+	for (const char *p = tail, *q; *p; p = q) {
+		q = strstr(p, tag);
+		if (!q) {
+			buf_puts(o, p);
+			break;
+		}
+		buf_append(o, p, (size_t)(q - p));
+		q += sizeof tag - 1;
+		buf_puts(o, *q == '"' ? tag : "<option lang=\"fr\" value=\"");
+	}
+}
+
 /* One demand block; p is the field prefix ("d2_", or "d__N___" in the
  * template that visit.js copies), n the number shown. */
 static void demand_block(req *r, const store_demand *d, const char *p, const char *n, const char *duration,
@@ -354,13 +463,17 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 	}
 	ui_opt_group ops[] = {{_(r, "Les plus fréquents à ce lieu"), c->ops_freq, c->nops_freq},
 	                      {c->nops_freq ? _(r, "Tous les organismes") : NULL, c->ops, c->nops}};
+	size_t at = o->len;
 	ui_select_groups(r, nm(r, p, "operator_code"), _(r, "Organisme concerné"),
 	                 _(r, "— Choisir un organisme —"), d->operator_code, ops, COUNT(ops), e, focus);
+	french_options(r, at);
 	ui_opt_group procs[] = {{_(r, "Les plus fréquentes à ce lieu"), c->procs_freq, c->nprocs_freq},
 	                        {c->nprocs_freq ? _(r, "Toutes les démarches") : NULL, c->procs, c->nprocs}};
+	at = o->len;
 	ui_select_groups(r, nm(r, p, "procedure_id"), _(r, "Démarche"),
 	                 _(r, "— Autre démarche (texte libre) —"), num(r, d->procedure_id), procs,
 	                 COUNT(procs), e, 0);
+	french_options(r, at);
 	ui_field pt = {.name = nm(r, p, "procedure_text"),
 	               .label = _(r, "Autre démarche"),
 	               .hint = _(r, "Si elle n'est pas dans la liste."),
@@ -384,8 +497,8 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 	page_select_enum(r, nm(r, p, "referral_type"), _(r, "Orientée vers (si orientée)"),
 	                 _(r, "Sans objet"), &ENUM_REFERRAL, d->referral_type, e);
 
-	int open = *d->mandate_type || *d->mandate_ref || d->autonomy || *d->equipment ||
-	           !str_eq(d->interpreting, "aucun") || *duration || *d->note || errors_with_prefix(e, p);
+	int open = *d->mandate_type || *d->mandate_ref || d->autonomy || *duration || *d->note ||
+	           errors_with_prefix(e, p);
 	ui_details_begin(r, _(r, "Précisions (facultatif)"), open);
 	page_select_enum(r, nm(r, p, "mandate_type"), _(r, "Type de mandat (si fait pour la personne)"),
 	                 _(r, "Sans objet"), &ENUM_MANDATE, d->mandate_type, e);
@@ -404,12 +517,6 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 		ui_radios(r, nm(r, p, "autonomy"), _(r, "Autonomie numérique"), aut0, na + 1,
 		          num(r, d->autonomy), e);
 	}
-	page_checkboxes_enum(r, nm(r, p, "equipment"), _(r, "Matériel utilisé"), &ENUM_EQUIPMENT,
-	                     d->equipment, e);
-	page_select_enum(r, nm(r, p, "interpreting"), _(r, "Interprétariat"), NULL, &ENUM_INTERPRETING,
-	                 d->interpreting, e);
-	page_language_select(r, nm(r, p, "interpreting_lang"), _(r, "Langue de l'interprétariat"),
-	                     d->interpreting_lang, e);
 	ui_field du = {.name = nm(r, p, "duration_min"),
 	               .label = _(r, "Durée de cette demande (minutes)"),
 	               .value = duration,
@@ -429,6 +536,64 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 	RAW(r, "</fieldset>\n");
 }
 
+/* The languages the person speaks: one text field taking codes or names,
+ * which static/record.js turns into a searchable picker; the list of
+ * codes, names and own names is folded below it (and is the picker's
+ * data). */
+static void languages_field(req *r, const visit_form *f, const field_errors *e)
+{
+	buf *o = &r->out;
+	const char *err = field_error_for(e, "languages");
+	RAW(r, err ? "<div class=\"field field-error lang-field\" data-lang-field>"
+	           : "<div class=\"field lang-field\" data-lang-field>");
+	RAW(r, "<label for=\"languages\">");
+	html_txt(o, _(r, "Langues parlées"));
+	RAW(r, "</label>\n<p class=\"hint\" id=\"languages-hint\">");
+	html_txt(o, _(r, "Codes ou noms séparés par des virgules, par exemple : ar, ukrainien."));
+	RAW(r, "</p>\n");
+	if (err) {
+		RAW(r, "<p class=\"error-message\" id=\"languages-error\"><span class=\"sr-only\">");
+		html_txt(o, _(r, "Erreur :"));
+		RAW(r, " </span>");
+		html_txt(o, _(r, err));
+		RAW(r, "</p>\n");
+	}
+	RAW(r, "<input type=\"text\" id=\"languages\" name=\"languages\" autocomplete=\"off\" "
+	       "spellcheck=\"false\" value=\"");
+	html_attr(o, f->languages_text);
+	RAW(r, err ? "\" aria-invalid=\"true\" aria-describedby=\"languages-hint languages-error\">\n"
+	           : "\" aria-describedby=\"languages-hint\">\n");
+	ui_details_begin(r, _(r, "Codes des langues"), 0);
+	RAW(r, "<ul class=\"lang-list\">\n");
+	size_t nl;
+	const ui_option *langs = page_languages(&nl);
+	for (size_t i = 0; i < nl; i++) {
+		int rtl = 0;
+		const char *own = page_language_autonym(langs[i].value, &rtl);
+		RAW(r, "<li data-code=\"");
+		html_attr(o, langs[i].value);
+		RAW(r, "\" data-name=\"");
+		html_attr(o, _(r, langs[i].label));
+		RAW(r, "\" data-fr=\"");
+		html_attr(o, langs[i].label);
+		RAW(r, "\" data-own=\"");
+		html_attr(o, own ? own : "");
+		RAW(r, "\"><code>");
+		html_txt(o, langs[i].value);
+		RAW(r, "</code> ");
+		html_txt(o, _(r, langs[i].label));
+		if (own) {
+			RAW(r, " — <span lang=\"");
+			html_attr(o, langs[i].value);
+			RAW(r, rtl ? "\" dir=\"rtl\">" : "\">");
+			html_txt(o, own);
+			RAW(r, "</span>");
+		}
+		RAW(r, "</li>\n");
+	}
+	RAW(r, "</ul>\n</details>\n</div>\n");
+}
+
 static void person_section(req *r, const visit_form *f, const field_errors *e)
 {
 	const store_visitor *p = &f->v.visitor;
@@ -446,28 +611,46 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 	page_radios_enum(r, "gender", _(r, "Genre"), &ENUM_GENDER, p->gender, e);
 	page_radios_enum(r, "social_status", _(r, "Situation"), &ENUM_STATUS, p->social_status, e);
 	page_commune_field(r, "commune_insee", _(r, "Commune de résidence"), &f->commune, e);
+
+	/* The telephone: no phone, a phone without internet, a smartphone. */
+	size_t nk;
+	ui_option *kinds = page_enum_options(r, &ENUM_PHONE, &nk);
+	ui_option *k0 = arena_alloc(r->arena, (nk + 1) * sizeof *k0);
+	if (kinds && k0) {
+		k0[0] = (ui_option){"", _(r, "Non demandé")};
+		memcpy(k0 + 1, kinds, nk * sizeof *kinds);
+		ui_radios(r, "phone_kind", _(r, "Téléphone de la personne"), k0, nk + 1, p->phone_kind, e);
+	}
 	RAW(r, "<fieldset class=\"field checkboxes\"><legend>");
 	html_txt(&r->out, _(r, "Accès au numérique"));
 	RAW(r, "</legend>\n");
-	ui_checkbox(r, "no_phone", _(r, "Pas de téléphone"), p->no_phone);
 	ui_checkbox(r, "no_email", _(r, "Pas d'adresse e-mail"), p->no_email);
 	ui_checkbox(r, "no_device", _(r, "Pas d'ordinateur ni de tablette"), p->no_device);
 	ui_checkbox(r, "no_internet", _(r, "Pas d'accès à internet"), p->no_internet);
 	RAW(r, "</fieldset>\n");
 
-	int open = p->allophone || *p->languages || p->illiteracy || *p->disabilities || p->very_precarious ||
-	           field_error_for(e, "languages") || field_error_for(e, "disabilities");
-	ui_details_begin(r, _(r, "Publics particuliers"), open);
+	/* Language and interpreting: asked once for the whole visit. */
+	RAW(r, "<fieldset class=\"field lang-facts\" data-lang-facts><legend>");
+	html_txt(&r->out, _(r, "Langue et interprétariat"));
+	RAW(r, "</legend>\n");
 	ui_checkbox(r, "allophone", _(r, "Ne parle pas ou peu le français"), p->allophone);
-	size_t nl;
-	const ui_option *langs = page_languages(&nl);
-	ui_option *lo = arena_alloc(r->arena, (nl + 1) * sizeof *lo);
-	const char **sel;
-	size_t nsel = page_split_codes(r, p->languages, &sel);
-	for (size_t i = 0; lo && i < nl; i++)
-		lo[i] = (ui_option){langs[i].value, _(r, langs[i].label)};
-	if (lo)
-		ui_checkboxes(r, "languages", _(r, "Langues parlées"), lo, nl, sel, nsel, e);
+	RAW(r, "<div class=\"lang-more\" data-lang-more>\n");
+	languages_field(r, f, e);
+	page_radios_enum(r, "interpreting", _(r, "Interprétariat pendant la visite"), &ENUM_INTERPRETING,
+	                 f->interpreting, e);
+	RAW(r, "<div data-interpreting-lang>\n");
+	page_language_select(r, "interpreting_lang",
+	                     _(r, "Langue de l'interprétariat (par défaut : la première langue parlée)"),
+	                     f->interpreting_lang, e);
+	RAW(r, "</div>\n</div>\n</fieldset>\n");
+
+	int open = *f->equipment || field_error_for(e, "equipment");
+	ui_details_begin(r, _(r, "Matériel utilisé pendant la visite (facultatif)"), open);
+	page_checkboxes_enum(r, "equipment", _(r, "Matériel utilisé"), &ENUM_EQUIPMENT, f->equipment, e);
+	RAW(r, "</details>\n");
+
+	open = p->illiteracy || *p->disabilities || p->very_precarious || field_error_for(e, "disabilities");
+	ui_details_begin(r, _(r, "Publics particuliers"), open);
 	ui_checkbox(r, "illiteracy", _(r, "En situation d'illettrisme"), p->illiteracy);
 	page_checkboxes_enum(r, "disabilities", _(r, "Handicap"), &ENUM_DISABILITY, p->disabilities, e);
 	ui_checkbox(r, "very_precarious", _(r, "Grande précarité (sans domicile, hébergement d'urgence)"),
@@ -505,10 +688,39 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 	RAW(r, "</details>\n</fieldset>\n");
 }
 
+/* What is already right (site, date, time, adviser) is folded: one stop
+ * in the tab order, its summary saying what will be recorded. */
 static void visit_section(req *r, const visit_form *f, int creating, const field_errors *e)
 {
+	buf *o = &r->out;
 	const store_visit *v = &f->v;
 	ui_section_begin(r, "visite", _(r, "La visite"));
+	const char *site = "";
+	for (size_t i = 0; i < f->nsites; i++)
+		if (f->sites[i].id == v->site_id)
+			site = f->sites[i].name;
+	int open = field_error_for(e, "date") || field_error_for(e, "time") ||
+	           field_error_for(e, "site_id") || field_error_for(e, "place") || *v->place;
+	RAW(r,
+	    open ? "<details class=\"more when\" open><summary>" : "<details class=\"more when\"><summary>");
+	html_txt(o, _(r, "Date, heure et lieu :"));
+	RAW(r, " <span data-when-date>");
+	html_txt(o, f->date);
+	RAW(r, "</span> <span data-when-time>");
+	html_txt(o, f->time);
+	RAW(r, "</span>");
+	if (*site) {
+		RAW(r, ", <span lang=\"fr\">");
+		html_txt(o, site);
+		RAW(r, "</span>");
+	}
+	if (creating && r->session) {
+		RAW(r, ", ");
+		html_txt(o, r->session->user.name);
+	}
+	RAW(r, " <span class=\"when-change\">— ");
+	html_txt(o, _(r, "modifier"));
+	RAW(r, "</span></summary>\n");
 	if (creating)
 		page_site_choice(r, "site_id", f->sites, f->nsites, v->site_id, e);
 	RAW(r, "<div class=\"inline-fields\">");
@@ -518,7 +730,6 @@ static void visit_section(req *r, const visit_form *f, int creating, const field
 	    .name = "time", .label = _(r, "Heure"), .value = f->time, .type = "time", .required = 1};
 	ui_input(r, &t, e);
 	RAW(r, "</div>\n");
-	page_radios_enum(r, "channel", _(r, "Canal"), &ENUM_CHANNEL, v->channel, e);
 	ui_field pl = {
 	    .name = "place",
 	    .label = _(r, "Lieu de la permanence ou du domicile"),
@@ -526,11 +737,29 @@ static void visit_section(req *r, const visit_form *f, int creating, const field
 	    .value = v->place,
 	    .type = "text"};
 	ui_input(r, &pl, e);
+	RAW(r, "</details>\n");
+	page_radios_enum(r, "channel", _(r, "Canal"), &ENUM_CHANNEL, v->channel, e);
 	ui_option dur[COUNT(durations)];
 	for (size_t i = 0; i < COUNT(durations); i++)
 		dur[i] = (ui_option){num(r, durations[i]), page_count_text(r, _(r, "%d min"), durations[i])};
 	ui_radios(r, "duration_min", _(r, "Durée de la visite"), dur, COUNT(dur), f->duration, e);
 	RAW(r, "</fieldset>\n");
+}
+
+/* "Aller à : la personne, demande 1, enregistrer": links that move the
+ * keyboard past what is already right. */
+static void form_jumps(req *r, int creating)
+{
+	buf *o = &r->out;
+	RAW(r, "<nav class=\"form-jumps\" aria-labelledby=\"form-jumps-title\"><p id=\"form-jumps-title\">");
+	html_txt(o, _(r, "Aller à :"));
+	RAW(r, "</p><ul><li><a href=\"#personne\">");
+	html_txt(o, _(r, "La personne"));
+	RAW(r, "</a></li><li><a href=\"#demande-1\">");
+	html_txt(o, page_count_text(r, _(r, "Demande %d"), 1));
+	RAW(r, "</a></li><li><a href=\"#enregistrer\">");
+	html_txt(o, creating ? _(r, "Enregistrer la visite") : _(r, "Enregistrer les modifications"));
+	RAW(r, "</a></li></ul></nav>\n");
 }
 
 static void render_form(req *r, const visit_form *f, const char *action, int creating, const field_errors *e)
@@ -543,6 +772,23 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 	html_attr(o, action);
 	RAW(r, "\" novalidate data-max-demands=\"");
 	html_int(o, VISIT_MAX_DEMANDS);
+	/* The save button's label as static/record.js rewrites it. */
+	RAW(r, "\" data-save-one=\"");
+	html_attr(o, creating ? _(r, "Enregistrer la visite : 1 personne, 1 demande")
+	                      : _(r, "Enregistrer les modifications : 1 personne, 1 demande"));
+	RAW(r, "\" data-save-many=\"");
+	html_attr(o, creating ? _(r, "Enregistrer la visite : 1 personne, %d demandes")
+	                      : _(r, "Enregistrer les modifications : 1 personne, %d demandes"));
+	RAW(r, "\" data-lang-added=\"");
+	html_attr(o, _(r, "Langue ajoutée :"));
+	RAW(r, "\" data-lang-removed=\"");
+	html_attr(o, _(r, "Langue retirée :"));
+	RAW(r, "\" data-lang-remove=\"");
+	html_attr(o, _(r, "Retirer"));
+	RAW(r, "\" data-lang-none=\"");
+	html_attr(o, _(r, "Aucune langue ne correspond."));
+	RAW(r, "\" data-lang-search=\"");
+	html_attr(o, _(r, "Chercher une langue (code ou nom), puis Entrée"));
 	RAW(r, "\">\n<input type=\"hidden\" name=\"" AUTH_CSRF_FIELD "\" value=\"");
 	html_attr(o, r->csrf ? r->csrf : "");
 	RAW(r, "\">\n<input type=\"hidden\" name=\"ndemands\" value=\"");
@@ -553,6 +799,7 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 		html_int(o, f->ticket_id);
 		RAW(r, "\">\n");
 	}
+	form_jumps(r, creating);
 	visit_section(r, f, creating, e);
 	person_section(r, f, e);
 	for (size_t i = 0; i < f->v.ndemands; i++) {
@@ -561,21 +808,30 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 		             f->v.ndemands > 1, f->focus == (int)i + 1, &c, e);
 	}
 	/* The save button comes first: Enter in a text field presses the
-	 * form's first button, and that must be "save", not "add". */
-	RAW(r, "<div class=\"actions\"><button type=\"submit\" class=\"button\">");
+	 * form's first button, and that must be "save", not "add" (without
+	 * JavaScript the server then answers with what is missing). */
+	RAW(r, "<div class=\"actions\" id=\"enregistrer\"><button type=\"submit\" class=\"button\" "
+	       "data-save aria-keyshortcuts=\"Control+Enter\">");
 	html_txt(o, creating ? _(r, "Enregistrer la visite") : _(r, "Enregistrer les modifications"));
 	RAW(r, "</button>\n");
 	if (f->v.ndemands < VISIT_MAX_DEMANDS) {
-		RAW(r, "<button type=\"submit\" name=\"add_demand\" value=\"1\" class=\"button-secondary\">");
+		RAW(r, "<button type=\"submit\" name=\"add_demand\" value=\"1\" class=\"button-secondary\" "
+		       "aria-keyshortcuts=\"Alt+Shift+D\">");
 		html_txt(o, _(r, "Ajouter une demande"));
 		RAW(r, "</button>\n");
 	}
+	/* Shown by static/record.js, which gives the shortcuts. */
+	RAW(r, "<p class=\"hint shortcuts\" data-shortcuts hidden>");
+	html_txt(o, _(r, "Raccourcis : Alt+Maj+D ajoute une demande, Ctrl+Entrée enregistre la visite. "
+	                 "Entrée seule n'enregistre pas."));
+	RAW(r, "</p>\n");
 	RAW(r, "</div>\n<template id=\"demand-template\">");
 	store_demand blank;
 	field_errors none = {0};
 	demand_defaults(&blank);
 	demand_block(r, &blank, "d__N___", "__N__", "", 1, 0, &c, &none);
-	RAW(r, "</template>\n</form>\n<script src=\"/static/visit.js\" defer></script>\n");
+	RAW(r, "</template>\n</form>\n<script src=\"/static/visit.js\" defer></script>\n"
+	       "<script src=\"/static/record.js\" defer></script>\n");
 }
 
 /* ---- Handlers ---------------------------------------------------------- */
@@ -613,14 +869,22 @@ int page_visit_new(req *r)
 		f.duration = num(r, f.v.duration_min);
 		f.ticket_id = ticket;
 	}
-	ui_page_begin(r, _(r, "Enregistrer une visite"));
-	if (parse_int64(http_query(r, "saved"), 1, INT64_MAX, &saved) == 0) {
+	/* After a save the page's title and first heading say so, and the
+	 * notice is a status: a screen reader announces the new page with it. */
+	int was_saved = parse_int64(http_query(r, "saved"), 1, INT64_MAX, &saved) == 0;
+	ui_page_begin(r, was_saved ? _(r, "Visite enregistrée") : _(r, "Enregistrer une visite"));
+	if (was_saved) {
 		ui_notice(r, "success",
 		          _(r, "Visite enregistrée. Le formulaire est prêt pour la personne suivante."));
 		RAW(r, "<p><a href=\"/visits/");
 		html_int(&r->out, saved);
 		RAW(r, "\">");
 		html_txt(&r->out, _(r, "Voir la visite enregistrée"));
+		RAW(r, "</a></p>\n");
+		RAW(r, "<p><a href=\"/visits/");
+		html_int(&r->out, saved);
+		RAW(r, "/summary\">");
+		html_txt(&r->out, _(r, "Résumé à remettre à la personne"));
 		RAW(r, "</a></p>\n");
 	}
 	field_errors e = {0};

@@ -13,6 +13,8 @@ int page_home(req *r);
 int page_about(req *r);
 int page_lang(req *r);
 int page_healthz(req *r);
+/* /readyz: the store answers and the statistics are loaded and current. */
+int page_readyz(req *r);
 int page_metrics(req *r);
 /* /metrics on the metrics-listen address, which only the operator reaches. */
 int page_metrics_listener(req *r);
@@ -239,9 +241,59 @@ int page_site_phrase_edit(req *r);
 int page_site_phrase_edit_post(req *r);
 
 /* ---- The take-home summary of a visit (page_takehome.c). */
+/* GET /visits/{id}/summary: the sheet handed to the person, in her
+ * language (?lang=), on A4 or an 80 mm receipt (?format=a4|receipt), her
+ * name only with ?name=1 (docs/takehome.md). */
+int page_takehome(req *r);
 
 /* ---- Escalations to the operators' back offices (page_escalations.c). */
+/* The list one may see (/escalations; a referent's queue by due date),
+ * the escalation of a demand (GET and POST /demands/ID/escalate, a
+ * multipart form), an escalation's page and its moves (GET and POST
+ * /escalations/ID, op=…), one of its documents
+ * (/escalations/ID/files/FILE), and the referents' départements
+ * (/escalations/referents, administrators). docs/escalations.md. */
+int page_escalations_list(req *r);
+int page_escalation_new(req *r);
+int page_escalation_create(req *r);
+int page_escalation_show(req *r);
+int page_escalation_post(req *r);
+int page_escalation_file(req *r);
+int page_escalation_referents(req *r);
+int page_escalation_referents_post(req *r);
+/* On a visit's page, under a demand: its escalation (status, due date,
+ * the answers), or the link to escalate it; nothing for a demand that is
+ * not to be escalated. */
+void page_escalation_on_demand(req *r, const store_demand *d);
+/* The status of a demand's escalation in words, translated ("Envoyée —
+ * En retard"), from the arena; NULL when the demand has none. */
+const char *page_escalation_status(req *r, const store_demand *d);
 
 /* ---- E-mail: one's notification settings (page_mail.c). */
+int page_mail_settings(req *r);
+int page_mail_settings_post(req *r);
+int page_mail_test(req *r);
+/* The outbox, for the admins, and its "send the digests now". */
+int page_mail_admin(req *r);
+int page_mail_admin_digests(req *r);
+
+/* ---- Addresses (page_address.c, page_address_checklist.c). */
+/* The adviser's page, GET and POST /address: the postal address of NF
+ * Z10-011 from fields or free text, every change explained, the choices of
+ * postcode and town, and the commune's Base Adresse Locale (docs/addresses.md). */
+int page_address(req *r);
+int page_address_post(req *r);
+/* "Who to tell" about a new address, printable and in the person's
+ * language (?lang=): GET /address/checklist, and for a visit GET and POST
+ * /visits/{id}/address-checklist (the items done). */
+int page_address_checklist(req *r);
+int page_visit_address_checklist(req *r);
+int page_visit_address_checklist_post(req *r);
+/* The checklist's catalog, for the administrators: /admin/address-checklist. */
+int page_checklist_admin(req *r);
+int page_checklist_item_new(req *r);
+int page_checklist_item_create(req *r);
+int page_checklist_item_edit(req *r);
+int page_checklist_item_update(req *r);
 
 #endif

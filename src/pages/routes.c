@@ -45,6 +45,7 @@ static const http_route table[] = {
         {GET, "/about", page_about, 0},
         {GET, "/lang/{}", page_lang, 0},
         {GET, "/healthz", page_healthz, 0},
+        {GET, "/readyz", page_readyz, 0},
         {GET, "/metrics", page_metrics, 0},
         {GET, "/static/{}", page_static, 0},
         /* Languages: the public pages' fonts and pictograms (page_static.c). */
@@ -177,8 +178,37 @@ static const http_route table[] = {
         {GET, "/sites/{}/phrases/edit", page_site_phrase_edit, 0},
         {POST, "/sites/{}/phrases/edit", page_site_phrase_edit_post, 0},
         /* The take-home summary of a visit (page_takehome.c). */
+        {GET, "/visits/{}/summary", page_takehome, 0},
         /* Escalations to the operators' back offices (page_escalations.c, api_escalations.c). */
+        {GET, "/escalations", page_escalations_list, 0},
+        {GET, "/escalations/referents", page_escalation_referents, 0},
+        {POST, "/escalations/referents", page_escalation_referents_post, 0},
+        {GET, "/escalations/{}", page_escalation_show, 0},
+        {POST, "/escalations/{}", page_escalation_post, LIMIT_ESCALATION_UPLOAD_BYTES},
+        {GET, "/escalations/{}/files/{}", page_escalation_file, 0},
+        {GET, "/demands/{}/escalate", page_escalation_new, 0},
+        {POST, "/demands/{}/escalate", page_escalation_create, LIMIT_ESCALATION_UPLOAD_BYTES},
+        {POST, "/api/v1/demands/{}/escalations", api_escalation_create, 0},
+        {GET, "/api/v1/escalations", api_escalations_list, 0},
+        {GET, "/api/v1/escalations/{}", api_escalation_get, 0},
+        {POST, "/api/v1/escalations/{}/{}", api_escalation_action, 0},
         /* E-mail: one's notification settings (page_mail.c). */
+        {GET, "/account/notifications", page_mail_settings, 0},
+        {POST, "/account/notifications", page_mail_settings_post, 0},
+        {POST, "/account/notifications/test", page_mail_test, 0},
+        {GET, "/admin/mail", page_mail_admin, 0},
+        {POST, "/admin/mail/digests", page_mail_admin_digests, 0},
+        /* Addresses (page_address.c). */
+        {GET, "/address", page_address, 0},
+        {POST, "/address", page_address_post, 0},
+        {GET, "/address/checklist", page_address_checklist, 0},
+        {GET, "/visits/{}/address-checklist", page_visit_address_checklist, 0},
+        {POST, "/visits/{}/address-checklist", page_visit_address_checklist_post, 0},
+        {GET, "/admin/address-checklist", page_checklist_admin, 0},
+        {POST, "/admin/address-checklist", page_checklist_item_create, 0},
+        {GET, "/admin/address-checklist/new", page_checklist_item_new, 0},
+        {GET, "/admin/address-checklist/{}", page_checklist_item_edit, 0},
+        {POST, "/admin/address-checklist/{}", page_checklist_item_update, 0},
 };
 
 const http_route *routes_table(size_t *n)
@@ -190,6 +220,7 @@ const http_route *routes_table(size_t *n)
 static const http_route metrics_table[] = {
         {GET, "/metrics", page_metrics_listener, 0},
         {GET, "/healthz", page_healthz, 0},
+        {GET, "/readyz", page_readyz, 0},
 };
 
 const http_route *routes_metrics_table(size_t *n)

@@ -196,6 +196,28 @@ void store_close(store *s)
 	free(s);
 }
 
+void store_latency_metrics(store *s, buf *out)
+{
+	uint64_t counts[DB_LATENCY_BUCKETS], sum_us = 0, n = 0, cumulative = 0;
+	db_latency(s->db, counts, &sum_us, &n);
+	buf_puts(out, "# HELP guichet_store_operation_seconds Time a store operation held its database "
+	              "connection.\n# TYPE guichet_store_operation_seconds histogram\n");
+	for (size_t b = 0; b < DB_LATENCY_BUCKETS; b++) {
+		cumulative += counts[b];
+		if (b < DB_LATENCY_BUCKETS - 1)
+			buf_printf(out, "guichet_store_operation_seconds_bucket{le=\"%g\"} %llu\n", db_latency_le[b],
+			           (unsigned long long)cumulative);
+		else
+			buf_printf(out, "guichet_store_operation_seconds_bucket{le=\"+Inf\"} %llu\n",
+			           (unsigned long long)cumulative);
+	}
+	buf_printf(out,
+	           "guichet_store_operation_seconds_sum %llu.%06llu\nguichet_store_operation_seconds_count "
+	           "%llu\n",
+	           (unsigned long long)(sum_us / 1000000), (unsigned long long)(sum_us % 1000000),
+	           (unsigned long long)n);
+}
+
 uint64_t store_error_count(const store *s)
 {
 	return atomic_load(&s->errors);

@@ -43,6 +43,9 @@ int store_schema_latest(void);
 int store_backup(const char *url, const char *to, char *err, size_t errlen);
 int store_restore(const char *from, const char *url, int replace, int *version, char *err, size_t errlen);
 uint64_t store_error_count(const store *s);
+/* The Prometheus histogram guichet_store_operation_seconds: how long each
+ * store operation held its database connection (docs/operations.md). */
+void store_latency_metrics(store *s, buf *out);
 const char *store_kind_name(const store *s); /* "sqlite" or "postgresql" */
 
 /* Settings: a small key/value table (the server's secret key lives here). */
@@ -305,6 +308,9 @@ typedef struct store_visitor {
 	int64_t consent_at;
 	int64_t created_at;
 	int64_t updated_at;
+	/* The person's telephone (ENUM_PHONE, sql/014_visit_facts.sql): "" not
+	 * asked; no_phone is kept equal to "aucun". NULL reads as "". */
+	char *phone_kind;
 } store_visitor;
 
 typedef struct store_demand {

@@ -119,7 +119,7 @@ static const col visitors_cols[] = {
     T("commune_insee"),   I("no_phone"),    I("no_email"),   I("no_device"),    I("no_internet"),
     I("allophone"),       T("languages"),   I("illiteracy"), T("disabilities"), I("very_precarious"),
     I("identified"),      T("full_name"),   T("phone"),      T("email"),        T("consent_reason"),
-    I("consent_at"),      I("created_at"),  I("updated_at")};
+    I("consent_at"),      I("created_at"),  I("updated_at"),   T("phone_kind")};
 static const col visits_cols[] = {R("site_id", K_SITE), RN("agent_id", K_USER), R("visitor_id", K_VISITOR),
                                   I("started_at"),      T("channel"),           T("place"),
                                   I("duration_min"),    I("created_at"),        I("updated_at"),

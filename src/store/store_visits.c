@@ -52,6 +52,7 @@ int sv_read_visitor(db_stmt *st, int c, arena *a, store_visitor *p)
 	p->consent_at = db_col_int(st, c + 21);
 	p->created_at = db_col_int(st, c + 22);
 	p->updated_at = db_col_int(st, c + 23);
+	p->phone_kind = col_text(st, c + 24, a, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -132,6 +133,7 @@ static size_t visitor_params(const store_visitor *p, int64_t now, store_param *o
 	o[n++] = P_TEXT(p->identified ? p->email : "");
 	o[n++] = P_TEXT(p->identified ? p->consent_reason : "");
 	o[n++] = P_INT(consent_at);
+	o[n++] = P_TEXT(p->phone_kind ? p->phone_kind : "");
 	return n;
 }
 
@@ -143,7 +145,7 @@ static int one_row(int rows)
 
 static int visitor_insert(store *s, db_conn *c, int64_t site_id, store_visitor *p, int64_t now)
 {
-	store_param prm[24];
+	store_param prm[25];
 	size_t n = 0;
 	prm[n++] = P_INT(site_id);
 	n += visitor_params(p, now, prm + n);
@@ -155,8 +157,8 @@ static int visitor_insert(store *s, db_conn *c, int64_t site_id, store_visitor *
 	    "INSERT INTO visitors (site_id, age_bracket, birth_year, gender, social_status, "
 	    "commune_insee, no_phone, no_email, no_device, no_internet, allophone, languages, "
 	    "illiteracy, disabilities, very_precarious, identified, full_name, phone, email, "
-	    "consent_reason, consent_at, created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    "consent_reason, consent_at, phone_kind, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	    prm, n, &id);
 	int rc = one_row(rows);
 	if (rc == STORE_NOT_FOUND)
@@ -171,7 +173,7 @@ static int visitor_insert(store *s, db_conn *c, int64_t site_id, store_visitor *
 
 static int visitor_update(store *s, db_conn *c, int64_t id, store_visitor *p, int64_t now)
 {
-	store_param prm[24];
+	store_param prm[25];
 	size_t n = visitor_params(p, now, prm);
 	prm[n++] = P_INT(now);
 	prm[n++] = P_INT(id);
@@ -181,7 +183,8 @@ static int visitor_update(store *s, db_conn *c, int64_t id, store_visitor *p, in
 	              "commune_insee = ?, no_phone = ?, no_email = ?, no_device = ?, no_internet = ?, "
 	              "allophone = ?, languages = ?, illiteracy = ?, disabilities = ?, "
 	              "very_precarious = ?, identified = ?, full_name = ?, phone = ?, email = ?, "
-	              "consent_reason = ?, consent_at = ?, updated_at = ? WHERE id = ? RETURNING id",
+	              "consent_reason = ?, consent_at = ?, phone_kind = ?, updated_at = ? WHERE id = ? "
+	              "RETURNING id",
 	              prm, n, NULL));
 	if (rc == STORE_OK) {
 		p->id = id;

@@ -22,8 +22,8 @@
 	"p.id, p.site_id, p.age_bracket, p.birth_year, p.gender, p.social_status, p.commune_insee, "         \
 	"p.no_phone, p.no_email, p.no_device, p.no_internet, p.allophone, p.languages, p.illiteracy, "       \
 	"p.disabilities, p.very_precarious, p.identified, p.full_name, p.phone, p.email, "                   \
-	"p.consent_reason, p.consent_at, p.created_at, p.updated_at"
-#define SV_NVISITOR 24
+	"p.consent_reason, p.consent_at, p.created_at, p.updated_at, p.phone_kind"
+#define SV_NVISITOR 25
 /* Columns of a demand (alias d). */
 #define SV_DEMAND_COLS                                                                                       \
 	"d.id, d.visit_id, d.site_id, d.operator_code, d.theme_code, COALESCE(d.procedure_id, 0), "          \

@@ -121,12 +121,31 @@
 /* The speech cache (src/util/speech_cache.c): the default of the setting
  * speech-cache-mb, the memory kept for made speech, and its largest value. */
 #define DEFAULT_SPEECH_CACHE_MB           32
+/* E-mail notifications (docs/mail.md): the time one SMTP exchange may
+ * take, the first wait before a failed message is tried again (doubled at
+ * each failure), the attempts before giving up, and how long the outbox
+ * keeps messages once they are done. */
+#define DEFAULT_SMTP_TIMEOUT_S            30
+#define DEFAULT_SMTP_RETRY_S              60
+#define LIMIT_MAIL_ATTEMPTS               8
+#define LIMIT_MAIL_KEEP_DAYS              30
 #define LIMIT_SPEECH_CACHE_MB_MAX         4096
 /* A site's notices (docs/notices.md) are deleted by the daily purge this
  * many months after they ended: public information, kept a year for the
  * site's own review, then of no use. */
 #define LIMIT_NOTICES_KEEP_MONTHS         12
 #define LIMIT_PRIVACY_EXPORT_ROWS         1000u
+/* Escalations to an operator's back office (docs/escalations.md): the
+ * longest question, answer or note; a document's largest size and the
+ * documents one form may bring (PDF, JPEG or PNG, recognised by their
+ * content); the body of such a form; and the default of the setting
+ * retention-escalations, in months after closing, before the texts and
+ * documents of a closed escalation are wiped. */
+#define LIMIT_ESCALATION_TEXT_BYTES       4000UL
+#define LIMIT_ESCALATION_FILE_BYTES       (4UL * 1024UL * 1024UL)
+#define LIMIT_ESCALATION_FILES            3u
+#define LIMIT_ESCALATION_UPLOAD_BYTES     (LIMIT_ESCALATION_FILES * LIMIT_ESCALATION_FILE_BYTES + 64UL * 1024UL)
+#define DEFAULT_RETENTION_ESCALATIONS_MONTHS 12
 
 /* The public queue pages (page_kiosk.c, page_ticket.c): a kiosk or phone
  * form is accepted for LIMIT_KIOSK_FORM_S after it was shown; tickets
@@ -147,5 +166,11 @@
 #define LIMIT_KIOSK_IDLE_MIN_S          2
 #define LIMIT_KIOSK_IDLE_MAX_S          600
 #define KIOSK_IDLE_GRACE_S              30
+
+/* Addresses (docs/addresses.md): the largest Base Adresse Locale file
+ * loaded at once (a département's holds a few hundred thousand rows), and
+ * the longest line of "guichet address format". */
+#define LIMIT_BAL_FILE_BYTES            ((size_t)512 * 1024 * 1024)
+#define LIMIT_ADDRESS_JSON_LINE         65536
 
 #endif

@@ -113,6 +113,14 @@ static const enum_item autonomy[] = {
     {"3", N_("3 — Autonome")},
 };
 
+/* The person's own telephone (visitors.phone_kind): a visitor without a
+ * smartphone is not a visitor without a telephone. */
+static const enum_item phone[] = {
+    {"aucun", N_("Pas de téléphone")},
+    {"sans_internet", N_("Téléphone sans internet (pas de smartphone)")},
+    {"smartphone", N_("Smartphone")},
+};
+
 DEF(ENUM_GENDER, "gender", gender);
 DEF(ENUM_AGE, "age", age);
 DEF(ENUM_STATUS, "status", status);
@@ -127,11 +135,12 @@ DEF(ENUM_DISABILITY, "disability", disability);
 DEF(ENUM_CONSENT, "consent", consent);
 DEF(ENUM_WORKSHOP_LEVEL, "workshop_level", workshop_level);
 DEF(ENUM_AUTONOMY, "autonomy", autonomy);
+DEF(ENUM_PHONE, "phone", phone);
 
 static const enum_def *const all[] = {
     &ENUM_GENDER,     &ENUM_AGE,       &ENUM_STATUS,         &ENUM_CHANNEL,  &ENUM_LEVEL,
     &ENUM_MANDATE,    &ENUM_EQUIPMENT, &ENUM_INTERPRETING,   &ENUM_OUTCOME,  &ENUM_REFERRAL,
-    &ENUM_DISABILITY, &ENUM_CONSENT,   &ENUM_WORKSHOP_LEVEL, &ENUM_AUTONOMY,
+    &ENUM_DISABILITY, &ENUM_CONSENT,   &ENUM_WORKSHOP_LEVEL, &ENUM_AUTONOMY, &ENUM_PHONE,
 };
 
 const enum_def *enum_by_name(const char *name)

@@ -39,6 +39,7 @@ extern const enum_def ENUM_DISABILITY;   /* auditif, visuel, moteur, mental, psy
 extern const enum_def ENUM_CONSENT;      /* suivi, rappel, escalade */
 extern const enum_def ENUM_WORKSHOP_LEVEL; /* debutant, intermediaire, avance */
 extern const enum_def ENUM_AUTONOMY;     /* "1", "2", "3" */
+extern const enum_def ENUM_PHONE;        /* the person's telephone: aucun, sans_internet, smartphone */
 
 /* NULL when the vocabulary has no such name. */
 const enum_def *enum_by_name(const char *name);

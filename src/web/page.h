@@ -75,6 +75,19 @@ struct ui_option *page_enum_options(req *r, const struct enum_def *d, size_t *n)
 const struct ui_option *page_languages(size_t *n);
 const struct ui_option *page_site_languages(size_t *n);
 const char *page_language_label(req *r, const char *code);
+/* The language's own name ("العربية"), whether it is written right to left;
+ * NULL for a code page_languages does not hold. */
+const char *page_language_autonym(const char *code, int *rtl);
+/* Languages as typed (the visit form's field): codes or names (French, the
+ * page's language or the language's own), separated by commas or
+ * semicolons; "ar uk" is read as two codes. 0 with the codes "ar,uk" in
+ * *codes, -1 when a part is no known language (*codes then holds those
+ * understood). */
+int page_languages_read(req *r, const char *typed, const char **codes);
+/* The person's telephone as a visit page says it: "Pas de téléphone",
+ * "Téléphone sans internet (pas de smartphone)", "Smartphone", or NULL
+ * when it was not asked (translated). */
+const char *page_phone_kind_label(req *r, const store_visitor *p);
 /* A vocabulary as radios, as a <select> (with an empty first choice
  * labelled none, unless none is NULL), or as checkboxes (codes "a,b"). */
 void page_radios_enum(req *r, const char *name, const char *legend, const struct enum_def *d,

@@ -8,6 +8,7 @@
  * page_record.c.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "app/app.h"
 #include "vocab/enums.h"
@@ -64,6 +65,96 @@ const char *page_language_label(req *r, const char *code)
 		if (str_eq(languages[i].value, code))
 			return _(r, languages[i].label);
 	return code;
+}
+
+/* The languages' own names, in the order of languages[] (French
+ * included). They are not translated: each is shown with its lang. */
+static const struct {
+	const char *code, *name;
+	int rtl;
+} autonyms[] = {
+    {"fr", "français", 0}, {"en", "English", 0},    {"ar", "العربية", 1}, {"fa", "فارسی / دری", 1},
+    {"ps", "پښتو", 1},     {"uk", "українська", 0}, {"ru", "русский", 0}, {"ti", "ትግርኛ", 0},
+    {"es", "español", 0},  {"pt", "português", 0},  {"ro", "română", 0},  {"tr", "Türkçe", 0},
+    {"ta", "தமிழ்", 0},     {"bn", "বাংলা", 0},      {"sq", "shqip", 0},   {"ka", "ქართული", 0},
+    {"zh", "中文", 0},     {"so", "Soomaali", 0},   {"wo", "wolof", 0},   {"it", "italiano", 0},
+    {"de", "Deutsch", 0},
+};
+_Static_assert(COUNT(autonyms) == COUNT(languages), "one own name per language");
+
+const char *page_language_autonym(const char *code, int *rtl)
+{
+	for (size_t i = 0; i < COUNT(autonyms); i++)
+		if (str_eq(autonyms[i].code, code)) {
+			if (rtl)
+				*rtl = autonyms[i].rtl;
+			return autonyms[i].name;
+		}
+	return NULL;
+}
+
+/* The code of one typed language (a visitor's: never French), NULL when
+ * none matches. Case is ignored for ASCII letters. */
+static const char *language_of(req *r, const char *s)
+{
+	size_t n;
+	const ui_option *langs = page_languages(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *own = page_language_autonym(langs[i].value, NULL);
+		if (strcasecmp(s, langs[i].value) == 0 || strcasecmp(s, langs[i].label) == 0 ||
+		    strcasecmp(s, _(r, langs[i].label)) == 0 || (own && strcasecmp(s, own) == 0))
+			return langs[i].value;
+	}
+	return NULL;
+}
+
+int page_languages_read(req *r, const char *typed, const char **codes)
+{
+	char *copy = arena_strdup(r->arena, typed ? typed : "");
+	size_t cap = 1;
+	for (const char *p = copy; p && *p; p++)
+		cap += *p == ',' || *p == ';' || *p == ' ';
+	const char **v = arena_alloc(r->arena, (cap + 1) * sizeof *v);
+	*codes = "";
+	if (!copy || !v)
+		return -1;
+	size_t k = 0;
+	int bad = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ",;", &save); tok; tok = strtok_r(NULL, ",;", &save)) {
+		tok = str_trim(tok);
+		if (!*tok)
+			continue;
+		const char *one = language_of(r, tok);
+		const char *found[16];
+		size_t nf = 0;
+		if (one)
+			found[nf++] = one;
+		else {
+			/* "ar uk": every word must be a language then. */
+			char *in = NULL;
+			for (char *w = strtok_r(tok, " \t", &in); w && !bad; w = strtok_r(NULL, " \t", &in))
+				if (nf < COUNT(found) && (found[nf] = language_of(r, w)) != NULL)
+					nf++;
+				else
+					bad = 1;
+		}
+		for (size_t i = 0; i < nf; i++) {
+			int dup = 0;
+			for (size_t j = 0; j < k; j++)
+				dup |= str_eq(v[j], found[i]);
+			if (!dup && k < cap)
+				v[k++] = found[i];
+		}
+	}
+	*codes = page_join_codes(r, v, k);
+	return bad ? -1 : 0;
+}
+
+const char *page_phone_kind_label(req *r, const store_visitor *p)
+{
+	const char *kind = p->phone_kind && *p->phone_kind ? p->phone_kind : p->no_phone ? "aucun" : "";
+	return *kind ? _(r, enum_label(&ENUM_PHONE, kind)) : NULL;
 }
 
 const char *page_count_text(req *r, const char *s, int64_t n)

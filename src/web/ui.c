@@ -64,6 +64,10 @@ static const struct nav_item {
     {"/sites", N_("Lieux"), 0},
     {"/users", N_("Utilisateurs"), (1u << ROLE_MANAGER) | (1u << ROLE_ADMIN)},
     {"/admin/operators", N_("Catalogue"), 1u << ROLE_ADMIN},
+    /* Escalations to the operators' back offices: the referents' queue. */
+    {"/escalations", N_("Escalades"),
+     (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_OPERATOR) |
+         (1u << ROLE_ADMIN)},
     {"/audit", N_("Journal des accès"), 1u << ROLE_ADMIN},
     {"/account/password", N_("Mon compte"), 0},
 };
@@ -584,17 +588,23 @@ static int in_groups(const ui_opt_group *g, size_t ng, const char *value)
 	return 0;
 }
 
-static void option(req *r, const char *value, const char *label, int selected)
+/* french: the label is French data (lang="fr" on a page of another language). */
+static void option(req *r, const char *value, const char *label, int selected, int french)
 {
 	RAW(r, "<option value=\"");
 	html_attr(&r->out, value);
-	RAW(r, selected ? "\" selected>" : "\">");
+	RAW(r, "\"");
+	if (selected)
+		RAW(r, " selected");
+	if (french)
+		ui_attr_lang_fr(r);
+	RAW(r, ">");
 	html_txt(&r->out, label);
 	RAW(r, "</option>\n");
 }
 
-void ui_select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
-                      const ui_opt_group *g, size_t ng, const ui_errors *e, int autofocus)
+static void select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
+                          const ui_opt_group *g, size_t ng, const ui_errors *e, int autofocus, int french)
 {
 	buf *o = &r->out;
 	const char *err = error_of(e, name);
@@ -617,9 +627,9 @@ void ui_select_groups(req *r, const char *name, const char *label, const char *n
 		described_by(r, name, NULL, err);
 	}
 	RAW(r, ">\n");
-	option(r, "", none, !value || !*value);
+	option(r, "", none, !value || !*value, 0);
 	if (value && *value && !in_groups(g, ng, value))
-		option(r, value, value, 1);
+		option(r, value, value, 1, french);
 	int chosen = 0;
 	for (size_t i = 0; i < ng; i++) {
 		if (g[i].n == 0)
@@ -632,12 +642,24 @@ void ui_select_groups(req *r, const char *name, const char *label, const char *n
 		for (size_t k = 0; k < g[i].n; k++) {
 			int sel = !chosen && value && *value && str_eq(g[i].opts[k].value, value);
 			chosen |= sel;
-			option(r, g[i].opts[k].value, g[i].opts[k].label, sel);
+			option(r, g[i].opts[k].value, g[i].opts[k].label, sel, french);
 		}
 		if (g[i].label)
 			RAW(r, "</optgroup>\n");
 	}
 	RAW(r, "</select>\n</div>\n");
+}
+
+void ui_select_groups(req *r, const char *name, const char *label, const char *none, const char *value,
+                      const ui_opt_group *g, size_t ng, const ui_errors *e, int autofocus)
+{
+	select_groups(r, name, label, none, value, g, ng, e, autofocus, 0);
+}
+
+void ui_select_groups_fr(req *r, const char *name, const char *label, const char *none, const char *value,
+                         const ui_opt_group *g, size_t ng, const ui_errors *e)
+{
+	select_groups(r, name, label, none, value, g, ng, e, 0, 1);
 }
 
 void ui_section_begin(req *r, const char *id, const char *title)
@@ -666,6 +688,53 @@ void ui_dl_item(req *r, const char *term, const char *value)
 	html_txt(&r->out, term);
 	RAW(r, "</dt><dd>");
 	html_txt(&r->out, value && *value ? value : _(r, "Non renseigné"));
+	RAW(r, "</dd>\n");
+}
+
+int ui_page_is_fr(const req *r)
+{
+	return strcmp(lang_of(r)->code, "fr") == 0;
+}
+
+void ui_attr_lang_fr(req *r)
+{
+	if (!ui_page_is_fr(r))
+		RAW(r, " lang=\"fr\"");
+}
+
+void ui_txt_fr(req *r, const char *text)
+{
+	if (ui_page_is_fr(r) || !text || !*text) {
+		html_txt(&r->out, text ? text : "");
+		return;
+	}
+	RAW(r, "<span lang=\"fr\">");
+	html_txt(&r->out, text);
+	RAW(r, "</span>");
+}
+
+void ui_txt_msg(req *r, const char *msgid)
+{
+	const char *t = i18n_text(r->lang, msgid);
+	/* i18n_text gives back the msgid itself when it has no translation. */
+	if (t == msgid)
+		ui_txt_fr(r, msgid);
+	else
+		html_txt(&r->out, t);
+}
+
+void ui_dl_item_fr(req *r, const char *term, const char *value)
+{
+	if (!value || !*value) {
+		ui_dl_item(r, term, value);
+		return;
+	}
+	RAW(r, "<dt>");
+	html_txt(&r->out, term);
+	RAW(r, "</dt><dd");
+	ui_attr_lang_fr(r);
+	RAW(r, ">");
+	html_txt(&r->out, value);
 	RAW(r, "</dd>\n");
 }
 
@@ -731,13 +800,17 @@ void ui_error_page(req *r, int status, const char *message)
 void ui_table_begin(req *r, const char *css_class, const char *caption)
 {
 	buf *o = &r->out;
-	html_raw_trusted(o, "<div class=\"table-wrap\"><table");
+	/* The caption names the region; its id, the length of the page so
+	 * far, is unique within the page. */
+	size_t id = o->len;
+	html_rawf_trusted(o, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"tw-%zu\"><table",
+	                  id);
 	if (css_class) {
 		html_raw_trusted(o, " class=\"");
 		html_attr(o, css_class);
 		html_raw_trusted(o, "\"");
 	}
-	html_raw_trusted(o, "><caption>");
+	html_rawf_trusted(o, "><caption id=\"tw-%zu\">", id);
 	html_txt(o, caption);
 	html_raw_trusted(o, "</caption><thead><tr>");
 }

@@ -92,10 +92,32 @@ void ui_dl_item(req *r, const char *term, const char *value);
  * not become a format-string bug. */
 void ui_txt_count(req *r, const char *translated, int64_t n);
 
+/* French inside a page of another language (RGAA 8.7): the names of the
+ * catalog (operators, procedures, themes without a translation) and the
+ * words people typed are French data, read with the French voice. 1 when
+ * the page itself is French. */
+int ui_page_is_fr(const req *r);
+/* ' lang="fr"' (with its leading space) when the page is not French: for
+ * an element whose content is French (a <td>, an <li>, an <option>). */
+void ui_attr_lang_fr(req *r);
+/* text, inside <span lang="fr"> when the page is not French. */
+void ui_txt_fr(req *r, const char *text);
+/* The translation of msgid (a vocabulary label, or a theme's label kept
+ * in the store); the French msgid, marked lang="fr", when it has none. */
+void ui_txt_msg(req *r, const char *msgid);
+/* ui_dl_item whose value is French data. */
+void ui_dl_item_fr(req *r, const char *term, const char *value);
+/* ui_select_groups whose option labels are French data (the operators of
+ * the catalog): each <option> says so on a page of another language. */
+void ui_select_groups_fr(req *r, const char *name, const char *label, const char *none, const char *value,
+                         const ui_opt_group *g, size_t ng, const ui_errors *e);
+
 /* A data table, always inside a horizontally scrollable wrapper so that
  * it reflows at 200 % zoom: ui_table_begin opens it with its caption (and
  * an optional class), ui_th writes one column heading, ui_table_body ends
- * the headings, ui_table_end closes it all. */
+ * the headings, ui_table_end closes it all. The wrapper is a region named
+ * by the caption that the keyboard reaches (tabindex="0"), so that a
+ * table wider than the screen can be scrolled without a mouse. */
 void ui_table_begin(req *r, const char *css_class, const char *caption);
 void ui_th(req *r, const char *heading);
 void ui_table_body(req *r);

@@ -128,6 +128,65 @@ describe('recording a visit with the keyboard alone', () => {
   }
 });
 
+describe('the form with JavaScript: picker, Enter, shortcuts, save label', () => {
+  let srv;
+  let browser;
+
+  before(async () => {
+    srv = await setupServer({ users: { agent: DEFAULT_USERS.agent } });
+    browser = await launchBrowser();
+  });
+  after(() => closeAll(browser, srv));
+
+  it('"ar" then Enter adds Arabic; Enter never sends the form; Alt+Shift+D adds a demand', async () => {
+    const page = await newPage(browser, srv.base);
+    try {
+      await loginWithForm(page, srv.users.agent.email, srv.users.agent.password);
+      await visit(page, '/visits/new');
+      const save = 'form.visit-form [data-save]';
+      assert.equal((await page.innerText(save)).trim(), 'Enregistrer la visite : 1 personne, 1 demande');
+      assert.ok(await page.isVisible('[data-shortcuts]'), 'the shortcuts are not told');
+      // The language questions wait for "does not speak French".
+      assert.equal(await page.isVisible('#languages'), false);
+      await tick(page, 'allophone');
+      await page.keyboard.press('Tab');
+      assert.equal((await focused(page))?.describe.includes('id="languages"'), true, 'Tab does not reach the language search');
+      await page.keyboard.type('ar');
+      const option = await page.getAttribute('#languages', 'aria-activedescendant');
+      assert.equal(option, 'languages-option-ar');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.inputValue('input[name="languages"]'), 'ar');
+      assert.match(await page.innerText('.lang-chosen'), /arabe — العربية/);
+      assert.equal(await page.getAttribute('.lang-chosen span[lang="ar"]', 'dir'), 'rtl');
+      // By a French name, with accents or not.
+      await page.keyboard.type('ukrai');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.inputValue('input[name="languages"]'), 'ar,uk');
+      // Enter in a text field and on a radio button stays in the form.
+      await page.keyboard.press('Enter');
+      await typeInto(page, 'birth_year', '1955');
+      await page.keyboard.press('Enter');
+      await choose(page, 'd1_outcome', 'doit_revenir');
+      await page.keyboard.press('Enter');
+      assert.equal(new URL(page.url()).searchParams.get('saved'), null, 'Enter saved the visit');
+      assert.equal(await page.$('.error-summary'), null, 'Enter sent the form');
+      // Alt+Shift+D adds a demand and says so on the save button.
+      await page.keyboard.press('Alt+Shift+KeyD');
+      await page.waitForSelector('[name="d2_operator_code"]');
+      assert.equal((await focused(page))?.name, 'd2_operator_code');
+      assert.equal((await page.innerText(save)).trim(), 'Enregistrer la visite : 1 personne, 2 demandes');
+      // Removing a language by its button.
+      await page.click('.lang-chosen button >> nth=0');
+      assert.equal(await page.inputValue('input[name="languages"]'), 'uk');
+      assertNoProblems(page, 'the form with JavaScript');
+    } catch (e) {
+      throw await withScreenshot(page, 'visit-form-js', e);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
 describe('accessibility of the recording pages (axe, WCAG 2.1 AA)', () => {
   let srv;
   let browser;
@@ -243,6 +302,23 @@ describe('accessibility of the recording pages (axe, WCAG 2.1 AA)', () => {
         assert.equal(res.status(), 200);
         assert.ok(await page.$('[name="d2_operator_code"]'));
         await check('visit form with two demands');
+      });
+
+      it('visit form with the language picker in use, and at 320 px', async () => {
+        await visit(page, '/visits/new');
+        await page.check('[name="allophone"]');
+        await page.focus('#languages');
+        await page.keyboard.type('ar');
+        await page.keyboard.press('Enter');
+        assert.equal(await page.inputValue('input[name="languages"]'), 'ar');
+        await page.keyboard.type('u');
+        assert.equal(await page.getAttribute('#languages', 'aria-expanded'), 'true');
+        await check('visit form, language picker');
+        for (const width of [320, 1280]) {
+          await page.setViewportSize({ width, height: 900 });
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          assert.ok(overflow <= 0, `${code}: the form scrolls sideways by ${overflow} px at ${width} px`);
+        }
       });
 
       it('topic form with errors (400)', async () => {

@@ -64,7 +64,7 @@ function printedLogins(stdout) {
   const password = /password:\s*(\S+)/i.exec(stdout)?.[1];
   const accounts = [];
   for (const line of stdout.split('\n')) {
-    const m = /^\s*(admin|coordinator|manager|agent)\s+(\S+@\S+)/.exec(line);
+    const m = /^\s*(admin|coordinator|manager|agent|operator)\s+(\S+@\S+)/.exec(line);
     if (m) accounts.push({ role: m[1], email: m[2] });
   }
   return { password, accounts };
@@ -90,6 +90,7 @@ describe('guichet demo', () => {
     assert.equal(count('coordinator'), 1, first.stdout);
     assert.equal(count('manager'), 4, first.stdout);
     assert.equal(count('agent'), 8, first.stdout);
+    assert.equal(count('operator'), 1, first.stdout);
     assert.equal(new Set(accounts.map((a) => a.email)).size, accounts.length, 'an e-mail address is printed twice');
     assert.match(first.stdout, /\bvisits\b/);
   });
@@ -100,7 +101,7 @@ describe('guichet demo', () => {
     for (const s of sites) assert.equal(s[2], '35', `a site outside the 35: ${s}`);
     assert.deepEqual(sites.map((s) => s[1]).sort(), ['35012', '35223', '35236', '35360']);
     const staff = await rows(first.db, `SELECT u.role, count(*) FROM users u GROUP BY u.role ORDER BY u.role`);
-    assert.deepEqual(Object.fromEntries(staff), { admin: '1', agent: '8', coordinator: '1', manager: '4' });
+    assert.deepEqual(Object.fromEntries(staff), { admin: '1', agent: '8', coordinator: '1', manager: '4', operator: '1' });
   });
 
   it('draws visits on weekdays only, busier on Mondays and in the mornings', async () => {
@@ -194,7 +195,7 @@ describe('guichet demo', () => {
     assert.ok((await value(db, 'SELECT count(*) FROM visits')) > before);
     // Sites and accounts are reused, not duplicated.
     assert.equal(await value(db, 'SELECT count(*) FROM sites'), 4);
-    assert.equal(await value(db, 'SELECT count(*) FROM users'), 14);
+    assert.equal(await value(db, 'SELECT count(*) FROM users'), 15);
   });
 
   it('refuses bad options with a message and changes nothing', async () => {

@@ -168,6 +168,141 @@ describe('recording visits', () => {
     assert.deepEqual(now, { visits: before.visits + 1, demands: before.demands + 2 });
   });
 
+  describe('the facts of the visit, asked once', () => {
+    let token;
+    before(async () => {
+      token = await srv.token('agent');
+    });
+    async function saved(id) {
+      const res = await srv.client().get(`/api/v1/visits/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, res.text);
+      return res.json();
+    }
+
+    it('languages are typed as codes or names, in French or in their own script', async () => {
+      const id = await recordVisit(agent, rennes, { allophone: '1', languages: 'arabe, UK; Español' });
+      assert.deepEqual((await saved(id)).visitor.languages, ['ar', 'uk', 'es']);
+      // Space-separated codes and the checkboxes of an older page still do.
+      const id2 = await recordVisit(agent, rennes, { allophone: '1', languages: 'ps ti' });
+      assert.deepEqual((await saved(id2)).visitor.languages, ['ps', 'ti']);
+      const id3 = await recordVisit(agent, rennes, { allophone: '1', languages: ['fa', 'ar', 'fa'] });
+      assert.deepEqual((await saved(id3)).visitor.languages, ['fa', 'ar']);
+      // The form of a saved visit shows names.
+      const edit = await agent.get(`/visits/${id}/edit`);
+      const field = findTags(edit.text, 'input').find((a) => a.name === 'languages');
+      assert.equal(field?.value, 'arabe, ukrainien, espagnol');
+      // An unknown word is refused and kept as typed.
+      const before = await counts(admin);
+      const res = await postVisit(agent, visitFields(rennes, { allophone: '1', languages: 'arabe, klingon' }));
+      assert.equal(res.status, 400);
+      assert.ok(summaryTargets(res.text).includes('languages'));
+      assert.equal(findTags(res.text, 'input').find((a) => a.name === 'languages')?.value, 'arabe, klingon');
+      assert.deepEqual(await counts(admin), before);
+    });
+
+    it('interpreting and equipment are asked once and kept in every demand', async () => {
+      const id = await recordVisit(agent, rennes, {
+        allophone: '1',
+        languages: 'ar',
+        interpreting: 'telephone',
+        interpreting_lang: '',
+        equipment: ['ordinateur', 'telephone'],
+        ndemands: '2',
+        d2_operator_code: 'ants',
+        d2_theme_code: 'transports_mobilite',
+        d2_level: 'fait_avec',
+        d2_outcome: 'escalade',
+        d1_interpreting: '',
+      });
+      const v = await saved(id);
+      assert.equal(v.demands.length, 2);
+      for (const d of v.demands) {
+        assert.equal(d.interpreting, 'telephone');
+        assert.equal(d.interpreting_lang, 'ar', "the interpreter speaks the person's first language by default");
+        assert.deepEqual(d.equipment, ['ordinateur', 'telephone']);
+      }
+      // The correction form asks them once again, filled in.
+      const edit = await agent.get(`/visits/${id}/edit`);
+      const inputs = findTags(edit.text, 'input');
+      assert.equal(inputs.find((a) => a.name === 'interpreting' && 'checked' in a)?.value, 'telephone');
+      assert.deepEqual(inputs.filter((a) => a.name === 'equipment' && 'checked' in a).map((a) => a.value), ['ordinateur', 'telephone']);
+      assert.ok(!inputs.some((a) => /^d\d+_(interpreting|equipment)/.test(a.name ?? '')), 'interpreting is still asked in each demand');
+    });
+
+    it('the telephone: none, without internet, a smartphone; no_phone means no telephone', async () => {
+      for (const [kind, noPhone] of [['aucun', true], ['sans_internet', false], ['smartphone', false], ['', false]]) {
+        const v = await saved(await recordVisit(agent, rennes, { phone_kind: kind }));
+        assert.equal(v.visitor.phone_kind, kind);
+        assert.equal(v.visitor.no_phone, noPhone, kind);
+      }
+      // A client that only knows no_phone.
+      const v = await saved(await recordVisit(agent, rennes, { no_phone: '1' }));
+      assert.equal(v.visitor.phone_kind, 'aucun');
+      assert.equal(v.visitor.no_phone, true);
+      const res = await postVisit(agent, visitFields(rennes, { phone_kind: 'pigeon' }));
+      assert.equal(res.status, 400);
+      assert.ok(summaryTargets(res.text).includes('phone_kind'));
+    });
+
+    it('Enter on a half-filled form saves nothing and brings everything back', async () => {
+      const before = await counts(admin);
+      // What Enter sends without JavaScript: the form as it is, by its first button (save).
+      const res = await postVisit(
+        agent,
+        visitFields(rennes, { d1_operator_code: '', d1_theme_code: '', age_bracket: '70_plus', allophone: '1', languages: 'ar', d1_note: 'Dossier APL à compléter' }),
+      );
+      assert.equal(res.status, 400);
+      assert.match(res.text, /<div class="error-summary"/);
+      assert.ok(summaryTargets(res.text).includes('d1_operator_code'));
+      assert.ok(res.text.includes('Dossier APL à compléter'));
+      assert.equal(findTags(res.text, 'input').find((a) => a.name === 'age_bracket' && 'checked' in a)?.value, '70_plus');
+      assert.equal(findTags(res.text, 'input').find((a) => a.name === 'languages')?.value, 'arabe');
+      assert.deepEqual(await counts(admin), before);
+    });
+
+    it('the form skips what is right, jumps to the person and the demand, and says its shortcuts', async () => {
+      const res = await agent.get('/visits/new');
+      // Site, date and time are folded, their summary saying what they hold.
+      const when = /<details class="more when">([\s\S]*?)<\/details>/.exec(res.text);
+      assert.ok(when, 'the date and time are not folded');
+      assert.match(when[1], /name="date"/);
+      assert.match(when[1], /name="time"/);
+      assert.match(textOf(when[1]), new RegExp(TODAY));
+      for (const href of ['#personne', '#demande-1', '#enregistrer']) {
+        assert.ok(findTags(res.text, 'a').some((a) => a.href === href), `no link to ${href}`);
+        assert.match(res.text, new RegExp(`id="${href.slice(1)}"`));
+      }
+      const add = findTags(res.text, 'button').find((b) => b.name === 'add_demand');
+      assert.equal(add['aria-keyshortcuts'], 'Alt+Shift+D');
+      assert.match(textOf(res.text), /Alt\+Maj\+D ajoute une demande/);
+      assert.ok(findTags(res.text, 'script').some((s) => s.src === '/static/record.js'));
+      const js = await agent.get('/static/record.js');
+      assert.equal(js.status, 200);
+      assert.match(js.header('content-type'), /javascript/);
+    });
+
+    it('after saving, the title and the first heading say so', async () => {
+      const id = await recordVisit(agent, rennes);
+      const page = await agent.get(`/visits/new?saved=${id}&site=${rennes}`);
+      assert.match(page.text, /<title>Visite enregistrée — Guichet<\/title>/);
+      assert.match(page.text, /<h1>Visite enregistrée<\/h1>/);
+      assert.match(page.text, /role="status"[^>]*>[\s\S]*?Visite enregistrée\. Le formulaire est prêt/);
+      assert.match((await agent.get('/visits/new')).text, /<title>Enregistrer une visite — Guichet<\/title>/);
+    });
+
+    it('in English or Arabic, the catalog\'s French names carry lang="fr"', async () => {
+      for (const code of ['en', 'ar']) {
+        const c = await srv.login('agent');
+        await c.get(`/lang/${code}?next=/`);
+        const res = await c.get('/visits/new');
+        assert.match(res.text, /<option lang="fr" value="cnaf"[^>]*>CAF \(CNAF\)/, code);
+        assert.match(res.text, /<option lang="fr" value="\d+"[^>]*>Aide au logement \(APL\)/, code);
+        assert.doesNotMatch(res.text, /<option lang="fr" value="">/, `${code}: the empty choice is not French`);
+      }
+      assert.doesNotMatch((await agent.get('/visits/new')).text, /<option lang="fr"/, 'a French page needs no lang="fr"');
+    });
+  });
+
   it('a removed demand block is dropped; removing every block is refused', async () => {
     const before = await counts(admin);
     const base = visitFields(rennes, { ndemands: '2', d2_operator_code: 'msa', d2_theme_code: 'social_sante', d2_level: 'information', d2_outcome: 'resolu' });
@@ -561,7 +696,8 @@ describe('the commune picker with the official geography', () => {
     const rennes = srv.sites.rennes;
     for (const typed of ['Rennes', '35000', '35238', 'rennes', 'Cesson-Sévigné', 'Saint-Malo (35288)']) {
       const id = await recordVisit(agent, rennes, { commune_insee: typed });
-      const expected = typed.startsWith('Saint-Malo') ? 'Saint-Malo \\(35288\\)' : typed.startsWith('Cesson') ? 'Cesson-Sévigné \\(35051\\)' : 'Rennes \\(35238\\)';
+      // The visit page shows the postcodes people know, not the INSEE code.
+      const expected = typed.startsWith('Saint-Malo') ? 'Saint-Malo \\(35400\\)' : typed.startsWith('Cesson') ? 'Cesson-Sévigné \\(35510\\)' : 'Rennes \\(35000, 35200, 35700\\)';
       assert.match(textOf((await agent.get(`/visits/${id}`)).text), new RegExp(expected), `typed ${typed}`);
     }
     const ambiguous = await postVisit(agent, visitFields(rennes, { commune_insee: 'Saint-Denis' }));

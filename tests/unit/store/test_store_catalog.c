@@ -379,8 +379,8 @@ static const char deps_json[] = "[{\"code\":\"35\",\"region\":\"53\",\"nom\":\"I
 static const char communes_json[] =
     "[{\"code\":\"35238\",\"nom\":\"Rennes\",\"type\":\"commune-actuelle\",\"departement\":\"35\","
     "\"region\":\"53\",\"codesPostaux\":[\"35000\",\"35200\",\"35700\"],\"population\":225081},"
-    "{\"code\":\"35001\",\"nom\":\"Ancienne\",\"type\":\"commune-deleguee\",\"departement\":\"35\","
-    "\"region\":\"53\"},"
+    "{\"code\":\"35001\",\"nom\":\"Ancienne\",\"type\":\"commune-deleguee\",\"chefLieu\":\"35238\","
+    "\"departement\":\"35\",\"region\":\"53\"},"
     "{\"code\":\"98411\",\"nom\":\"Îles Saint-Paul et Nouvelle-Amsterdam\",\"type\":\"commune-actuelle\","
     "\"departement\":\"984\",\"region\":\"984\"}]";
 

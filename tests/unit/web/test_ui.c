@@ -428,6 +428,31 @@ static void test_error_pages(void **state)
 	assert_int_equal(r.status, 500);
 }
 
+/* French data inside a page of another language, and the table's frame. */
+static void test_french_data_and_table_frame(void **state)
+{
+	(void)state;
+	r.lang = i18n_find("fr");
+	ui_txt_fr(&r, "CAF (CNAF)");
+	ui_txt_msg(&r, "Un thème sans traduction");
+	assert_string_equal(out(), "CAF (CNAF)Un thème sans traduction");
+	buf_reset(&r.out);
+	r.lang = i18n_find("ar");
+	ui_txt_fr(&r, "CAF (CNAF)");
+	ui_txt_msg(&r, "Un thème sans traduction");
+	ui_txt_msg(&r, "oui");
+	ui_dl_item_fr(&r, "T", "Vitré (35500)");
+	assert_has(out(), "<span lang=\"fr\">CAF (CNAF)</span><span lang=\"fr\">Un thème sans traduction</span>");
+	assert_lacks(out(), "oui");
+	assert_has(out(), "<dd lang=\"fr\">Vitré (35500)</dd>");
+	buf_reset(&r.out);
+	ui_table_begin(&r, "stack", "Légende");
+	ui_table_body(&r);
+	ui_table_end(&r);
+	assert_has(out(), "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"tw-0\">"
+	                  "<table class=\"stack\"><caption id=\"tw-0\">Légende</caption>");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +467,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_textarea_select_checkboxes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_form_notice_submit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_error_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_french_data_and_table_frame, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
