@@ -124,4 +124,9 @@ int cli_write_result(const cli_args *a, const char *path, const buf *b);
 struct json_t;
 int cli_address_load_delegates(const cli_args *a, store *s, struct json_t *communes, size_t *n);
 
+/* Takes an action's bare argument (a FILE, a QUERY) out of argv, for the
+ * option parser accepts none: the first argument that is neither an option
+ * nor the value of --db or --config; NULL when there is none. */
+const char *cli_take_operand(int *argc, char **argv);
+
 #endif

@@ -439,26 +439,6 @@ static void overview(FILE *f)
 	           "Run 'guichet address ACTION --help' for the options of an action.\n");
 }
 
-/* Takes the FILE of "address load-bal" out of argv: the first argument that
- * is neither an option nor the value of --db or --config. */
-static const char *take_file(int *argc, char **argv)
-{
-	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--config") == 0) {
-			i++;
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1])
-			continue;
-		const char *q = argv[i];
-		for (int j = i; j + 1 < *argc; j++)
-			argv[j] = argv[j + 1];
-		(*argc)--;
-		return q;
-	}
-	return NULL;
-}
-
 int cli_address(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -473,7 +453,7 @@ int cli_address(int argc, char **argv)
 	}
 	int n = argc - 1;
 	char **args = argv + 1;
-	const char *file = load ? take_file(&n, args) : NULL;
+	const char *file = load ? cli_take_operand(&n, args) : NULL;
 	cli_args a;
 	int status;
 	if (cli_parse(load ? &cmd_load : &cmd_format, n, args, &a, &status) != 0)

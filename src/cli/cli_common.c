@@ -410,3 +410,21 @@ int cli_write_result(const cli_args *a, const char *path, const buf *b)
 	}
 	return CLI_OK;
 }
+
+const char *cli_take_operand(int *argc, char **argv)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		const char *q = argv[i];
+		for (int j = i; j + 1 < *argc; j++)
+			argv[j] = argv[j + 1];
+		(*argc)--;
+		return q;
+	}
+	return NULL;
+}

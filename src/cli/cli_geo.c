@@ -295,27 +295,6 @@ static void overview(FILE *f)
 	           "postcode\n\nRun 'guichet geo ACTION --help' for the options of an action.\n");
 }
 
-/* Takes the QUERY of "geo search" out of argv (the option parser accepts no
- * bare argument): the first argument that is neither an option nor the
- * value of --db or --config. */
-static const char *take_query(int *argc, char **argv)
-{
-	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--config") == 0) {
-			i++;
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1])
-			continue;
-		const char *q = argv[i];
-		for (int j = i; j + 1 < *argc; j++)
-			argv[j] = argv[j + 1];
-		(*argc)--;
-		return q;
-	}
-	return NULL;
-}
-
 int cli_geo(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -330,7 +309,7 @@ int cli_geo(int argc, char **argv)
 	}
 	int n = argc - 1;
 	char **args = argv + 1;
-	const char *query = load ? NULL : take_query(&n, args);
+	const char *query = load ? NULL : cli_take_operand(&n, args);
 	cli_args a;
 	int status;
 	if (cli_parse(load ? &cmd_load : &cmd_search, n, args, &a, &status) != 0)
