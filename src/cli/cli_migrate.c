@@ -40,10 +40,10 @@ static void print_report(const store_migrate_report *r, int dry_run)
 {
 	int64_t added = 0;
 	printf("source uid %s%s\n", r->source_uid, r->new_uid ? " (first migration)" : "");
-	printf("%-14s %8s %8s %8s %8s\n", "table", "source", "new", "already", "matched");
+	printf("%-23s %8s %8s %8s %8s\n", "table", "source", "new", "already", "matched");
 	for (size_t i = 0; i < STORE_MIGRATE_TABLES; i++) {
 		const store_migrate_count *c = &r->counts[i];
-		printf("%-14s %8lld %8lld %8lld %8lld\n", c->table ? c->table : "?", (long long)c->source,
+		printf("%-23s %8lld %8lld %8lld %8lld\n", c->table ? c->table : "?", (long long)c->source,
 		       (long long)c->added, (long long)c->already, (long long)c->matched);
 		added += c->added;
 	}

@@ -476,7 +476,7 @@ int store_site_set_correction_days(store *s, int64_t site_id, int64_t days);
  * when dry_run), STORE_CONFLICT (rows that would overwrite different data,
  * listed in the report; nothing written) or STORE_ERROR (message in err;
  * nothing written). */
-#define STORE_MIGRATE_TABLES 14
+#define STORE_MIGRATE_TABLES 23
 #define STORE_MIGRATE_MAX_CONFLICTS 100 /* listed; the rest are counted */
 
 typedef struct store_migrate_count {

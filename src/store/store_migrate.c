@@ -9,12 +9,17 @@
  * of the target: a conflict or an error leaves it as it was.
  *
  * Rows without a natural key (sites, visitors, visits, demands, workshops,
- * satisfaction answers, the audit journal) are always new. Users are matched by e-mail, API
+ * satisfaction answers, escalations with their events and documents, the
+ * audit journal) are always new. Users are matched by e-mail, API
  * tokens by their hash and procedures by label, theme and operator: an
  * identical row in the target is reused, a different one is a conflict
  * (never overwritten). The catalog's code tables (operators, themes, skill
- * topics) gain the codes they lack and keep their own labels. Sessions and
- * login failures stay behind: they mean nothing on another server.
+ * topics, the address checklist's bodies) gain the codes they lack and keep
+ * their own labels. Rows that only link others (a user's sites, a referent's
+ * départements, the items of a visit's checklist, a site's wording of
+ * public phrases, an account's e-mail choices) are added when the target
+ * lacks their key. Sessions and login failures stay behind: they mean
+ * nothing on another server.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,27 +42,40 @@ enum kind {
 	K_WORKSHOP,
 	K_SATISFACTION,
 	K_AUDIT,
+	K_ESCALATION,
+	K_ESCALATION_EVENT,
+	K_ESCALATION_FILE,
 	NKINDS,
 	NONE = -1
 };
 
-static const char *const kinds[NKINDS] = {"site",  "user",   "api_token", "procedure",    "visitor",
-                                          "visit", "demand", "workshop",  "satisfaction", "audit"};
+/* The names are those of the audit journal's objects. */
+static const char *const kinds[NKINDS] = {
+    "site",     "user",         "api_token", "procedure",  "visitor",          "visit",          "demand",
+    "workshop", "satisfaction", "audit",     "escalation", "escalation_event", "escalation_file"};
 
 typedef struct col {
 	const char *name;
 	char type;    /* 'i' integer, 't' text */
 	int ref;      /* enum kind of the id it holds, NONE otherwise */
-	int nullable; /* may be NULL or 0, meaning none (agent_id, procedure_id, recorded_by) */
+	int nullable; /* enum ref_rule for a reference, 0 otherwise */
 	int compare;  /* 2: part of the natural key that finds the target's row; 1: compared with it */
 } col;
+
+/* What a reference with no counterpart means. */
+enum ref_rule {
+	REF_STRICT = 0, /* the row it points to must be copied first */
+	REF_NONE_OK,    /* NULL or 0 means none (agent_id, procedure_id, recorded_by) */
+	REF_FACT,       /* who did it, or a record that may be gone since: 0 when not copied */
+	REF_LATER       /* a row copied later (a demand's escalation): 0, set by link_later */
+};
 
 /* How the rows of a table find their counterpart in the target. */
 enum mode {
 	M_NEW,  /* never: always a new row */
 	M_KEY,  /* by the columns marked compare == 2, the rest compared */
 	M_CODE, /* code tables: the code, inserted when missing */
-	M_LINK, /* user_sites: the pair, inserted when missing */
+	M_LINK, /* rows keyed by the columns marked compare == 2, inserted when missing */
 	M_AUDIT /* like M_NEW, with ids that may point nowhere */
 };
 
@@ -91,7 +109,15 @@ typedef struct table_def {
 	}
 #define RN(n, k)                                                                                             \
 	{                                                                                                    \
-		n, 'i', k, 1, 0                                                                              \
+		n, 'i', k, REF_NONE_OK, 0                                                                    \
+	}
+#define RF(n, k)                                                                                             \
+	{                                                                                                    \
+		n, 'i', k, REF_FACT, 0                                                                       \
+	}
+#define RK(n, k)                                                                                             \
+	{                                                                                                    \
+		n, 'i', k, REF_STRICT, 2                                                                     \
 	}
 
 /* The columns of schema version 3 besides id. A migration that adds a
@@ -104,7 +130,7 @@ static const col sites_cols[] = {T("name"),        T("type"),          T("commun
 static const col users_cols[] = {TK("email"),       TC("name"),          TC("role"),
                                  TC("departement"), TC("operator_code"), T("password_hash"),
                                  I("active"),       I("created_at"),     I("updated_at")};
-static const col user_sites_cols[] = {R("user_id", K_USER), R("site_id", K_SITE)};
+static const col user_sites_cols[] = {RK("user_id", K_USER), RK("site_id", K_SITE)};
 static const col tokens_cols[] = {TK("token_hash"),  {"user_id", 'i', K_USER, 0, 1},
                                   T("label"),        I("created_at"),
                                   I("last_used_at"), I("expires_at")};
@@ -119,7 +145,7 @@ static const col visitors_cols[] = {
     T("commune_insee"),   I("no_phone"),    I("no_email"),   I("no_device"),    I("no_internet"),
     I("allophone"),       T("languages"),   I("illiteracy"), T("disabilities"), I("very_precarious"),
     I("identified"),      T("full_name"),   T("phone"),      T("email"),        T("consent_reason"),
-    I("consent_at"),      I("created_at"),  I("updated_at"),   T("phone_kind")};
+    I("consent_at"),      I("created_at"),  I("updated_at"), T("phone_kind")};
 static const col visits_cols[] = {R("site_id", K_SITE), RN("agent_id", K_USER), R("visitor_id", K_VISITOR),
                                   I("started_at"),      T("channel"),           T("place"),
                                   I("duration_min"),    I("created_at"),        I("updated_at"),
@@ -139,7 +165,7 @@ static const col demands_cols[] = {R("visit_id", K_VISIT),
                                    T("interpreting_lang"),
                                    T("outcome"),
                                    T("referral_type"),
-                                   I("escalation_id"),
+                                   {"escalation_id", 'i', K_ESCALATION, REF_LATER, 0},
                                    I("duration_min"),
                                    T("note"),
                                    I("created_at"),
@@ -155,6 +181,50 @@ static const col workshops_cols[] = {
 static const col satisfaction_cols[] = {
     R("site_id", K_SITE), I("answered_at"),          I("overall"),    I("clarity"),    T("comment"),
     T("source"),          RN("recorded_by", K_USER), I("created_at"), I("updated_at"), I("deleted_at")};
+/* demand_id and visit_id have no foreign key (a corrected visit may drop
+ * the demand: the escalation stays as a fact). */
+static const col escalations_cols[] = {RF("demand_id", K_DEMAND),
+                                       RF("visit_id", K_VISIT),
+                                       R("site_id", K_SITE),
+                                       T("departement"),
+                                       T("operator_code"),
+                                       T("status"),
+                                       I("info_requested"),
+                                       T("question"),
+                                       I("consent_at"),
+                                       RF("created_by", K_USER),
+                                       I("created_at"),
+                                       I("sent_at"),
+                                       I("due_at"),
+                                       I("answered_at"),
+                                       I("closed_at"),
+                                       I("updated_at"),
+                                       T("told_by"),
+                                       T("useful"),
+                                       I("wiped_at")};
+static const col escalation_events_cols[] = {R("escalation_id", K_ESCALATION),
+                                             I("at"),
+                                             RF("user_id", K_USER),
+                                             T("action"),
+                                             T("status"),
+                                             T("body"),
+                                             I("internal"),
+                                             T("detail")};
+/* The documents' bytes are files named by their hash: docs/operations.md
+ * says how to copy them. */
+static const col escalation_files_cols[] = {
+    R("escalation_id", K_ESCALATION), T("sha256"),  T("mime"), I("size"), T("name"),
+    RF("added_by", K_USER),           I("added_at")};
+static const col referents_cols[] = {RK("user_id", K_USER), TK("departement")};
+static const col checklist_cols[] = {TK("code"),        T("label"),  T("how"),
+                                     I("with_adviser"), I("active"), I("sort")};
+static const col visit_checklist_cols[] = {RK("visit_id", K_VISIT), TK("item_code"), I("done_at"),
+                                           RF("done_by", K_USER)};
+static const col phrase_fixes_cols[] = {
+    RK("site_id", K_SITE),   TK("lang"), TK("phrase_id"), T("msgid"), T("text"), I("updated_at"),
+    RF("updated_by", K_USER)};
+static const col mail_prefs_cols[] = {RK("user_id", K_USER), T("lang"), I("updated_at")};
+static const col mail_choices_cols[] = {RK("user_id", K_USER), TK("event"), T("delivery")};
 /* user_id, object_id and site_id are resolved by hand (audit_ids). */
 static const col audit_cols[] = {I("at"),        I("user_id"), T("action"),  T("object"),
                                  I("object_id"), I("site_id"), T("address"), T("detail")};
@@ -178,6 +248,15 @@ static const table_def tables[] = {
     TABLE("demands", K_DEMAND, M_NEW, demands_cols),
     TABLE("workshops", K_WORKSHOP, M_NEW, workshops_cols),
     TABLE("satisfaction", K_SATISFACTION, M_NEW, satisfaction_cols),
+    TABLE("escalations", K_ESCALATION, M_NEW, escalations_cols),
+    TABLE("escalation_events", K_ESCALATION_EVENT, M_NEW, escalation_events_cols),
+    TABLE("escalation_files", K_ESCALATION_FILE, M_NEW, escalation_files_cols),
+    TABLE("operator_referents", NONE, M_LINK, referents_cols),
+    TABLE("address_checklist", NONE, M_CODE, checklist_cols),
+    TABLE("visit_address_checklist", NONE, M_LINK, visit_checklist_cols),
+    TABLE("phrase_fixes", NONE, M_LINK, phrase_fixes_cols),
+    TABLE("mail_prefs", NONE, M_LINK, mail_prefs_cols),
+    TABLE("mail_choices", NONE, M_LINK, mail_choices_cols),
     TABLE("audit", K_AUDIT, M_AUDIT, audit_cols),
 };
 _Static_assert(COUNT(tables) == STORE_MIGRATE_TABLES, "STORE_MIGRATE_TABLES in store.h");
@@ -417,6 +496,30 @@ static int record_mapping(run *m, int kind, int64_t old_id, int64_t new_id)
 	return STORE_OK;
 }
 
+/* Whether the target has the row of a link table with this key: 1, 0 or
+ * STORE_ERROR. */
+static int link_present(run *m, const table_def *t, const value *v)
+{
+	buf sql;
+	buf_init(&sql, SQL_MAX_BYTES);
+	value keys[MAX_COLS];
+	size_t nk = 0;
+	buf_printf(&sql, "SELECT 1 FROM %s WHERE ", t->table);
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (t->cols[i].compare != 2)
+			continue;
+		buf_printf(&sql, "%s%s = ?", nk ? " AND " : "", t->cols[i].name);
+		keys[nk++] = v[i];
+	}
+	if (sql.overflow || !sql.data) {
+		buf_free(&sql);
+		return fail(m, t->table, "out of memory");
+	}
+	int rows = target_run(m, sql.data, keys, nk, NULL);
+	buf_free(&sql);
+	return rows;
+}
+
 /* Copies one row (v, with its old id) of table t. */
 static int copy_row(run *m, const table_def *t, int64_t old_id, value *v, store_migrate_count *cnt)
 {
@@ -427,9 +530,13 @@ static int copy_row(run *m, const table_def *t, int64_t old_id, value *v, store_
 	/* References to rows of the source that have their new id. */
 	for (size_t i = 0; i < t->ncols; i++) {
 		const col *c = &t->cols[i];
-		if (c->ref == NONE || v[i].null || (c->nullable && v[i].i == 0))
+		if (c->ref == NONE || v[i].null || (c->nullable != REF_STRICT && v[i].i == 0))
 			continue;
 		int64_t to = idmap_get(&m->map, c->ref, v[i].i);
+		if (c->nullable == REF_LATER || (!to && c->nullable == REF_FACT)) {
+			v[i].i = 0;
+			continue;
+		}
 		if (!to) {
 			/* After a conflict, the rows of the refused record follow
 			 * it: one message is enough. */
@@ -460,8 +567,7 @@ static int copy_row(run *m, const table_def *t, int64_t old_id, value *v, store_
 		}
 	}
 	if (t->mode == M_LINK) {
-		int rows =
-		    target_run(m, "SELECT 1 FROM user_sites WHERE user_id = ? AND site_id = ?", v, 2, NULL);
+		int rows = link_present(m, t, v);
 		if (rows < 0)
 			return rows;
 		if (rows) {
@@ -496,6 +602,34 @@ static int copy_row(run *m, const table_def *t, int64_t old_id, value *v, store_
 	return record_mapping(m, t->kind, old_id, new_id);
 }
 
+/* Points each copied demand at its copied escalation: the escalation is
+ * copied after its demand (it names the demand), so the demand went in
+ * with none. A demand already pointing at it is not written again. */
+static int link_later(run *m)
+{
+	db_stmt *st = db_prepare(m->src, "SELECT id, escalation_id FROM demands WHERE escalation_id <> 0 "
+	                                 "ORDER BY id");
+	if (!st)
+		return fail(m, "demands", db_errmsg(m->src));
+	int rc = STORE_OK, step;
+	while (rc == STORE_OK && (step = db_step(st)) == DB_ROW) {
+		int64_t demand = idmap_get(&m->map, K_DEMAND, db_col_int(st, 0));
+		int64_t escalation = idmap_get(&m->map, K_ESCALATION, db_col_int(st, 1));
+		if (!demand || !escalation)
+			continue;
+		value v[3] = {{.i = escalation}, {.i = demand}, {.i = escalation}};
+		int rows =
+		    target_run(m, "UPDATE demands SET escalation_id = ? WHERE id = ? AND escalation_id <> ?",
+		               v, 3, NULL);
+		if (rows < 0)
+			rc = rows;
+	}
+	if (rc == STORE_OK && step != DB_DONE)
+		rc = fail(m, "demands", db_errmsg(m->src));
+	db_done(st);
+	return rc;
+}
+
 static void free_values(value *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -510,8 +644,9 @@ static int copy_table(run *m, const table_def *t, store_migrate_count *cnt)
 	for (size_t i = 0; i < t->ncols; i++)
 		buf_printf(&sql, ", %s", t->cols[i].name);
 	buf_printf(&sql, " FROM %s ORDER BY 1", t->table);
-	if (t->mode == M_LINK)
-		buf_puts(&sql, ", user_id, site_id");
+	for (size_t i = 0; t->mode == M_LINK && i < t->ncols; i++)
+		if (t->cols[i].compare == 2)
+			buf_printf(&sql, ", %s", t->cols[i].name);
 	if (sql.overflow || !sql.data) {
 		buf_free(&sql);
 		return fail(m, t->table, "out of memory");
@@ -554,14 +689,19 @@ static int copy_table(run *m, const table_def *t, store_migrate_count *cnt)
  * a site's notices to the public (sql/011_notices.sql): short-lived public
  * information, published again on the target (docs/notices.md). Nor
  * the recordings a site made of public phrases (sql/012_recorded_audio.sql),
- * uploaded again on the target (docs/speech.md). */
+ * uploaded again on the target (docs/speech.md). The communes' address
+ * files (sql/015_addresses.sql) are reference data like the geography,
+ * loaded again on the target (guichet address load-bal); the e-mail
+ * outbox and the events waiting for a digest (sql/017_mail.sql) are the
+ * source server's own work: their links name its pages. */
 static const char *const left_behind[] = {
-    "schema_migrations", "settings",       "sessions",           "login_failures",
-    "regions",           "departements",   "communes",           "commune_postcodes",
-    "migrated_ids",      "user_totp",      "user_totp_recovery", "satisfaction_keys",
-    "queue_services",    "queue_settings", "queue_hours",        "tickets",
-    "desk_pauses",       "notices",        "notice_texts",       "notice_changes",
-    "recorded_audio"};
+    "schema_migrations", "settings",          "sessions",           "login_failures",
+    "regions",           "departements",      "communes",           "commune_postcodes",
+    "migrated_ids",      "user_totp",         "user_totp_recovery", "satisfaction_keys",
+    "queue_services",    "queue_settings",    "queue_hours",        "tickets",
+    "desk_pauses",       "notices",           "notice_texts",       "notice_changes",
+    "recorded_audio",    "commune_delegates", "bal_addresses",      "bal_loads",
+    "mail_outbox",       "mail_items"};
 
 static int known_table(const char *name)
 {
@@ -721,6 +861,8 @@ int store_migrate_data(store *from, store *to, int dry_run, arena *a, store_migr
 				rc = load_mappings(&m);
 			for (size_t k = 0; rc == STORE_OK && k < COUNT(tables); k++)
 				rc = copy_table(&m, &tables[k], &r->counts[k]);
+			if (rc == STORE_OK)
+				rc = link_later(&m);
 			if (rc == STORE_OK && (r->total_conflicts || dry_run))
 				rc = r->total_conflicts ? STORE_CONFLICT : STORE_OK;
 			/* A dry run and a conflict both end in a rollback. */

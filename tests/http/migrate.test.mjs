@@ -8,8 +8,9 @@
 // two sites in one target keep unique ids. The target is read with psql.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
 import { freshDb, makeTempDir, removeTempDir, run, runOk } from './lib.mjs';
@@ -39,6 +40,27 @@ async function psql(url, query) {
   assert.equal(r.code, 0, `psql: ${query}\n${r.stderr}`);
   return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
+
+/** Rows of a query on a SQLite database (the sqlite3 command), as arrays of strings. */
+async function sqlite(db, query) {
+  const { stdout } = await promisify(execFile)('sqlite3', ['-separator', '\t', db, query]);
+  return stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
+
+// What a site's escalations say, each read through its demand (the link
+// the copy rewrites), with the number of its events and documents.
+const ESCALATIONS =
+  'SELECT d.operator_code, e.status, e.question, e.told_by, e.useful, e.due_at - e.sent_at, ' +
+  '(SELECT count(*) FROM escalation_events x WHERE x.escalation_id = e.id), ' +
+  '(SELECT count(*) FROM escalation_files f WHERE f.escalation_id = e.id) ' +
+  'FROM demands d JOIN escalations e ON e.id = d.escalation_id AND e.demand_id = d.id AND e.visit_id = d.visit_id ' +
+  'ORDER BY 1, 2, 3, 4, 5, 6, 7, 8';
+// A site's wording of a phrase and a visit's checklist, read through the
+// site and the visit they belong to.
+const LINKS =
+  "SELECT 'phrase', s.name, p.lang, p.text FROM phrase_fixes p JOIN sites s ON s.id = p.site_id " +
+  "UNION ALL SELECT 'checklist', CAST(v.started_at AS TEXT), c.item_code, CAST(c.done_at AS TEXT) " +
+  'FROM visit_address_checklist c JOIN visits v ON v.id = c.visit_id ORDER BY 1, 2, 3, 4';
 
 async function count(url, table) {
   return Number((await psql(url, `SELECT count(*) FROM ${table}`))[0][0]);
@@ -113,7 +135,8 @@ function newRows(r) {
   return Number(m[1]);
 }
 
-const TABLES = ['sites', 'users', 'user_sites', 'visitors', 'visits', 'demands', 'workshops', 'satisfaction', 'audit'];
+const TABLES = ['sites', 'users', 'user_sites', 'visitors', 'visits', 'demands', 'workshops', 'satisfaction', 'escalations',
+  'escalation_events', 'escalation_files', 'operator_referents', 'phrase_fixes', 'visit_address_checklist', 'mail_choices', 'audit'];
 
 async function counts(url) {
   const out = {};
@@ -139,6 +162,19 @@ describe('migrate-data', { skip: SKIP }, () => {
     const source = await exportRows(siteA);
     assert.ok(source.length > 50, `the demo gave only ${source.length} demands`);
 
+    // Rows that only link others: a site's wording of a phrase, the items
+    // of a visit's address checklist.
+    await sqlite(
+      siteA,
+      "INSERT INTO phrase_fixes (site_id, lang, phrase_id, msgid, text, updated_at) SELECT id, 'en', " +
+        "'0123456789ab', 'Bonjour', 'Hello there', 1 FROM sites ORDER BY id LIMIT 1; " +
+        "INSERT INTO visit_address_checklist (visit_id, item_code, done_at) SELECT id, 'caf', 2 FROM visits ORDER BY id LIMIT 1",
+    );
+    const sourceEscalations = await sqlite(siteA, ESCALATIONS);
+    assert.ok(sourceEscalations.length > 0, 'the demo gave no escalation');
+    const sourceLinks = await sqlite(siteA, LINKS);
+    assert.equal(sourceLinks.length, 2);
+
     const dry = await migrate(siteA, target, ['--dry-run']);
     assert.ok(newRows(dry) > 0);
     assert.match(dry.stdout, /dry run: nothing written/);
@@ -148,6 +184,10 @@ describe('migrate-data', { skip: SKIP }, () => {
     assert.ok(newRows(first) > 0);
     assert.match(first.stdout, /^demands\s+\d+\s+[1-9]\d*\s/m, first.stdout);
     assert.deepEqual(await exportRows(target), source);
+    // Escalations, their events and documents, each demand pointing at its own.
+    assert.deepEqual(await psql(target, ESCALATIONS), sourceEscalations);
+    assert.equal(await count(target, 'escalations'), sourceEscalations.length);
+    assert.deepEqual(await psql(target, LINKS), sourceLinks);
     // The satisfaction answers come too, paper ones with their adviser's new id.
     const answers = async (db) => JSON.parse(await runOk(['stats', '--db', db, '--from', '2025-01-01', '--to', '2025-12-31'])).satisfaction;
     const sourceAnswers = await answers(siteA);
@@ -223,5 +263,28 @@ describe('migrate-data', { skip: SKIP }, () => {
     const usage = await run(['migrate-data', '--from', siteA]);
     assert.equal(usage.code, 2);
     assert.equal(await count(target, 'sites'), 0);
+  });
+});
+
+// Without PostgreSQL too: a copy into another SQLite file (a dry run) reads
+// every table of this guichet's schema, so a migration that adds a table or
+// a column and forgets migrate-data fails here, in every run.
+describe('migrate-data knows the whole schema', () => {
+  let dir;
+  before(async () => {
+    dir = await makeTempDir();
+  });
+  after(async () => {
+    if (dir) await removeTempDir(dir);
+  });
+
+  it('copies a demo store into another SQLite store, dry run', async () => {
+    const from = await demoSite(dir, 'from.db', 3);
+    const to = path.join(dir, 'to.db');
+    await runOk(['init', '--db', to]);
+    const r = await migrate(from, to, ['--dry-run']);
+    assert.ok(newRows(r) > 0);
+    assert.match(r.stdout, /^escalations\s+[1-9]\d*\s+[1-9]\d*\s/m, r.stdout);
+    assert.match(r.stdout, /^visit_address_checklist\s+\d+/m, r.stdout);
   });
 });
