@@ -26,7 +26,7 @@ PO_PUBLIC   := $(filter-out $(PO_STAFF),$(sort $(wildcard po/*.po)))
 # builds of one checkout apart.
 BUILD    ?= build
 
-PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter libqrencode liboath libcurl
+PKGS     := libmicrohttpd sqlite3 libsodium jansson zlib libpq xlsxwriter libqrencode liboath libcurl cjose
 CC       ?= cc
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE

@@ -31,5 +31,9 @@ int api_escalation_create(req *r);
 int api_escalations_list(req *r);
 int api_escalation_get(req *r);
 int api_escalation_action(req *r);
+/* A site's callbacks (api_callbacks.c): the open ones with the measure
+ * "done within a day" of the month, and a new one. */
+int api_callbacks_list(req *r);
+int api_callback_create(req *r);
 
 #endif

@@ -2,6 +2,7 @@
  * api_error.c: the frame of the JSON API's errors (api_error.h).
  */
 #include "api/api_error.h"
+#include "util/i18n.h"
 
 void api_error_open(req *r, json_writer *w, int status, const char *code)
 {
@@ -20,4 +21,24 @@ void api_error_close(json_writer *w)
 {
 	json_object_close(w);
 	json_object_close(w);
+}
+
+int api_error_answer(req *r, int status, const char *code, const char *msgid, const char *field)
+{
+	json_writer w;
+	api_error_open(r, &w, status, code);
+	json_key(&w, "message");
+	json_str(&w, _(r, msgid));
+	if (field) {
+		json_key(&w, "field");
+		json_str(&w, field);
+	}
+	api_error_close(&w);
+	return 0;
+}
+
+int api_error_server(req *r)
+{
+	return api_error_answer(r, 500, "server_error",
+	                        N_("Une erreur est survenue. Réessayez dans un instant."), NULL);
 }

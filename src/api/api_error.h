@@ -13,5 +13,10 @@
 void api_error_open(req *r, json_writer *w, int status, const char *code);
 /* Closes the two objects api_error_open opened. */
 void api_error_close(json_writer *w);
+/* The whole error: status, code, the message msgid in the request's
+ * language, and "field" when field is not NULL. Returns 0. */
+int api_error_answer(req *r, int status, const char *code, const char *msgid, const char *field);
+/* 500 server_error, "try again in a moment". Returns 0. */
+int api_error_server(req *r);
 
 #endif

@@ -3,16 +3,18 @@
  * docs/escalations.md): escalate a demand, list the escalations the
  * token's account sees, read one with its journal, move one.
  *
- * The rules are the pages': domain/escalation.h decides who sees an
- * escalation and which moves they may make; one they may not see answers
- * 404 exactly like a missing one; a move not possible now answers 409 and
- * changes nothing. Documents are sent through the pages (multipart), not
+ * The rules are the pages': domain/access.h decides who sees an
+ * escalation, from which side, and which ones a token lists,
+ * domain/escalation.h which moves they may make now. One they may not see
+ * answers 404 exactly like a missing one; a move not possible now answers
+ * 409 and changes nothing. Documents are sent through the pages (multipart), not
  * here. Errors go through api_error.c; output through util/json.h only.
  */
 #include <string.h>
 
 #include "app/app.h"
 #include "app/app_escalations.h"
+#include "domain/access.h"
 #include "domain/escalation.h"
 #include "store/store_escalations.h"
 #include "util/i18n.h"
@@ -253,18 +255,7 @@ int api_escalations_list(req *r)
 		return server_error(r);
 	const char *status = http_query(r, "status");
 	store_escalation_filter f = {.open_only = !str_eq(status, "all")};
-	if (str_eq(u->role, "operator")) {
-		f.operator_code = u->operator_code;
-		f.departements = a.departements;
-		f.ndepartements = a.ndepartements;
-	} else if (str_eq(u->role, "coordinator")) {
-		f.departement = u->departement;
-	} else if (str_eq(u->role, "admin")) {
-		f.all = 1;
-	} else {
-		f.site_ids = u->site_ids;
-		f.nsites = u->nsites;
-	}
+	access_escalation_scope(&a, &f);
 	store_escalation *v = NULL;
 	size_t n = 0;
 	if (store_escalation_list(r->app->store, r->arena, &f, &v, &n) != STORE_OK)

@@ -30,35 +30,14 @@
 #define QUEUE_DESK_MAX 40
 #define QUEUE_NAME_MAX 80
 
-/* {"error":{"code","message"[,"field"]}} */
-static int answer_error(req *r, int status, const char *code, const char *msgid, const char *field)
-{
-	json_writer w;
-	api_error_open(r, &w, status, code);
-	json_key(&w, "message");
-	json_str(&w, _(r, msgid));
-	if (field) {
-		json_key(&w, "field");
-		json_str(&w, field);
-	}
-	api_error_close(&w);
-	return 0;
-}
-
-static int server_error(req *r)
-{
-	return answer_error(r, 500, "server_error", N_("Une erreur est survenue. Réessayez dans un instant."),
-	                    NULL);
-}
-
 static int not_found(req *r)
 {
-	return answer_error(r, 404, "not_found", N_("Ressource introuvable."), NULL);
+	return api_error_answer(r, 404, "not_found", N_("Ressource introuvable."), NULL);
 }
 
 static int bad_input(req *r, const char *field, const char *msgid)
 {
-	return answer_error(r, 400, "bad_request", msgid, field);
+	return api_error_answer(r, 400, "bad_request", msgid, field);
 }
 
 static int require_token(req *r)
@@ -69,12 +48,12 @@ static int require_token(req *r)
 		return 1;
 	if (rc == AUTH_UNAVAILABLE) {
 		http_set_header(r, "Retry-After", "5");
-		answer_error(
+		api_error_answer(
 		    r, 503, "unavailable",
 		    N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL);
 		return 0;
 	}
-	answer_error(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
+	api_error_answer(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
 	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
 	return 0;
 }
@@ -96,8 +75,8 @@ static int may_serve(req *r, int64_t site_id)
 {
 	if (access_may_serve_queue(&r->session->user, site_id))
 		return 1;
-	answer_error(r, 403, "forbidden", N_("Ce compte peut voir cette file d'attente mais pas la servir."),
-	             NULL);
+	api_error_answer(r, 403, "forbidden",
+	                 N_("Ce compte peut voir cette file d'attente mais pas la servir."), NULL);
 	return 0;
 }
 
@@ -152,9 +131,9 @@ static int known_language(const char *code)
 static int read_body(req *r, queue_body *b)
 {
 	if (r->body_len > 0 && !str_eq(r->content_type ? r->content_type : "", "application/json")) {
-		answer_error(r, 415, "unsupported_media_type",
-		             N_("Le corps de la requête doit être du JSON (Content-Type: application/json)."),
-		             NULL);
+		api_error_answer(
+		    r, 415, "unsupported_media_type",
+		    N_("Le corps de la requête doit être du JSON (Content-Type: application/json)."), NULL);
 		return -1;
 	}
 	const char *field = NULL;
@@ -291,7 +270,7 @@ static int answer_ticket(req *r, int status, const store_ticket *t)
 	store_queue_service *svc;
 	size_t n;
 	if (store_queue_services(r->app->store, r->arena, t->site_id, 0, &svc, &n) != STORE_OK)
-		return server_error(r);
+		return api_error_server(r);
 	buf_reset(&r->out);
 	http_status(r, status);
 	http_content_type(r, "application/json");
@@ -358,7 +337,7 @@ int api_queue_ticket_create(req *r)
 	store_queue_service *svc;
 	size_t n;
 	if (services_of(r, site.id, &svc, &n) != 0)
-		return server_error(r);
+		return api_error_server(r);
 	queue_body b;
 	store_ticket t = {.site_id = site.id, .issued_by = r->session->user.id};
 	if (read_body(r, &b) != 0 || read_ticket(r, &b, svc, n, &t) != 0)
@@ -369,7 +348,7 @@ int api_queue_ticket_create(req *r)
 		    r, "service",
 		    N_("Choisissez un service de la file d'attente de ce lieu (sa lettre ou son numéro)."));
 	if (rc != STORE_OK)
-		return server_error(r);
+		return api_error_server(r);
 	auth_audit(r, "create", "ticket", t.id, t.site_id, "api");
 	const char *loc = arena_printf(r->arena, "/api/v1/tickets/%lld", (long long)t.id);
 	if (loc)
@@ -390,7 +369,7 @@ int api_queue_get(req *r)
 	if (services_of(r, site.id, &svc, &n) != 0 ||
 	    store_queue_waiting(r->app->store, r->arena, site.id, 0, &waiting, &nw) != STORE_OK ||
 	    store_queue_active(r->app->store, r->arena, site.id, &active, &na) != STORE_OK)
-		return server_error(r);
+		return api_error_server(r);
 	int names = show_names(r, site.id);
 	http_content_type(r, "application/json");
 	json_writer w;
@@ -438,7 +417,7 @@ int api_queue_next(req *r)
 	store_queue_service *svc;
 	size_t n;
 	if (services_of(r, site.id, &svc, &n) != 0)
-		return server_error(r);
+		return api_error_server(r);
 	queue_body b;
 	if (read_body(r, &b) != 0)
 		return 0;
@@ -454,9 +433,9 @@ int api_queue_next(req *r)
 	int rc = app_queue_call_next(r->app->store, r->arena, site.id, s ? s->id : 0, desk,
 	                             r->session->user.id, now_s(), &t);
 	if (rc == STORE_NOT_FOUND)
-		return answer_error(r, 404, "nobody_waits", N_("Personne n'attend."), NULL);
+		return api_error_answer(r, 404, "nobody_waits", N_("Personne n'attend."), NULL);
 	if (rc != STORE_OK)
-		return server_error(r);
+		return api_error_server(r);
 	return answer_ticket(r, 200, &t);
 }
 
@@ -513,7 +492,7 @@ int api_queue_ticket_action(req *r)
 	size_t n = 0;
 	if (actions[k].action == QUEUE_REDIRECT) {
 		if (services_of(r, site.id, &svc, &n) != 0)
-			return server_error(r);
+			return api_error_server(r);
 		to = find_service(b.service, svc, n);
 		if (!to)
 			return bad_input(r, "service",
@@ -526,18 +505,18 @@ int api_queue_ticket_action(req *r)
 	int rc;
 	if (actions[k].action == QUEUE_REDIRECT && to) {
 		if (to->id == t.service_id)
-			return answer_error(r, 409, "conflict", N_("Ce ticket est déjà dans ce service."),
-			                    "service");
+			return api_error_answer(r, 409, "conflict", N_("Ce ticket est déjà dans ce service."),
+			                        "service");
 		rc = app_queue_redirect(r->app->store, r->arena, t.id, to->id, now, &out);
 	} else {
 		rc = app_queue_move(r->app->store, r->arena, t.id, t.status, actions[k].action, desk,
 		                    r->session->user.id, now, &out);
 	}
 	if (rc == STORE_CONFLICT || rc == STORE_NOT_FOUND)
-		return answer_error(r, 409, "conflict",
-		                    N_("Ce ticket ne peut pas faire ce changement dans son état actuel."),
-		                    NULL);
+		return api_error_answer(r, 409, "conflict",
+		                        N_("Ce ticket ne peut pas faire ce changement dans son état actuel."),
+		                        NULL);
 	if (rc != STORE_OK)
-		return server_error(r);
+		return api_error_server(r);
 	return answer_ticket(r, actions[k].action == QUEUE_REDIRECT ? 201 : 200, &out);
 }

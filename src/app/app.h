@@ -22,6 +22,10 @@ struct app {
 	struct app_stats *stats; /* the statistics engine and its refresh thread (app_stats.c) */
 	struct app_retention *retention; /* the daily purge of personal data (app_retention.c) */
 	struct app_mail *mail;           /* the thread that sends notifications (app_mail.c) */
+	/* Run by the mail thread before each pass, to queue the events found by
+	 * time (escalations past their due date: app_escalation_overdue_sweep,
+	 * set by serve); NULL for none. */
+	int64_t (*mail_sweep)(struct app *app, int64_t now);
 	/* The port the server is bound to, 0 until it is known: written once
 	 * by serve after binding, read by requests, hence atomic. */
 	_Atomic unsigned listen_port;

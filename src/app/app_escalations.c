@@ -19,6 +19,7 @@
 
 #include "app/app.h"
 #include "app/app_escalations.h"
+#include "app/app_mail.h"
 #include "db/db.h"
 #include "util/guichet_limits.h"
 #include "util/i18n.h"
@@ -255,14 +256,78 @@ int app_escalation_move(struct app *app, const store_escalation *before, const s
 	return rc;
 }
 
+/* Tells the accounts of one side (0 the referents, 1 the adviser's side)
+ * of event about e, but not the actor: only a link to the escalation. */
+static void tell(struct app *app, arena *a, const store_escalation *e, int side, mail_event event,
+                 int64_t actor_id)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (store_escalation_recipients(app->store, a, e, side, &ids, &n) != STORE_OK) {
+		fprintf(stderr, "level=error msg=\"escalation notification\" escalation=%lld\n",
+		        (long long)e->id);
+		return;
+	}
+	char link[64];
+	snprintf(link, sizeof link, "/escalations/%lld", (long long)e->id);
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] != actor_id)
+			app_notify(app, event, ids[i], link);
+}
+
 void app_escalation_notify(struct app *app, const store_escalation *e, const char *event, int64_t actor_id)
 {
-	/* Nothing is sent yet (see app_escalations.h for who is to be told of
-	 * what): the e-mail queue plugs in here. */
-	(void)app;
-	(void)e;
-	(void)event;
-	(void)actor_id;
+	if (!app || !e || !event || !app_mail_configured(app->cfg))
+		return;
+	int side;
+	mail_event what;
+	if (str_eq(event, "envoi") || (str_eq(event, "redirection") && str_eq(e->status, "envoyee"))) {
+		side = 0;
+		what = MAIL_ESCALATION_NEW;
+	} else if (str_eq(event, "reponse") || str_eq(event, "mauvais_interlocuteur")) {
+		side = 1;
+		what = MAIL_ESCALATION_ANSWER;
+	} else if (str_eq(event, "demande_info")) {
+		side = 1;
+		what = MAIL_ESCALATION_INFO;
+	} else if (str_eq(event, "complement")) {
+		side = 0;
+		what = MAIL_ESCALATION_COMPLEMENT;
+	} else {
+		return; /* creation without a referent, notes, documents, closing */
+	}
+	arena *a = arena_new((size_t)64 * 1024);
+	tell(app, a, e, side, what, actor_id);
+	arena_free(a);
+}
+
+/* Escalations one sweep looks at, at most: the next pass takes the rest. */
+#define OVERDUE_SWEEP_MAX 200
+
+int64_t app_escalation_overdue_sweep(struct app *app, int64_t now)
+{
+	int64_t ids[OVERDUE_SWEEP_MAX], told = 0;
+	size_t n = 0;
+	if (store_escalation_overdue_list(app->store, now, ids, COUNT(ids), &n) != STORE_OK)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		store_escalation e;
+		/* Marked first: a mark another server made, or a move meanwhile,
+		 * leaves it alone. */
+		if (store_escalation_overdue_mark(app->store, ids[i], now) != STORE_OK)
+			continue;
+		arena *a = arena_new((size_t)256 * 1024);
+		if (store_escalation_get(app->store, a, ids[i], &e) == STORE_OK) {
+			tell(app, a, &e, 0, MAIL_ESCALATION_OVERDUE, 0);
+			tell(app, a, &e, 1, MAIL_ESCALATION_OVERDUE, 0);
+			told++;
+		}
+		arena_free(a);
+	}
+	if (told)
+		fprintf(stderr, "level=info msg=\"late escalations announced\" count=%lld\n",
+		        (long long)told);
+	return told;
 }
 
 int app_escalation_purge(store *s, const config *cfg, int64_t before, int64_t now, int dry_run, int64_t *n)

@@ -66,12 +66,21 @@ int app_escalation_move(struct app *app, const store_escalation *before, const s
 
 /* The hook of notifications: called after every stored move (and after a
  * creation, with event "creation" or "envoi") with the escalation as it is
- * now and the event's action code. It does nothing yet; the e-mail queue
- * plugs in here: the referents of e->operator_code for e->departement on
- * "envoi", "complement" and "redirection", the advisers of e->site_id on
- * "reponse", "demande_info" and "mauvais_interlocuteur". It must not
- * fail the move: a notification that cannot be queued is logged. */
+ * now and the event's action code. It queues e-mails (app_notify, each
+ * recipient's own language and choice, a link to /escalations/ID only):
+ * the referents of e->operator_code for e->departement on "envoi" and on a
+ * "redirection" that sent it (escalation_new); the adviser who created it
+ * (else the site's managers, store_escalation_recipients) on "reponse" and
+ * "mauvais_interlocuteur" (escalation_answer) and "demande_info"
+ * (escalation_info). The actor is never told of their own move. It never
+ * fails the move: a notification that cannot be queued is logged. */
 void app_escalation_notify(struct app *app, const store_escalation *e, const char *event, int64_t actor_id);
+
+/* The sweep of late escalations, run by the mail thread: each escalation
+ * envoyee or en_cours past its due date and not announced yet is marked
+ * (store_escalation_overdue_mark) and both sides are told
+ * (escalation_overdue), once per due date. The number announced. */
+int64_t app_escalation_overdue_sweep(struct app *app, int64_t now);
 
 /* The retention purge of escalations closed before `before`
  * (store_purge_escalations), removing the files of the documents no row

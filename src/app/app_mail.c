@@ -254,6 +254,10 @@ static int64_t pass(struct app_mail *m, int64_t *last_purge)
 	    (requeued || unknown))
 		fprintf(stderr, "level=warn msg=\"mail interrupted\" requeued=%lld unknown=%lld\n",
 		        (long long)requeued, (long long)unknown);
+	/* Escalations past their due date: told once, before the digests
+	 * that may carry them (app.h, mail_sweep). */
+	if (m->app->mail_sweep)
+		m->app->mail_sweep(m->app, now);
 	gather(s, now, now);
 	for (int i = 0; i < MAIL_PASS_MESSAGES; i++) {
 		pthread_mutex_lock(&m->lock);

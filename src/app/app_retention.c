@@ -21,6 +21,8 @@
 #include "util/guichet_limits.h"
 #include "store/store_notices.h"
 #include "app/app_escalations.h"
+#include "store/store_appointments.h"
+#include "store/store_callbacks.h"
 
 /* How long the thread sleeps at most before looking at the clock and the
  * store again: another server or the command may have purged meanwhile,
@@ -43,6 +45,8 @@ static const struct {
                                "names to remove from queue tickets issued before"},
     [APP_RETENTION_ESCALATIONS] = {"escalations", "texts and documents wiped from escalations closed before",
                                    "texts and documents to wipe from escalations closed before"},
+    [APP_RETENTION_CALLBACKS] = {"callbacks", "names and numbers wiped from callbacks closed before",
+                                 "names and numbers to wipe from callbacks closed before"},
 };
 
 const char *app_retention_kind(size_t kind)
@@ -100,6 +104,7 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 	b[APP_RETENTION_AUDIT] = app_retention_months_before(now, cfg->retention_audit);
 	b[APP_RETENTION_TICKETS] = now - LIMIT_TICKET_NAME_S;
 	b[APP_RETENTION_ESCALATIONS] = app_retention_months_before(now, cfg->retention_escalations);
+	b[APP_RETENTION_CALLBACKS] = now - (int64_t)cfg->retention_callbacks * 86400;
 
 	int failed = -1;
 	for (int k = 0; failed < 0 && k < APP_RETENTION_KINDS; k++) {
@@ -128,14 +133,23 @@ int app_retention_run(store *s, const config *cfg, int64_t now, int dry_run, con
 		case APP_RETENTION_ESCALATIONS:
 			rc = app_escalation_purge(s, cfg, b[k], now, dry_run, &n[k]);
 			break;
+		case APP_RETENTION_CALLBACKS:
+			rc = store_purge_callbacks(s, b[k], now, dry_run, &n[k]);
+			break;
 		}
 		if (rc != STORE_OK)
 			failed = k;
 	}
-	/* CALLBACKS: the phone numbers people leave to be called back are
-	 * not stored yet. The work that stores them adds their kind to the
-	 * enum of app_retention.h and its purge here, with its period in
-	 * docs/privacy.md. */
+	/* The appointments with the operators' experts: deleted past their
+	 * period, and the person's telephone and e-mail wiped the day after
+	 * (docs/appointments.md). Logged apart from the kinds above. */
+	int64_t appt_deleted = 0, appt_wiped = 0;
+	if (store_purge_appointments(s, app_retention_months_before(now, cfg->retention_appointments),
+	                             now - 86400, now, dry_run, &appt_deleted, &appt_wiped) != STORE_OK)
+		fprintf(stderr, "level=error msg=\"appointments purge failed\"\n");
+	else if (appt_deleted || appt_wiped)
+		fprintf(stderr, "level=info msg=\"appointments purge\" deleted=%lld contacts_wiped=%lld dry_run=%d\n",
+		        (long long)appt_deleted, (long long)appt_wiped, dry_run);
 	/* The notices of the sites, ended long ago: public information, not
 	 * personal data, so neither counted nor journaled with the kinds
 	 * above (docs/notices.md). */
@@ -211,13 +225,14 @@ static void *retention_thread(void *arg)
 			int rc = app_retention_run(rt->store, rt->cfg, now, 0, "serve", &r);
 			fprintf(stderr,
 			        "level=%s msg=\"retention purge\" visitors=%lld comments=%lld sessions=%lld "
-			        "login_failures=%lld audit=%lld tickets=%lld escalations=%lld\n",
+			        "login_failures=%lld audit=%lld tickets=%lld escalations=%lld callbacks=%lld\n",
 			        rc == 0 ? "info" : "error", (long long)r.count[APP_RETENTION_VISITORS],
 			        (long long)r.count[APP_RETENTION_COMMENTS],
 			        (long long)r.count[APP_RETENTION_SESSIONS],
 			        (long long)r.count[APP_RETENTION_LOGIN_FAILURES],
 			        (long long)r.count[APP_RETENTION_AUDIT], (long long)r.count[APP_RETENTION_TICKETS],
-			        (long long)r.count[APP_RETENTION_ESCALATIONS]);
+			        (long long)r.count[APP_RETENTION_ESCALATIONS],
+			        (long long)r.count[APP_RETENTION_CALLBACKS]);
 			/* A failed purge is tried again at the next check, not at once. */
 			due = now + (rc == 0 ? LIMIT_RETENTION_EVERY_S : RETENTION_CHECK_MS / 1000);
 		}

@@ -25,6 +25,7 @@ enum {
 	APP_RETENTION_AUDIT,
 	APP_RETENTION_TICKETS, /* the names noted on the queue's tickets */
 	APP_RETENTION_ESCALATIONS, /* texts and documents of closed escalations */
+	APP_RETENTION_CALLBACKS,   /* name, number and reason of closed callbacks */
 	APP_RETENTION_KINDS
 };
 

@@ -50,6 +50,10 @@ void config_defaults(config *c)
 	c->smtp_timeout = DEFAULT_SMTP_TIMEOUT_S;
 	c->smtp_retry = DEFAULT_SMTP_RETRY_S;
 	c->retention_escalations = DEFAULT_RETENTION_ESCALATIONS_MONTHS;
+	c->retention_appointments = DEFAULT_RETENTION_APPOINTMENTS_MONTHS;
+	c->retention_callbacks = DEFAULT_RETENTION_CALLBACKS_DAYS;
+	c->oidc_scopes = xstrdup("openid email given_name usual_name");
+	c->oidc_account_role = xstrdup("agent");
 }
 
 void config_free(config *c)
@@ -70,6 +74,14 @@ void config_free(config *c)
 	free(c->smtp_from);
 	free(c->smtp_ca_file);
 	free(c->escalation_files_dir);
+	free(c->oidc_issuer);
+	free(c->oidc_client_id);
+	if (c->oidc_client_secret)
+		explicit_bzero(c->oidc_client_secret, strlen(c->oidc_client_secret));
+	free(c->oidc_client_secret);
+	free(c->oidc_redirect_url);
+	free(c->oidc_scopes);
+	free(c->oidc_account_role);
 	memset(c, 0, sizeof *c);
 }
 
@@ -163,6 +175,8 @@ static int *retention_slot(config *c, const char *key)
 		return &c->retention_audit;
 	if (strcmp(key, "retention-escalations") == 0)
 		return &c->retention_escalations;
+	if (strcmp(key, "retention-appointments") == 0)
+		return &c->retention_appointments;
 	return NULL;
 }
 
@@ -235,6 +249,83 @@ static const char *smtp_set(config *c, const char *key, const char *value)
 		if (parse_duration(value, &d) != 0 || d > 3600)
 			return "a duration from 1 second to 1 hour, for example 30s";
 		*(strcmp(key, "smtp-timeout") == 0 ? &c->smtp_timeout : &c->smtp_retry) = d;
+	}
+	return NULL;
+}
+
+/* An https:// address, or http:// on loopback only (tests, a provider on
+ * the same machine): the provider's answers and the client's secret travel
+ * there. */
+static int oidc_url_valid(const char *v)
+{
+	if (!url_valid(v))
+		return 0;
+	if (str_starts(v, "https://"))
+		return 1;
+	const char *host = v + strlen("http://");
+	return str_starts(host, "127.0.0.1:") || str_starts(host, "127.0.0.1/") ||
+	       str_starts(host, "[::1]") || str_starts(host, "localhost:") ||
+	       str_starts(host, "localhost/") || strcmp(host, "127.0.0.1") == 0 ||
+	       strcmp(host, "localhost") == 0;
+}
+
+static int oidc_known(const char *key)
+{
+	static const char *const keys[] = {"oidc-issuer",       "oidc-client-id",   "oidc-client-secret-file",
+	                                   "oidc-redirect-url", "oidc-scopes",      "oidc-create-accounts",
+	                                   "oidc-account-role", "oidc-account-site"};
+	for (size_t i = 0; i < COUNT(keys); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The settings of ProConnect (oidc_known): what was expected when value is
+ * bad, NULL when it was taken. The client's secret comes from a file only,
+ * never from the command line or the environment. */
+static const char *oidc_set(config *c, const char *key, const char *value)
+{
+	int64_t n;
+	int b;
+	if (strcmp(key, "oidc-issuer") == 0) {
+		if (!oidc_url_valid(value))
+			return "an https:// address (http:// on loopback only), for example "
+			       "https://auth.agentconnect.gouv.fr/api/v2";
+		set_str(&c->oidc_issuer, value);
+	} else if (strcmp(key, "oidc-client-id") == 0) {
+		if (!*value || strlen(value) > 256 || strpbrk(value, " \t\"'<>\\") ||
+		    text_has_controls(value))
+			return "the client id given by the provider, at most 256 characters";
+		set_str(&c->oidc_client_id, value);
+	} else if (strcmp(key, "oidc-client-secret-file") == 0) {
+		char *v = *value ? read_secret_file(value) : NULL;
+		if (!v)
+			return "a readable file whose first line is the client's secret";
+		if (c->oidc_client_secret)
+			explicit_bzero(c->oidc_client_secret, strlen(c->oidc_client_secret));
+		free(c->oidc_client_secret);
+		c->oidc_client_secret = v;
+	} else if (strcmp(key, "oidc-redirect-url") == 0) {
+		if (!oidc_url_valid(value) || !strstr(value, "/login/proconnect/callback"))
+			return "this server's https:// address followed by /login/proconnect/callback";
+		set_str(&c->oidc_redirect_url, value);
+	} else if (strcmp(key, "oidc-scopes") == 0) {
+		if (strncmp(value, "openid", 6) != 0 || (value[6] && value[6] != ' ') ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_:. ") != strlen(value))
+			return "scopes separated by spaces, the first one openid";
+		set_str(&c->oidc_scopes, value);
+	} else if (strcmp(key, "oidc-create-accounts") == 0) {
+		if (parse_bool(value, &b) != 0)
+			return "true, false, yes, no, 1 or 0";
+		c->oidc_create_accounts = b;
+	} else if (strcmp(key, "oidc-account-role") == 0) {
+		if (strcmp(value, "agent") != 0 && strcmp(value, "manager") != 0)
+			return "agent or manager";
+		set_str(&c->oidc_account_role, value);
+	} else if (strcmp(key, "oidc-account-site") == 0) {
+		if (parse_int64(value, 1, INT64_MAX, &n) != 0 || n > 2147483647)
+			return "a site id (see 'guichet site list')";
+		c->oidc_account_site = (long)n;
 	}
 	return NULL;
 }
@@ -335,6 +426,11 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "HOST:PORT, for example 127.0.0.1:9090";
 		else
 			set_str(&c->metrics_listen, value);
+	} else if (strcmp(key, "retention-callbacks") == 0) {
+		if (parse_int64(value, 1, LIMIT_RETENTION_CALLBACKS_DAYS_MAX, &n) != 0)
+			expected = "a number of days from 1 to 3650";
+		else
+			c->retention_callbacks = (int)n;
 	} else if (retention_slot(c, key)) {
 		if (parse_int64(value, 1, LIMIT_RETENTION_MONTHS_MAX, &n) != 0)
 			expected = "a number of months from 1 to 120";
@@ -342,6 +438,8 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			*retention_slot(c, key) = (int)n;
 	} else if (smtp_known(key)) {
 		expected = smtp_set(c, key, value);
+	} else if (oidc_known(key)) {
+		expected = oidc_set(c, key, value);
 	} else if (strcmp(key, "port-file") == 0) {
 		if (!*value)
 			expected = "a file path";
@@ -448,7 +546,17 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_SMTP_TIMEOUT", "smtp-timeout"},
 	    {"GUICHET_SMTP_RETRY", "smtp-retry"},
 	    {"GUICHET_RETENTION_ESCALATIONS", "retention-escalations"},
+	    {"GUICHET_RETENTION_APPOINTMENTS", "retention-appointments"},
+	    {"GUICHET_RETENTION_CALLBACKS", "retention-callbacks"},
 	    {"GUICHET_ESCALATION_FILES_DIR", "escalation-files-dir"},
+	    {"GUICHET_OIDC_ISSUER", "oidc-issuer"},
+	    {"GUICHET_OIDC_CLIENT_ID", "oidc-client-id"},
+	    {"GUICHET_OIDC_CLIENT_SECRET_FILE", "oidc-client-secret-file"},
+	    {"GUICHET_OIDC_REDIRECT_URL", "oidc-redirect-url"},
+	    {"GUICHET_OIDC_SCOPES", "oidc-scopes"},
+	    {"GUICHET_OIDC_CREATE_ACCOUNTS", "oidc-create-accounts"},
+	    {"GUICHET_OIDC_ACCOUNT_ROLE", "oidc-account-role"},
+	    {"GUICHET_OIDC_ACCOUNT_SITE", "oidc-account-site"},
 	};
 	for (size_t i = 0; i < COUNT(env); i++) {
 		const char *v = getenv(env[i].var);

@@ -38,6 +38,12 @@ typedef struct config {
 	 * closing before their texts and documents are wiped. */
 	char *escalation_files_dir;
 	int retention_escalations;
+	/* Appointments (docs/appointments.md): the months after an
+	 * appointment before it is deleted. */
+	int retention_appointments;
+	/* Callbacks (docs/callbacks.md): the days after closing before the
+	 * name, number and reason a person left are wiped. */
+	int retention_callbacks;
 	/* E-mail notifications (docs/mail.md): the SMTP server, its AUTH
 	 * account, the sender's address, STARTTLS (enum smtp_tls), the
 	 * authorities to trust instead of the system's, the time one exchange
@@ -50,6 +56,18 @@ typedef struct config {
 	int smtp_starttls;
 	long smtp_timeout;
 	long smtp_retry;
+	/* ProConnect / OpenID Connect login (docs/proconnect.md), off while
+	 * oidc_issuer is not set: the provider, this client, where the provider
+	 * sends the browser back, the scopes asked, and whether a first login
+	 * with an unknown verified e-mail creates an account (its role, site). */
+	char *oidc_issuer;
+	char *oidc_client_id;
+	char *oidc_client_secret; /* read from oidc-client-secret-file only */
+	char *oidc_redirect_url;
+	char *oidc_scopes;
+	int oidc_create_accounts;
+	char *oidc_account_role;
+	long oidc_account_site;
 } config;
 
 void config_defaults(config *c);
@@ -59,9 +77,13 @@ void config_free(config *c);
  * "head-timeout", "max-connections", "max-connections-per-address",
  * "metrics-token", "metrics-listen", "retention-visitors",
  * "retention-comments", "retention-audit", "speech-cache-mb",
- * "speech-cache-dir", "escalation-files-dir", "retention-escalations");
+ * "speech-cache-dir", "escalation-files-dir", "retention-escalations",
+ * "retention-callbacks" (days));
  * and "smtp-url", "smtp-user", "smtp-password", "smtp-password-file",
  * "smtp-from", "smtp-starttls", "smtp-ca-file", "smtp-timeout", "smtp-retry");
+ * and "oidc-issuer", "oidc-client-id", "oidc-client-secret-file",
+ * "oidc-redirect-url", "oidc-scopes", "oidc-create-accounts",
+ * "oidc-account-role", "oidc-account-site";
  * source names where it came from for the error message. */
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);

@@ -86,7 +86,8 @@ static int make_sites(demo_run *d)
 		                   .opening_hours = arena_strdup(d->ar, def[i].opening_hours),
 		                   .languages = arena_strdup(d->ar, def[i].languages),
 		                   .accessibility = arena_strdup(d->ar, def[i].accessibility),
-		                   .accessibility_note = arena_strdup(d->ar, "")};
+		                   .accessibility_note = arena_strdup(d->ar, ""),
+		                   .phone = arena_strdup(d->ar, def[i].phone)};
 		field_errors e = {0};
 		if (site_validate(&site, &e) != 0) {
 			print_field_errors(d->a, def[i].name, &e);

@@ -14,7 +14,9 @@
 
 #include "app/app.h"
 #include "app/app_stats.h"
+#include "app/app_escalations.h"
 #include "app/app_retention.h"
+#include "app/app_appointments.h"
 #include "app/app_mail.h"
 #include "app/events.h"
 #include "auth/auth.h"
@@ -27,57 +29,107 @@
 
 #define SECRET_KEY "secret_key"
 
-/* The settings of the e-mail notifications (docs/mail.md), each an option
- * of its own name; the password only from a file, the environment or the
- * config file, never on a command line that ps shows. */
-enum { OPT_SMTP = 1000 };
-static const char *const smtp_keys[] = {"smtp-url",      "smtp-user",    "smtp-password-file", "smtp-from",
-                                        "smtp-starttls", "smtp-ca-file", "smtp-timeout",       "smtp-retry"};
+/* Settings that are each an option of their own name: the e-mail
+ * notifications (docs/mail.md; the password only from a file, the
+ * environment or the config file, never on a command line that ps shows),
+ * the retention periods (docs/privacy.md), the escalations' documents
+ * (docs/escalations.md) and the ProConnect login (docs/proconnect.md; the
+ * client secret only from a file). */
+enum { OPT_NAMED = 1000 };
+static const char *const named_keys[] = {"smtp-url",
+                                         "smtp-user",
+                                         "smtp-password-file",
+                                         "smtp-from",
+                                         "smtp-starttls",
+                                         "smtp-ca-file",
+                                         "smtp-timeout",
+                                         "smtp-retry",
+                                         "retention-visitors",
+                                         "retention-comments",
+                                         "retention-audit",
+                                         "retention-escalations",
+                                         "retention-appointments",
+                                         "retention-callbacks",
+                                         "escalation-files-dir",
+                                         "oidc-issuer",
+                                         "oidc-client-id",
+                                         "oidc-client-secret-file",
+                                         "oidc-redirect-url",
+                                         "oidc-scopes",
+                                         "oidc-create-accounts",
+                                         "oidc-account-role",
+                                         "oidc-account-site"};
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: guichet serve [OPTIONS]\n"
-	           "Runs the web server until SIGTERM or SIGINT.\n\n"
-	           "  --db PATH-or-URL        the store (GUICHET_DB)\n"
-	           "  --listen HOST:PORT      address to listen on, default 127.0.0.1:8080 (GUICHET_LISTEN)\n"
-	           "  --threads N             worker threads (GUICHET_THREADS)\n"
-	           "  --trust-proxy           honour X-Forwarded-For and X-Forwarded-Proto (GUICHET_TRUST_PROXY)\n"
-	           "  --trusted-proxies LIST  the proxies' addresses whose X-Forwarded-* are honoured, default\n"
-	           "                          127.0.0.1,::1 (GUICHET_TRUSTED_PROXIES)\n"
-	           "  --session-idle DURATION     idle expiry of a session, e.g. 2h (GUICHET_SESSION_IDLE)\n"
-	           "  --session-absolute DURATION absolute expiry of a session, e.g. 12h (GUICHET_SESSION_ABSOLUTE)\n"
-	           "  --public-url URL        the address people use to reach this server (GUICHET_PUBLIC_URL)\n"
-	           "  --head-timeout DURATION seconds a client has to send a request's headers, default 10s\n"
-	           "                          (GUICHET_HEAD_TIMEOUT)\n"
-	           "  --max-connections N     connections open at once, default 4096 (GUICHET_MAX_CONNECTIONS)\n"
-	           "  --max-connections-per-address N  per client address, default 64; with --trust-proxy,\n"
-	           "                          requests in flight per forwarded address\n"
-	           "                          (GUICHET_MAX_CONNECTIONS_PER_ADDRESS)\n"
-	           "  --metrics-token TOKEN   bearer token that opens /metrics (GUICHET_METRICS_TOKEN)\n"
-	           "  --metrics-listen HOST:PORT  serve /metrics there, without token (GUICHET_METRICS_LISTEN)\n"
-	           "  --speech-cache-mb N     memory kept for made speech, default 32 (GUICHET_SPEECH_CACHE_MB)\n"
-	           "  --speech-cache-dir DIR  also keep made speech in DIR, an existing directory\n"
-	           "                          (GUICHET_SPEECH_CACHE_DIR)\n"
-	           "  --smtp-url URL          the SMTP server of notifications, smtp://HOST:PORT or\n"
-	           "                          smtps://HOST:PORT (GUICHET_SMTP_URL)\n"
-	           "  --smtp-from ADDRESS     the sender of notifications (GUICHET_SMTP_FROM)\n"
-	           "  --smtp-user USER        the SMTP AUTH user (GUICHET_SMTP_USER)\n"
-	           "  --smtp-password-file FILE  the SMTP AUTH password, first line of FILE\n"
-	           "                          (GUICHET_SMTP_PASSWORD_FILE)\n"
-	           "  --smtp-starttls WHEN    required (default), optional or no (GUICHET_SMTP_STARTTLS)\n"
-	           "  --smtp-ca-file FILE     certificates to trust instead of the system's (GUICHET_SMTP_CA_FILE)\n"
-	           "  --smtp-timeout DURATION time one SMTP exchange may take, default 30s (GUICHET_SMTP_TIMEOUT)\n"
-	           "  --smtp-retry DURATION   first wait before a failed message is tried again, doubled at\n"
-	           "                          each failure, default 1m (GUICHET_SMTP_RETRY)\n"
-	           "  --port-file FILE        write the bound port there once listening\n"
-	           "  --config FILE           read settings from FILE (key = value lines)\n"
-	           "  --help                  show this help\n\n"
-	           "The command line wins over the environment, which wins over the config file.\n"
-	           "Once a day the server purges personal data past its retention period (docs/privacy.md):\n"
-	           "set the periods in months with retention-visitors (default 24), retention-comments\n"
-	           "(default 12) and retention-audit (default 12) in the config file, or GUICHET_RETENTION_*.\n"
-	           "The SMTP password may also be smtp-password in the config file, or GUICHET_SMTP_PASSWORD;\n"
-	           "never on the command line. Check the SMTP settings with 'guichet mail test' (docs/mail.md).\n");
+	fprintf(
+	    f,
+	    "Usage: guichet serve [OPTIONS]\n"
+	    "Runs the web server until SIGTERM or SIGINT.\n\n"
+	    "  --db PATH-or-URL        the store (GUICHET_DB)\n"
+	    "  --listen HOST:PORT      address to listen on, default 127.0.0.1:8080 (GUICHET_LISTEN)\n"
+	    "  --threads N             worker threads (GUICHET_THREADS)\n"
+	    "  --trust-proxy           honour X-Forwarded-For and X-Forwarded-Proto (GUICHET_TRUST_PROXY)\n"
+	    "  --trusted-proxies LIST  the proxies' addresses whose X-Forwarded-* are honoured, default\n"
+	    "                          127.0.0.1,::1 (GUICHET_TRUSTED_PROXIES)\n"
+	    "  --session-idle DURATION     idle expiry of a session, e.g. 2h (GUICHET_SESSION_IDLE)\n"
+	    "  --session-absolute DURATION absolute expiry of a session, e.g. 12h "
+	    "(GUICHET_SESSION_ABSOLUTE)\n"
+	    "  --public-url URL        the address people use to reach this server (GUICHET_PUBLIC_URL)\n"
+	    "  --head-timeout DURATION seconds a client has to send a request's headers, default 10s\n"
+	    "                          (GUICHET_HEAD_TIMEOUT)\n"
+	    "  --max-connections N     connections open at once, default 4096 (GUICHET_MAX_CONNECTIONS)\n"
+	    "  --max-connections-per-address N  per client address, default 64; with --trust-proxy,\n"
+	    "                          requests in flight per forwarded address\n"
+	    "                          (GUICHET_MAX_CONNECTIONS_PER_ADDRESS)\n"
+	    "  --metrics-token TOKEN   bearer token that opens /metrics (GUICHET_METRICS_TOKEN)\n"
+	    "  --metrics-listen HOST:PORT  serve /metrics there, without token (GUICHET_METRICS_LISTEN)\n"
+	    "  --speech-cache-mb N     memory kept for made speech, default 32 (GUICHET_SPEECH_CACHE_MB)\n"
+	    "  --speech-cache-dir DIR  also keep made speech in DIR, an existing directory\n"
+	    "                          (GUICHET_SPEECH_CACHE_DIR)\n"
+	    "  --smtp-url URL          the SMTP server of notifications, smtp://HOST:PORT or\n"
+	    "                          smtps://HOST:PORT (GUICHET_SMTP_URL)\n"
+	    "  --smtp-from ADDRESS     the sender of notifications (GUICHET_SMTP_FROM)\n"
+	    "  --smtp-user USER        the SMTP AUTH user (GUICHET_SMTP_USER)\n"
+	    "  --smtp-password-file FILE  the SMTP AUTH password, first line of FILE\n"
+	    "                          (GUICHET_SMTP_PASSWORD_FILE)\n"
+	    "  --smtp-starttls WHEN    required (default), optional or no (GUICHET_SMTP_STARTTLS)\n"
+	    "  --smtp-ca-file FILE     certificates to trust instead of the system's (GUICHET_SMTP_CA_FILE)\n"
+	    "  --smtp-timeout DURATION time one SMTP exchange may take, default 30s (GUICHET_SMTP_TIMEOUT)\n"
+	    "  --smtp-retry DURATION   first wait before a failed message is tried again, doubled at\n"
+	    "                          each failure, default 1m (GUICHET_SMTP_RETRY)\n"
+	    "  --retention-visitors MONTHS  identified visitors' personal data, default 24\n"
+	    "                          (GUICHET_RETENTION_VISITORS)\n"
+	    "  --retention-comments MONTHS  free-text comments, default 12 (GUICHET_RETENTION_COMMENTS)\n"
+	    "  --retention-audit MONTHS  the audit journal, default 12 (GUICHET_RETENTION_AUDIT)\n"
+	    "  --retention-escalations MONTHS  texts and documents of closed escalations, default 12\n"
+	    "                          (GUICHET_RETENTION_ESCALATIONS)\n"
+	    "  --retention-appointments MONTHS  appointments, default 24 (GUICHET_RETENTION_APPOINTMENTS)\n"
+	    "  --retention-callbacks DAYS  the person's name and number of a closed callback, default 30\n"
+	    "                          (GUICHET_RETENTION_CALLBACKS)\n"
+	    "  --escalation-files-dir DIR  the escalations' documents, default the store's file name\n"
+	    "                          with -escalations (GUICHET_ESCALATION_FILES_DIR)\n"
+	    "  --oidc-issuer URL       the ProConnect (OpenID Connect) provider; unset: no ProConnect\n"
+	    "                          login (GUICHET_OIDC_ISSUER)\n"
+	    "  --oidc-client-id ID     this server's client id at the provider (GUICHET_OIDC_CLIENT_ID)\n"
+	    "  --oidc-client-secret-file FILE  the client secret, first line of FILE\n"
+	    "                          (GUICHET_OIDC_CLIENT_SECRET_FILE)\n"
+	    "  --oidc-redirect-url URL the callback registered at the provider, ending in\n"
+	    "                          /login/proconnect/callback (GUICHET_OIDC_REDIRECT_URL)\n"
+	    "  --oidc-scopes LIST      the scopes asked, default openid email given_name usual_name\n"
+	    "                          (GUICHET_OIDC_SCOPES)\n"
+	    "  --oidc-create-accounts BOOL  create an account at a first ProConnect login, default\n"
+	    "                          false (GUICHET_OIDC_CREATE_ACCOUNTS)\n"
+	    "  --oidc-account-role ROLE  agent or manager, the role of such accounts\n"
+	    "                          (GUICHET_OIDC_ACCOUNT_ROLE)\n"
+	    "  --oidc-account-site ID  the site of such accounts (GUICHET_OIDC_ACCOUNT_SITE)\n"
+	    "  --port-file FILE        write the bound port there once listening\n"
+	    "  --config FILE           read settings from FILE (key = value lines)\n"
+	    "  --help                  show this help\n\n"
+	    "The command line wins over the environment, which wins over the config file.\n"
+	    "Once a day the server purges personal data past its retention period (docs/privacy.md).\n"
+	    "The SMTP password may also be smtp-password in the config file, or GUICHET_SMTP_PASSWORD;\n"
+	    "never on the command line. Check the SMTP settings with 'guichet mail test' (docs/mail.md).\n");
 }
 
 /* Splits HOST:PORT or [V6]:PORT. */
@@ -169,41 +221,41 @@ static int start_metrics(const http_config *main, const char *listen, http_serve
 	*out = http_start(&mc, err, errlen);
 	if (!*out)
 		return -1;
-	fprintf(stderr, "level=info msg=\"metrics listening\" address=\"%s\" port=%u\n", host, http_port(*out));
+	fprintf(stderr, "level=info msg=\"metrics listening\" address=\"%s\" port=%u\n", host,
+	        http_port(*out));
 	return 0;
 }
 
 int cli_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"db", required_argument, 0, 'd'},
-	        {"listen", required_argument, 0, 'l'},
-	        {"threads", required_argument, 0, 't'},
-	        {"trust-proxy", no_argument, 0, 'x'},
-	        {"trusted-proxies", required_argument, 0, 'P'},
-	        {"session-idle", required_argument, 0, 'i'},
-	        {"session-absolute", required_argument, 0, 'a'},
-	        {"public-url", required_argument, 0, 'u'},
-	        {"port-file", required_argument, 0, 'p'},
-	        {"head-timeout", required_argument, 0, 'H'},
-	        {"max-connections", required_argument, 0, 'C'},
-	        {"max-connections-per-address", required_argument, 0, 'A'},
-	        {"metrics-token", required_argument, 0, 'T'},
-	        {"metrics-listen", required_argument, 0, 'M'},
-	        {"speech-cache-mb", required_argument, 0, 'B'},
-	        {"speech-cache-dir", required_argument, 0, 'S'},
-	        {"config", required_argument, 0, 'c'},
-	        {"help", no_argument, 0, 'h'},
-	        {"smtp-url", required_argument, 0, OPT_SMTP},
-	        {"smtp-user", required_argument, 0, OPT_SMTP + 1},
-	        {"smtp-password-file", required_argument, 0, OPT_SMTP + 2},
-	        {"smtp-from", required_argument, 0, OPT_SMTP + 3},
-	        {"smtp-starttls", required_argument, 0, OPT_SMTP + 4},
-	        {"smtp-ca-file", required_argument, 0, OPT_SMTP + 5},
-	        {"smtp-timeout", required_argument, 0, OPT_SMTP + 6},
-	        {"smtp-retry", required_argument, 0, OPT_SMTP + 7},
-	        {0, 0, 0, 0},
+	static const struct option fixed[] = {
+	    {"db", required_argument, 0, 'd'},
+	    {"listen", required_argument, 0, 'l'},
+	    {"threads", required_argument, 0, 't'},
+	    {"trust-proxy", no_argument, 0, 'x'},
+	    {"trusted-proxies", required_argument, 0, 'P'},
+	    {"session-idle", required_argument, 0, 'i'},
+	    {"session-absolute", required_argument, 0, 'a'},
+	    {"public-url", required_argument, 0, 'u'},
+	    {"port-file", required_argument, 0, 'p'},
+	    {"head-timeout", required_argument, 0, 'H'},
+	    {"max-connections", required_argument, 0, 'C'},
+	    {"max-connections-per-address", required_argument, 0, 'A'},
+	    {"metrics-token", required_argument, 0, 'T'},
+	    {"metrics-listen", required_argument, 0, 'M'},
+	    {"speech-cache-mb", required_argument, 0, 'B'},
+	    {"speech-cache-dir", required_argument, 0, 'S'},
+	    {"config", required_argument, 0, 'c'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
 	};
+	/* Then one option per named setting, in place of the terminator. */
+	struct option opts[COUNT(fixed) + COUNT(named_keys)];
+	memcpy(opts, fixed, sizeof fixed);
+	for (size_t i = 0; i < COUNT(named_keys); i++)
+		opts[COUNT(fixed) - 1 + i] =
+		    (struct option){named_keys[i], required_argument, 0, OPT_NAMED + (int)i};
+	opts[COUNT(fixed) - 1 + COUNT(named_keys)] = (struct option){0, 0, 0, 0};
 	struct {
 		const char *key, *value;
 	} given[40];
@@ -273,8 +325,8 @@ int cli_serve(int argc, char **argv)
 			fprintf(stderr, "guichet serve: option '%s' needs a value\n", argv[optind - 1]);
 			return 2;
 		default:
-			if (c >= OPT_SMTP && c < OPT_SMTP + (int)COUNT(smtp_keys)) {
-				key = smtp_keys[c - OPT_SMTP];
+			if (c >= OPT_NAMED && c < OPT_NAMED + (int)COUNT(named_keys)) {
+				key = named_keys[c - OPT_NAMED];
 				break;
 			}
 			fprintf(stderr, "guichet serve: unknown option '%s'\n", argv[optind - 1]);
@@ -333,7 +385,8 @@ int cli_serve(int argc, char **argv)
 		goto done;
 	}
 	if (store_schema_version(app.store) <= 0) {
-		fprintf(stderr, "guichet serve: the store has no schema: run 'guichet init --db %s' first\n", cfg.db);
+		fprintf(stderr, "guichet serve: the store has no schema: run 'guichet init --db %s' first\n",
+		        cfg.db);
 		goto done;
 	}
 	if (load_secret(&app, err, sizeof err) != 0) {
@@ -368,8 +421,14 @@ int cli_serve(int argc, char **argv)
 		goto done;
 	}
 	/* The notifications' outbox, sent in the background (docs/mail.md). */
+	app.mail_sweep = app_escalation_overdue_sweep;
 	if (app_mail_start(&app) != 0) {
 		fprintf(stderr, "guichet serve: cannot start the mail thread\n");
+		goto done;
+	}
+	/* The appointments' reminders, 48 hours before (docs/appointments.md). */
+	if (app_appointments_start(&app) != 0) {
+		fprintf(stderr, "guichet serve: cannot start the appointments thread\n");
 		goto done;
 	}
 
@@ -393,8 +452,8 @@ int cli_serve(int argc, char **argv)
 	}
 	unsigned bound = http_port(srv);
 	app.listen_port = bound;
-	fprintf(stderr, "level=info msg=\"listening\" address=\"%s\" port=%u store=%s threads=%u\n", host, bound,
-	        store_kind_name(app.store), cfg.threads);
+	fprintf(stderr, "level=info msg=\"listening\" address=\"%s\" port=%u store=%s threads=%u\n", host,
+	        bound, store_kind_name(app.store), cfg.threads);
 	/* Before the port file, which tells that the server is ready. */
 	http_server *msrv = NULL;
 	if (cfg.metrics_listen && start_metrics(&hc, cfg.metrics_listen, &msrv, err, sizeof err) != 0) {
@@ -403,7 +462,8 @@ int cli_serve(int argc, char **argv)
 		goto done;
 	}
 	if (cfg.port_file && write_port_file(cfg.port_file, bound) != 0) {
-		fprintf(stderr, "guichet serve: cannot write the port file '%s': %s\n", cfg.port_file, strerror(errno));
+		fprintf(stderr, "guichet serve: cannot write the port file '%s': %s\n", cfg.port_file,
+		        strerror(errno));
 		http_stop(msrv);
 		http_stop(srv);
 		goto done;
@@ -418,6 +478,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "level=info msg=\"stopped\"\n");
 	rc = 0;
 done:
+	app_appointments_stop(&app);
 	app_mail_stop(&app);
 	app_retention_stop(&app);
 	app_stats_stop(&app);

@@ -169,15 +169,15 @@ int demo_date_parse(const char *s, int64_t *day)
 
 static const demo_site sites[DEMO_NSITES] = {
     {"redon", "France Services de Redon", "france_services", "35236", "3 rue Charles Sillard, 35600 Redon",
-     "lundi-vendredi 9h-12h30, 13h30-17h", "fr,en,ar", "pmr,boucle_magnetique", 11.5},
+     "lundi-vendredi 9h-12h30, 13h30-17h", "fr,en,ar", "pmr,boucle_magnetique", 11.5, "02 61 91 00 01"},
     {"broceliande", "France Services itinérant du Pays de Brocéliande", "france_services_itinerant", "35223",
      "Tournée du bus : lundi Plélan-le-Grand, mardi Paimpont, mercredi Maxent, jeudi Iffendic, vendredi "
      "Saint-Méen-le-Grand",
-     "lundi-vendredi 9h30-12h30, 13h30-16h30, un arrêt par jour", "fr,en", "pmr", 8.0},
+     "lundi-vendredi 9h30-12h30, 13h30-16h30, un arrêt par jour", "fr,en", "pmr", 8.0, "02 61 91 00 02"},
     {"bain", "Mairie de Bain-de-Bretagne", "mairie", "35012", "Hôtel de ville, 35470 Bain-de-Bretagne",
-     "lundi-vendredi 8h30-12h, 13h30-17h30", "fr", "pmr", 5.0},
+     "lundi-vendredi 8h30-12h, 13h30-17h30", "fr", "pmr", 5.0, "02 61 91 00 03"},
     {"vitre", "Médiathèque de Vitré", "mediatheque", "35360", "Médiathèque, 35500 Vitré",
-     "lundi-vendredi 10h-12h30, 14h-18h", "fr,en,uk", "pmr,falc,malvoyants", 4.0},
+     "lundi-vendredi 10h-12h30, 14h-18h", "fr,en,uk", "pmr,falc,malvoyants", 4.0, "02 61 91 00 04"},
 };
 
 const demo_site *demo_sites(size_t *n)

@@ -58,6 +58,7 @@ typedef struct demo_site {
 	const char *languages;
 	const char *accessibility;
 	double visits_per_day; /* mean on an ordinary open day */
+	const char *phone;     /* for the public: in ARCEP's range kept for fiction */
 } demo_site;
 
 enum { DEMO_SITE_REDON, DEMO_SITE_BUS, DEMO_SITE_BAIN, DEMO_SITE_VITRE, DEMO_NSITES };

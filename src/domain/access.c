@@ -1,12 +1,13 @@
 /*
- * access.c: the rule table of docs/access.md, who may change whom. Each
- * function below is one column of that table; a change to a rule is a
- * change to the document, to this file and to tests/unit/domain/test_access.c
- * together.
+ * access.c: the rule tables of docs/access.md: who may change whom, and
+ * who sees an escalation from which side. Each function below is one
+ * column of those tables; a change to a rule is a change to the document,
+ * to this file and to tests/unit/domain/test_access.c together.
  */
 #include <string.h>
 
 #include "domain/access.h"
+#include "util/util.h"
 
 static const char *const action_names[ACCESS_NACTIONS] = {
     [ACCESS_CREATE] = "create",     [ACCESS_ROLE] = "role",     [ACCESS_SITES] = "sites",
@@ -225,4 +226,66 @@ int access_notices(const store_user *actor, const store_site *site)
 	if (role_is(actor, "agent") && has_site(actor, site->id))
 		return ACCESS_NOTICES_READ;
 	return ACCESS_NOTICES_NONE;
+}
+
+escalation_side escalation_side_of(const escalation_actor *a, const store_escalation *e)
+{
+	const store_user *u = a ? a->user : NULL;
+	if (!u || !u->active || !e)
+		return ESC_SIDE_NONE;
+	/* A referent sees its operator's escalations of its départements, and
+	 * only from the back office's side, whatever its sites. */
+	if (access_escalation_referent(u)) {
+		if (!u->operator_code || !str_eq(u->operator_code, e->operator_code))
+			return ESC_SIDE_NONE;
+		for (size_t i = 0; i < a->ndepartements; i++)
+			if (str_eq(a->departements[i], e->departement))
+				return ESC_SIDE_REFERENT;
+		return ESC_SIDE_NONE;
+	}
+	if (access_may_record_at(u, e->site_id))
+		return ESC_SIDE_ADVISER;
+	if (role_is(u, "admin"))
+		return ESC_SIDE_READER;
+	if (role_is(u, "coordinator") && u->departement && *u->departement &&
+	    str_eq(u->departement, e->departement))
+		return ESC_SIDE_READER;
+	return ESC_SIDE_NONE;
+}
+
+int escalation_may_create(const store_user *u, int64_t site_id)
+{
+	return u && u->active && access_may_record_at(u, site_id);
+}
+
+int escalation_sees_internal(escalation_side side)
+{
+	return side == ESC_SIDE_REFERENT;
+}
+
+int access_escalation_referent(const store_user *u)
+{
+	return role_is(u, "operator");
+}
+
+void access_escalation_scope(const escalation_actor *a, store_escalation_filter *f)
+{
+	const store_user *u = a->user;
+	if (access_escalation_referent(u)) {
+		f->operator_code = u->operator_code;
+		f->departements = a->departements;
+		f->ndepartements = a->ndepartements;
+	} else if (role_is(u, "coordinator")) {
+		f->departement = u->departement;
+	} else if (role_is(u, "admin")) {
+		f->all = 1;
+	} else {
+		f->site_ids = u->site_ids;
+		f->nsites = u->nsites;
+	}
+}
+
+int access_may_name_referents(const store_user *u)
+{
+	return u && u->active && role_is(u, "admin");
 }

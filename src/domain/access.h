@@ -3,7 +3,8 @@
  * the role of the actor, the role of the account before and after the
  * change, and the action decide whether a change of an account is allowed;
  * the same module says which accounts may be credited with a visit of a
- * site, and who may move a site to another département.
+ * site, who may move a site to another département, and who sees an
+ * escalation to an operator's back office and from which side.
  *
  * Pure functions over records: no SQL, no HTTP, no session. Roles are the
  * codes of store_user.role (agent, manager, coordinator, operator, admin);
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "store/store_escalations.h"
 
 /* What a change of an account does; one change (a form sent once) may do
  * several, and each must be allowed. */
@@ -76,5 +78,52 @@ int access_may_place_site(const store_user *actor, const char *dep_before, const
  * site, a coordinator of its département and an administrator. */
 enum { ACCESS_NOTICES_NONE = 0, ACCESS_NOTICES_READ = 1, ACCESS_NOTICES_PUBLISH = 2 };
 int access_notices(const store_user *actor, const store_site *site);
+
+/*
+ * Escalations to an operator's back office (docs/escalations.md, the
+ * "Escalations" table of docs/access.md): from which side an account sees
+ * one, which ones it lists, who escalates a demand, who reads the back
+ * office's internal notes and who names the referents. Which move a side
+ * may make from which status is escalation.h's rule table.
+ */
+
+/* From which side an account sees an escalation. */
+typedef enum escalation_side {
+	ESC_SIDE_NONE = 0, /* not at all: answer as for a missing one */
+	ESC_SIDE_READER,   /* reads what the advisers read, moves nothing (coordinator, admin) */
+	ESC_SIDE_ADVISER,  /* an adviser or manager of its site */
+	ESC_SIDE_REFERENT, /* a referent of its operator for its département */
+} escalation_side;
+
+/* Who acts: the account, and the départements it answers for when it is
+ * an operator's referent. */
+typedef struct escalation_actor {
+	const store_user *user;
+	char *const *departements;
+	size_t ndepartements;
+} escalation_actor;
+
+/* The side of the actor on e: REFERENT for a referent of e's operator
+ * answering for e's département; ADVISER for an account that records
+ * visits at e's site (adviser, manager, an admin with the site); READER
+ * for another admin and for a coordinator of e's département; NONE for
+ * anyone else and for a disabled account. */
+escalation_side escalation_side_of(const escalation_actor *a, const store_escalation *e);
+/* Whether the actor may escalate a demand of site_id (an adviser of the
+ * site). */
+int escalation_may_create(const store_user *u, int64_t site_id);
+/* Whether the side sees the back office's internal notes. */
+int escalation_sees_internal(escalation_side side);
+/* Whether the account answers escalations as an operator's referent (the
+ * role operator): its queue is its operator's, for its départements. */
+int access_escalation_referent(const store_user *u);
+/* Sets the scope of the escalations the actor lists in f (open_only is the
+ * caller's): a referent's operator and départements, a coordinator's
+ * département, every one for an admin, the sites of anyone else. The list
+ * and escalation_side_of agree; the side has the last word. */
+void access_escalation_scope(const escalation_actor *a, store_escalation_filter *f);
+/* Whether the account names the départements the referents answer for
+ * (/escalations/referents): an administrator. */
+int access_may_name_referents(const store_user *u);
 
 #endif

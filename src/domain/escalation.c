@@ -1,12 +1,11 @@
 /*
  * escalation.c: the rules of an escalation (escalation.h): one table of the
- * moves, the side of each account, what each move needs, and the
- * documents' types by their content.
+ * moves each side makes from each status (the side is access.c's), what
+ * each move needs, and the documents' types by their content.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/access.h"
 #include "domain/escalation.h"
 #include "util/guichet_limits.h"
 #include "util/i18n.h"
@@ -150,39 +149,6 @@ const char *escalation_choice_label(const escalation_choice *v, size_t n, const 
 	return NULL;
 }
 
-static int role_is(const store_user *u, const char *role)
-{
-	return u && u->role && strcmp(u->role, role) == 0;
-}
-
-escalation_side escalation_side_of(const escalation_actor *a, const store_escalation *e)
-{
-	const store_user *u = a ? a->user : NULL;
-	if (!u || !u->active || !e)
-		return ESC_SIDE_NONE;
-	if (role_is(u, "operator")) {
-		if (!u->operator_code || !str_eq(u->operator_code, e->operator_code))
-			return ESC_SIDE_NONE;
-		for (size_t i = 0; i < a->ndepartements; i++)
-			if (str_eq(a->departements[i], e->departement))
-				return ESC_SIDE_REFERENT;
-		return ESC_SIDE_NONE;
-	}
-	if (access_may_record_at(u, e->site_id))
-		return ESC_SIDE_ADVISER;
-	if (role_is(u, "admin"))
-		return ESC_SIDE_READER;
-	if (role_is(u, "coordinator") && u->departement && *u->departement &&
-	    str_eq(u->departement, e->departement))
-		return ESC_SIDE_READER;
-	return ESC_SIDE_NONE;
-}
-
-int escalation_may_create(const store_user *u, int64_t site_id)
-{
-	return u && u->active && access_may_record_at(u, site_id);
-}
-
 static const struct rule *rule_for(escalation_side side, const store_escalation *e, escalation_action action)
 {
 	int st = status_index(e->status);
@@ -203,11 +169,6 @@ int escalation_may(const escalation_actor *a, const store_escalation *e, escalat
 		return 0;
 	escalation_side side = escalation_side_of(a, e);
 	return side != ESC_SIDE_NONE && rule_for(side, e, action) != NULL;
-}
-
-int escalation_sees_internal(escalation_side side)
-{
-	return side == ESC_SIDE_REFERENT;
 }
 
 int escalation_overdue(const store_escalation *e, int64_t now)

@@ -1,10 +1,10 @@
 /*
  * escalation.h: the rules of an escalation to an operator's back office
  * (REFERENCE.md section 5, docs/escalations.md): its statuses, the moves
- * each side may make from each status (one rule table), who sees it and
- * from which side, what each move needs (a text, a way of telling the
- * person, "was it useful?"), the due date, and the documents' types by
- * their content.
+ * each side may make from each status (one rule table), what each move
+ * needs (a text, a way of telling the person, "was it useful?"), the due
+ * date, and the documents' types by their content. Who sees it and from
+ * which side is access.h's.
  *
  * Pure functions over records: no SQL, no HTTP, no session. The pages, the
  * API and app/app_escalations.c ask here and nowhere else.
@@ -15,20 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/access.h"
 #include "store/store.h"
 #include "store/store_escalations.h"
 #include "util/util.h"
 
 /* The deadline of an operator whose deadline_days is not set. */
 #define ESCALATION_DEFAULT_DEADLINE_DAYS 15
-
-/* From which side an account sees an escalation. */
-typedef enum escalation_side {
-	ESC_SIDE_NONE = 0, /* not at all: answer as for a missing one */
-	ESC_SIDE_READER,   /* reads what the advisers read, moves nothing (coordinator, admin) */
-	ESC_SIDE_ADVISER,  /* an adviser or manager of its site */
-	ESC_SIDE_REFERENT, /* a referent of its operator for its département */
-} escalation_side;
 
 /* The moves. */
 typedef enum escalation_action {
@@ -45,14 +38,6 @@ typedef enum escalation_action {
 	ESC_ATTACH, /* adviser: adds documents while it is open */
 	ESC_NACTIONS
 } escalation_action;
-
-/* Who acts: the account, and the départements it answers for when it is
- * an operator's referent. */
-typedef struct escalation_actor {
-	const store_user *user;
-	char *const *departements;
-	size_t ndepartements;
-} escalation_actor;
 
 /* The status codes in order, their labels (French msgids) and the code of
  * an action ("repondre") as forms and the API name it. */
@@ -72,15 +57,10 @@ const escalation_choice *escalation_told_by(size_t *n);
 const escalation_choice *escalation_useful(size_t *n);
 const char *escalation_choice_label(const escalation_choice *v, size_t n, const char *code);
 
-escalation_side escalation_side_of(const escalation_actor *a, const store_escalation *e);
-/* Whether the actor may escalate a demand of site_id (an adviser of the
- * site). */
-int escalation_may_create(const store_user *u, int64_t site_id);
-/* Whether the actor may make the move now: the rule table (side and
- * status) and info_requested. */
+/* Whether the actor may make the move now: the rule table (the actor's
+ * side, access.h's escalation_side_of, and the status) and
+ * info_requested. */
 int escalation_may(const escalation_actor *a, const store_escalation *e, escalation_action action);
-/* Whether the side sees the back office's internal notes. */
-int escalation_sees_internal(escalation_side side);
 /* 1 when the referent's answer is late: sent, not answered, due before now. */
 int escalation_overdue(const store_escalation *e, int64_t now);
 /* The due date of an escalation sent at `at` to an operator whose deadline

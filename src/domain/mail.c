@@ -33,6 +33,12 @@ static const struct {
                               N_("Le back-office demande des informations complémentaires sur une demande. "
                                  "Ouvrez-la dans Guichet pour répondre."),
                               MAIL_IMMEDIATE},
+    [MAIL_ESCALATION_COMPLEMENT] =
+        {"escalation_complement", N_("Informations complémentaires reçues"),
+         N_("Les informations demandées ont été envoyées"),
+         N_("Un conseiller a envoyé les informations que vous aviez demandées sur une "
+            "demande. Ouvrez-la dans Guichet pour la reprendre."),
+         MAIL_IMMEDIATE},
     [MAIL_ESCALATION_OVERDUE] = {"escalation_overdue", N_("Demande en retard"),
                                  N_("Une demande a dépassé son délai de réponse"),
                                  N_("Une demande a dépassé son délai de réponse. Ouvrez-la dans Guichet pour "

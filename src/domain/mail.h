@@ -20,10 +20,11 @@
 #include "util/util.h"
 
 typedef enum mail_event {
-	MAIL_ESCALATION_NEW = 0, /* a demand escalated to the referent */
-	MAIL_ESCALATION_ANSWER,  /* the back office answered */
-	MAIL_ESCALATION_INFO,    /* the back office asks for more information */
-	MAIL_ESCALATION_OVERDUE, /* past its deadline without an answer */
+	MAIL_ESCALATION_NEW = 0,    /* a demand escalated to the referent */
+	MAIL_ESCALATION_ANSWER,     /* the back office answered */
+	MAIL_ESCALATION_INFO,       /* the back office asks for more information */
+	MAIL_ESCALATION_COMPLEMENT, /* the adviser sent the information asked for */
+	MAIL_ESCALATION_OVERDUE,    /* past its deadline without an answer */
 	MAIL_APPOINTMENT_BOOKED,
 	MAIL_APPOINTMENT_CANCELLED,
 	MAIL_REMINDER,

@@ -3,6 +3,7 @@
  * département codes, languages, and the validation of a record.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/i18n.h"
@@ -277,6 +278,113 @@ static int check_text(char *s, const char *field, size_t max, int multiline, con
 	}
 }
 
+/* A separator a number may be written with between two digits: space,
+ * dot, hyphen, or a non-breaking space (U+00A0, U+202F) as word processors
+ * put; its length in bytes, 0 for anything else. */
+static size_t phone_separator(const char *p)
+{
+	if (*p == ' ' || *p == '.' || *p == '-')
+		return 1;
+	if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+		return 2;
+	if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0xAF)
+		return 3;
+	return 0;
+}
+
+int site_phone_compact(const char *text, char out[SITE_PHONE_SIZE])
+{
+	char digits[SITE_PHONE_SIZE];
+	size_t n = 0;
+	int plus = 0, sep = 0;
+	const char *p = text ? text : "";
+	out[0] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (p < end && *p == '+') {
+		plus = 1;
+		p++;
+	}
+	while (p < end) {
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= sizeof digits)
+				return -1;
+			digits[n++] = *p++;
+			sep = 0;
+			continue;
+		}
+		/* "+33 (0)2 99…": the national 0 in brackets after +33. */
+		if (plus && n == 2 && (size_t)(end - p) >= 3 && strncmp(p, "(0)", 3) == 0) {
+			p += 3;
+			sep = 0;
+			continue;
+		}
+		/* One separator at a time, between digits. */
+		size_t k = phone_separator(p);
+		if (!k || sep || n == 0 || (size_t)(end - p) < k)
+			return -1;
+		sep = 1;
+		p += k;
+	}
+	if (sep)
+		return -1;
+	digits[n] = '\0';
+	if (n == 0)
+		return plus ? -1 : 0;
+	int ok;
+	if (plus)
+		ok = n == 11 && digits[0] == '3' && digits[1] == '3' && digits[2] != '0';
+	else if (n == 10)
+		ok = digits[0] == '0' && digits[1] != '0';
+	else
+		ok = n == 4 && (digits[0] == '1' || digits[0] == '3');
+	if (!ok)
+		return -1;
+	/* n is at most 11 here: the + and the digits fit. */
+	if (plus)
+		*out++ = '+';
+	memcpy(out, digits, n + 1);
+	return 0;
+}
+
+void site_phone_display(const char *phone, char out[SITE_PHONE_SIZE])
+{
+	char c[SITE_PHONE_SIZE];
+	if (site_phone_compact(phone, c) != 0 || !*c) {
+		snprintf(out, SITE_PHONE_SIZE, "%s", phone ? phone : "");
+		return;
+	}
+	if (c[0] == '+') /* +33 2 99 00 00 00 */
+		snprintf(out, SITE_PHONE_SIZE, "+33 %c %.2s %.2s %.2s %.2s", c[3], c + 4, c + 6, c + 8,
+		         c + 10);
+	else if (strlen(c) == 10) /* 02 99 00 00 00 */
+		snprintf(out, SITE_PHONE_SIZE, "%.2s %.2s %.2s %.2s %.2s", c, c + 2, c + 4, c + 6, c + 8);
+	else
+		snprintf(out, SITE_PHONE_SIZE, "%s", c);
+}
+
+/* The telephone, checked and written compact in place: the compact form is
+ * never longer than the text it comes from. */
+static int check_phone(store_site *site, field_errors *e)
+{
+	char c[SITE_PHONE_SIZE];
+	if (!site->phone)
+		return 0;
+	if (site_phone_compact(site->phone, c) != 0) {
+		field_error_add(
+		    e, "phone",
+		    "Ce numéro de téléphone n'est pas valide : indiquez un numéro français, par "
+		    "exemple 02 99 00 00 00 ou +33 2 99 00 00 00, ou un numéro court comme 3939.");
+		return -1;
+	}
+	if (strcmp(c, site->phone) != 0)
+		memcpy(site->phone, c, strlen(c) + 1);
+	return 0;
+}
+
 static int check_commune(store_site *site, field_errors *e)
 {
 	site_trim(site->commune_insee);
@@ -350,6 +458,8 @@ int site_validate(store_site *site, field_errors *e)
 	if (check_text(site->opening_hours, "opening_hours", LIMIT_TEXT_BYTES, 1, too_long, e) != 0)
 		bad = 1;
 	if (check_text(site->accessibility_note, "accessibility_note", LIMIT_TEXT_BYTES, 1, too_long, e) != 0)
+		bad = 1;
+	if (check_phone(site, e) != 0)
 		bad = 1;
 	return bad ? -1 : 0;
 }

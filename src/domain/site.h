@@ -6,7 +6,7 @@
  * Labels are French msgids: translate them when rendering (_(r, label)).
  * Form and API field names are the store_site member names: name, type,
  * commune_insee, departement, address, opening_hours, languages,
- * accessibility, accessibility_note.
+ * accessibility, accessibility_note, phone.
  */
 #ifndef GUICHET_SITE_H
 #define GUICHET_SITE_H
@@ -55,12 +55,30 @@ int site_text_check(const char *s, size_t max, int multiline);
 void site_trim(char *s);
 
 /*
+ * A site's telephone number for the public. Accepted: a French number of
+ * ten digits starting with 0 ("02 99 00 00 00"), the same in international
+ * form ("+33 2 99 00 00 00", also written +33 (0)2…), or a short number of
+ * four digits starting with 1 or 3 ("3939"); digits may be separated by
+ * spaces (also non-breaking), dots or hyphens. site_phone_compact writes
+ * the stored form into out: the digits, after a + for an international
+ * number ("0299000000", "+33299000000", "3939"); "" for a blank text.
+ * 0, or -1 (out "") when the text is no such number.
+ * site_phone_display writes a stored (or accepted) number in groups, as
+ * French papers do: "02 99 00 00 00", "+33 2 99 00 00 00", "3939"; the
+ * text itself when it is no such number (truncated to fit).
+ */
+#define SITE_PHONE_SIZE 24
+int site_phone_compact(const char *text, char out[SITE_PHONE_SIZE]);
+void site_phone_display(const char *phone, char out[SITE_PHONE_SIZE]);
+
+/*
  * Checks a site before it is stored; 0 when valid, else -1 with one message
  * per faulty field in e. It also normalises the record: the name is trimmed,
  * the commune code upper-cased, the département derived from the commune (a
  * site without a commune keeps a valid département it was given), and the
  * lists of languages and accessibility codes rewritten as "a,b" without
- * spaces, case differences or repeats. Strings are only written when they
+ * spaces, case differences or repeats, the telephone number written in its
+ * compact form (site_phone_compact). Strings are only written when they
  * change, so unchanged literals ("") are safe to pass.
  */
 int site_validate(store_site *site, field_errors *e);

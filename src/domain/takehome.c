@@ -4,11 +4,14 @@
  * with someone helping: short sentences addressed to her ("vous"), one fact
  * each, no jargon of the programme ("escalade", "niveau d'intervention").
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/takehome.h"
 #include "util/i18n.h"
+#include "util/smtp.h"
 
 typedef struct level_text {
 	const char *code, *text, *picto;
@@ -155,4 +158,104 @@ int takehome_hm(int minutes, char out[6])
 	}
 	snprintf(out, 6, "%02d:%02d", minutes / 60, minutes % 60);
 	return 0;
+}
+
+/* ---- The e-mail. */
+
+/* Base64 of n bytes in lines of 76 characters ended by CRLF. */
+static void put_base64(buf *out, const unsigned char *p, size_t n)
+{
+	char line[80];
+	for (size_t i = 0; i < n; i += 57) {
+		size_t chunk = n - i < 57 ? n - i : 57;
+		sodium_bin2base64(line, sizeof line, p + i, chunk, sodium_base64_VARIANT_ORIGINAL);
+		buf_puts(out, line);
+		buf_puts(out, "\r\n");
+	}
+}
+
+/* A part's text with CRLF line ends (a lone LF becomes CRLF), in base64. */
+static int put_part(buf *out, const char *type, const char *text)
+{
+	buf crlf;
+	buf_init(&crlf, (size_t)1024 * 1024);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && (p == text || p[-1] != '\r'))
+			buf_putc(&crlf, '\r');
+		buf_putc(&crlf, *p);
+	}
+	buf_printf(out,
+	           "Content-Type: %s; charset=UTF-8\r\n"
+	           "Content-Transfer-Encoding: base64\r\n\r\n",
+	           type);
+	int rc = crlf.overflow ? -1 : 0;
+	if (rc == 0)
+		put_base64(out, (const unsigned char *)(crlf.data ? crlf.data : ""), crlf.len);
+	buf_free(&crlf);
+	return rc;
+}
+
+/* The subject as RFC 2047 encoded words, folded, each cut on a character
+ * boundary so that it decodes alone. */
+static void put_subject(buf *out, const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	char word[80];
+	buf_puts(out, "Subject: ");
+	while (i < len) {
+		size_t n = len - i < 42 ? len - i : 42;
+		while (n > 0 && i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80)
+			n--;
+		if (n == 0)
+			n = len - i < 42 ? len - i : 42;
+		sodium_bin2base64(word, sizeof word, (const unsigned char *)s + i, n,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		buf_printf(out, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", word);
+		i += n;
+	}
+	buf_puts(out, "\r\n");
+}
+
+/* The Date header, in English and UTC whatever the process's locale. */
+static void put_date(buf *out, int64_t now)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t t = (time_t)now;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof tm);
+	buf_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday % 7], tm.tm_mday,
+	           months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int takehome_mail_compose(const takehome_mail *m, buf *out)
+{
+	if (!smtp_address_valid(m->from) || !smtp_address_valid(m->to) || !m->subject || !m->text ||
+	    !m->html || !m->lang || strspn(m->lang, "abcdefghijklmnopqrstuvwxyz-") != strlen(m->lang) ||
+	    !*m->lang)
+		return -1;
+	unsigned char rnd[12];
+	char hex[25];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	put_date(out, m->now);
+	buf_printf(out, "From: Guichet <%s>\r\n", m->from);
+	buf_printf(out, "To: <%s>\r\n", m->to);
+	buf_printf(out, "Message-ID: <guichet.summary.%s@%s>\r\n", hex, strchr(m->from, '@') + 1);
+	put_subject(out, m->subject);
+	buf_printf(out,
+	           "MIME-Version: 1.0\r\n"
+	           "Content-Type: multipart/alternative; boundary=\"guichet-%s\"\r\n"
+	           "Content-Language: %s\r\n"
+	           "\r\n",
+	           hex, m->lang);
+	buf_printf(out, "--guichet-%s\r\n", hex);
+	int rc = put_part(out, "text/plain", m->text);
+	buf_printf(out, "--guichet-%s\r\n", hex);
+	if (put_part(out, "text/html", m->html) != 0)
+		rc = -1;
+	buf_printf(out, "--guichet-%s--\r\n", hex);
+	return rc == 0 && !out->overflow ? 0 : -1;
 }

@@ -10,6 +10,7 @@
 #define GUICHET_TAKEHOME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/util.h"
 
@@ -50,5 +51,23 @@ const char *takehome_weekday(int weekday);
 /* "09:30" for 570 minutes since midnight (0 .. 1440, "24:00" for 1440);
  * -1 out of range. */
 int takehome_hm(int minutes, char out[6]);
+
+/* The summary sent by e-mail to the person who asked for it: her address
+ * is typed by the adviser for this message only and never stored. */
+typedef struct takehome_mail {
+	const char *from;    /* the server's sender, a bare address */
+	const char *to;      /* the person's, a bare address */
+	const char *lang;    /* her language's code (Content-Language) */
+	const char *subject; /* translated, UTF-8 */
+	const char *text;    /* the plain text, lines ended by LF */
+	const char *html;    /* the same as a whole HTML document */
+	int64_t now;         /* the Date header */
+} takehome_mail;
+
+/* Writes the whole message into out: headers, then the text and the HTML as
+ * the two parts of a multipart/alternative, each base64 in UTF-8 with CRLF
+ * line ends. -1 when an address is not valid (smtp_address_valid), a text
+ * is missing or out overflowed. */
+int takehome_mail_compose(const takehome_mail *m, buf *out);
 
 #endif

@@ -7,15 +7,18 @@
  * the download of a document, the block shown on a demand of a visit's
  * page, and the administrators' page of the referents' départements.
  *
- * Who may see and do what is domain/escalation.h's; an escalation one may
- * not see answers 404, exactly like a missing one. Moves go through
- * app/app_escalations.c, which stores them and calls the notification hook.
+ * Who sees an escalation, from which side, lists it or names the
+ * referents is domain/access.h's; which move each side may make now is
+ * domain/escalation.h's. An escalation one may not see answers 404,
+ * exactly like a missing one. Moves go through app/app_escalations.c,
+ * which stores them and calls the notification hook.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "app/app_escalations.h"
+#include "domain/access.h"
 #include "domain/escalation.h"
 #include "domain/site.h"
 #include "store/store_escalations.h"
@@ -39,17 +42,6 @@ static int server_error(req *r)
 {
 	ui_error_page(r, 500, N_("Une erreur est survenue. Réessayez dans un instant."));
 	return 0;
-}
-
-static const char *when_text(req *r, int64_t t)
-{
-	char d[11], hm[6];
-	if (t <= 0)
-		return "";
-	time_local_date(t, d);
-	time_local_hm(t, hm);
-	const char *s = arena_printf(r->arena, "%s %s", d, hm);
-	return s ? s : "";
 }
 
 static const char *day_text(req *r, int64_t t)
@@ -118,18 +110,7 @@ int page_escalations_list(req *r)
 		return server_error(r);
 	int closed = http_query(r, "closed") != NULL;
 	store_escalation_filter f = {.open_only = !closed};
-	if (str_eq(u->role, "operator")) {
-		f.operator_code = u->operator_code;
-		f.departements = actor.departements;
-		f.ndepartements = actor.ndepartements;
-	} else if (str_eq(u->role, "coordinator")) {
-		f.departement = u->departement;
-	} else if (str_eq(u->role, "admin")) {
-		f.all = 1;
-	} else {
-		f.site_ids = u->site_ids;
-		f.nsites = u->nsites;
-	}
+	access_escalation_scope(&actor, &f);
 	store_escalation *v = NULL;
 	size_t n = 0;
 	if (store_escalation_list(r->app->store, r->arena, &f, &v, &n) != STORE_OK)
@@ -137,7 +118,7 @@ int page_escalations_list(req *r)
 	int64_t now = now_s();
 	ui_page_begin(r, _(r, "Escalades"));
 	RAW(r, "<p>");
-	if (str_eq(u->role, "operator"))
+	if (access_escalation_referent(u))
 		html_txt(&r->out,
 		         _(r, "Les questions que les conseillers vous ont transmises, la plus urgente "
 		              "d'abord."));
@@ -146,7 +127,7 @@ int page_escalations_list(req *r)
 		         _(r, "Les questions transmises aux services des opérateurs partenaires, la plus "
 		              "urgente d'abord."));
 	RAW(r, "</p>\n");
-	if (str_eq(u->role, "operator") && actor.ndepartements == 0)
+	if (access_escalation_referent(u) && actor.ndepartements == 0)
 		ui_notice(r, "info",
 		          _(r, "Aucun département ne vous est encore attribué : un administrateur doit "
 		               "l'indiquer."));
@@ -155,7 +136,7 @@ int page_escalations_list(req *r)
 	html_txt(&r->out, closed ? _(r, "Voir seulement les escalades ouvertes")
 	                         : _(r, "Voir aussi les escalades clôturées"));
 	RAW(r, "</a>");
-	if (str_eq(u->role, "admin")) {
+	if (access_may_name_referents(u)) {
 		RAW(r, " · <a href=\"/escalations/referents\">");
 		html_txt(&r->out, _(r, "Référents des opérateurs"));
 		RAW(r, "</a>");
@@ -275,27 +256,8 @@ static int read_files(req *r, const char *name, store_escalation_file **out, siz
  * the user sees it (else 404) and may escalate it (else 403). */
 static int load_demand(req *r, store_visit *visit, store_site *site, const store_demand **d)
 {
-	int64_t id, visit_id;
-	if (page_path_id(r, &id) != 0)
-		return page_not_found(r), -1;
-	int rc = store_escalation_demand_visit(r->app->store, id, &visit_id);
-	if (rc == STORE_NOT_FOUND)
-		return page_not_found(r), -1;
-	if (rc != STORE_OK)
-		return server_error(r), -1;
-	rc = store_visit_get(r->app->store, r->arena, visit_id, visit);
-	if (rc == STORE_NOT_FOUND)
-		return page_not_found(r), -1;
-	if (rc != STORE_OK)
-		return server_error(r), -1;
-	if (page_visible_site(r, visit->site_id, site) != 0)
+	if (page_load_demand(r, visit, site, d) != 0)
 		return -1;
-	*d = NULL;
-	for (size_t i = 0; i < visit->ndemands; i++)
-		if (visit->demands[i].id == id)
-			*d = &visit->demands[i];
-	if (!*d)
-		return page_not_found(r), -1;
 	if (!escalation_may_create(&r->session->user, visit->site_id)) {
 		ui_error_page(r, 403, N_("Seuls les conseillers du lieu transmettent ses demandes."));
 		return -1;
@@ -429,7 +391,7 @@ static void event_list(req *r, const esc_view *v)
 		RAW(r, "<li><p><strong>");
 		html_txt(&r->out, _(r, escalation_event_label(ev[i].action)));
 		RAW(r, "</strong> — ");
-		html_txt(&r->out, when_text(r, ev[i].at));
+		html_txt(&r->out, page_when_text(r, ev[i].at));
 		if (*ev[i].user_name) {
 			RAW(r, " — ");
 			html_txt(&r->out, ev[i].user_name);
@@ -646,15 +608,15 @@ static void show(req *r, const esc_view *v, const ui_errors *e)
 	ui_dl_item(r, _(r, "Opérateur"), x->operator_name);
 	ui_dl_item(r, _(r, "Lieu"), x->site_name);
 	ui_dl_item(r, _(r, "Département"), x->departement);
-	ui_dl_item(r, _(r, "Créée le"), when_text(r, x->created_at));
+	ui_dl_item(r, _(r, "Créée le"), page_when_text(r, x->created_at));
 	if (x->sent_at)
-		ui_dl_item(r, _(r, "Envoyée le"), when_text(r, x->sent_at));
+		ui_dl_item(r, _(r, "Envoyée le"), page_when_text(r, x->sent_at));
 	if (!str_eq(x->status, "nouvelle") && !str_eq(x->status, "cloturee"))
 		ui_dl_item(r, _(r, "Échéance"), day_text(r, x->due_at));
 	if (x->answered_at)
-		ui_dl_item(r, _(r, "Réponse le"), when_text(r, x->answered_at));
+		ui_dl_item(r, _(r, "Réponse le"), page_when_text(r, x->answered_at));
 	if (x->closed_at)
-		ui_dl_item(r, _(r, "Clôturée le"), when_text(r, x->closed_at));
+		ui_dl_item(r, _(r, "Clôturée le"), page_when_text(r, x->closed_at));
 	size_t n;
 	const escalation_choice *t = escalation_told_by(&n);
 	const char *told = escalation_choice_label(t, n, x->told_by);
@@ -866,7 +828,7 @@ void page_escalation_on_demand(req *r, const store_demand *d)
 				RAW(r, "<p><strong>");
 				html_txt(&r->out, _(r, escalation_event_label(ev[i].action)));
 				RAW(r, "</strong> (");
-				html_txt(&r->out, when_text(r, ev[i].at));
+				html_txt(&r->out, page_when_text(r, ev[i].at));
 				RAW(r, ")</p>\n<blockquote dir=\"auto\" class=\"escalation-text\">");
 				html_txt(&r->out, ev[i].body);
 				RAW(r, "</blockquote>\n");
@@ -952,7 +914,7 @@ static int referent_accounts(req *r, store_user **out, size_t *n, char ****deps,
 		return -1;
 	*n = 0;
 	for (size_t i = 0; i < nall; i++) {
-		if (!str_eq(all[i].role, "operator"))
+		if (!access_escalation_referent(&all[i]))
 			continue;
 		ops[*n] = all[i];
 		if (store_referent_departements(r->app->store, r->arena, all[i].id, &d[*n], &nd[*n]) !=
@@ -966,9 +928,19 @@ static int referent_accounts(req *r, store_user **out, size_t *n, char ****deps,
 	return 0;
 }
 
+/* Whether the reader names the referents' départements; a 403 page
+ * otherwise. */
+static int require_namer(req *r)
+{
+	if (access_may_name_referents(&r->session->user))
+		return 1;
+	ui_error_page(r, 403, "Votre rôle ne permet pas d'ouvrir cette page.");
+	return 0;
+}
+
 int page_escalation_referents(req *r)
 {
-	if (!page_require_login(r) || !page_require_role(r, ROLE_BIT(ROLE_ADMIN)))
+	if (!page_require_login(r) || !require_namer(r))
 		return 0;
 	store_user *ops;
 	size_t n, *nd;
@@ -981,7 +953,7 @@ int page_escalation_referents(req *r)
 
 int page_escalation_referents_post(req *r)
 {
-	if (!page_require_login(r) || !page_require_role(r, ROLE_BIT(ROLE_ADMIN)) || !page_require_form(r))
+	if (!page_require_login(r) || !require_namer(r) || !page_require_form(r))
 		return 0;
 	store_user *ops;
 	size_t n, *nd;

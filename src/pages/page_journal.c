@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "store/store_escalations.h"
 #include "vocab/enums.h"
 #include "util/html.h"
 #include "util/i18n.h"
@@ -138,14 +139,23 @@ static void interpreting_item(req *r, const char *how, const char *language)
 	RAW(r, "</dd>\n");
 }
 
-/* What an escalated demand knows of its escalation: since when. The
- * escalation's own life (sent, answered, closed) is the escalation's
- * record, shown here once it exists (escalation_status). */
+/* The escalation's own life in words ("Envoyée — En retard"), from its
+ * record (page_escalations.c); NULL while the demand has none. */
 static const char *escalation_status(req *r, const store_demand *d)
 {
-	(void)r;
-	(void)d;
-	return NULL;
+	return page_escalation_status(r, d);
+}
+
+/* The day the operator is expected to answer, once the escalation is sent
+ * and until it is answered; 0 otherwise. */
+static int64_t escalation_due(req *r, const store_demand *d)
+{
+	store_escalation x;
+	if (!d->escalation_id ||
+	    store_escalation_get(r->app->store, r->arena, d->escalation_id, &x) != STORE_OK ||
+	    x.demand_id != d->id || x.site_id != d->site_id || x.answered_at > 0 || x.closed_at > 0)
+		return 0;
+	return x.due_at;
 }
 
 static void escalation_items(req *r, const store_demand *d, int64_t visit_at)
@@ -166,6 +176,37 @@ static void escalation_items(req *r, const store_demand *d, int64_t visit_at)
 	else
 		html_txt(&r->out, _(r, "Pas encore de suivi enregistré"));
 	RAW(r, "</dd>\n");
+	int64_t due = escalation_due(r, d);
+	if (due > 0) {
+		dt_open(r, _(r, "Réponse attendue"));
+		/* TRANSLATORS: the operator is expected to answer by that day. */
+		txt_with(r, _(r, "au plus tard le %s"), long_date(r, due));
+		RAW(r, "</dd>\n");
+	}
+}
+
+/* 1 when a demand is about a change of address: its procedure (the
+ * catalog's "Changement d'adresse", or a text typed by the adviser) speaks
+ * of a change of address or of moving house. */
+static int demand_changes_address(req *r, const store_demand *d)
+{
+	store_procedure proc;
+	const char *what = d->procedure_id && store_procedure_get(r->app->store, r->arena, d->procedure_id,
+	                                                          &proc) == STORE_OK
+	                       ? proc.label
+	                       : d->procedure_text;
+	if (!what)
+		return 0;
+	return (strcasestr(what, "changement") && strcasestr(what, "adresse")) ||
+	       strcasestr(what, "déménag") || strcasestr(what, "DÉMÉNAG") || strcasestr(what, "demenag");
+}
+
+static int visit_changes_address(req *r, const store_visit *v)
+{
+	for (size_t i = 0; i < v->ndemands; i++)
+		if (demand_changes_address(r, &v->demands[i]))
+			return 1;
+	return 0;
 }
 
 static void show_demand(req *r, const store_demand *d, size_t i, int64_t visit_at)
@@ -207,6 +248,7 @@ static void show_demand(req *r, const store_demand *d, size_t i, int64_t visit_a
 		ui_dl_item(r, _(r, "Note"), d->note);
 	RAW(r, "</dl>\n");
 	page_escalation_on_demand(r, d);
+	page_appointment_on_demand(r, d);
 }
 
 /* "Vitré (35500)": the commune with its postcode, as people write it (the
@@ -319,12 +361,15 @@ int page_visit_show(req *r)
 	RAW(r, "/summary\">");
 	html_txt(&r->out, _(r, "Résumé à remettre à la personne"));
 	RAW(r, "</a></p>\n");
-	/* "Who to tell" about a new address (page_address_checklist.c). */
-	RAW(r, "<p><a href=\"/visits/");
-	html_int(&r->out, v.id);
-	RAW(r, "/address-checklist\">");
-	html_txt(&r->out, _(r, "Nouvelle adresse : la liste des organismes à prévenir"));
-	RAW(r, "</a></p>\n");
+	/* "Who to tell" about a new address (page_address_checklist.c), for a
+	 * visit about an address change. */
+	if (visit_changes_address(r, &v)) {
+		RAW(r, "<p><a href=\"/visits/");
+		html_int(&r->out, v.id);
+		RAW(r, "/address-checklist\">");
+		html_txt(&r->out, _(r, "Nouvelle adresse : la liste des organismes à prévenir"));
+		RAW(r, "</a></p>\n");
+	}
 	int window = page_correction_state(r, v.site_id, v.created_at);
 	if (window == 1)
 		page_record_actions(r, "visits", v.id, _(r, "Corriger la visite"),

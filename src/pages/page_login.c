@@ -33,6 +33,7 @@ static void login_form(req *r, const char *email, const ui_errors *e, const char
 	ui_input(r, &p, e);
 	ui_submit(r, _(r, "Se connecter"));
 	ui_form_end(r);
+	page_oidc_login_button(r);
 	ui_page_end(r);
 }
 
@@ -90,6 +91,8 @@ int page_login_post(req *r)
 int page_logout(req *r)
 {
 	if (!page_require_csrf(r))
+		return 0;
+	if (page_oidc_logout(r))
 		return 0;
 	auth_logout(r);
 	http_redirect(r, "/login?done=logout");

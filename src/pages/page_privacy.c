@@ -136,7 +136,8 @@ static void profile_items(req *r, const store_visitor *p)
 	ui_dl_item(r, _(r, "Genre"), _(r, enum_label(&ENUM_GENDER, p->gender)));
 	ui_dl_item(r, _(r, "Situation"), _(r, enum_label(&ENUM_STATUS, p->social_status)));
 	ui_dl_item(r, _(r, "Commune de résidence"), page_commune_label(r, p->commune_insee));
-	ui_dl_item(r, _(r, "Pas de téléphone"), p->no_phone ? _(r, "oui") : _(r, "non"));
+	const char *phone_kind = page_phone_kind_label(r, p);
+	ui_dl_item(r, _(r, "Type de téléphone"), phone_kind ? phone_kind : _(r, "Non demandé"));
 	ui_dl_item(r, _(r, "Pas d'adresse e-mail"), p->no_email ? _(r, "oui") : _(r, "non"));
 	ui_dl_item(r, _(r, "Pas d'ordinateur ni de tablette"), p->no_device ? _(r, "oui") : _(r, "non"));
 	ui_dl_item(r, _(r, "Pas d'accès à internet"), p->no_internet ? _(r, "oui") : _(r, "non"));
@@ -355,7 +356,8 @@ static void json_visitor(json_writer *w, const store_visitor *p, const store_sit
 	                           {"social_status", p->social_status},
 	                           {"commune_insee", p->commune_insee},
 	                           {"languages", p->languages},
-	                           {"disabilities", p->disabilities}};
+	                           {"disabilities", p->disabilities},
+	                           {"phone_kind", p->phone_kind}};
 	char iso[21];
 	json_key(w, "person");
 	json_object_open(w);

@@ -430,6 +430,12 @@ static int render(req *r, const store_site *site, const field_errors *e)
 		html_txt(o, _(r, "Réglages de la file d'attente"));
 		RAW(r, "</a>");
 	}
+	/* The people waiting to be called back (page_callbacks.c). */
+	RAW(r, " · <a href=\"/sites/");
+	html_int(o, site->id);
+	RAW(r, "/callbacks\">");
+	html_txt(o, _(r, "Rappels"));
+	RAW(r, "</a>");
 	RAW(r, "</p>\n");
 
 	/* Call the next person: the desk's name, then one button per service. */

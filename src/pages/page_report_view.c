@@ -397,8 +397,23 @@ static const char *minutes_text(req *r, int64_t n, int cell)
 	return arena_printf(r->arena, "%s %s", fmt_count(r, n), _(r, "min"));
 }
 
+/* A duration in tenths of a day, "2,5 jours" ("2.5 days"); "<5" or "s"
+ * when hidden. The unit in full: a screen reader says it as a word. */
+static const char *days_text(req *r, int64_t tenths, int cell)
+{
+	char t[24];
+	if (cell != REPORT_SHOWN)
+		return arena_strdup(r->arena, report_cell_text(t, tenths, cell));
+	/* TRANSLATORS: the unit of a delay in days, after a number with a
+	 * decimal: "2,5 jours", "0,5 jours". */
+	return arena_printf(r->arena, "%s%s%lld %s", fmt_count(r, tenths / 10), lang_fr(r) ? "," : ".",
+	                    (long long)(tenths % 10), _(r, "jours"));
+}
+
 static const char *row_value(req *r, const report_row *row)
 {
+	if (row->kind == REPORT_DAYS)
+		return days_text(r, row->n, row->cell);
 	if (row->kind == REPORT_MINUTES)
 		return minutes_text(r, row->n, row->cell);
 	if (row->kind == REPORT_RATE)
@@ -533,6 +548,11 @@ static void section_table(req *r, const report_page *p, const report *rep, const
 			td(r, minutes_text(r, row->n, row->cell));
 			if (s->unit2)
 				td(r, minutes_text(r, row->n2, row->cell2));
+			td(r, "");
+		} else if (row->kind == REPORT_DAYS) {
+			td(r, days_text(r, row->n, row->cell));
+			if (s->unit2)
+				td(r, days_text(r, row->n2, row->cell2));
 			td(r, "");
 		} else {
 			td(r, cell_text(r, row->n, row->cell));

@@ -21,6 +21,8 @@
 
 #include "app/app.h"
 #include "app/app_stats.h"
+#include "report/report_escalations.h"
+#include "report/report_followup.h"
 #include "report/report_queue.h"
 #include "report/smallcount.h"
 #include "store/store_stats.h"
@@ -543,6 +545,18 @@ static int answer(req *r, report_page *p, const char *scope_label)
 		 * any other filter leaves them out. */
 		if (rc == 0 && (!one || strncmp(table, "queue", 5) == 0) && !*rep->filters_label)
 			rc = report_queue_add_from_store(rep, r->app->store, &p->q, label_of, &lc);
+		/* The escalations' measures (report_escalations.c): an escalation
+		 * knows its site and operator, so only the operator filter
+		 * applies; any other leaves them out. */
+		if (rc == 0 && (!one || strncmp(table, "esc", 3) == 0) &&
+		    !(p->q.theme_code && *p->q.theme_code) && !(p->q.channel && *p->q.channel) &&
+		    !(p->q.public_code && *p->q.public_code) && !p->q.agent_id)
+			rc = report_escalations_add_from_store(rep, r->app->store, &p->q, now_s());
+		/* Appointments and callbacks (report_followup.c): the same rule. */
+		if (rc == 0 && (!one || str_eq(table, "appointments") || str_eq(table, "callbacks")) &&
+		    !(p->q.theme_code && *p->q.theme_code) && !(p->q.channel && *p->q.channel) &&
+		    !(p->q.public_code && *p->q.public_code) && !p->q.agent_id)
+			rc = report_followup_add_from_store(rep, r->app->store, &p->q, now_s());
 		if (rc == 0 && p->masked)
 			report_mask(rep);
 	}

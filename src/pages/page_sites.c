@@ -153,6 +153,9 @@ int page_site_show(req *r)
 	ui_dl_item(r, _(r, "Département"), site.departement);
 	ui_dl_item(r, _(r, "Adresse"), site.address);
 	ui_dl_item(r, _(r, "Horaires d'ouverture"), site.opening_hours);
+	char phone[SITE_PHONE_SIZE];
+	site_phone_display(site.phone, phone);
+	ui_dl_item(r, _(r, "Téléphone pour le public"), phone);
 
 	const char **codes;
 	size_t n = page_split_codes(r, site.languages, &codes);
@@ -233,6 +236,16 @@ static void site_form(req *r, const store_site *site, const ui_errors *e)
 	              .value = site->opening_hours,
 	              .type = "text"};
 	ui_textarea(r, &h, e);
+	char phone[SITE_PHONE_SIZE];
+	site_phone_display(site->phone, phone);
+	ui_field ph = {.name = "phone",
+	               .label = _(r, "Téléphone pour le public"),
+	               .hint = _(r, "Imprimé sur le résumé remis aux personnes. Par exemple 02 99 00 00 00, "
+	                            "+33 2 99 00 00 00 ou un numéro court comme 3939."),
+	               .value = phone,
+	               .type = "tel",
+	               .autocomplete = "tel"};
+	ui_input(r, &ph, e);
 
 	size_t nspoken;
 	const ui_option *spoken = page_site_languages(&nspoken);
@@ -281,6 +294,7 @@ static void read_form(req *r, store_site *site)
 	n = page_field_all(r, "accessibility", &v);
 	site->accessibility = page_join_codes(r, v, n);
 	site->accessibility_note = (char *)page_field(r, "accessibility_note");
+	site->phone = (char *)page_field(r, "phone");
 }
 
 int page_site_new(req *r)

@@ -799,6 +799,8 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 		html_int(o, f->ticket_id);
 		RAW(r, "\">\n");
 	}
+	if (creating)
+		page_callback_form_field(r);
 	form_jumps(r, creating);
 	visit_section(r, f, creating, e);
 	person_section(r, f, e);
@@ -869,6 +871,8 @@ int page_visit_new(req *r)
 		f.duration = num(r, f.v.duration_min);
 		f.ticket_id = ticket;
 	}
+	/* Opened from a callback closed done (page_callbacks.c). */
+	page_callback_visit_prefill(r, &f.v);
 	/* After a save the page's title and first heading say so, and the
 	 * notice is a status: a screen reader announces the new page with it. */
 	int was_saved = parse_int64(http_query(r, "saved"), 1, INT64_MAX, &saved) == 0;
@@ -947,6 +951,7 @@ int page_visit_create(req *r)
 	if (f.v.visitor.identified)
 		auth_audit(r, "create", "visitor", f.v.visitor_id, f.v.site_id, NULL);
 	page_queue_visit_saved(r, f.ticket_id, &f.v);
+	page_callback_visit_saved(r, &f.v);
 	const char *to = arena_printf(r->arena, "/visits/new?saved=%lld&site=%lld", (long long)f.v.id,
 	                              (long long)f.v.site_id);
 	http_redirect(r, to ? to : "/visits/new");

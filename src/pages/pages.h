@@ -245,6 +245,9 @@ int page_site_phrase_edit_post(req *r);
  * language (?lang=), on A4 or an 80 mm receipt (?format=a4|receipt), her
  * name only with ?name=1 (docs/takehome.md). */
 int page_takehome(req *r);
+/* POST /visits/{id}/summary: the same sheet sent at once by e-mail to the
+ * address the adviser typed (field email), never stored. */
+int page_takehome_send(req *r);
 
 /* ---- Escalations to the operators' back offices (page_escalations.c). */
 /* The list one may see (/escalations; a referent's queue by due date),
@@ -295,5 +298,59 @@ int page_checklist_item_new(req *r);
 int page_checklist_item_create(req *r);
 int page_checklist_item_edit(req *r);
 int page_checklist_item_update(req *r);
+
+/* ---- Callbacks (page_callbacks.c). */
+/* A site's list (/sites/{id}/callbacks), the form of a new one, one
+ * callback's page and its moves (/callbacks/{id}). */
+int page_callbacks(req *r);
+int page_callback_new(req *r);
+int page_callback_create(req *r);
+int page_callback_show(req *r);
+int page_callback_post(req *r);
+/* The recording form opened from a callback closed done
+ * (/visits/new?callback=ID): page_callback_visit_prefill gives it the
+ * channel "rappel", the site and the person's language (0, or -1 when the
+ * query names no such callback the user sees); page_callback_form_field
+ * writes the hidden field that carries the callback; once the visit is
+ * saved, page_callback_visit_saved links it to the callback. */
+int page_callback_visit_prefill(req *r, store_visit *v);
+void page_callback_form_field(req *r);
+void page_callback_visit_saved(req *r, const store_visit *v);
+
+/* ---- Expert appointments (page_appointments.c). */
+/* The appointments one may see and one's calendar address (/appointments,
+ * POST /appointments/feed), the calendar itself
+ * (/appointments/feed/TOKEN.ics, no login), the permanence slots (list,
+ * new, POST, POST /appointments/slots/ID/cancel), the booking from a
+ * demand (GET and POST /demands/ID/appointment), an appointment's page and
+ * its status changes (GET and POST /appointments/ID), its printable slip
+ * (/appointments/ID/slip?lang=&format=). docs/appointments.md. */
+int page_appointments_list(req *r);
+int page_appointments_feed_post(req *r);
+int page_appointments_feed(req *r);
+int page_appt_slots(req *r);
+int page_appt_slot_new(req *r);
+int page_appt_slot_create(req *r);
+int page_appt_slot_cancel(req *r);
+int page_appt_book_form(req *r);
+int page_appt_book(req *r);
+int page_appt_show(req *r);
+int page_appt_post(req *r);
+int page_appt_slip(req *r);
+/* On a visit's page, under a demand: its appointments, and the link to
+ * book one for an adviser of the site. */
+void page_appointment_on_demand(req *r, const store_demand *d);
+
+/* ---- ProConnect / OpenID Connect login (page_oidc.c). */
+/* Configured: issuer, client id, client secret and redirect URL set. */
+int page_oidc_enabled(const req *r);
+/* The "Se connecter avec ProConnect" button of the login page, when configured. */
+void page_oidc_login_button(req *r);
+/* /login/proconnect (to the provider) and its callback. */
+int page_oidc_start(req *r);
+int page_oidc_callback(req *r);
+/* For /logout: a session opened by ProConnect ends here and at the provider
+ * (1, the answer is set); 0 for any other session. */
+int page_oidc_logout(req *r);
 
 #endif

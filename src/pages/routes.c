@@ -179,6 +179,7 @@ static const http_route table[] = {
         {POST, "/sites/{}/phrases/edit", page_site_phrase_edit_post, 0},
         /* The take-home summary of a visit (page_takehome.c). */
         {GET, "/visits/{}/summary", page_takehome, 0},
+        {POST, "/visits/{}/summary", page_takehome_send, 0},
         /* Escalations to the operators' back offices (page_escalations.c, api_escalations.c). */
         {GET, "/escalations", page_escalations_list, 0},
         {GET, "/escalations/referents", page_escalation_referents, 0},
@@ -209,6 +210,30 @@ static const http_route table[] = {
         {GET, "/admin/address-checklist/new", page_checklist_item_new, 0},
         {GET, "/admin/address-checklist/{}", page_checklist_item_edit, 0},
         {POST, "/admin/address-checklist/{}", page_checklist_item_update, 0},
+        /* Callbacks (page_callbacks.c). */
+        {GET, "/sites/{}/callbacks", page_callbacks, 0},
+        {POST, "/sites/{}/callbacks", page_callback_create, 0},
+        {GET, "/sites/{}/callbacks/new", page_callback_new, 0},
+        {GET, "/callbacks/{}", page_callback_show, 0},
+        {POST, "/callbacks/{}", page_callback_post, 0},
+        {GET, "/api/v1/sites/{}/callbacks", api_callbacks_list, 0},
+        {POST, "/api/v1/sites/{}/callbacks", api_callback_create, 0},
+        /* Expert appointments (page_appointments.c). */
+        {GET, "/appointments", page_appointments_list, 0},
+        {POST, "/appointments/feed", page_appointments_feed_post, 0},
+        {GET, "/appointments/feed/{}", page_appointments_feed, 0},
+        {GET, "/appointments/slots", page_appt_slots, 0},
+        {POST, "/appointments/slots", page_appt_slot_create, 0},
+        {GET, "/appointments/slots/new", page_appt_slot_new, 0},
+        {POST, "/appointments/slots/{}/cancel", page_appt_slot_cancel, 0},
+        {GET, "/appointments/{}", page_appt_show, 0},
+        {POST, "/appointments/{}", page_appt_post, 0},
+        {GET, "/appointments/{}/slip", page_appt_slip, 0},
+        {GET, "/demands/{}/appointment", page_appt_book_form, 0},
+        {POST, "/demands/{}/appointment", page_appt_book, 0},
+        /* ProConnect / OpenID Connect login (page_oidc.c). */
+        {GET, "/login/proconnect", page_oidc_start, 0},
+        {GET, "/login/proconnect/callback", page_oidc_callback, 0},
 };
 
 const http_route *routes_table(size_t *n)

@@ -171,6 +171,16 @@ report_section *report_section_find(const report *r, const char *id)
 	return NULL;
 }
 
+report_row report_rate_row(const char *code, const char *label, int64_t part, int64_t base)
+{
+	return (report_row){.code = code,
+	                    .label = label,
+	                    .kind = REPORT_RATE,
+	                    .base = base,
+	                    .has_share = base > 0,
+	                    .share = base > 0 ? (double)part / (double)base : 0};
+}
+
 /* Sets the shares of a section's count rows from its total. */
 void report_section_set_shares(report_section *s)
 {
@@ -704,7 +714,7 @@ void report_mask(report *r)
 				w->has_share = 0;
 			/* A duration or a rate from fewer than 5 tickets would
 			 * describe a few people. */
-			if (w->kind == REPORT_MINUTES && w->base < SMALLCOUNT_MIN)
+			if ((w->kind == REPORT_MINUTES || w->kind == REPORT_DAYS) && w->base < SMALLCOUNT_MIN)
 				w->cell = w->cell2 = REPORT_SECRET;
 			if (w->kind == REPORT_RATE && w->base > 0 && w->base < SMALLCOUNT_MIN)
 				w->has_share = 0;
@@ -792,6 +802,19 @@ static void csv_decimal(csv_writer *w, double v, char mark)
 	buf_puts(w->b, t);
 }
 
+/* A duration in tenths of a day as days, "2.5" ("2,5" with mark ','), or
+ * its masked text. */
+static void csv_days(csv_writer *w, int64_t tenths, int cell, char mark)
+{
+	char t[24];
+	if (cell != REPORT_SHOWN) {
+		csv_cell(w, report_cell_text(t, tenths, cell));
+		return;
+	}
+	snprintf(t, sizeof t, "%lld%c%lld", (long long)(tenths / 10), mark, (long long)(tenths % 10));
+	csv_cell(w, t);
+}
+
 int report_csv(const report *r, const report_section *s, int semicolon, buf *out)
 {
 	csv_writer w;
@@ -812,12 +835,19 @@ int report_csv(const report *r, const report_section *s, int semicolon, buf *out
 		const report_row *row = &s->rows[i];
 		csv_cell(&w, row->code);
 		csv_cell(&w, row->label);
-		if (row->kind == REPORT_COUNT || row->kind == REPORT_MINUTES)
-			csv_count(&w, row->n, row->cell);
-		else
-			csv_cell(&w, NULL);
-		if (s->unit2)
-			csv_count(&w, row->n2, row->cell2);
+		if (row->kind == REPORT_DAYS) {
+			/* Tenths of a day as a decimal number of days. */
+			csv_days(&w, row->n, row->cell, semicolon ? ',' : '.');
+			if (s->unit2)
+				csv_days(&w, row->n2, row->cell2, semicolon ? ',' : '.');
+		} else {
+			if (row->kind == REPORT_COUNT || row->kind == REPORT_MINUTES)
+				csv_count(&w, row->n, row->cell);
+			else
+				csv_cell(&w, NULL);
+			if (s->unit2)
+				csv_count(&w, row->n2, row->cell2);
+		}
 		if (row->has_share)
 			csv_decimal(&w, row->share, semicolon ? ',' : '.');
 		else

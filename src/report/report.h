@@ -34,11 +34,14 @@ enum report_chart {
 
 /* What a row's value is. */
 enum report_value {
-	REPORT_COUNT, /* n is a count; share its part of the section's total */
-	REPORT_RATE,  /* share only (0–1, or a growth that may be negative);
-	                 has_share 0 when the rate is undefined */
+	REPORT_COUNT,   /* n is a count; share its part of the section's total */
+	REPORT_RATE,    /* share only (0–1, or a growth that may be negative);
+	                   has_share 0 when the rate is undefined */
 	REPORT_MINUTES, /* n (and n2 where the section has one) are durations in whole
 	                   minutes, computed from base tickets; no share */
+	REPORT_DAYS,    /* n (and n2 where the section has one) are durations in tenths
+	                   of a day (25: 2.5 days), computed from base escalations; no
+	                   share (report_escalations.c) */
 };
 
 /* Whether a cell is shown (smallcount.h gives the same three values). */
@@ -68,8 +71,8 @@ typedef struct report_row {
 	int32_t last_day;           /* the local day of the site's last visit, whatever the period and
 	                               filters; -1 when it has none */
 	int stale;                  /* no visit in the last REPORT_STALE_DAYS days */
-	int64_t base; /* REPORT_MINUTES, and a rate that sets it: how many tickets the value is
-	                 computed from; report_mask hides it below 5 */
+	int64_t base; /* REPORT_MINUTES, REPORT_DAYS, and a rate that sets it: how many tickets
+	                 or escalations the value is computed from; report_mask hides it below 5 */
 } report_row;
 
 /* A site with no visit recorded in this many days, up to today, has
@@ -153,6 +156,9 @@ report_section *report_add_section(report *r, size_t pos, const char *id, const 
 /* Sets the shares of a section's count rows from its total (has_share 0
  * when the total is 0), once the caller has filled the rows. */
 void report_section_set_shares(report_section *s);
+/* A REPORT_RATE row of part out of base (undefined when base is 0); base
+ * is kept so that report_mask hides a rate computed from fewer than 5. */
+report_row report_rate_row(const char *code, const char *label, int64_t part, int64_t base);
 /* The section named id, or NULL. */
 report_section *report_section_find(const report *r, const char *id);
 

@@ -184,6 +184,16 @@ static void put_count(xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, 
 	}
 }
 
+static void put_days(xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, int64_t tenths, int cell)
+{
+	if (cell != REPORT_SHOWN) {
+		char t[24];
+		put_text(x, ws, row, col, report_cell_text(t, tenths, cell), NULL);
+	} else {
+		check(x, worksheet_write_number(ws, row, col, (double)tenths / 10.0, NULL));
+	}
+}
+
 /* A row of the table by site: its solved-on-site rate (or the masked
  * text standing for it), escalations, satisfaction rate, the day of its
  * last visit and whether it stopped recording. */
@@ -241,6 +251,12 @@ static void write_section(xlsx *x, lxw_worksheet *ws, const report_section *s)
 			put_count(x, ws, row, c_n, w->n, w->cell, NULL);
 			if (s->unit2)
 				put_count(x, ws, row, c_n2, w->n2, w->cell2, NULL);
+		}
+		/* A duration in tenths of a day: a number of days. */
+		if (w->kind == REPORT_DAYS) {
+			put_days(x, ws, row, c_n, w->n, w->cell);
+			if (s->unit2)
+				put_days(x, ws, row, c_n2, w->n2, w->cell2);
 		}
 		if (w->has_share)
 			check(x, worksheet_write_number(ws, row, c_share, w->share, x->share));

@@ -168,6 +168,84 @@ void store_vec_free(store_vec *v)
 	v->n = v->cap = 0;
 }
 
+int store_rows_collect(store *s, db_conn *c, const char *op, db_stmt *st, arena *a, size_t size,
+                       store_row_fn fn, void **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return STORE_ERROR;
+	store_vec v = {.size = size};
+	int step, bad = 0;
+	while ((step = db_step(st)) == DB_ROW) {
+		void *row = store_vec_push(&v);
+		if (!row || fn(st, a, row) != 0) {
+			bad = 1;
+			break;
+		}
+	}
+	db_done(st);
+	int rc;
+	if (bad)
+		rc = store_fail(s, op, DB_ERROR, "arena full");
+	else if (step != DB_DONE)
+		rc = store_fail(s, op, step, db_errmsg(c));
+	else
+		rc = store_vec_finish(&v, a, out, n) == 0 ? STORE_OK
+		                                          : store_fail(s, op, DB_ERROR, "arena full");
+	if (rc != STORE_OK) {
+		store_vec_free(&v);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int store_rows(store *s, const char *op, const char *sql, const store_param *p, size_t np, arena *a,
+               size_t size, store_row_fn fn, void **out, size_t *n)
+{
+	db_conn *c = db_acquire(s->db);
+	int rc = store_rows_collect(s, c, op, store_prep(s, c, op, sql, p, np), a, size, fn, out, n);
+	db_release(s->db, c);
+	return rc;
+}
+
+int store_row_one(store *s, const char *op, const char *sql, const store_param *p, size_t np, arena *a,
+                  size_t size, store_row_fn fn, void *out)
+{
+	void *rows = NULL;
+	size_t n = 0;
+	int rc = store_rows(s, op, sql, p, np, a, size, fn, &rows, &n);
+	if (rc == STORE_OK && n == 0)
+		rc = STORE_NOT_FOUND;
+	if (rc == STORE_OK)
+		memcpy(out, rows, size);
+	return rc;
+}
+
+void store_report_scope_sql(buf *sql, store_param *p, size_t *np, const stats_query *q, const char *site_col,
+                            const char *op_col)
+{
+	if (q->site_ids) {
+		buf_printf(sql, " AND %s IN (0", site_col);
+		for (size_t i = 0; i < q->nsites; i++) {
+			buf_puts(sql, ", ?");
+			p[(*np)++] = P_INT(q->site_ids[i]);
+		}
+		buf_puts(sql, ")");
+	} else if (q->departement && *q->departement) {
+		buf_puts(sql, " AND s.departement = ?");
+		p[(*np)++] = P_TEXT(q->departement);
+	} else if (q->region && *q->region) {
+		buf_puts(sql, " AND dp.region_code = ?");
+		p[(*np)++] = P_TEXT(q->region);
+	}
+	if (op_col && q->operator_code && *q->operator_code) {
+		buf_printf(sql, " AND %s = ?", op_col);
+		p[(*np)++] = P_TEXT(q->operator_code);
+	}
+}
+
 /* Opening */
 
 int store_open(store **out, const char *url, unsigned pool_size, char *err, size_t errlen)
@@ -205,8 +283,8 @@ void store_latency_metrics(store *s, buf *out)
 	for (size_t b = 0; b < DB_LATENCY_BUCKETS; b++) {
 		cumulative += counts[b];
 		if (b < DB_LATENCY_BUCKETS - 1)
-			buf_printf(out, "guichet_store_operation_seconds_bucket{le=\"%g\"} %llu\n", db_latency_le[b],
-			           (unsigned long long)cumulative);
+			buf_printf(out, "guichet_store_operation_seconds_bucket{le=\"%g\"} %llu\n",
+			           db_latency_le[b], (unsigned long long)cumulative);
 		else
 			buf_printf(out, "guichet_store_operation_seconds_bucket{le=\"+Inf\"} %llu\n",
 			           (unsigned long long)cumulative);

@@ -66,6 +66,7 @@ typedef struct store_site {
 	char *accessibility_note;
 	int64_t created_at;
 	int64_t updated_at;
+	char *phone; /* for the public, compact ("0299000000"); "" or NULL: none */
 } store_site;
 
 int store_site_insert(store *s, const store_site *site, int64_t *id);
@@ -476,7 +477,7 @@ int store_site_set_correction_days(store *s, int64_t site_id, int64_t days);
  * when dry_run), STORE_CONFLICT (rows that would overwrite different data,
  * listed in the report; nothing written) or STORE_ERROR (message in err;
  * nothing written). */
-#define STORE_MIGRATE_TABLES 23
+#define STORE_MIGRATE_TABLES 28
 #define STORE_MIGRATE_MAX_CONFLICTS 100 /* listed; the rest are counted */
 
 typedef struct store_migrate_count {

@@ -99,57 +99,6 @@ static int read_text(db_stmt *st, arena *a, void *row)
 	return oom ? -1 : 0;
 }
 
-/* Runs a prepared statement on c and collects its rows (of size bytes,
- * each read by fn) into the arena. */
-static int collect(store *s, db_conn *c, const char *op, db_stmt *st, arena *a, size_t size,
-                   int (*fn)(db_stmt *, arena *, void *), void **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	store_vec v = {.size = size};
-	int step, bad = 0;
-	while ((step = db_step(st)) == DB_ROW) {
-		void *row = store_vec_push(&v);
-		if (!row || fn(st, a, row) != 0) {
-			bad = 1;
-			break;
-		}
-	}
-	db_done(st);
-	int rc;
-	if (bad)
-		rc = store_fail(s, op, DB_ERROR, "arena full");
-	else if (step != DB_DONE)
-		rc = store_fail(s, op, step, db_errmsg(c));
-	else
-		rc = store_vec_finish(&v, a, out, n) == 0 ? STORE_OK
-		                                          : store_fail(s, op, DB_ERROR, "arena full");
-	if (rc != STORE_OK) {
-		store_vec_free(&v);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
-}
-
-/* One row or STORE_NOT_FOUND. */
-static int one(store *s, const char *op, const char *sql, const store_param *p, size_t np, arena *a,
-               size_t size, int (*fn)(db_stmt *, arena *, void *), void *out)
-{
-	db_conn *c = db_acquire(s->db);
-	void *rows = NULL;
-	size_t n = 0;
-	int rc = collect(s, c, op, store_prep(s, c, op, sql, p, np), a, size, fn, &rows, &n);
-	db_release(s->db, c);
-	if (rc == STORE_OK && n == 0)
-		rc = STORE_NOT_FOUND;
-	if (rc == STORE_OK)
-		memcpy(out, rows, size);
-	return rc;
-}
-
 static int add_event(store *s, db_conn *c, const char *op, int64_t id, int64_t at, int64_t user_id,
                      const char *action, const char *status, const char *body, int internal,
                      const char *detail)
@@ -293,16 +242,16 @@ int store_escalation_demand_visit(store *s, int64_t demand_id, int64_t *visit_id
 int store_escalation_get(store *s, arena *a, int64_t id, store_escalation *out)
 {
 	memset(out, 0, sizeof *out);
-	return one(s, "escalation_get", "SELECT " ESC_COLS ESC_FROM " WHERE e.id = ?", PARAMS(P_INT(id)), a,
-	           sizeof *out, read_escalation, out);
+	return store_row_one(s, "escalation_get", "SELECT " ESC_COLS ESC_FROM " WHERE e.id = ?",
+	                     PARAMS(P_INT(id)), a, sizeof *out, read_escalation, out);
 }
 
 int store_escalation_of_demand(store *s, arena *a, int64_t demand_id, store_escalation *out)
 {
 	memset(out, 0, sizeof *out);
-	return one(s, "escalation_of_demand",
-	           "SELECT " ESC_COLS ESC_FROM " WHERE e.demand_id = ? ORDER BY e.id DESC LIMIT 1",
-	           PARAMS(P_INT(demand_id)), a, sizeof *out, read_escalation, out);
+	return store_row_one(s, "escalation_of_demand",
+	                     "SELECT " ESC_COLS ESC_FROM " WHERE e.demand_id = ? ORDER BY e.id DESC LIMIT 1",
+	                     PARAMS(P_INT(demand_id)), a, sizeof *out, read_escalation, out);
 }
 
 int store_escalation_events(store *s, arena *a, int64_t id, int with_internal, store_escalation_event **out,
@@ -311,15 +260,15 @@ int store_escalation_events(store *s, arena *a, int64_t id, int with_internal, s
 	const char *op = "escalation_events";
 	db_conn *c = db_acquire(s->db);
 	void *rows = NULL;
-	int rc =
-	    collect(s, c, op,
-	            store_prep(s, c, op,
-	                       "SELECT ev.id, ev.escalation_id, ev.at, ev.user_id, COALESCE(u.name, ''), "
-	                       "ev.action, ev.status, ev.body, ev.internal, ev.detail FROM "
-	                       "escalation_events ev LEFT JOIN users u ON u.id = ev.user_id WHERE "
-	                       "ev.escalation_id = ? AND (ev.internal = 0 OR ? = 1) ORDER BY ev.id LIMIT ?",
-	                       PARAMS(P_INT(id), P_INT(with_internal ? 1 : 0), P_INT(LIMIT_PAGE_ROWS))),
-	            a, sizeof **out, read_event, &rows, n);
+	int rc = store_rows_collect(
+	    s, c, op,
+	    store_prep(s, c, op,
+	               "SELECT ev.id, ev.escalation_id, ev.at, ev.user_id, COALESCE(u.name, ''), "
+	               "ev.action, ev.status, ev.body, ev.internal, ev.detail FROM "
+	               "escalation_events ev LEFT JOIN users u ON u.id = ev.user_id WHERE "
+	               "ev.escalation_id = ? AND (ev.internal = 0 OR ? = 1) ORDER BY ev.id LIMIT ?",
+	               PARAMS(P_INT(id), P_INT(with_internal ? 1 : 0), P_INT(LIMIT_PAGE_ROWS))),
+	    a, sizeof **out, read_event, &rows, n);
 	db_release(s->db, c);
 	*out = rows;
 	return rc;
@@ -332,12 +281,13 @@ int store_escalation_files(store *s, arena *a, int64_t id, store_escalation_file
 	const char *op = "escalation_files";
 	db_conn *c = db_acquire(s->db);
 	void *rows = NULL;
-	int rc = collect(s, c, op,
-	                 store_prep(s, c, op,
-	                            "SELECT " FILE_COLS " FROM escalation_files WHERE escalation_id = ? "
-	                            "ORDER BY id LIMIT ?",
-	                            PARAMS(P_INT(id), P_INT(LIMIT_PAGE_ROWS))),
-	                 a, sizeof **out, read_file, &rows, n);
+	int rc = store_rows_collect(s, c, op,
+	                            store_prep(s, c, op,
+	                                       "SELECT " FILE_COLS
+	                                       " FROM escalation_files WHERE escalation_id = ? "
+	                                       "ORDER BY id LIMIT ?",
+	                                       PARAMS(P_INT(id), P_INT(LIMIT_PAGE_ROWS))),
+	                            a, sizeof **out, read_file, &rows, n);
 	db_release(s->db, c);
 	*out = rows;
 	return rc;
@@ -346,8 +296,9 @@ int store_escalation_files(store *s, arena *a, int64_t id, store_escalation_file
 int store_escalation_file_get(store *s, arena *a, int64_t file_id, store_escalation_file *out)
 {
 	memset(out, 0, sizeof *out);
-	return one(s, "escalation_file_get", "SELECT " FILE_COLS " FROM escalation_files WHERE id = ?",
-	           PARAMS(P_INT(file_id)), a, sizeof *out, read_file, out);
+	return store_row_one(s, "escalation_file_get",
+	                     "SELECT " FILE_COLS " FROM escalation_files WHERE id = ?",
+	                     PARAMS(P_INT(file_id)), a, sizeof *out, read_file, out);
 }
 
 /* ",a,b," from the arena, for a LIKE '%,' || column || ',%' match. */
@@ -393,7 +344,7 @@ int store_escalation_list(store *s, arena *a, const store_escalation_filter *f, 
 		return store_fail(s, op, DB_ERROR, "arena full");
 	db_conn *c = db_acquire(s->db);
 	void *rows = NULL;
-	int rc = collect(
+	int rc = store_rows_collect(
 	    s, c, op,
 	    store_prep(s, c, op,
 	               "SELECT " ESC_COLS ESC_FROM
@@ -416,12 +367,12 @@ int store_referent_departements(store *s, arena *a, int64_t user_id, char ***out
 	const char *op = "referent_departements";
 	db_conn *c = db_acquire(s->db);
 	void *rows = NULL;
-	int rc = collect(s, c, op,
-	                 store_prep(s, c, op,
-	                            "SELECT departement FROM operator_referents WHERE user_id = ? "
-	                            "ORDER BY departement LIMIT ?",
-	                            PARAMS(P_INT(user_id), P_INT(LIMIT_PAGE_ROWS))),
-	                 a, sizeof(char *), read_text, &rows, n);
+	int rc = store_rows_collect(s, c, op,
+	                            store_prep(s, c, op,
+	                                       "SELECT departement FROM operator_referents WHERE user_id = ? "
+	                                       "ORDER BY departement LIMIT ?",
+	                                       PARAMS(P_INT(user_id), P_INT(LIMIT_PAGE_ROWS))),
+	                            a, sizeof(char *), read_text, &rows, n);
 	db_release(s->db, c);
 	*out = rows;
 	return rc;
@@ -481,7 +432,7 @@ int store_purge_escalations(store *s, arena *a, int64_t before, int64_t now, int
 	if (rc == STORE_OK) {
 		/* The documents of those escalations that no other row names: the
 		 * caller removes their files once this is committed. */
-		rc = collect(
+		rc = store_rows_collect(
 		    s, c, op,
 		    store_prep(s, c, op,
 		               "SELECT DISTINCT f.sha256 FROM escalation_files f JOIN escalations e ON "
@@ -521,4 +472,79 @@ int store_purge_escalations(store *s, arena *a, int64_t before, int64_t now, int
 	}
 	*hashes = rows;
 	return rc;
+}
+
+static int read_id(db_stmt *st, arena *a, void *row)
+{
+	(void)a;
+	*(int64_t *)row = db_col_int(st, 0);
+	return 0;
+}
+
+int store_escalation_recipients(store *s, arena *a, const store_escalation *e, int side, int64_t **ids,
+                                size_t *n)
+{
+	const char *op = "escalation_recipients";
+	db_conn *c = db_acquire(s->db);
+	void *rows = NULL;
+	db_stmt *st;
+	if (side == 0)
+		st = store_prep(
+		    s, c, op,
+		    "SELECT u.id FROM operator_referents r JOIN users u ON u.id = r.user_id WHERE "
+		    "u.role = 'operator' AND u.active = 1 AND u.operator_code = ? AND "
+		    "r.departement = ? ORDER BY u.id LIMIT ?",
+		    PARAMS(P_TEXT(e->operator_code), P_TEXT(e->departement), P_INT(LIMIT_PAGE_ROWS)));
+	else
+		/* The adviser who wrote it, while still at the site; else
+		 * whoever manages the site. */
+		st = store_prep(s, c, op,
+		                "SELECT u.id FROM users u JOIN user_sites us ON us.user_id = u.id AND "
+		                "us.site_id = ? WHERE u.active = 1 AND (u.id = ? OR (u.role = 'manager' AND "
+		                "NOT EXISTS (SELECT 1 FROM users w JOIN user_sites ws ON ws.user_id = w.id "
+		                "AND ws.site_id = ? WHERE w.id = ? AND w.active = 1))) ORDER BY u.id LIMIT ?",
+		                PARAMS(P_INT(e->site_id), P_INT(e->created_by), P_INT(e->site_id),
+		                       P_INT(e->created_by), P_INT(LIMIT_PAGE_ROWS)));
+	int rc = store_rows_collect(s, c, op, st, a, sizeof(int64_t), read_id, &rows, n);
+	db_release(s->db, c);
+	*ids = rows;
+	return rc;
+}
+
+int store_escalation_overdue_list(store *s, int64_t now, int64_t *ids, size_t max, size_t *n)
+{
+	const char *op = "escalation_overdue_list";
+	*n = 0;
+	db_conn *c = db_acquire(s->db);
+	db_stmt *st = store_prep(s, c, op,
+	                         "SELECT id FROM escalations WHERE status IN ('envoyee', 'en_cours') AND "
+	                         "due_at > 0 AND due_at < ? AND overdue_notified_at < due_at ORDER BY "
+	                         "due_at, id LIMIT ?",
+	                         PARAMS(P_INT(now), P_INT((int64_t)max)));
+	if (!st) {
+		db_release(s->db, c);
+		return STORE_ERROR;
+	}
+	int step;
+	while ((step = db_step(st)) == DB_ROW && *n < max)
+		ids[(*n)++] = db_col_int(st, 0);
+	db_done(st);
+	int rc = step == DB_ROW || step == DB_DONE ? STORE_OK : store_fail(s, op, step, db_errmsg(c));
+	db_release(s->db, c);
+	return rc;
+}
+
+int store_escalation_overdue_mark(store *s, int64_t id, int64_t now)
+{
+	int64_t first = 0;
+	db_conn *c = db_acquire(s->db);
+	int rc = store_run(s, c, "escalation_overdue_mark",
+	                   "UPDATE escalations SET overdue_notified_at = ? WHERE id = ? AND status IN "
+	                   "('envoyee', 'en_cours') AND due_at > 0 AND due_at < ? AND overdue_notified_at "
+	                   "< due_at RETURNING id",
+	                   PARAMS(P_INT(now), P_INT(id), P_INT(now)), &first);
+	db_release(s->db, c);
+	if (rc < 0)
+		return rc;
+	return rc > 0 ? STORE_OK : STORE_CONFLICT;
 }

@@ -135,4 +135,21 @@ int store_referent_count(store *s, const char *operator_code, const char *depart
 int store_purge_escalations(store *s, arena *a, int64_t before, int64_t now, int dry_run, int64_t *n,
                             char ***hashes, size_t *nhashes);
 
+/* Who is told of an escalation's event (app_escalation_notify), active
+ * accounts only, in order of id, from the arena. side 0: the referents of
+ * e->operator_code for e->departement; side 1: the adviser who created it
+ * while it is still an active account of the escalation's site, else the
+ * site's active managers. */
+int store_escalation_recipients(store *s, arena *a, const store_escalation *e, int side, int64_t **ids,
+                                size_t *n);
+
+/* The sweep of late escalations (sql/022_escalation_overdue.sql): the ids
+ * of at most max escalations envoyee or en_cours whose due date is past at
+ * now and was never announced; then store_escalation_overdue_mark claims
+ * one: 0 when this call marked it (announce it), STORE_CONFLICT when
+ * another server did first or it moved meanwhile. A redirection gives a
+ * new due date, announced again once past. */
+int store_escalation_overdue_list(store *s, int64_t now, int64_t *ids, size_t max, size_t *n);
+int store_escalation_overdue_mark(store *s, int64_t id, int64_t now);
+
 #endif

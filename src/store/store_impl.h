@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "stats/stats.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -75,5 +76,28 @@ void store_audit_row(arena *a, db_stmt *st, store_audit *e, int *oom);
 /* Moves the records into the arena and frees the vector. */
 int store_vec_finish(store_vec *v, arena *a, void **out, size_t *n);
 void store_vec_free(store_vec *v);
+
+/* Appends to sql the scope of a report's question q (its sites, else its
+ * département, else its région) and its operator, with their values in
+ * p[*np…]: the query reads sites as s, joined to their départements as dp;
+ * site_col names the row's site, op_col its operator (NULL when the
+ * operator filter does not apply). p has room for q->nsites + 2 more. */
+void store_report_scope_sql(buf *sql, store_param *p, size_t *np, const stats_query *q, const char *site_col,
+                            const char *op_col);
+
+/* Reads one row of a statement into a record of the vector; non-zero when
+ * the arena is full. */
+typedef int (*store_row_fn)(db_stmt *st, arena *a, void *row);
+/* Every row of st (prepared on c; NULL gives STORE_ERROR) as records of
+ * size bytes read by fn, in the arena: *out and *n, both empty on failure.
+ * st is finished. */
+int store_rows_collect(store *s, db_conn *c, const char *op, db_stmt *st, arena *a, size_t size,
+                       store_row_fn fn, void **out, size_t *n);
+/* The same for a whole query on a connection of its own. */
+int store_rows(store *s, const char *op, const char *sql, const store_param *p, size_t np, arena *a,
+               size_t size, store_row_fn fn, void **out, size_t *n);
+/* Its first row into out, or STORE_NOT_FOUND. */
+int store_row_one(store *s, const char *op, const char *sql, const store_param *p, size_t np, arena *a,
+                  size_t size, store_row_fn fn, void *out);
 
 #endif

@@ -45,6 +45,11 @@ enum kind {
 	K_ESCALATION,
 	K_ESCALATION_EVENT,
 	K_ESCALATION_FILE,
+	K_APPT_SLOT,
+	K_APPOINTMENT,
+	K_APPT_EVENT,
+	K_CALLBACK,
+	K_CALLBACK_ATTEMPT,
 	NKINDS,
 	NONE = -1
 };
@@ -52,7 +57,9 @@ enum kind {
 /* The names are those of the audit journal's objects. */
 static const char *const kinds[NKINDS] = {
     "site",     "user",         "api_token", "procedure",  "visitor",          "visit",          "demand",
-    "workshop", "satisfaction", "audit",     "escalation", "escalation_event", "escalation_file"};
+    "workshop", "satisfaction", "audit",     "escalation", "escalation_event", "escalation_file",
+    "appointment_slot", "appointment", "appointment_event",
+    "callback", "callback_attempt"};
 
 typedef struct col {
 	const char *name;
@@ -126,7 +133,8 @@ typedef struct table_def {
 static const col sites_cols[] = {T("name"),        T("type"),          T("commune_insee"),
                                  T("departement"), T("address"),       T("opening_hours"),
                                  T("languages"),   T("accessibility"), T("accessibility_note"),
-                                 I("created_at"),  I("updated_at"),    I("correction_days")};
+                                 I("created_at"),  I("updated_at"),    I("correction_days"),
+                                 T("phone")};
 static const col users_cols[] = {TK("email"),       TC("name"),          TC("role"),
                                  TC("departement"), TC("operator_code"), T("password_hash"),
                                  I("active"),       I("created_at"),     I("updated_at")};
@@ -201,7 +209,8 @@ static const col escalations_cols[] = {RF("demand_id", K_DEMAND),
                                        I("updated_at"),
                                        T("told_by"),
                                        T("useful"),
-                                       I("wiped_at")};
+                                       I("wiped_at"),
+                                       I("overdue_notified_at")};
 static const col escalation_events_cols[] = {R("escalation_id", K_ESCALATION),
                                              I("at"),
                                              RF("user_id", K_USER),
@@ -225,6 +234,30 @@ static const col phrase_fixes_cols[] = {
     RF("updated_by", K_USER)};
 static const col mail_prefs_cols[] = {RK("user_id", K_USER), T("lang"), I("updated_at")};
 static const col mail_choices_cols[] = {RK("user_id", K_USER), TK("event"), T("delivery")};
+/* The callbacks (sql/019_callbacks.sql): who took or closed one, and the
+ * visit it became, are facts (0 when not copied). */
+static const col callbacks_cols[] = {
+    R("site_id", K_SITE), T("status"),   T("origin"),     T("name"),       T("phone"),
+    T("lang"),            T("slot_day"), T("slot_part"),  I("slot_from"),  I("slot_to"),
+    I("starts_at"),       I("ends_at"),  T("reason"),     T("operator_code"), RF("taken_by", K_USER),
+    I("taken_at"),        I("attempts"), RF("created_by", K_USER), I("created_at"), RF("closed_by", K_USER),
+    I("closed_at"),       I("updated_at"), RF("visit_id", K_VISIT), I("wiped_at")};
+static const col callback_attempts_cols[] = {R("callback_id", K_CALLBACK), I("at"), RF("user_id", K_USER),
+                                             T("result")};
+/* The appointments (sql/020_appointments.sql): a demand, visit or account
+ * gone is a fact, 0 on the target; a free seat is NULL and stays so. */
+static const col appt_slots_cols[] = {R("site_id", K_SITE),      T("operator_code"),     T("mode"),
+                                      I("starts_at"),            I("duration_min"),      I("capacity"),
+                                      I("repeat_until"),         RF("referent_id", K_USER), T("place"),
+                                      RF("created_by", K_USER),  I("created_at"),        I("cancelled_at")};
+static const col appts_cols[] = {R("slot_id", K_APPT_SLOT), I("starts_at"),       I("seat"),
+                                 R("site_id", K_SITE),      RF("demand_id", K_DEMAND), RF("visit_id", K_VISIT),
+                                 T("status"),               T("phone"),           T("email"),
+                                 T("lang"),                 T("to_bring"),        RF("booked_by", K_USER),
+                                 I("booked_at"),            I("updated_at"),      I("reminded_at"),
+                                 I("contact_wiped_at")};
+static const col appt_events_cols[] = {R("appointment_id", K_APPOINTMENT), I("at"), RF("user_id", K_USER),
+                                       T("status")};
 /* user_id, object_id and site_id are resolved by hand (audit_ids). */
 static const col audit_cols[] = {I("at"),        I("user_id"), T("action"),  T("object"),
                                  I("object_id"), I("site_id"), T("address"), T("detail")};
@@ -257,6 +290,11 @@ static const table_def tables[] = {
     TABLE("phrase_fixes", NONE, M_LINK, phrase_fixes_cols),
     TABLE("mail_prefs", NONE, M_LINK, mail_prefs_cols),
     TABLE("mail_choices", NONE, M_LINK, mail_choices_cols),
+    TABLE("appointment_slots", K_APPT_SLOT, M_NEW, appt_slots_cols),
+    TABLE("appointments", K_APPOINTMENT, M_NEW, appts_cols),
+    TABLE("appointment_events", K_APPT_EVENT, M_NEW, appt_events_cols),
+    TABLE("callbacks", K_CALLBACK, M_NEW, callbacks_cols),
+    TABLE("callback_attempts", K_CALLBACK_ATTEMPT, M_NEW, callback_attempts_cols),
     TABLE("audit", K_AUDIT, M_AUDIT, audit_cols),
 };
 _Static_assert(COUNT(tables) == STORE_MIGRATE_TABLES, "STORE_MIGRATE_TABLES in store.h");
@@ -693,7 +731,10 @@ static int copy_table(run *m, const table_def *t, store_migrate_count *cnt)
  * files (sql/015_addresses.sql) are reference data like the geography,
  * loaded again on the target (guichet address load-bal); the e-mail
  * outbox and the events waiting for a digest (sql/017_mail.sql) are the
- * source server's own work: their links name its pages. */
+ * source server's own work: their links name its pages. The secret
+ * addresses of the referents' calendars (appointment_feeds) name the
+ * source server too: each referent makes a new one on the target
+ * (docs/appointments.md). */
 static const char *const left_behind[] = {
     "schema_migrations", "settings",          "sessions",           "login_failures",
     "regions",           "departements",      "communes",           "commune_postcodes",
@@ -701,7 +742,7 @@ static const char *const left_behind[] = {
     "queue_services",    "queue_settings",    "queue_hours",        "tickets",
     "desk_pauses",       "notices",           "notice_texts",       "notice_changes",
     "recorded_audio",    "commune_delegates", "bal_addresses",      "bal_loads",
-    "mail_outbox",       "mail_items"};
+    "mail_outbox",       "mail_items",        "appointment_feeds"};
 
 static int known_table(const char *name)
 {

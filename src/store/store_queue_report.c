@@ -12,11 +12,6 @@
 #define QR_SQL_BYTES ((size_t)16 * 1024)
 #define QR_MAX_SITES 1024
 
-static int set(const char *s)
-{
-	return s && *s;
-}
-
 int store_queue_report_facts(store *s, const stats_query *q, store_queue_fact_fn fn, void *ctx)
 {
 	int64_t from, to;
@@ -33,20 +28,7 @@ int store_queue_report_facts(store *s, const stats_query *q, store_queue_fact_fn
 	               " WHERE t.redirected_from = 0 AND t.arrived_at >= ? AND t.arrived_at < ?");
 	p[np++] = P_INT(from);
 	p[np++] = P_INT(to);
-	if (q->site_ids) {
-		buf_puts(&sql, " AND t.site_id IN (0");
-		for (size_t i = 0; i < q->nsites; i++) {
-			buf_puts(&sql, ", ?");
-			p[np++] = P_INT(q->site_ids[i]);
-		}
-		buf_puts(&sql, ")");
-	} else if (set(q->departement)) {
-		buf_puts(&sql, " AND s.departement = ?");
-		p[np++] = P_TEXT(q->departement);
-	} else if (set(q->region)) {
-		buf_puts(&sql, " AND dp.region_code = ?");
-		p[np++] = P_TEXT(q->region);
-	}
+	store_report_scope_sql(&sql, p, &np, q, "t.site_id", NULL);
 	int rc = STORE_ERROR;
 	if (!sql.overflow) {
 		db_conn *c = db_acquire(s->db);

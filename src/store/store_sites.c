@@ -8,7 +8,7 @@
 
 #define SITE_COLS                                                                                            \
 	"id, name, type, commune_insee, departement, address, opening_hours, languages, accessibility, "     \
-	"accessibility_note, created_at, updated_at"
+	"accessibility_note, created_at, updated_at, phone"
 
 /* Reads a row of SITE_COLS; -1 when the arena is full. */
 static int read_site(db_stmt *st, arena *a, store_site *o)
@@ -26,7 +26,14 @@ static int read_site(db_stmt *st, arena *a, store_site *o)
 	o->accessibility_note = store_col_dup(a, st, 9, &oom);
 	o->created_at = db_col_int(st, 10);
 	o->updated_at = db_col_int(st, 11);
+	o->phone = store_col_dup(a, st, 12, &oom);
 	return oom ? -1 : 0;
+}
+
+/* A record built without a telephone (an import, a test) has none. */
+static const char *phone_of(const store_site *site)
+{
+	return site->phone ? site->phone : "";
 }
 
 int store_site_insert(store *s, const store_site *site, int64_t *id)
@@ -35,16 +42,16 @@ int store_site_insert(store *s, const store_site *site, int64_t *id)
 	int64_t now = now_s();
 	int64_t created = site->created_at ? site->created_at : now;
 	int64_t row_id = 0;
-	int rc =
-	    store_once(s, "site_insert",
-	               "INSERT INTO sites (name, type, commune_insee, departement, address, opening_hours, "
-	               "languages, accessibility, accessibility_note, created_at, updated_at) "
-	               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               PARAMS(P_TEXT(site->name), P_TEXT(site->type), P_TEXT(site->commune_insee),
-	                      P_TEXT(site->departement), P_TEXT(site->address), P_TEXT(site->opening_hours),
-	                      P_TEXT(site->languages), P_TEXT(site->accessibility),
-	                      P_TEXT(site->accessibility_note), P_INT(created), P_INT(now)),
-	               &row_id, 1);
+	int rc = store_once(
+	    s, "site_insert",
+	    "INSERT INTO sites (name, type, commune_insee, departement, address, opening_hours, "
+	    "languages, accessibility, accessibility_note, created_at, updated_at, phone) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    PARAMS(P_TEXT(site->name), P_TEXT(site->type), P_TEXT(site->commune_insee),
+	           P_TEXT(site->departement), P_TEXT(site->address), P_TEXT(site->opening_hours),
+	           P_TEXT(site->languages), P_TEXT(site->accessibility), P_TEXT(site->accessibility_note),
+	           P_INT(created), P_INT(now), P_TEXT(phone_of(site))),
+	    &row_id, 1);
 	if (rc == STORE_NOT_FOUND)
 		rc = store_fail(s, "site_insert", DB_ERROR, "insert returned no id");
 	if (rc == STORE_OK && id)
@@ -57,12 +64,12 @@ int store_site_update(store *s, const store_site *site)
 	return store_once(
 	    s, "site_update",
 	    "UPDATE sites SET name = ?, type = ?, commune_insee = ?, departement = ?, address = ?, "
-	    "opening_hours = ?, languages = ?, accessibility = ?, accessibility_note = ?, "
+	    "opening_hours = ?, languages = ?, accessibility = ?, accessibility_note = ?, phone = ?, "
 	    "updated_at = ? WHERE id = ? RETURNING id",
 	    PARAMS(P_TEXT(site->name), P_TEXT(site->type), P_TEXT(site->commune_insee),
 	           P_TEXT(site->departement), P_TEXT(site->address), P_TEXT(site->opening_hours),
 	           P_TEXT(site->languages), P_TEXT(site->accessibility), P_TEXT(site->accessibility_note),
-	           P_INT(now_s()), P_INT(site->id)),
+	           P_TEXT(phone_of(site)), P_INT(now_s()), P_INT(site->id)),
 	    NULL, 1);
 }
 

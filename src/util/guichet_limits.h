@@ -146,6 +146,14 @@
 #define LIMIT_ESCALATION_FILES            3u
 #define LIMIT_ESCALATION_UPLOAD_BYTES     (LIMIT_ESCALATION_FILES * LIMIT_ESCALATION_FILE_BYTES + 64UL * 1024UL)
 #define DEFAULT_RETENTION_ESCALATIONS_MONTHS 12
+/* Appointments with the operators' experts are deleted this long after
+ * they took place (docs/appointments.md). */
+#define DEFAULT_RETENTION_APPOINTMENTS_MONTHS 24
+/* The default of the setting retention-callbacks (docs/callbacks.md): the
+ * days after a callback is closed before the name, number and reason the
+ * person left are wiped. */
+#define DEFAULT_RETENTION_CALLBACKS_DAYS 30
+#define LIMIT_RETENTION_CALLBACKS_DAYS_MAX 3650
 
 /* The public queue pages (page_kiosk.c, page_ticket.c): a kiosk or phone
  * form is accepted for LIMIT_KIOSK_FORM_S after it was shown; tickets

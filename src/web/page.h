@@ -145,6 +145,13 @@ int page_path_site(req *r, store_site *site);
 /* The live visit named by the path's first parameter, if the user may read
  * it; otherwise answers 404 (as for a missing one) and returns -1. */
 int page_load_visit(req *r, store_visit *v, store_site *site);
+/* The demand named by the path's first parameter, in its live visit (read
+ * into v, its site into site), if the user may read that visit: *d points
+ * into v. Otherwise answers 404 (as for a missing one), or 500 when the
+ * store fails, and returns -1. */
+int page_load_demand(req *r, store_visit *v, store_site *site, const store_demand **d);
+/* "2026-03-04 10:15" in local time, in the request's arena; "" for 0. */
+const char *page_when_text(req *r, int64_t t);
 /* The correction window: 1 when the record may still be changed; else
  * renders a 403 page that explains the window and returns 0. */
 int page_require_correctable(req *r, int64_t site_id, int64_t created_at);

@@ -11,6 +11,8 @@
 #include "web/page.h"
 #include "web/ui.h"
 #include "domain/visit.h"
+#include "store/store_escalations.h"
+#include "util/util.h"
 
 #define RAW(r, s) html_raw_trusted(&(r)->out, (s))
 
@@ -49,6 +51,42 @@ int page_load_visit(req *r, store_visit *v, store_site *site)
 	return page_visible_site(r, v->site_id, site);
 }
 
+int page_load_demand(req *r, store_visit *v, store_site *site, const store_demand **d)
+{
+	int64_t id, visit_id;
+	*d = NULL;
+	if (page_path_id(r, &id) != 0)
+		return page_not_found(r), -1;
+	int rc = store_escalation_demand_visit(r->app->store, id, &visit_id);
+	if (rc == STORE_OK)
+		rc = store_visit_get(r->app->store, r->arena, visit_id, v);
+	if (rc == STORE_NOT_FOUND)
+		return page_not_found(r), -1;
+	if (rc != STORE_OK) {
+		ui_error_page(r, 500, N_("Une erreur est survenue. Réessayez dans un instant."));
+		return -1;
+	}
+	if (page_visible_site(r, v->site_id, site) != 0)
+		return -1;
+	for (size_t i = 0; i < v->ndemands; i++)
+		if (v->demands[i].id == id)
+			*d = &v->demands[i];
+	if (!*d)
+		return page_not_found(r), -1;
+	return 0;
+}
+
+const char *page_when_text(req *r, int64_t t)
+{
+	char d[11], hm[6];
+	if (t <= 0)
+		return "";
+	time_local_date(t, d);
+	time_local_hm(t, hm);
+	const char *s = arena_printf(r->arena, "%s %s", d, hm);
+	return s ? s : "";
+}
+
 int page_require_correctable(req *r, int64_t site_id, int64_t created_at)
 {
 	int64_t days = 0;
@@ -71,14 +109,16 @@ int page_require_correctable(req *r, int64_t site_id, int64_t created_at)
 		      "Ce lieu n'autorise aucune correction : un enregistrement ne peut plus être modifié ni "
 		      "supprimé une fois créé."));
 	else
-		ui_txt_count(r,
-		             i18n_plural(r->lang,
-		                         "Ce lieu autorise les corrections pendant %d jour après l'enregistrement : "
-		                         "ce délai est dépassé, l'enregistrement ne peut plus être modifié ni supprimé.",
-		                         "Ce lieu autorise les corrections pendant %d jours après l'enregistrement : "
-		                         "ce délai est dépassé, l'enregistrement ne peut plus être modifié ni supprimé.",
-		                         (unsigned long)days),
-		             days);
+		ui_txt_count(
+		    r,
+		    i18n_plural(
+		        r->lang,
+		        "Ce lieu autorise les corrections pendant %d jour après l'enregistrement : "
+		        "ce délai est dépassé, l'enregistrement ne peut plus être modifié ni supprimé.",
+		        "Ce lieu autorise les corrections pendant %d jours après l'enregistrement : "
+		        "ce délai est dépassé, l'enregistrement ne peut plus être modifié ni supprimé.",
+		        (unsigned long)days),
+		    days);
 	html_raw_trusted(o, "</p><p>");
 	html_txt(o, _(r, "Le délai de correction protège les statistiques déjà publiées. Si une erreur doit "
 	                 "être corrigée, adressez-vous au responsable de votre lieu."));

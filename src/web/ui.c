@@ -54,6 +54,9 @@ static const struct nav_item {
      (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
     {"/workshops", N_("Ateliers"),
      (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
+    /* The postal address of a person and who to tell when it changes. */
+    {"/address", N_("Adresses"),
+     (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},
     /* The steering reports of the sites, département or network the user sees. */
     {"/reports", N_("Rapports"),
      (1u << ROLE_AGENT) | (1u << ROLE_MANAGER) | (1u << ROLE_COORDINATOR) | (1u << ROLE_ADMIN)},

@@ -71,7 +71,7 @@ describe('reflow without horizontal scrolling', () => {
 const COMMON = [
   '/', '/journal', '{day}', '/visits', '{visit}', '/workshops', '{workshop}', '/reports', '/reports/site/{site}',
   '/reports/site/{site}/summary', '/satisfaction', '/sites', '/sites/{site}', '/sites/{site}/notices', '/export',
-  '/account/password', '/account/tokens', '/account/totp', '/escalations',
+  '/account/password', '/account/tokens', '/account/totp', '/escalations', '/address',
 ];
 const RECORDER = ['/visits/new', '/workshops/new', '/satisfaction/new', '/sites/{site}/queue', '/import'];
 const SITE_ADMIN = [

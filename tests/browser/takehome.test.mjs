@@ -73,8 +73,13 @@ describe('the take-home summary in a browser', () => {
         brest: { name: 'Médiathèque de Brest', type: 'mediatheque', commune: '29019' },
       },
       users: { agent: { email: 'agent.rennes@example.org', name: 'Agathe Conseillère', role: 'agent', sites: ['rennes'] } },
+      /* An SMTP server that never answers: the e-mail form is shown, and
+       * nothing is sent by these tests. */
+      serveArgs: ['--smtp-url', 'smtp://127.0.0.1:9', '--smtp-from', 'guichet@example.org', '--smtp-starttls', 'no'],
     });
     const id = srv.sites.rennes;
+    /* The site's telephone, printed under the hours. */
+    await sql(srv, `UPDATE sites SET phone = '0299000000' WHERE id = ${id}`);
     await sql(srv, `INSERT INTO queue_settings (site_id, show_names, hours_set, kiosk_languages, kiosk_needs, updated_at) VALUES (${id}, 0, 1, '', 15, 0)`);
     for (let d = 1; d <= 7; d++) {
       const [o, c] = d <= 5 ? [540, 1020] : d === 6 ? [540, 720] : [0, 0];
@@ -119,7 +124,8 @@ describe('the take-home summary in a browser', () => {
         assert.equal(ld.lang, code);
         assert.equal(ld.dir, dir);
         /* JavaScript shows the print button. */
-        assert.equal(await page.locator('button[data-print]').isVisible(), true);
+        assert.equal(await page.locator('button[data-print]').first().isVisible(), true);
+        assert.equal(await page.locator('a.th-phone').getAttribute('href'), 'tel:+33299000000');
         await assertAccessible(page, `the summary [${code}]`);
         await page.emulateMedia({ media: 'print' });
         try {
@@ -132,6 +138,19 @@ describe('the take-home summary in a browser', () => {
         }
       });
     }
+
+    it('refuses a bad e-mail address with an accessible message, in the adviser\'s language', async () => {
+      await visit(page, `/visits/${visitId}/summary?lang=ar`);
+      await page.fill('#th-email', 'pas-une-adresse');
+      await Promise.all([page.waitForURL(`**/visits/${visitId}/summary`), page.click('.th-mail button[type=submit]')]);
+      const ld = await htmlLangDir(page);
+      assert.equal(ld.lang, 'ar', 'the sheet stays in her language');
+      assert.equal(await page.locator('.th-controls').getAttribute('lang'), 'fr');
+      assert.match(await page.locator('#th-email-error').innerText(), /Cette adresse e-mail n'est pas valide/);
+      assert.equal(await page.locator('#th-email').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.locator('#th-email').inputValue(), 'pas-une-adresse');
+      await assertAccessible(page, 'the summary with a refused address');
+    });
 
     it('does not scroll sideways at 320 px, in either direction', async () => {
       await page.setViewportSize({ width: 320, height: 640 });

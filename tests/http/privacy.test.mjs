@@ -70,7 +70,7 @@ describe('guichet purge', { skip: ON_PG && 'reads and ages rows with sqlite3' },
     const periods = ['--retention-visitors', '1', '--retention-comments', '1'];
 
     const dry = counts(await runOk(['purge', '--db', db, '--dry-run', ...periods]));
-    assert.deepEqual(dry, { visitors: identified, comments, sessions: 1, login_failures: 1, audit: 2, tickets: 0, escalations: 0 });
+    assert.deepEqual(dry, { visitors: identified, comments, sessions: 1, login_failures: 1, audit: 2, tickets: 0, escalations: 0, callbacks: 0 });
     assert.equal(Number(await sql(db, "SELECT COUNT(*) FROM visitors WHERE full_name <> ''")), identified, 'a dry run wrote');
     assert.equal(await sql(db, "SELECT COUNT(*) FROM audit WHERE object = 'retention'"), '0', 'a dry run journaled');
 
@@ -83,12 +83,12 @@ describe('guichet purge', { skip: ON_PG && 'reads and ages rows with sqlite3' },
     assert.equal(await sql(db, 'SELECT id_hash FROM sessions'), 'live');
     assert.equal(await sql(db, 'SELECT key FROM login_failures'), 'account:y');
     assert.match(await sql(db, "SELECT address, detail FROM audit WHERE object = 'retention'"),
-      new RegExp(`^cli\tvisitors=${identified} comments=${comments} sessions=1 login_failures=1 audit=2 tickets=0 escalations=0$`));
+      new RegExp(`^cli\tvisitors=${identified} comments=${comments} sessions=1 login_failures=1 audit=2 tickets=0 escalations=0 callbacks=0$`));
 
     assert.equal(await stats(), before, 'guichet stats changed with the purge');
     assert.equal(await runOk(['stats', '--db', db, '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'text']), beforeText);
     // Nothing left to do: a second purge removes nothing.
-    assert.deepEqual(Object.values(counts(await runOk(['purge', '--db', db, ...periods]))), [0, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(Object.values(counts(await runOk(['purge', '--db', db, ...periods]))), [0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('refuses a bad period', async () => {

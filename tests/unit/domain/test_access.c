@@ -1,9 +1,11 @@
 /*
- * test_access.c: the rule table of docs/access.md, cell by cell. Every role
+ * test_access.c: the rule tables of docs/access.md, cell by cell. Every role
  * of the actor meets every role of the account, for every relation of
  * their sites (the account's sites all the actor's, partly, none in
- * common, no site at all, the actor's own account) and every action; the
- * expected answers below are the table of the document, written out.
+ * common, no site at all, the actor's own account) and every action, and
+ * every escalation (at their site, elsewhere in their département, in
+ * another, for another operator); the expected answers below are the
+ * tables of the document, written out.
  */
 #include "unit.h"
 
@@ -347,13 +349,182 @@ static void test_place_site(void **state)
 	assert_false(access_may_place_site(NULL, "35", "35"));
 }
 
+/* Escalations (docs/access.md, "Escalations"). The actor works at sites 1
+ * and 2 of département 35; a coordinator answers for 35, a referent for
+ * the operator cnaf in 35. The escalations: at the actor's site 1, at
+ * another site (3) of 35, at a site of 29, and at site 1 for another
+ * operator. */
+static const store_escalation escalations[] = {
+    {.id = 1, .site_id = 1, .departement = "35", .operator_code = "cnaf", .status = "envoyee"},
+    {.id = 2, .site_id = 3, .departement = "35", .operator_code = "cnaf", .status = "envoyee"},
+    {.id = 3, .site_id = 3, .departement = "29", .operator_code = "cnaf", .status = "envoyee"},
+    {.id = 4, .site_id = 1, .departement = "35", .operator_code = "dgfip", .status = "envoyee"},
+};
+#define NESCALATIONS 4
+static const char *const escalation_cases[] = {"at their site", "at another site of their département",
+                                               "in another département", "for another operator"};
+static char *deps35[] = {"35"};
+
+static store_user escalation_actor_as(const char *role)
+{
+	store_user u = actor_as(role);
+	u.departement = "35";
+	u.operator_code = "cnaf";
+	return u;
+}
+
+/* One letter per escalation: n none, r reader, a adviser, b the back
+ * office (referent). */
+static char side_letter(escalation_side side)
+{
+	static const char letters[] = {[ESC_SIDE_NONE] = 'n',
+	                               [ESC_SIDE_READER] = 'r',
+	                               [ESC_SIDE_ADVISER] = 'a',
+	                               [ESC_SIDE_REFERENT] = 'b'};
+	return letters[side];
+}
+
+static void test_escalation_sides(void **state)
+{
+	(void)state;
+	/* agent, manager, coordinator, operator, admin. */
+	static const char *const want[NROLES] = {"anna", "anna", "rrnr", "bbnn", "arra"};
+	for (int a = 0; a < NROLES; a++) {
+		store_user u = escalation_actor_as(roles[a]);
+		escalation_actor actor = {.user = &u, .departements = deps35, .ndepartements = 1};
+		for (int i = 0; i < NESCALATIONS; i++) {
+			char got = side_letter(escalation_side_of(&actor, &escalations[i]));
+			if (got != want[a][i])
+				fail_msg("a %s's side on an escalation %s: %c, not %c", roles[a],
+				         escalation_cases[i], got, want[a][i]);
+		}
+		/* A disabled account sees none. */
+		u.active = 0;
+		for (int i = 0; i < NESCALATIONS; i++)
+			assert_int_equal(escalation_side_of(&actor, &escalations[i]), ESC_SIDE_NONE);
+	}
+	/* A referent without départements, or without an operator, sees none;
+	 * so does a coordinator without a département. */
+	store_user op = escalation_actor_as("operator");
+	escalation_actor none = {.user = &op};
+	assert_int_equal(escalation_side_of(&none, &escalations[0]), ESC_SIDE_NONE);
+	op.operator_code = NULL;
+	escalation_actor no_code = {.user = &op, .departements = deps35, .ndepartements = 1};
+	assert_int_equal(escalation_side_of(&no_code, &escalations[0]), ESC_SIDE_NONE);
+	store_user coord = escalation_actor_as("coordinator");
+	coord.departement = "";
+	escalation_actor no_dep = {.user = &coord};
+	assert_int_equal(escalation_side_of(&no_dep, &escalations[1]), ESC_SIDE_NONE);
+	coord.departement = NULL;
+	assert_int_equal(escalation_side_of(&no_dep, &escalations[1]), ESC_SIDE_NONE);
+	escalation_actor nobody = {0};
+	assert_int_equal(escalation_side_of(&nobody, &escalations[0]), ESC_SIDE_NONE);
+	assert_int_equal(escalation_side_of(NULL, &escalations[0]), ESC_SIDE_NONE);
+	assert_int_equal(escalation_side_of(&no_code, NULL), ESC_SIDE_NONE);
+
+	/* Only the back office reads its internal notes. */
+	assert_true(escalation_sees_internal(ESC_SIDE_REFERENT));
+	assert_false(escalation_sees_internal(ESC_SIDE_ADVISER));
+	assert_false(escalation_sees_internal(ESC_SIDE_READER));
+	assert_false(escalation_sees_internal(ESC_SIDE_NONE));
+}
+
+static void test_escalation_roles(void **state)
+{
+	(void)state;
+	/* Per role: escalate a demand at one of their sites, at another site;
+	 * answer as a referent; name the referents. */
+	static const char create_own[] = "yynny", create_other[] = "nnnnn", referent[] = "nnnyn",
+	                  names[] = "nnnny";
+	for (int a = 0; a < NROLES; a++) {
+		store_user u = escalation_actor_as(roles[a]);
+		check(escalation_may_create(&u, 1), create_own[a], "escalate", roles[a], "own", "demand's");
+		check(escalation_may_create(&u, 3), create_other[a], "escalate", roles[a], "other",
+		      "demand's");
+		check(access_escalation_referent(&u), referent[a], "answer as a referent", roles[a], "any",
+		      "escalation's");
+		check(access_may_name_referents(&u), names[a], "name the referents", roles[a], "any",
+		      "operator");
+		u.active = 0;
+		assert_false(escalation_may_create(&u, 1));
+		assert_false(access_may_name_referents(&u));
+	}
+	assert_false(escalation_may_create(NULL, 1));
+	assert_false(access_escalation_referent(NULL));
+	assert_false(access_may_name_referents(NULL));
+}
+
+/* Whether the list of filter f holds e, as store_escalation_list reads f. */
+static int listed(const store_escalation_filter *f, const store_escalation *e)
+{
+	if (f->all)
+		return 1;
+	if (f->operator_code) {
+		if (strcmp(f->operator_code, e->operator_code) != 0)
+			return 0;
+		for (size_t i = 0; i < f->ndepartements; i++)
+			if (strcmp(f->departements[i], e->departement) == 0)
+				return 1;
+		return 0;
+	}
+	if (f->departement)
+		return strcmp(f->departement, e->departement) == 0;
+	for (size_t i = 0; i < f->nsites; i++)
+		if (f->site_ids[i] == e->site_id)
+			return 1;
+	return 0;
+}
+
+static void test_escalation_scope(void **state)
+{
+	(void)state;
+	for (int a = 0; a < NROLES; a++) {
+		store_user u = escalation_actor_as(roles[a]);
+		escalation_actor actor = {.user = &u, .departements = deps35, .ndepartements = 1};
+		store_escalation_filter f = {.open_only = 1};
+		access_escalation_scope(&actor, &f);
+		assert_int_equal(f.open_only, 1);
+		/* The list holds exactly the escalations the account sees. */
+		for (int i = 0; i < NESCALATIONS; i++)
+			if (listed(&f, &escalations[i]) !=
+			    (escalation_side_of(&actor, &escalations[i]) != ESC_SIDE_NONE))
+				fail_msg("a %s's list and side disagree on an escalation %s", roles[a],
+				         escalation_cases[i]);
+	}
+	/* A referent's list is its operator's, for its départements only. */
+	store_user op = escalation_actor_as("operator");
+	escalation_actor referent = {.user = &op, .departements = deps35, .ndepartements = 1};
+	store_escalation_filter f = {0};
+	access_escalation_scope(&referent, &f);
+	assert_string_equal(f.operator_code, "cnaf");
+	assert_int_equal(f.ndepartements, 1);
+	assert_false(f.all);
+	assert_int_equal(f.nsites, 0);
+	/* An adviser's, their sites'. */
+	store_user agent = escalation_actor_as("agent");
+	escalation_actor adviser = {.user = &agent};
+	store_escalation_filter g = {0};
+	access_escalation_scope(&adviser, &g);
+	assert_int_equal(g.nsites, 2);
+	assert_null(g.operator_code);
+	assert_null(g.departement);
+	assert_false(g.all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_keeping_role), cmocka_unit_test(test_role_changes),
-	    cmocka_unit_test(test_self),         cmocka_unit_test(test_sites_outside),
-	    cmocka_unit_test(test_refusals),     cmocka_unit_test(test_changes),
-	    cmocka_unit_test(test_record_at),    cmocka_unit_test(test_place_site),
+	    cmocka_unit_test(test_keeping_role),
+	    cmocka_unit_test(test_role_changes),
+	    cmocka_unit_test(test_self),
+	    cmocka_unit_test(test_sites_outside),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_changes),
+	    cmocka_unit_test(test_record_at),
+	    cmocka_unit_test(test_place_site),
+	    cmocka_unit_test(test_escalation_sides),
+	    cmocka_unit_test(test_escalation_roles),
+	    cmocka_unit_test(test_escalation_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

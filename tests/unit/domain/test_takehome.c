@@ -6,6 +6,8 @@
  */
 #include "unit.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/takehome.h"
@@ -131,12 +133,88 @@ static void test_hours(void **state)
 	assert_int_equal(takehome_hm(1441, hm), -1);
 }
 
+/* The body of the part of type, decoded from base64 (lines of 76). */
+static char *part_of(const char *msg, const char *type)
+{
+	char head[64];
+	snprintf(head, sizeof head, "Content-Type: %s; charset=UTF-8\r\n", type);
+	const char *p = strstr(msg, head);
+	if (!p || !(p = strstr(p, "\r\n\r\n")))
+		return NULL;
+	p += 4;
+	const char *end = strstr(p, "\r\n--guichet-");
+	if (!end)
+		return NULL;
+	static char out[4096];
+	size_t len = 0;
+	if (sodium_base642bin((unsigned char *)out, sizeof out - 1, p, (size_t)(end - p), "\r\n", &len, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0)
+		return NULL;
+	out[len] = '\0';
+	return out;
+}
+
+static void test_mail(void **state)
+{
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	takehome_mail m = {.from = "guichet@example.org",
+	                   .to = "personne@example.net",
+	                   .lang = "ar",
+	                   .subject =
+	                       "ملخص زيارتك — France Services de Redon, un sujet assez long pour être plié",
+	                   .text = "ligne 1\nligne 2\n",
+	                   .html = "<!DOCTYPE html>\n<p>é</p>\n",
+	                   .now = 1772615700};
+	buf out;
+	buf_init(&out, 65536);
+	assert_int_equal(takehome_mail_compose(&m, &out), 0);
+	assert_non_null(strstr(out.data, "From: Guichet <guichet@example.org>\r\n"));
+	assert_non_null(strstr(out.data, "To: <personne@example.net>\r\n"));
+	assert_non_null(strstr(out.data, "Content-Language: ar\r\n"));
+	assert_non_null(strstr(out.data, "Date: Wed, 04 Mar 2026 09:15:00 +0000\r\n"));
+	assert_non_null(strstr(out.data, "Content-Type: multipart/alternative; boundary=\"guichet-"));
+	assert_non_null(strstr(out.data, "Subject: =?UTF-8?B?"));
+	char *text = part_of(out.data, "text/plain");
+	assert_non_null(text);
+	assert_string_equal(text, "ligne 1\r\nligne 2\r\n");
+	char *html = part_of(out.data, "text/html");
+	assert_non_null(html);
+	assert_string_equal(html, "<!DOCTYPE html>\r\n<p>é</p>\r\n");
+	/* No bare LF anywhere in the message. */
+	for (size_t i = 0; i < out.len; i++)
+		if (out.data[i] == '\n')
+			assert_int_equal(out.data[i - 1], '\r');
+	buf_free(&out);
+
+	static const char *const bad_to[] = {"", "personne", "a b@example.net", "<p@example.net>",
+	                                     "p@example.net\r\nBcc: x@example.org"};
+	for (size_t i = 0; i < sizeof bad_to / sizeof bad_to[0]; i++) {
+		takehome_mail b = m;
+		b.to = bad_to[i];
+		buf_init(&out, 65536);
+		assert_int_equal(takehome_mail_compose(&b, &out), -1);
+		buf_free(&out);
+	}
+	takehome_mail b = m;
+	b.lang = "ar\r\nX: y";
+	buf_init(&out, 65536);
+	assert_int_equal(takehome_mail_compose(&b, &out), -1);
+	buf_free(&out);
+	b = m;
+	b.html = NULL;
+	buf_init(&out, 65536);
+	assert_int_equal(takehome_mail_compose(&b, &out), -1);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_demand), cmocka_unit_test(test_referral),
 	    cmocka_unit_test(test_unknown),      cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_formats),      cmocka_unit_test(test_hours),
+	    cmocka_unit_test(test_mail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
