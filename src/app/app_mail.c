@@ -407,3 +407,11 @@ int app_mail_test(const config *cfg, const char *to, const lang *l, smtp_result 
 	buf_free(&text);
 	return rc;
 }
+
+int64_t app_mail_late_seconds(struct app *app, int64_t now)
+{
+	int64_t at = 0;
+	if (store_mail_next_due(app->store, stale_after(app->cfg), &at) != STORE_OK)
+		return -1;
+	return at && at < now ? now - at : 0;
+}

@@ -33,6 +33,13 @@ void app_mail_smtp(const config *cfg, smtp_config *out);
  * work: 0, or -1 after a log line (unknown event, bad link, store error). */
 int app_notify(struct app *app, mail_event event, int64_t user_id, const char *link_path);
 
+/* How long ago, in seconds, the most overdue thing of the outbox fell due
+ * at now (a message to send, a digest to gather, a message left by a
+ * stopped worker): 0 when nothing is overdue, -1 when the store fails.
+ * Past APP_READY_MAIL_LATE_S the queue is stuck (/readyz). */
+#define APP_READY_MAIL_LATE_S 900
+int64_t app_mail_late_seconds(struct app *app, int64_t now);
+
 /* The server's thread. 0, or -1 when it cannot start. Does nothing when
  * mail is not configured. */
 int app_mail_start(struct app *app);

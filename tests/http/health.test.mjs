@@ -1,8 +1,9 @@
 // health.test.mjs: the health model an operator alerts on
 // (docs/operations.md, "Monitoring"): /healthz (alive), /readyz (the store
-// answers, the statistics are loaded and current) on the public listener
-// and on --metrics-listen, and the histograms of /metrics: requests by
-// route, store operations, and the age of the statistics.
+// answers, the statistics are loaded and current, the mail queue is not
+// stuck) on the public listener and on --metrics-listen, and the
+// histograms of /metrics: requests by route, store operations, and the age
+// of the statistics.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -92,5 +93,56 @@ describe('readiness on the metrics listener', () => {
     } while (Date.now() < deadline);
     assert.equal(res.status, 200, res.text);
     assert.match((await request(base, 'GET', '/metrics')).text, /guichet_store_operation_seconds_count/);
+  });
+});
+
+// With e-mail configured, /readyz also says whether the outbox drains: an
+// SMTP server that accepts connections and never answers holds the
+// server's worker on one message, while messages due an hour ago wait
+// behind it: the queue is stuck (503) until they are tried.
+describe('readiness of the mail queue', () => {
+  let srv, silent;
+  const sockets = new Set();
+  const ON_PG = !!process.env.GUICHET_TEST_PG_URL;
+  const sql = async (q) => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    return ON_PG ? run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', srv.db, '-c', q])
+      : run('sqlite3', ['-cmd', '.timeout 5000', srv.db, q]);
+  };
+  before(async () => {
+    const net = await import('node:net');
+    silent = net.createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address();
+    srv = await setupServer({
+      serveArgs: ['--smtp-url', `smtp://127.0.0.1:${port}`, '--smtp-from', 'guichet@example.org', '--smtp-starttls', 'no',
+        '--smtp-timeout', '5s'],
+    });
+  });
+  after(async () => {
+    for (const s of sockets) s.destroy();
+    if (srv) await srv.cleanup();
+    if (silent) await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('is ready with nothing overdue, and says the queue is stuck when messages wait past their time', async () => {
+    const deadline = Date.now() + WAIT_MS;
+    let res;
+    do res = await request(srv.url, 'GET', '/readyz');
+    while (res.status !== 200 && Date.now() < deadline && /statistics loading/.test(res.text));
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.text, /^mail ok \(0 s overdue\)$/m);
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    const rows = [1, 2, 3].map(() => `((SELECT min(id) FROM users), 'test', 'waiting', ${hourAgo}, ${hourAgo})`).join(', ');
+    await sql(`INSERT INTO mail_outbox (user_id, kind, status, created_at, next_at) VALUES ${rows}`);
+    res = await request(srv.url, 'GET', '/readyz');
+    assert.equal(res.status, 503, res.text);
+    assert.match(res.text, /^mail stuck \(\d+ s overdue\)$/m);
+    assert.match(res.text, /^store ok$/m);
   });
 });
