@@ -123,6 +123,12 @@ int page_about(req *r)
 	    "Jansson (MIT)",
 	    "zlib (zlib)",
 	    "libpq (PostgreSQL License)",
+	    "libxlsxwriter (BSD-2-Clause)",
+	    "libcurl (curl)",
+	    "libqrencode (LGPL-2.1-or-later)",
+	    "liboath (LGPL-2.1-or-later)",
+	    "cjose (MIT)",
+	    "eSpeak NG (GPL-3.0-or-later)",
 	};
 	for (size_t i = 0; i < COUNT(parts); i++) {
 		html_raw_trusted(o, "<li>");
