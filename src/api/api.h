@@ -35,5 +35,11 @@ int api_escalation_action(req *r);
  * "done within a day" of the month, and a new one. */
 int api_callbacks_list(req *r);
 int api_callback_create(req *r);
+/* Offline sync, the centre's side (api_sync.c, docs/sync.md): the attach
+ * bundle, the geography, push and pull. */
+int api_sync_attach(req *r);
+int api_sync_geo(req *r);
+int api_sync_push(req *r);
+int api_sync_pull(req *r);
 
 #endif

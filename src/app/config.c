@@ -54,6 +54,8 @@ void config_defaults(config *c)
 	c->retention_callbacks = DEFAULT_RETENTION_CALLBACKS_DAYS;
 	c->oidc_scopes = xstrdup("openid email given_name usual_name");
 	c->oidc_account_role = xstrdup("agent");
+	c->sync_interval = DEFAULT_SYNC_INTERVAL_S;
+	c->sync_timeout = DEFAULT_SYNC_TIMEOUT_S;
 }
 
 void config_free(config *c)
@@ -73,6 +75,7 @@ void config_free(config *c)
 	free(c->smtp_password);
 	free(c->smtp_from);
 	free(c->smtp_ca_file);
+	free(c->sync_ca_file);
 	free(c->escalation_files_dir);
 	free(c->oidc_issuer);
 	free(c->oidc_client_id);
@@ -440,6 +443,22 @@ int config_set(config *c, const char *key, const char *value, const char *source
 		expected = smtp_set(c, key, value);
 	} else if (oidc_known(key)) {
 		expected = oidc_set(c, key, value);
+	} else if (strcmp(key, "sync-interval") == 0 || strcmp(key, "sync-timeout") == 0) {
+		/* Offline sync (docs/sync.md). */
+		if (parse_duration(value, &d) != 0 || d > 86400)
+			expected = "a duration from 1 second to 1 day, for example 60s";
+		else
+			*(strcmp(key, "sync-interval") == 0 ? &c->sync_interval : &c->sync_timeout) = d;
+	} else if (strcmp(key, "sync-ca-file") == 0) {
+		if (!*value || text_has_controls(value) || access(value, R_OK) != 0)
+			expected = "the path of a readable file of PEM certificates";
+		else
+			set_str(&c->sync_ca_file, value);
+	} else if (strcmp(key, "sync-allow-http") == 0) {
+		if (parse_bool(value, &b) != 0)
+			expected = "true, false, yes, no, 1 or 0";
+		else
+			c->sync_allow_http = b;
 	} else if (strcmp(key, "port-file") == 0) {
 		if (!*value)
 			expected = "a file path";
@@ -557,6 +576,10 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_OIDC_CREATE_ACCOUNTS", "oidc-create-accounts"},
 	    {"GUICHET_OIDC_ACCOUNT_ROLE", "oidc-account-role"},
 	    {"GUICHET_OIDC_ACCOUNT_SITE", "oidc-account-site"},
+	    {"GUICHET_SYNC_INTERVAL", "sync-interval"},
+	    {"GUICHET_SYNC_TIMEOUT", "sync-timeout"},
+	    {"GUICHET_SYNC_CA_FILE", "sync-ca-file"},
+	    {"GUICHET_SYNC_ALLOW_HTTP", "sync-allow-http"},
 	};
 	for (size_t i = 0; i < COUNT(env); i++) {
 		const char *v = getenv(env[i].var);

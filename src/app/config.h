@@ -68,6 +68,15 @@ typedef struct config {
 	int oidc_create_accounts;
 	char *oidc_account_role;
 	long oidc_account_site;
+	/* Offline sync of a laptop store (docs/sync.md): the seconds between
+	 * two syncs of `guichet serve`, the time one exchange with the centre
+	 * may take, the authorities to trust instead of the system's (a
+	 * private CA), and whether plain http is allowed to a centre that is
+	 * not on this machine. */
+	long sync_interval;
+	long sync_timeout;
+	char *sync_ca_file;
+	int sync_allow_http;
 } config;
 
 void config_defaults(config *c);
@@ -84,6 +93,7 @@ void config_free(config *c);
  * and "oidc-issuer", "oidc-client-id", "oidc-client-secret-file",
  * "oidc-redirect-url", "oidc-scopes", "oidc-create-accounts",
  * "oidc-account-role", "oidc-account-site";
+ * and "sync-interval", "sync-timeout", "sync-ca-file", "sync-allow-http";
  * source names where it came from for the error message. */
 int config_set(config *c, const char *key, const char *value, const char *source, char *err, size_t errlen);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);

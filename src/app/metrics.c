@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app/app_mail.h"
+#include "app/app_sync.h"
 #include "app/events.h"
 #include "app/metrics.h"
 #include "util/speech.h"
@@ -228,4 +229,6 @@ void metrics_render(struct metrics *m, buf *out, uint64_t store_errors)
 	           events_watchers(), (unsigned long long)events_published());
 	/* The notifications' outbox (app_mail.h). */
 	app_mail_metrics(out);
+	/* Offline sync: changes waiting for the centre (app_sync.h). */
+	app_sync_metrics(out, now_s());
 }

@@ -39,6 +39,7 @@ int cli_restore(int argc, char **argv); /* cli_backup.c */
 int cli_purge(int argc, char **argv);   /* cli_purge.c */
 int cli_mail(int argc, char **argv);    /* cli_mail.c */
 int cli_address(int argc, char **argv); /* cli_address.c */
+int cli_sync(int argc, char **argv);    /* cli_sync.c: offline sync of a laptop */
 
 /* One option of a command, besides the common --db, --config and --help. */
 typedef struct cli_opt {

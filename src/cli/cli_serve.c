@@ -18,6 +18,7 @@
 #include "app/app_retention.h"
 #include "app/app_appointments.h"
 #include "app/app_mail.h"
+#include "app/app_sync.h"
 #include "app/events.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
@@ -58,7 +59,11 @@ static const char *const named_keys[] = {"smtp-url",
                                          "oidc-scopes",
                                          "oidc-create-accounts",
                                          "oidc-account-role",
-                                         "oidc-account-site"};
+                                         "oidc-account-site",
+                                         "sync-interval",
+                                         "sync-timeout",
+                                         "sync-ca-file",
+                                         "sync-allow-http"};
 
 static void usage(FILE *f)
 {
@@ -123,6 +128,14 @@ static void usage(FILE *f)
 	    "  --oidc-account-role ROLE  agent or manager, the role of such accounts\n"
 	    "                          (GUICHET_OIDC_ACCOUNT_ROLE)\n"
 	    "  --oidc-account-site ID  the site of such accounts (GUICHET_OIDC_ACCOUNT_SITE)\n"
+	    "  --sync-interval DURATION  seconds between two syncs of an attached store with its\n"
+	    "                          centre, default 60s (GUICHET_SYNC_INTERVAL)\n"
+	    "  --sync-timeout DURATION time one exchange with the centre may take, default 60s\n"
+	    "                          (GUICHET_SYNC_TIMEOUT)\n"
+	    "  --sync-ca-file FILE     certificates to trust for the centre instead of the system's\n"
+	    "                          (GUICHET_SYNC_CA_FILE)\n"
+	    "  --sync-allow-http BOOL  allow plain http to a centre that is not on this machine,\n"
+	    "                          default false (GUICHET_SYNC_ALLOW_HTTP)\n"
 	    "  --port-file FILE        write the bound port there once listening\n"
 	    "  --config FILE           read settings from FILE (key = value lines)\n"
 	    "  --help                  show this help\n\n"
@@ -432,6 +445,12 @@ int cli_serve(int argc, char **argv)
 		goto done;
 	}
 
+	/* Offline sync of an attached laptop store with its centre (docs/sync.md). */
+	if (app_sync_start(&app) != 0) {
+		fprintf(stderr, "guichet serve: cannot start the sync thread\n");
+		goto done;
+	}
+
 	http_config hc = {0};
 	hc.host = host;
 	hc.port = port;
@@ -473,11 +492,14 @@ int cli_serve(int argc, char **argv)
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	fprintf(stderr, "level=info msg=\"stopping\" signal=%d\n", sig);
+	/* First: a manager's sync in flight is cut short, not waited for. */
+	app_sync_stop(&app);
 	http_stop(msrv);
 	http_stop(srv);
 	fprintf(stderr, "level=info msg=\"stopped\"\n");
 	rc = 0;
 done:
+	app_sync_stop(&app);
 	app_appointments_stop(&app);
 	app_mail_stop(&app);
 	app_retention_stop(&app);

@@ -39,6 +39,7 @@ static const struct command {
     {"purge", cli_purge, "remove personal data past its retention period (--dry-run to see)"},
     {"mail", cli_mail, "the e-mail notifications: mail test sends a test message now"},
     {"address", cli_address, "postal addresses: address format, address load-bal (Base Adresse Locale)"},
+    {"sync", cli_sync, "offline sync of a laptop with a centre: sync attach, push, pull, status"},
     {"version", cli_version, "print the version"},
     {"help", cli_help, "show this help, or a command's help: guichet help COMMAND"},
 };

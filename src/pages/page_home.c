@@ -194,14 +194,16 @@ int page_about(req *r)
 	html_raw_trusted(o, "</a></p><h2 id=\"accessibilite\">");
 	html_txt(o, _(r, "Accessibilité"));
 	html_raw_trusted(o, "</h2><p>");
+	/* The flag below reaches xgettext only with the text on the next line. */
+	/* clang-format off */
 	/* xgettext:no-c-format */
-	html_txt(
-	    o,
-	    _(r,
-	      "Guichet vise la conformité au RGAA 4.1 (WCAG 2.1 niveau AA). Chaque page fonctionne sans "
-	      "JavaScript, au clavier, avec un lecteur d'écran, avec un zoom à 200 % et de droite à gauche "
-	      "pour l'arabe. Ses pages sont vérifiées automatiquement ; aucun audit complet n'a encore été "
-	      "réalisé : l'état de conformité est donc « partiellement conforme »."));
+	const char *conformity = _(r, "Guichet vise la conformité au RGAA 4.1 (WCAG 2.1 niveau AA). Chaque page "
+	                              "fonctionne sans JavaScript, au clavier, avec un lecteur d'écran, avec un zoom à "
+	                              "200 % et de droite à gauche pour l'arabe. Ses pages sont vérifiées "
+	                              "automatiquement ; aucun audit complet n'a encore été réalisé : l'état de "
+	                              "conformité est donc « partiellement conforme ».");
+	/* clang-format on */
+	html_txt(o, conformity);
 	html_raw_trusted(o, "</p><p>");
 	html_txt(o,
 	         _(r, "Si vous ne parvenez pas à utiliser une page, signalez-le au responsable de votre lieu "

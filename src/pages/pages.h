@@ -280,6 +280,12 @@ int page_mail_test(req *r);
 int page_mail_admin(req *r);
 int page_mail_admin_digests(req *r);
 
+/* ---- Offline sync: the laptop's pages (page_sync.c). /sync for the
+ * managers and admins of an attached store: state, history, refused
+ * changes; POST /sync syncs now. 404 on a store that is not attached. */
+int page_sync(req *r);
+int page_sync_post(req *r);
+
 /* ---- Addresses (page_address.c, page_address_checklist.c). */
 /* The adviser's page, GET and POST /address: the postal address of NF
  * Z10-011 from fields or free text, every change explained, the choices of

@@ -8,6 +8,7 @@
 #include "web/page.h"
 #include "pages/pages.h"
 #include "api/api.h"
+#include "app/sync.h"
 #include "pages/page_static.h"
 
 #define GET (HTTP_GET | HTTP_HEAD)
@@ -231,6 +232,15 @@ static const http_route table[] = {
         {GET, "/appointments/{}/slip", page_appt_slip, 0},
         {GET, "/demands/{}/appointment", page_appt_book_form, 0},
         {POST, "/demands/{}/appointment", page_appt_book, 0},
+        /* Offline sync: the laptop's pages (page_sync.c) */
+        {GET, "/sync", page_sync, 0},
+        {POST, "/sync", page_sync_post, 0},
+        /* Offline sync: the centre's endpoints (api_sync.c); a push larger
+         * than SYNC_MAX_BODY is answered 413 before it is read. */
+        {GET, "/api/v1/sync/attach", api_sync_attach, 0},
+        {GET, "/api/v1/sync/geo", api_sync_geo, 0},
+        {POST, "/api/v1/sync/push", api_sync_push, SYNC_MAX_BODY},
+        {GET, "/api/v1/sync/pull", api_sync_pull, 0},
         /* ProConnect / OpenID Connect login (page_oidc.c). */
         {GET, "/login/proconnect", page_oidc_start, 0},
         {GET, "/login/proconnect/callback", page_oidc_callback, 0},

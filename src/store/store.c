@@ -270,8 +270,27 @@ void store_close(store *s)
 {
 	if (!s)
 		return;
+	store_freq_cache_free(s->freq);
 	db_close(s->db);
 	free(s);
+}
+
+static size_t site_slot(int64_t site_id)
+{
+	return (size_t)((uint64_t)site_id % STORE_SITE_GENS);
+}
+
+void store_site_changed(store *s, int64_t site_id)
+{
+	if (site_id > 0)
+		atomic_fetch_add(&s->site_gen[site_slot(site_id)], 1);
+	else
+		atomic_fetch_add(&s->all_gen, 1);
+}
+
+uint64_t store_site_generation(store *s, int64_t site_id)
+{
+	return atomic_load(&s->site_gen[site_slot(site_id)]) + atomic_load(&s->all_gen);
 }
 
 void store_latency_metrics(store *s, buf *out)

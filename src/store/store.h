@@ -248,8 +248,14 @@ typedef struct store_topic {
 /* All topics, or only the active ones (the workshop form) when active_only. */
 int store_topic_list(store *s, arena *a, int active_only, store_topic **out, size_t *n);
 
+/* A number that changes after every committed write to the visits of
+ * site_id made through this store (store_impl.h): what is derived from a
+ * site's visits can be kept while it holds. */
+uint64_t store_site_generation(store *s, int64_t site_id);
+
 /* Frequencies at one site over the last days, most used first: the
- * recording page puts these first. */
+ * recording page puts these first. Kept in memory while the site's
+ * generation holds, at most a minute (store_catalog.c). */
 int store_frequent_operators(store *s, arena *a, int64_t site_id, int64_t since, size_t limit, char ***codes,
                              size_t *n);
 int store_frequent_procedures(store *s, arena *a, int64_t site_id, int64_t since, size_t limit, int64_t **ids,

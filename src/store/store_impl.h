@@ -15,10 +15,29 @@
 #include "store/store.h"
 #include "util/util.h"
 
+/* Counters of committed writes to a site's visits, shared by sites whose
+ * ids fall in the same slot (a write to one then also refreshes what is
+ * cached for the other, never the reverse). */
+#define STORE_SITE_GENS 256
+
+struct store_freq_cache;
+
 struct store {
 	db *db;
 	_Atomic uint64_t errors; /* STORE_ERROR results, for /metrics */
+	/* Bumped AFTER each committed write of a site's visits (recorded,
+	 * corrected, deleted, imported, synchronised): a value computed from
+	 * the store while a slot held g stays right as long as it holds g. */
+	_Atomic uint64_t site_gen[STORE_SITE_GENS];
+	_Atomic uint64_t all_gen; /* writes whose site is not known: every site */
+	struct store_freq_cache *_Atomic freq; /* the recording form's frequent choices (store_catalog.c) */
 };
+
+/* Called after a write to site_id's visits has committed; 0 for a write
+ * that may touch any site. */
+void store_site_changed(store *s, int64_t site_id);
+/* Frees the cache of frequent choices (store_close). */
+void store_freq_cache_free(struct store_freq_cache *fc);
 
 /* One parameter of a statement. Built with P_INT and P_TEXT so that the
  * compiler checks the type of every value (a variadic list would not). */

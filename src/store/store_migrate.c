@@ -153,11 +153,14 @@ static const col visitors_cols[] = {
     T("commune_insee"),   I("no_phone"),    I("no_email"),   I("no_device"),    I("no_internet"),
     I("allophone"),       T("languages"),   I("illiteracy"), T("disabilities"), I("very_precarious"),
     I("identified"),      T("full_name"),   T("phone"),      T("email"),        T("consent_reason"),
-    I("consent_at"),      I("created_at"),  I("updated_at"), T("phone_kind")};
+    I("consent_at"),      I("created_at"),  I("updated_at"), T("phone_kind"),
+    /* sql/023_sync.sql: the global id and the last change travel as they are. */
+    T("uid"),             I("changed_at"),  T("changed_origin")};
 static const col visits_cols[] = {R("site_id", K_SITE), RN("agent_id", K_USER), R("visitor_id", K_VISITOR),
                                   I("started_at"),      T("channel"),           T("place"),
                                   I("duration_min"),    I("created_at"),        I("updated_at"),
-                                  I("deleted_at")};
+                                  I("deleted_at"),      T("uid"),               I("changed_at"),
+                                  T("changed_origin")};
 static const col demands_cols[] = {R("visit_id", K_VISIT),
                                    R("site_id", K_SITE),
                                    T("operator_code"),
@@ -184,11 +187,13 @@ static const col workshops_cols[] = {
     I("g_masculin"),      I("g_non_communique"),  I("a_moins_de_12"), I("a_12_17"),
     I("a_18_24"),         I("a_25_39"),           I("a_40_59"),       I("a_60_69"),
     I("a_70_plus"),       I("a_non_communique"),  T("note"),          I("created_at"),
-    I("updated_at"),      I("deleted_at")};
+    I("updated_at"),      I("deleted_at"),        T("uid"),           I("changed_at"),
+    T("changed_origin")};
 /* recorded_by is 0 for an answer given by the public. */
 static const col satisfaction_cols[] = {
     R("site_id", K_SITE), I("answered_at"),          I("overall"),    I("clarity"),    T("comment"),
-    T("source"),          RN("recorded_by", K_USER), I("created_at"), I("updated_at"), I("deleted_at")};
+    T("source"),          RN("recorded_by", K_USER), I("created_at"), I("updated_at"), I("deleted_at"),
+    T("uid"),             I("changed_at"),           T("changed_origin")};
 /* demand_id and visit_id have no foreign key (a corrected visit may drop
  * the demand: the escalation stays as a fact). */
 static const col escalations_cols[] = {RF("demand_id", K_DEMAND),
@@ -742,7 +747,12 @@ static const char *const left_behind[] = {
     "queue_services",    "queue_settings",    "queue_hours",        "tickets",
     "desk_pauses",       "notices",           "notice_texts",       "notice_changes",
     "recorded_audio",    "commune_delegates", "bal_addresses",      "bal_loads",
-    "mail_outbox",       "mail_items",        "appointment_feeds"};
+    "mail_outbox",       "mail_items",        "appointment_feeds",
+    /* sql/023_sync.sql: a store's own outbox, attachment, sync history and
+     * refused changes concern its link with its centre, not the records
+     * (whose uids are copied). */
+    "sync_log",          "sync_seq",          "sync_state",         "sync_runs",
+    "sync_rejects"};
 
 static int known_table(const char *name)
 {

@@ -16,6 +16,7 @@
 
 #include "store/store.h"
 #include "store/store_impl.h"
+#include "store/store_sync_impl.h"
 #include "store/store_visits_impl.h"
 
 /* The identified visitors whose identity is still there. */
@@ -138,7 +139,9 @@ int store_visitor_erase(store *s, int64_t visitor_id, int64_t now)
 	db_conn *c = db_acquire(s->db);
 	int rc = store_tx_begin(s, c, "visitor_erase");
 	int began = rc == STORE_OK;
-	if (began) {
+	if (began)
+		rc = store_sync_lock(s, c);
+	if (rc == STORE_OK) {
 		int rows = store_run(s, c, "visitor_erase",
 		                     "SELECT p.id FROM visitors p WHERE p.id = ? AND " HOLDS_IDENTITY,
 		                     PARAMS(P_INT(visitor_id)), NULL);
@@ -156,6 +159,9 @@ int store_visitor_erase(store *s, int64_t visitor_id, int64_t now)
 	              "updated_at = ? WHERE id = ?",
 	              PARAMS(P_INT(now), P_INT(visitor_id)), NULL) < 0)
 		rc = STORE_ERROR;
+	/* The erasure travels to the centre with each visit (docs/sync.md). */
+	if (rc == STORE_OK)
+		rc = store_sync_capture_visitor(s, c, visitor_id, now);
 	if (began)
 		rc = store_tx_end(s, c, "visitor_erase", rc);
 	db_release(s->db, c);

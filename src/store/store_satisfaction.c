@@ -10,6 +10,7 @@
 
 #include "store/store.h"
 #include "store/store_impl.h"
+#include "store/store_sync_impl.h"
 
 #define SATISFACTION_COLS                                                                                    \
 	"id, site_id, answered_at, overall, clarity, comment, source, recorded_by, created_at, updated_at, " \
@@ -42,7 +43,7 @@ static int insert_answer(store *s, store_satisfaction *a, int64_t since, int64_t
 {
 	int64_t now = now_s(), id = 0;
 	int64_t created = a->created_at ? a->created_at : now;
-	int rc = store_once(
+	int rc = store_once_logged(
 	    s, "satisfaction_insert",
 	    "INSERT INTO satisfaction (site_id, answered_at, overall, clarity, comment, source, "
 	    "recorded_by, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
@@ -52,7 +53,7 @@ static int insert_answer(store *s, store_satisfaction *a, int64_t since, int64_t
 	    PARAMS(P_INT(a->site_id), P_INT(a->answered_at), P_INT(a->overall), P_INT(a->clarity),
 	           P_TEXT(a->comment), P_TEXT(a->source), P_INT(a->recorded_by), P_INT(created), P_INT(now),
 	           P_INT(a->site_id), P_INT(cap), P_INT(a->site_id), P_INT(since), P_INT(cap)),
-	    &id, 1);
+	    &id, "satisfaction");
 	if (rc == STORE_OK) {
 		a->id = id;
 		a->created_at = created;
@@ -110,11 +111,11 @@ int store_satisfaction_key_rotate(store *s, int64_t site_id, int64_t by, int64_t
 int store_satisfaction_delete(store *s, int64_t id, int64_t when)
 {
 	int64_t now = now_s();
-	return store_once(
+	return store_once_logged(
 	    s, "satisfaction_delete",
 	    "UPDATE satisfaction SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at = 0 "
 	    "RETURNING id",
-	    PARAMS(P_INT(when ? when : now), P_INT(now), P_INT(id)), NULL, 1);
+	    PARAMS(P_INT(when ? when : now), P_INT(now), P_INT(id)), NULL, "satisfaction");
 }
 
 int store_satisfaction_get(store *s, arena *a, int64_t id, store_satisfaction *out)

@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "store/store_impl.h"
 #include "store/store_visits_impl.h"
+#include "store/store_sync_impl.h"
 
 /* Row readers. With an arena the texts are copied into it; without, they
  * point into the current row (the export stream, valid until the next
@@ -270,7 +271,10 @@ static int check_site_agent(store *s, db_conn *c, const store_visit *v)
 
 int sv_insert_tx(store *s, db_conn *c, store_visit *v, int64_t now, int check_refs)
 {
-	int rc = check_refs ? check_site_agent(s, c, v) : STORE_OK;
+	/* The log's counter first (docs/sync.md): one lock order for all. */
+	int rc = store_sync_lock(s, c);
+	if (rc == STORE_OK && check_refs)
+		rc = check_site_agent(s, c, v);
 	if (rc == STORE_OK && v->visitor_id) {
 		rc = visitor_reusable(s, c, v->visitor_id, v->site_id);
 		if (rc == STORE_OK)
@@ -303,6 +307,9 @@ int sv_insert_tx(store *s, db_conn *c, store_visit *v, int64_t now, int check_re
 	v->deleted_at = 0;
 	for (size_t i = 0; rc == STORE_OK && i < v->ndemands; i++)
 		rc = demand_insert(s, c, v->id, v->site_id, &v->demands[i], now);
+	/* The log of changes, in the same transaction (docs/sync.md). */
+	if (rc == STORE_OK)
+		rc = store_sync_capture(s, c, "visit", v->id, now);
 	return rc;
 }
 
@@ -313,6 +320,8 @@ int store_visit_insert(store *s, store_visit *v)
 	if (rc == STORE_OK)
 		rc = store_tx_end(s, c, "visit_insert", sv_insert_tx(s, c, v, now_s(), 1));
 	db_release(s->db, c);
+	if (rc == STORE_OK)
+		store_site_changed(s, v->site_id);
 	return rc;
 }
 
@@ -351,6 +360,8 @@ static int update_tx(store *s, db_conn *c, store_visit *v, int64_t now)
 	 * two corrections of one visit then follow each other instead of
 	 * interleaving (PostgreSQL runs in READ COMMITTED). */
 	int64_t site_id = 0, current_visitor = 0;
+	if (store_sync_lock(s, c) != STORE_OK)
+		return STORE_ERROR;
 	db_stmt *st = store_prep(s, c, "visit_update",
 	                         "UPDATE visits SET updated_at = ? WHERE id = ? AND deleted_at = 0 "
 	                         "RETURNING site_id, visitor_id",
@@ -394,6 +405,8 @@ static int update_tx(store *s, db_conn *c, store_visit *v, int64_t now)
 	for (size_t i = 0; rc == STORE_OK && i < v->ndemands; i++)
 		rc = v->demands[i].id ? demand_update(s, c, v->id, &v->demands[i], now)
 		                      : demand_insert(s, c, v->id, site_id, &v->demands[i], now);
+	if (rc == STORE_OK)
+		rc = store_sync_capture(s, c, "visit", v->id, now);
 	if (rc == STORE_OK) {
 		v->site_id = site_id;
 		v->visitor_id = target;
@@ -410,15 +423,21 @@ int store_visit_update(store *s, store_visit *v)
 	if (rc == STORE_OK)
 		rc = store_tx_end(s, c, "visit_update", update_tx(s, c, v, now_s()));
 	db_release(s->db, c);
+	if (rc == STORE_OK)
+		store_site_changed(s, v->site_id);
 	return rc;
 }
 
 int store_visit_delete(store *s, int64_t id, int64_t when)
 {
-	return store_once(s, "visit_delete",
-	                  "UPDATE visits SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at = 0 "
-	                  "RETURNING id",
-	                  PARAMS(P_INT(when ? when : now_s()), P_INT(now_s()), P_INT(id)), NULL, 1);
+	int rc = store_once_logged(
+	    s, "visit_delete",
+	    "UPDATE visits SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at = 0 "
+	    "RETURNING id",
+	    PARAMS(P_INT(when ? when : now_s()), P_INT(now_s()), P_INT(id)), NULL, "visit");
+	if (rc == STORE_OK)
+		store_site_changed(s, 0);
+	return rc;
 }
 
 int sv_load_demands(store *s, db_conn *c, arena *a, store_visit *v)
@@ -598,6 +617,8 @@ int store_import_end(store_import *im, int ok)
 	int commit = ok && !im->failed;
 	int rc = store_tx_end(im->s, im->c, "import", commit ? STORE_OK : STORE_ERROR);
 	db_release(im->s->db, im->c);
+	if (commit && rc == STORE_OK)
+		store_site_changed(im->s, 0);
 	free(im);
 	if (!commit)
 		return ok ? STORE_ERROR : STORE_OK;

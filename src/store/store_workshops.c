@@ -8,6 +8,7 @@
 #include "util/guichet_limits.h"
 #include "store/store.h"
 #include "store/store_impl.h"
+#include "store/store_sync_impl.h"
 
 #define WORKSHOP_COLS                                                                                        \
 	"id, site_id, COALESCE(agent_id, 0), topic_code, level, held_at, duration_min, participants, "       \
@@ -43,7 +44,7 @@ int store_workshop_insert(store *s, store_workshop *w)
 	int64_t now = now_s(), id = 0;
 	int64_t created = w->created_at ? w->created_at : now;
 	const int64_t *g = w->by_gender, *ag = w->by_age;
-	int rc = store_once(
+	int rc = store_once_logged(
 	    s, "workshop_insert",
 	    "INSERT INTO workshops (site_id, agent_id, topic_code, level, held_at, duration_min, "
 	    "participants, "
@@ -56,7 +57,7 @@ int store_workshop_insert(store *s, store_workshop *w)
 	           P_INT(g[1]), P_INT(g[2]), P_INT(ag[0]), P_INT(ag[1]), P_INT(ag[2]), P_INT(ag[3]),
 	           P_INT(ag[4]), P_INT(ag[5]), P_INT(ag[6]), P_INT(ag[7]), P_TEXT(w->note), P_INT(created),
 	           P_INT(now), P_INT(w->site_id)),
-	    &id, 1);
+	    &id, "workshop");
 	if (rc == STORE_OK) {
 		w->id = id;
 		w->created_at = created;
@@ -69,7 +70,7 @@ int store_workshop_insert(store *s, store_workshop *w)
 int store_workshop_update(store *s, const store_workshop *w)
 {
 	const int64_t *g = w->by_gender, *ag = w->by_age;
-	return store_once(
+	return store_once_logged(
 	    s, "workshop_update",
 	    "UPDATE workshops SET topic_code = ?, level = ?, held_at = ?, duration_min = ?, participants = "
 	    "?, "
@@ -81,16 +82,16 @@ int store_workshop_update(store *s, const store_workshop *w)
 	           P_INT(w->participants), P_INT(g[0]), P_INT(g[1]), P_INT(g[2]), P_INT(ag[0]), P_INT(ag[1]),
 	           P_INT(ag[2]), P_INT(ag[3]), P_INT(ag[4]), P_INT(ag[5]), P_INT(ag[6]), P_INT(ag[7]),
 	           P_TEXT(w->note), P_INT(now_s()), P_INT(w->id)),
-	    NULL, 1);
+	    NULL, "workshop");
 }
 
 int store_workshop_delete(store *s, int64_t id, int64_t when)
 {
-	return store_once(
+	return store_once_logged(
 	    s, "workshop_delete",
 	    "UPDATE workshops SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at = 0 "
 	    "RETURNING id",
-	    PARAMS(P_INT(when ? when : now_s()), P_INT(now_s()), P_INT(id)), NULL, 1);
+	    PARAMS(P_INT(when ? when : now_s()), P_INT(now_s()), P_INT(id)), NULL, "workshop");
 }
 
 int store_workshop_get(store *s, arena *a, int64_t id, store_workshop *out)

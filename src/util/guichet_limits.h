@@ -129,6 +129,13 @@
 #define DEFAULT_SMTP_RETRY_S              60
 #define LIMIT_MAIL_ATTEMPTS               8
 #define LIMIT_MAIL_KEEP_DAYS              30
+/* Offline sync of a laptop (docs/sync.md): the seconds between two syncs
+ * of a running server, the time one exchange with the centre may take,
+ * the time to open the connection, and the largest answer read. */
+#define DEFAULT_SYNC_INTERVAL_S           60
+#define DEFAULT_SYNC_TIMEOUT_S            60
+#define LIMIT_SYNC_CONNECT_S              10
+#define LIMIT_SYNC_ANSWER_BYTES           (64u << 20)
 #define LIMIT_SPEECH_CACHE_MB_MAX         4096
 /* A site's notices (docs/notices.md) are deleted by the daily purge this
  * many months after they ended: public information, kept a year for the

@@ -98,6 +98,13 @@ void html_txt_n(buf *b, const char *s, size_t n)
 		uint32_t cp;
 		size_t len;
 
+		/* Most text is printable ASCII with nothing to escape: skip it
+		 * a byte at a time without decoding, and copy it in one run. */
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7F && p[i] != '&' && p[i] != '<' && p[i] != '>' &&
+		       p[i] != '"' && p[i] != '\'')
+			i++;
+		if (i >= n)
+			break;
 		switch (p[i]) {
 		case '&':
 			ref = "&amp;";

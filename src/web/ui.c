@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "app/app_sync.h"
 #include "auth/auth.h"
 #include "util/html.h"
 #include "util/i18n.h"
@@ -234,6 +235,12 @@ void ui_page_begin(req *r, const char *title)
 	RAW(r, "</div>\n");
 	if (r->session)
 		main_nav(r);
+	/* Offline sync (docs/sync.md): on a laptop attached to a centre, the
+	 * status line of every staff page, read from the snapshot in memory
+	 * (app_sync.c), never from the store. Nothing elsewhere. */
+	if (r->session && r->app)
+		app_sync_status_html(o, l, now_s(),
+		                     r->session->role == ROLE_MANAGER || r->session->role == ROLE_ADMIN);
 	RAW(r, "</header>\n<main id=\"contenu\" tabindex=\"-1\">\n<h1>");
 	html_txt(o, title);
 	RAW(r, "</h1>\n");

@@ -360,6 +360,58 @@ static void test_frequent(void **state)
 	assert_int_equal(store_error_count(f->s), 0);
 }
 
+/* The answers are kept in memory per site: every write to the site's
+ * visits through the store shows at the next question. */
+static void test_frequent_cached(void **state)
+{
+	struct fixture *f = *state;
+	int64_t since = now_s() - 60, id;
+	const char *const a[] = {"cnaf"}, *const b[] = {"dgfip", "dgfip"};
+	const int64_t pa[] = {5}, pb[] = {13, 13};
+	char **codes;
+	int64_t *ids;
+	size_t n;
+	add_visit(f, f->site1, a, pa, 1, NULL);
+	assert_int_equal(store_frequent_operators(f->s, f->a, f->site1, since, 10, &codes, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_frequent_procedures(f->s, f->a, f->site1, since, 10, &ids, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	/* The same question again: the same answer, from memory. */
+	assert_int_equal(store_frequent_operators(f->s, f->a, f->site1, since, 10, &codes, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(codes[0], "cnaf");
+
+	/* A new visit. */
+	add_visit(f, f->site1, b, pb, 2, &id);
+	assert_int_equal(store_frequent_operators(f->s, f->a, f->site1, since, 10, &codes, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(codes[0], "dgfip");
+	assert_int_equal(store_frequent_procedures(f->s, f->a, f->site1, since, 10, &ids, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 13);
+
+	/* A correction of it. */
+	store_visit v;
+	assert_int_equal(store_visit_get(f->s, f->a, id, &v), STORE_OK);
+	v.ndemands = 1;
+	v.demands[0].operator_code = "ants";
+	assert_int_equal(store_visit_update(f->s, &v), STORE_OK);
+	assert_int_equal(store_frequent_operators(f->s, f->a, f->site1, since, 10, &codes, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(codes[0], "ants");
+	assert_string_equal(codes[1], "cnaf");
+
+	/* Its deletion. */
+	assert_int_equal(store_visit_delete(f->s, id, 0), STORE_OK);
+	assert_int_equal(store_frequent_operators(f->s, f->a, f->site1, since, 10, &codes, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(codes[0], "cnaf");
+	assert_int_equal(store_frequent_procedures(f->s, f->a, f->site1, since, 10, &ids, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 5);
+	assert_int_equal(store_error_count(f->s), 0);
+}
+
 /* guichet geo on tiny files shaped like the package's. */
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -615,6 +667,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_themes_topics),
 	    cmocka_unit_test_setup_teardown(test_geo, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_frequent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_frequent_cached, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cli_geo, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
