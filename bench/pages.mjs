@@ -20,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { canConnect, Client, HOST, makeTempDir, removeTempDir, runOk, Server } from '../tests/http/lib.mjs';
+import { Client, HOST, makeTempDir, removeTempDir, runOk, Server } from '../tests/http/lib.mjs';
+import { NGINX, startNginx } from '../tests/http/nginx_lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -43,7 +44,6 @@ function whole(name, min) {
   return n;
 }
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
 const WRK = spawnSync('sh', ['-c', 'command -v wrk']).stdout.toString().trim();
 if (!NGINX || !WRK) {
   console.log(`pages.mjs needs ${!NGINX ? 'nginx' : ''}${!NGINX && !WRK ? ' and ' : ''}${!WRK ? 'wrk' : ''} (apt install nginx wrk): nothing measured`);
@@ -75,61 +75,6 @@ async function wrk(url, cookie) {
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
   const socketErrors = /Socket errors: (.*)/.exec(text)?.[1] ?? '';
   return { rate, p50: ms('50'), p99: ms('99'), non2xx, socketErrors };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    import('node:net').then(({ createServer }) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, HOST, () => {
-        const { port } = s.address();
-        s.close(() => resolve(port));
-      });
-    });
-  });
-}
-
-async function startNginx(dir, root) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
-    const conf = `
-${process.getuid && process.getuid() === 0 ? 'user root;' : ''}
-daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen ${HOST}:${port};
-    root ${root};
-    default_type text/html;
-    location / { try_files $uri =404; }
-  }
-}
-`;
-    fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-    const child = spawn(NGINX, ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')], {
-      stdio: 'ignore',
-    });
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    for (let i = 0; i < 100 && !exited; i++) {
-      if (await canConnect(port)) return { child, port };
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-  }
-  throw new Error('nginx did not start');
 }
 
 const dir = await makeTempDir('guichet-bench-pages-');
@@ -169,7 +114,14 @@ try {
     fs.writeFileSync(path.join(root, `${name.replace(/ /g, '_')}.html`), res.body);
   }
   fs.writeFileSync(path.join(root, 'healthz'), (await client.get('/healthz')).text);
-  nginx = await startNginx(path.join(dir, 'nginx'), root);
+  nginx = await startNginx({
+    dir: path.join(dir, 'nginx'),
+    connections: 1024,
+    http: 'keepalive_requests 1000000;',
+    server: `root ${root};
+    default_type text/html;
+    location / { try_files $uri =404; }`,
+  });
 
   const cpu = os.cpus();
   console.log(
@@ -188,7 +140,7 @@ try {
     row(name, g, n);
   }
 } finally {
-  if (nginx) nginx.child.kill('SIGTERM');
+  if (nginx) await nginx.stop();
   if (srv.child) await srv.stop();
   await removeTempDir(dir);
 }

@@ -2,7 +2,9 @@
  * api_error.c: the frame of the JSON API's errors (api_error.h).
  */
 #include "api/api_error.h"
+#include "auth/auth.h"
 #include "util/i18n.h"
+#include "web/page.h"
 
 void api_error_open(req *r, json_writer *w, int status, const char *code)
 {
@@ -41,4 +43,20 @@ int api_error_server(req *r)
 {
 	return api_error_answer(r, 500, "server_error",
 	                        N_("Une erreur est survenue. Réessayez dans un instant."), NULL);
+}
+
+int api_require_token(req *r)
+{
+	page_prepare(r);
+	int rc = auth_bearer(r);
+	if (rc == 0)
+		return 1;
+	if (rc == AUTH_UNAVAILABLE) {
+		http_set_header(r, "Retry-After", "5");
+		return api_error_answer(
+		    r, 503, "unavailable",
+		    N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL);
+	}
+	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
+	return api_error_answer(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
 }

@@ -18,5 +18,9 @@ void api_error_close(json_writer *w);
 int api_error_answer(req *r, int status, const char *code, const char *msgid, const char *field);
 /* 500 server_error, "try again in a moment". Returns 0. */
 int api_error_server(req *r);
+/* 1 when the request's bearer token is valid; otherwise answers 401
+ * unauthorized (with WWW-Authenticate), or 503 unavailable (with
+ * Retry-After) when the store could not check it, and returns 0. */
+int api_require_token(req *r);
 
 #endif

@@ -58,24 +58,6 @@ static int server_error(req *r)
 	                    NULL);
 }
 
-static int require_token(req *r)
-{
-	page_prepare(r);
-	int rc = auth_bearer(r);
-	if (rc == 0)
-		return 1;
-	if (rc == AUTH_UNAVAILABLE) {
-		http_set_header(r, "Retry-After", "5");
-		answer_error(
-		    r, 503, "unavailable",
-		    N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL);
-		return 0;
-	}
-	answer_error(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
-	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
-	return 0;
-}
-
 /* The body, or an error answered (400 malformed, 422 a member of the
  * wrong type). 0, or -1 once answered. */
 static int read_body(req *r, escalation_body *b)
@@ -202,7 +184,7 @@ static int load(req *r, store_escalation *e, escalation_actor *a, escalation_sid
 
 int api_escalation_create(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	int64_t demand_id;
 	if (parse_int64(http_param(r, 0), 1, INT64_MAX, &demand_id) != 0)
@@ -247,7 +229,7 @@ int api_escalation_create(req *r)
 
 int api_escalations_list(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	const store_user *u = &r->session->user;
 	escalation_actor a;
@@ -279,7 +261,7 @@ int api_escalations_list(req *r)
 
 int api_escalation_get(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_escalation e;
 	escalation_actor a;
@@ -310,7 +292,7 @@ static const struct {
 
 int api_escalation_action(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_escalation e;
 	escalation_actor a;

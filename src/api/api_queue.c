@@ -40,24 +40,6 @@ static int bad_input(req *r, const char *field, const char *msgid)
 	return api_error_answer(r, 400, "bad_request", msgid, field);
 }
 
-static int require_token(req *r)
-{
-	page_prepare(r);
-	int rc = auth_bearer(r);
-	if (rc == 0)
-		return 1;
-	if (rc == AUTH_UNAVAILABLE) {
-		http_set_header(r, "Retry-After", "5");
-		api_error_answer(
-		    r, 503, "unavailable",
-		    N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL);
-		return 0;
-	}
-	api_error_answer(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
-	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
-	return 0;
-}
-
 /* The site of path parameter i that the account may read: 0, or answers
  * 404 and returns -1. */
 static int visible_site(req *r, size_t i, store_site *site)
@@ -329,7 +311,7 @@ static int read_ticket(req *r, const queue_body *b, const store_queue_service *s
 
 int api_queue_ticket_create(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_site site;
 	if (visible_site(r, 0, &site) != 0 || !may_serve(r, site.id))
@@ -358,7 +340,7 @@ int api_queue_ticket_create(req *r)
 
 int api_queue_get(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_site site;
 	if (visible_site(r, 0, &site) != 0)
@@ -409,7 +391,7 @@ int api_queue_get(req *r)
 
 int api_queue_next(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_site site;
 	if (visible_site(r, 0, &site) != 0 || !may_serve(r, site.id))
@@ -441,7 +423,7 @@ int api_queue_next(req *r)
 
 int api_queue_ticket_get(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	int64_t id;
 	store_ticket t;
@@ -465,7 +447,7 @@ static const struct {
 
 int api_queue_ticket_action(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	const char *name = http_param(r, 1);
 	size_t k = 0;

@@ -15,24 +15,6 @@
 #include "api/api.h"
 #include "api/api_error.h"
 
-/* 1 when the bearer token is valid; otherwise answers 401, or 503 when the
- * store could not check it. */
-static int require_token(req *r)
-{
-	page_prepare(r);
-	int rc = auth_bearer(r);
-	if (rc == 0)
-		return 1;
-	if (rc == AUTH_UNAVAILABLE) {
-		http_set_header(r, "Retry-After", "5");
-		return api_error_answer(
-		    r, 503, "unavailable",
-		    N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL);
-	}
-	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
-	return api_error_answer(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
-}
-
 /* An integer query parameter; def when absent, -1 when not a number. */
 static int64_t query_int(req *r, const char *name, int64_t def)
 {
@@ -64,7 +46,7 @@ static int bad_param(req *r, const char *field)
 
 int api_sync_attach(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	int64_t site = query_int(r, "site", 0);
 	if (site < 0)
@@ -76,7 +58,7 @@ int api_sync_attach(req *r)
 
 int api_sync_geo(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	const char *after = http_query(r, "after");
 	if (after && strlen(after) > 16)
@@ -88,7 +70,7 @@ int api_sync_geo(req *r)
 
 int api_sync_push(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	sync_answer a;
 	sync_push_apply(r->app->store, r->arena, &r->session->user, r->body, r->body_len, &a);
@@ -97,7 +79,7 @@ int api_sync_push(req *r)
 
 int api_sync_pull(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	int64_t since = query_int(r, "since", 0), site = query_int(r, "site", 0);
 	const char *origin = http_query(r, "origin");

@@ -72,23 +72,6 @@ static int server_error(req *r)
 	                    NULL, NULL);
 }
 
-static int require_token(req *r)
-{
-	page_prepare(r);
-	int rc = auth_bearer(r);
-	if (rc == 0)
-		return 1;
-	if (rc == AUTH_UNAVAILABLE) {
-		http_set_header(r, "Retry-After", "5");
-		answer_error(r, 503, "unavailable",
-		             N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL, NULL);
-		return 0;
-	}
-	answer_error(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL, NULL);
-	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
-	return 0;
-}
-
 /* ---- output ------------------------------------------------------------- */
 
 static void time_out(json_writer *w, const char *key, int64_t t)
@@ -299,7 +282,7 @@ static void start_from_visitor(req *r, store_visit *v, const store_site *sites, 
 
 int api_visits_create(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_visit v = {0};
 	visit_json_errors e = {0};
@@ -369,7 +352,7 @@ static int load_writable(req *r, store_visit *v)
 
 int api_visit_update(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_visit old;
 	if (load_writable(r, &old) != 0)
@@ -403,7 +386,7 @@ int api_visit_update(req *r)
 
 int api_visit_delete(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_visit v;
 	if (load_writable(r, &v) != 0)
@@ -420,7 +403,7 @@ int api_visit_delete(req *r)
 
 int api_visit_get(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_visit v;
 	store_site site;
@@ -472,7 +455,7 @@ static void read_filters(req *r, store_visit_filter *f, visit_json_errors *e)
 
 int api_visits_list(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store_visit_filter f = {0};
 	visit_json_errors e = {0};
@@ -537,7 +520,7 @@ static void code_label(json_writer *w, const char *code, const char *label)
 
 int api_catalog(req *r)
 {
-	if (!require_token(r))
+	if (!api_require_token(r))
 		return 0;
 	store *st = r->app->store;
 	store_operator *ops;

@@ -73,18 +73,6 @@ static void refresh(struct app_stats *st, int64_t fresh_ms)
 	pthread_mutex_unlock(&st->refresh);
 }
 
-/* now + ms on the monotonic clock. */
-static void deadline_in(struct timespec *t, int64_t ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, t);
-	t->tv_sec += (time_t)(ms / 1000);
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
 /* Waits until the deadline or app_stats_stop; 1 when stopping. Called with
  * st->lock held. */
 static int wait_or_stop(struct app_stats *st, const struct timespec *deadline)
@@ -126,7 +114,7 @@ static void *stats_thread(void *arg)
 	 * nor hastens the refreshes. */
 	struct timespec deadline;
 	for (;;) {
-		deadline_in(&deadline, APP_STATS_PERIOD_MS);
+		mono_deadline(&deadline, APP_STATS_PERIOD_MS);
 		pthread_mutex_lock(&st->lock);
 		int stop = wait_or_stop(st, &deadline);
 		pthread_mutex_unlock(&st->lock);
@@ -193,7 +181,7 @@ stats_engine *app_stats_engine(struct app *app)
 	pthread_mutex_lock(&st->lock);
 	if (st->state == STATS_LOADING) {
 		struct timespec deadline;
-		deadline_in(&deadline, APP_STATS_WAIT_MS);
+		mono_deadline(&deadline, APP_STATS_WAIT_MS);
 		while (st->state == STATS_LOADING && !st->stop)
 			if (pthread_cond_timedwait(&st->ready, &st->lock, &deadline) == ETIMEDOUT)
 				break;

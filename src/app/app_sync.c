@@ -326,6 +326,22 @@ static void answer_error(long status, const buf *answer, char *err, size_t errle
 	json_decref(j);
 }
 
+/* A GET that must answer 200: 0 with the body in *answer (to free), or -1
+ * with the reason in err. */
+static int fetch(const config *cfg, const char *base, const char *path, const char *token, buf *answer,
+                 int64_t *bytes, char *err, size_t errlen)
+{
+	long status = 0;
+	if (exchange(cfg, base, path, token, NULL, &status, answer, bytes, err, errlen) != 0)
+		return -1;
+	if (status != 200) {
+		answer_error(status, answer, err, errlen);
+		buf_free(answer);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- Runs. */
 
 static void record_run(store *s, const char *direction, int64_t started, const app_sync_result *r,
@@ -522,16 +538,8 @@ static int pull_locked(store *s, const config *cfg, app_sync_result *res, char *
 		/* The site, for an account of several sites. */
 		snprintf(path, sizeof path, "/api/v1/sync/pull?since=%lld&origin=%s&site=%lld",
 		         (long long)cursor, esc ? esc : "", (long long)site);
-		long status = 0;
 		buf answer;
-		if (exchange(cfg, server, path, token, NULL, &status, &answer, &res->bytes, err, errlen) !=
-		    0) {
-			rc = -1;
-			break;
-		}
-		if (status != 200) {
-			answer_error(status, &answer, err, errlen);
-			buf_free(&answer);
+		if (fetch(cfg, server, path, token, &answer, &res->bytes, err, errlen) != 0) {
 			rc = -1;
 			break;
 		}
@@ -613,21 +621,15 @@ int app_sync_attach(store *s, const config *cfg, const char *server_url, const c
 		return -1;
 	}
 	int64_t started = now_s();
-	long status = 0;
 	buf answer;
 	pthread_mutex_lock(&run_lock);
 	char apath[64] = "/api/v1/sync/attach";
 	if (site_id > 0)
 		snprintf(apath, sizeof apath, "/api/v1/sync/attach?site=%lld", (long long)site_id);
-	rc = exchange(cfg, server_url, apath, token, NULL, &status, &answer, &res->bytes, err, errlen);
+	rc = fetch(cfg, server_url, apath, token, &answer, &res->bytes, err, errlen);
 	if (rc == 0) {
-		if (status != 200) {
-			answer_error(status, &answer, err, errlen);
+		if (sync_attach_apply(s, answer.data, answer.len, server_url, token, err, errlen) != STORE_OK)
 			rc = -1;
-		} else if (sync_attach_apply(s, answer.data, answer.len, server_url, token, err, errlen) !=
-		           STORE_OK) {
-			rc = -1;
-		}
 		buf_free(&answer);
 	}
 	int bundle_ok = rc == 0;
@@ -638,14 +640,7 @@ int app_sync_attach(store *s, const config *cfg, const char *server_url, const c
 		char path[256];
 		snprintf(path, sizeof path, "/api/v1/sync/geo%s%s", *next ? "?after=" : "", *next ? esc : "");
 		curl_free(esc);
-		if (exchange(cfg, server_url, path, token, NULL, &status, &answer, &res->bytes, err,
-		             errlen) != 0) {
-			rc = -1;
-			break;
-		}
-		if (status != 200) {
-			answer_error(status, &answer, err, errlen);
-			buf_free(&answer);
+		if (fetch(cfg, server_url, path, token, &answer, &res->bytes, err, errlen) != 0) {
 			rc = -1;
 			break;
 		}
@@ -687,17 +682,6 @@ static struct {
 	pthread_t thread;
 } worker = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void deadline_in(struct timespec *t, int64_t ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, t);
-	t->tv_sec += (time_t)(ms / 1000);
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
 static void *sync_thread(void *arg)
 {
 	struct app *app = arg;
@@ -713,7 +697,7 @@ static void *sync_thread(void *arg)
 			int64_t ms =
 			    interval_ms - waited < SYNC_REFRESH_MS ? interval_ms - waited : SYNC_REFRESH_MS;
 			struct timespec t;
-			deadline_in(&t, ms);
+			mono_deadline(&t, ms);
 			pthread_mutex_lock(&worker.lock);
 			while (!worker.stop &&
 			       pthread_cond_timedwait(&worker.wake, &worker.lock, &t) != ETIMEDOUT)

@@ -488,6 +488,12 @@ static void answer_error(sync_answer *out, int status, const char *code, const c
 	json_object_close(&w);
 }
 
+/* 500 server_error, "try again in a moment". */
+static void server_error(sync_answer *out)
+{
+	answer_error(out, 500, "server_error", N_("Une erreur est survenue. Réessayez dans un instant."));
+}
+
 static void answer_init(sync_answer *out)
 {
 	out->status = 200;
@@ -588,8 +594,7 @@ void sync_push_apply(store *s, arena *a, const store_user *u, const char *body, 
 	}
 	store_sync_outcome *res = arena_alloc(a, (n ? n : 1) * sizeof *res);
 	if (!res) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	/* The record a state replaces must be of the state's site too
@@ -606,8 +611,7 @@ void sync_push_apply(store *s, arena *a, const store_user *u, const char *body, 
 		return;
 	}
 	if (rc != STORE_OK) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	json_writer w;
@@ -664,8 +668,7 @@ void sync_pull_body_site(store *s, arena *a, const store_user *u, int64_t site, 
 		more = rc == STORE_OK && after > last;
 	}
 	if (rc != STORE_OK) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	json_writer w;
@@ -679,8 +682,7 @@ void sync_pull_body_site(store *s, arena *a, const store_user *u, int64_t site, 
 		if (grc == STORE_NOT_FOUND)
 			continue;
 		if (grc != STORE_OK) {
-			answer_error(out, 500, "server_error",
-			             N_("Une erreur est survenue. Réessayez dans un instant."));
+			server_error(out);
 			return;
 		}
 		write_change(&w, ch[i].change_id, &rec);
@@ -691,8 +693,7 @@ void sync_pull_body_site(store *s, arena *a, const store_user *u, int64_t site, 
 	if (rc == STORE_OK)
 		rc = write_table(s, a, &w, "users", site_id, NULL, 0, NULL);
 	if (rc != STORE_OK) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	json_key(&w, "cursor");
@@ -724,8 +725,7 @@ void sync_attach_body_site(store *s, arena *a, const store_user *u, int64_t site
 	if (rc == STORE_OK)
 		rc = store_sync_table_rows(s, a, "sites", site_id, NULL, 0, &sites, &nsites);
 	if (rc != STORE_OK || nsites != 1) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	json_writer w;
@@ -748,8 +748,7 @@ void sync_attach_body_site(store *s, arena *a, const store_user *u, int64_t site
 	for (size_t i = 0; rc == STORE_OK && i < COUNT(catalog_tables); i++)
 		rc = write_table(s, a, &w, catalog_tables[i], 0, NULL, 0, NULL);
 	if (rc != STORE_OK) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	json_object_close(&w);
@@ -800,8 +799,7 @@ void sync_geo_body(store *s, arena *a, const char *after, sync_answer *out)
 		json_array_close(&w);
 	}
 	if (rc != STORE_OK) {
-		answer_error(out, 500, "server_error",
-		             N_("Une erreur est survenue. Réessayez dans un instant."));
+		server_error(out);
 		return;
 	}
 	json_key(&w, "next");

@@ -130,4 +130,12 @@ int cli_address_load_delegates(const cli_args *a, store *s, struct json_t *commu
  * nor the value of --db or --config; NULL when there is none. */
 const char *cli_take_operand(int *argc, char **argv);
 
+/* The action of `guichet GROUP ACTION [OPTIONS]`: the one of the n commands
+ * whose name ("GROUP ACTION") ends with argv[1]. NULL with *status set when
+ * there is none: no argv[1] (overview on stderr, CLI_USAGE), --help or -h
+ * (overview on stdout, CLI_OK), or an unknown one ("guichet GROUP: unknown
+ * WHAT 'X'" and the overview on stderr, CLI_USAGE). */
+const cli_cmd *cli_pick_action(int argc, char **argv, const cli_cmd *const *cmds, size_t n, const char *what,
+                               void (*overview)(FILE *f), int *status);
+
 #endif

@@ -428,3 +428,23 @@ const char *cli_take_operand(int *argc, char **argv)
 	}
 	return NULL;
 }
+
+const cli_cmd *cli_pick_action(int argc, char **argv, const cli_cmd *const *cmds, size_t n, const char *what,
+                               void (*overview)(FILE *f), int *status)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		overview(argc < 2 ? stderr : stdout);
+		*status = argc < 2 ? CLI_USAGE : CLI_OK;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(cmds[i]->name, ' ');
+		if (sp && strcmp(sp + 1, argv[1]) == 0)
+			return cmds[i];
+	}
+	const char *group = cmds[0]->name;
+	fprintf(stderr, "guichet %.*s: unknown %s '%s'\n", (int)strcspn(group, " "), group, what, argv[1]);
+	overview(stderr);
+	*status = CLI_USAGE;
+	return NULL;
+}

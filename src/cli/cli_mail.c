@@ -86,17 +86,11 @@ static int mail_test(cli_args *a)
 
 int cli_mail(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		overview(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	if (strcmp(argv[1], "test") != 0) {
-		fprintf(stderr, "guichet mail: unknown action '%s'\n", argv[1]);
-		overview(stderr);
-		return CLI_USAGE;
-	}
-	cli_args a;
+	static const cli_cmd *const cmds[] = {&cmd_test};
 	int status;
+	if (!cli_pick_action(argc, argv, cmds, COUNT(cmds), "action", overview, &status))
+		return status;
+	cli_args a;
 	if (cli_parse(&cmd_test, argc - 1, argv + 1, &a, &status) != 0)
 		return status;
 	int rc = mail_test(&a);

@@ -118,21 +118,12 @@ static void overview(FILE *f)
 
 int cli_opendata(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		overview(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	const cli_cmd *cmd = strcmp(argv[1], "activity") == 0          ? &cmd_activity
-	                     : strcmp(argv[1], "lieux") == 0           ? &cmd_lieux
-	                     : strcmp(argv[1], "france-services") == 0 ? &cmd_fs
-	                                                               : NULL;
-	if (!cmd) {
-		fprintf(stderr, "guichet opendata: unknown file '%s'\n", argv[1]);
-		overview(stderr);
-		return CLI_USAGE;
-	}
-	cli_args a;
+	static const cli_cmd *const cmds[] = {&cmd_activity, &cmd_lieux, &cmd_fs};
 	int status;
+	const cli_cmd *cmd = cli_pick_action(argc, argv, cmds, COUNT(cmds), "file", overview, &status);
+	if (!cmd)
+		return status;
+	cli_args a;
 	if (cli_parse(cmd, argc - 1, argv + 1, &a, &status) != 0)
 		return status;
 	int rc = opendata_run(cmd, &a);

@@ -11,13 +11,19 @@
 #include "cli/cli.h"
 #include "store/store_sync.h"
 
+/* The transport's settings: the options of push and pull, and of attach. */
+/* clang-format off */
+#define TRANSPORT_OPTS                                                                                \
+	{"sync-ca-file", "FILE", "certificates to trust for the centre instead of the system's", 0, 0},   \
+	{"sync-timeout", "DURATION", "the time one exchange with the centre may take, default 60s", 0, 0}, \
+	{"sync-allow-http", "BOOL", "allow plain http to a centre that is not on this machine", 0, 0}
+/* clang-format on */
+
 static const cli_opt attach_opts[] = {
     {"server", "URL", "the centre's address, https://HOST (http:// only to this machine)", 1, 0},
     {"token", "TOKEN", "an API token of a site's account on the centre (agent or manager)", 1, 0},
     {"site", "ID", "the centre's site, when the account has several", 0, 0},
-    {"sync-ca-file", "FILE", "certificates to trust for the centre instead of the system's", 0, 0},
-    {"sync-timeout", "DURATION", "the time one exchange with the centre may take, default 60s", 0, 0},
-    {"sync-allow-http", "BOOL", "allow plain http to a centre that is not on this machine", 0, 0},
+    TRANSPORT_OPTS,
 };
 static const cli_cmd cmd_attach = {
     .name = "sync attach",
@@ -28,11 +34,8 @@ static const cli_cmd cmd_attach = {
     .nopts = COUNT(attach_opts),
 };
 
-/* The transport's settings, also options of attach. */
 static const cli_opt run_opts[] = {
-    {"sync-ca-file", "FILE", "certificates to trust for the centre instead of the system's", 0, 0},
-    {"sync-timeout", "DURATION", "the time one exchange with the centre may take, default 60s", 0, 0},
-    {"sync-allow-http", "BOOL", "allow plain http to a centre that is not on this machine", 0, 0},
+    TRANSPORT_OPTS,
 };
 static const cli_cmd cmd_push = {
     .name = "sync push",
@@ -203,22 +206,12 @@ static int sync_status(cli_args *a)
 
 int cli_sync(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		overview(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	const cli_cmd *cmd = strcmp(argv[1], "attach") == 0   ? &cmd_attach
-	                     : strcmp(argv[1], "push") == 0   ? &cmd_push
-	                     : strcmp(argv[1], "pull") == 0   ? &cmd_pull
-	                     : strcmp(argv[1], "status") == 0 ? &cmd_status
-	                                                      : NULL;
-	if (!cmd) {
-		fprintf(stderr, "guichet sync: unknown action '%s'\n", argv[1]);
-		overview(stderr);
-		return CLI_USAGE;
-	}
-	cli_args a;
+	static const cli_cmd *const cmds[] = {&cmd_attach, &cmd_push, &cmd_pull, &cmd_status};
 	int status;
+	const cli_cmd *cmd = cli_pick_action(argc, argv, cmds, COUNT(cmds), "action", overview, &status);
+	if (!cmd)
+		return status;
+	cli_args a;
 	if (cli_parse(cmd, argc - 1, argv + 1, &a, &status) != 0)
 		return status;
 	int rc = transport(&a);

@@ -216,19 +216,11 @@ static void overview(FILE *f)
 
 int cli_token(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		overview(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	const cli_cmd *cmd = strcmp(argv[1], "create") == 0   ? &cmd_create
-	                     : strcmp(argv[1], "list") == 0   ? &cmd_list
-	                     : strcmp(argv[1], "revoke") == 0 ? &cmd_revoke
-	                                                      : NULL;
-	if (!cmd) {
-		fprintf(stderr, "guichet token: unknown action '%s'\n", argv[1]);
-		overview(stderr);
-		return CLI_USAGE;
-	}
+	static const cli_cmd *const cmds[] = {&cmd_create, &cmd_list, &cmd_revoke};
+	int status;
+	const cli_cmd *cmd = cli_pick_action(argc, argv, cmds, COUNT(cmds), "action", overview, &status);
+	if (!cmd)
+		return status;
 	/* revoke takes the id among its arguments: the one word that is
 	 * neither an option nor the value of --db or --config. */
 	const char *id_text = NULL;
@@ -254,7 +246,6 @@ int cli_token(int argc, char **argv)
 		rest = shifted;
 	}
 	cli_args a;
-	int status;
 	if (cli_parse(cmd, nrest, rest, &a, &status) != 0)
 		return status;
 	int rc;

@@ -165,16 +165,7 @@ static const char *status_label(req *r, const char *status)
 
 static void write_time(req *r, int64_t t)
 {
-	char day[11], hm[6];
-	if (!t) {
-		html_txt(&r->out, "—");
-		return;
-	}
-	time_local_date(t, day);
-	time_local_hm(t, hm);
-	html_txt(&r->out, day);
-	html_txt(&r->out, " ");
-	html_txt(&r->out, hm);
+	html_txt(&r->out, t ? page_when_text(r, t) : "—");
 }
 
 static void outbox_counts(req *r, const store_mail_counts *c)

@@ -23,16 +23,7 @@
 
 static void write_time(req *r, int64_t t)
 {
-	char day[11], hm[6];
-	if (!t) {
-		html_txt(&r->out, _(r, "jamais"));
-		return;
-	}
-	time_local_date(t, day);
-	time_local_hm(t, hm);
-	html_txt(&r->out, day);
-	html_txt(&r->out, " ");
-	html_txt(&r->out, hm);
+	html_txt(&r->out, t ? page_when_text(r, t) : _(r, "jamais"));
 }
 
 static const char *direction_label(req *r, const char *d)

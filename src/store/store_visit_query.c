@@ -108,9 +108,18 @@ static void q_sites(query *q, const store_visit_filter *f)
  * channel and adviser, and past the page's key when paginate. */
 static void q_visit_where(query *q, const store_visit_filter *f, int paginate)
 {
-	buf_puts(&q->sql, " WHERE v.deleted_at = 0 AND v.started_at >= ? AND v.started_at < ?");
-	q_param(q, P_INT(f->from));
-	q_param(q, P_INT(f->to ? f->to : INT64_MAX));
+	/* A bound is written only when given: an open range would lead the
+	 * planner to the (site, started_at) index and a sort of every visit of
+	 * the site, where (site, id) gives the newest first (sql/024). */
+	buf_puts(&q->sql, " WHERE v.deleted_at = 0");
+	if (f->from) {
+		buf_puts(&q->sql, " AND v.started_at >= ?");
+		q_param(q, P_INT(f->from));
+	}
+	if (f->to) {
+		buf_puts(&q->sql, " AND v.started_at < ?");
+		q_param(q, P_INT(f->to));
+	}
 	q_sites(q, f);
 	if (f->agent_id) {
 		buf_puts(&q->sql, " AND v.agent_id = ?");

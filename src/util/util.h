@@ -85,6 +85,10 @@ const char *field_error_for(const field_errors *e, const char *field);
 /* Wall clock in seconds and a monotonic clock in microseconds. */
 int64_t now_s(void);
 int64_t mono_us(void);
+/* now + ms on the monotonic clock: the deadline of a pthread_cond_timedwait
+ * on a condition set to CLOCK_MONOTONIC. */
+struct timespec;
+void mono_deadline(struct timespec *t, int64_t ms);
 /* Local time of the deployment (TZ, Europe/Paris by default, set once at
  * start): "YYYY-MM-DD" and "HH:MM" to Unix seconds and back. */
 int time_parse_local(const char *date, const char *hhmm, int64_t *out);

@@ -15,33 +15,21 @@
 // which Linux gives on lo without any setup.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 
-import { HOST, canConnect, csrfToken, setupServer } from './lib.mjs';
+import { HOST, csrfToken, setupServer } from './lib.mjs';
+import { NGINX, startNginx } from './nginx_lib.mjs';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => spawnSync('test', ['-x', p]).status === 0);
 /** A bound against hanging, never a measure. */
 const WAIT_MS = 15000;
 /** Failed logins from one address before the next is held back (docs/operations.md). */
 const FAILURES = 20;
-
-async function freePort() {
-  return await new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One request; returns { status, headers, body, alpn }. */
 function fetchVia(mod, options, body) {
@@ -79,7 +67,6 @@ describe('behind nginx with TLS', { skip: NGINX ? false : 'nginx is not installe
   let dir;
   let nginx;
   let port;
-  const log = [];
 
   before(async () => {
     srv = await setupServer({ serveArgs: ['--trust-proxy', '--trusted-proxies', '127.0.0.1'] });
@@ -89,28 +76,11 @@ describe('behind nginx with TLS', { skip: NGINX ? false : 'nginx is not installe
       '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' });
     assert.equal(cert.status, 0, `openssl failed: ${cert.stderr}`);
     const upstream = new URL(srv.url).port;
-    // A port nginx alone binds: chosen free, then taken again at once;
-    // another one if something else took it in between.
-    for (let attempt = 0; attempt < 5 && !nginx; attempt++) {
-      port = await freePort();
-      const conf = `
-${process.getuid && process.getuid() === 0 ? 'user root;' : ''}
-daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
-  client_max_body_size 8m;
-  server {
-    listen ${HOST}:${port} ssl http2;
-    ssl_certificate ${dir}/cert.pem;
+    nginx = await startNginx({
+      dir,
+      http: 'client_max_body_size 8m;',
+      listen: ' ssl http2',
+      server: `ssl_certificate ${dir}/cert.pem;
     ssl_certificate_key ${dir}/key.pem;
     ssl_protocols TLSv1.2 TLSv1.3;
     location / {
@@ -120,29 +90,13 @@ http {
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_buffering off;
-    }
-  }
-}
-`;
-      await fs.writeFile(path.join(dir, 'nginx.conf'), conf);
-      const child = spawn(NGINX, ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stderr.on('data', (d) => log.push(d));
-      let exited = false;
-      child.on('close', () => { exited = true; });
-      const deadline = Date.now() + WAIT_MS;
-      while (!exited && Date.now() < deadline && !(await canConnect(port))) await new Promise((r) => setImmediate(r));
-      if (!exited && (await canConnect(port))) nginx = child;
-      else child.kill('SIGKILL');
-    }
-    assert.ok(nginx, `nginx did not start: ${Buffer.concat(log).toString()} ${await fs.readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+    }`,
+    });
+    port = nginx.port;
   });
 
   after(async () => {
-    if (nginx) {
-      const done = new Promise((r) => nginx.once('close', r));
-      nginx.kill('SIGTERM');
-      await done;
-    }
+    if (nginx) await nginx.stop();
     if (srv) await srv.cleanup();
   });
 

@@ -54,20 +54,28 @@ async function finalSync(laptop, centre) {
   assert.deepEqual(there.demands, here.demands);
 }
 
-describe('sync over a link cut at random points', () => {
+/* Before the tests of a describe block: a centre, a cutting proxy in front
+ * of it and a laptop attached through the proxy, given to set(centre,
+ * laptop, proxy); all three ended after them. */
+function linkThroughProxy(set) {
   let centre, laptop, proxy;
-
   before(async () => {
     centre = await setupServer();
     proxy = await startProxy({ targetPort: centre.port });
     laptop = await attachLaptop(centre, `http://127.0.0.1:${proxy.port}`, await centre.token('agent'));
     await laptop.start(LAPTOP_ARGS);
+    set(centre, laptop, proxy);
   });
   after(async () => {
     await laptop?.cleanup();
     await centre?.cleanup();
     await proxy?.close();
   });
+}
+
+describe('sync over a link cut at random points', () => {
+  let centre, laptop, proxy;
+  linkThroughProxy((c, l, x) => ([centre, laptop, proxy] = [c, l, x]));
 
   it(`loses nothing and duplicates nothing over ${SYNCS} cut syncs`, async () => {
     const rand = seeded(SEED);
@@ -110,18 +118,7 @@ describe('sync over a link cut at random points', () => {
 describe('sync when a side is killed during a push', () => {
   let centre, laptop, proxy;
   let n = 1000;
-
-  before(async () => {
-    centre = await setupServer();
-    proxy = await startProxy({ targetPort: centre.port });
-    laptop = await attachLaptop(centre, `http://127.0.0.1:${proxy.port}`, await centre.token('agent'));
-    await laptop.start(LAPTOP_ARGS);
-  });
-  after(async () => {
-    await laptop?.cleanup();
-    await centre?.cleanup();
-    await proxy?.close();
-  });
+  linkThroughProxy((c, l, x) => ([centre, laptop, proxy] = [c, l, x]));
 
   async function record(k) {
     const token = await laptop.token('agent');

@@ -69,7 +69,26 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t record_visit(struct fixture *f, store *s, int64_t duration)
+/* A visitor with every text empty. */
+static store_visitor blank_visitor(void)
+{
+	return (store_visitor){.age_bracket = "",
+	                       .gender = "",
+	                       .social_status = "",
+	                       .commune_insee = "",
+	                       .languages = "",
+	                       .disabilities = "",
+	                       .full_name = "",
+	                       .phone = "",
+	                       .email = "",
+	                       .consent_reason = "",
+	                       .phone_kind = ""};
+}
+
+/* Records a visit of one demand for the visitor; its visitor's id in
+ * *visitor_id when not NULL. */
+static int64_t insert_visit(struct fixture *f, store *s, int64_t duration, store_visitor who,
+                            int64_t *visitor_id)
 {
 	store_demand d = {.operator_code = "cnaf",
 	                  .theme_code = "social_sante",
@@ -91,19 +110,30 @@ static int64_t record_visit(struct fixture *f, store *s, int64_t duration)
 	                 .duration_min = duration,
 	                 .demands = &d,
 	                 .ndemands = 1};
-	v.visitor = (store_visitor){.age_bracket = "",
-	                            .gender = "feminin",
-	                            .social_status = "",
-	                            .commune_insee = "",
-	                            .languages = "",
-	                            .disabilities = "",
-	                            .full_name = "",
-	                            .phone = "",
-	                            .email = "",
-	                            .consent_reason = "",
-	                            .phone_kind = ""};
+	v.visitor = who;
 	assert_int_equal(store_visit_insert(s, &v), STORE_OK);
+	if (visitor_id)
+		*visitor_id = v.visitor_id;
 	return v.id;
+}
+
+static int64_t record_visit(struct fixture *f, store *s, int64_t duration)
+{
+	store_visitor who = blank_visitor();
+	who.gender = "feminin";
+	return insert_visit(f, s, duration, who, NULL);
+}
+
+/* A workshop of two at the fixture's site, not yet stored. */
+static store_workshop workshop(struct fixture *f)
+{
+	return (store_workshop){.site_id = f->site,
+	                        .agent_id = f->agent,
+	                        .topic_code = "diagnostic_numerique",
+	                        .level = "debutant",
+	                        .held_at = 1700000000,
+	                        .participants = 2,
+	                        .note = ""};
 }
 
 static int64_t pending(store *s)
@@ -144,13 +174,7 @@ static void test_capture(void **state)
 	assert_int_equal(store_visit_update(f->laptop, &v), STORE_OK);
 	assert_int_equal(store_visit_delete(f->laptop, id, 0), STORE_OK);
 	assert_int_equal(pending(f->laptop), 3);
-	store_workshop w = {.site_id = f->site,
-	                    .agent_id = f->agent,
-	                    .topic_code = "diagnostic_numerique",
-	                    .level = "debutant",
-	                    .held_at = 1700000000,
-	                    .participants = 2,
-	                    .note = ""};
+	store_workshop w = workshop(f);
 	assert_int_equal(store_workshop_insert(f->laptop, &w), STORE_OK);
 	assert_int_equal(store_workshop_delete(f->laptop, w.id, 0), STORE_OK);
 	store_satisfaction sa = {
@@ -171,13 +195,7 @@ static void test_capture(void **state)
 	/* Two changes in a row, within one second or not: changed_at grows,
 	 * never the same twice (two states are never taken as one). */
 	store_sync_record rec;
-	store_workshop w2 = {.site_id = f->site,
-	                     .agent_id = f->agent,
-	                     .topic_code = "diagnostic_numerique",
-	                     .level = "debutant",
-	                     .held_at = 1700000000,
-	                     .participants = 2,
-	                     .note = ""};
+	store_workshop w2 = workshop(f);
 	assert_int_equal(store_workshop_insert(f->laptop, &w2), STORE_OK);
 	assert_int_equal(store_sync_change_list(f->laptop, f->a, 100, &ch, &n), STORE_OK);
 	assert_int_equal(store_sync_record_get(f->laptop, f->a, "workshop", ch[n - 1].uid, &rec), STORE_OK);
@@ -366,40 +384,14 @@ static void test_conflicts(void **state)
 static void test_erasure_logged(void **state)
 {
 	struct fixture *f = *state;
-	store_demand d = {.operator_code = "cnaf",
-	                  .theme_code = "social_sante",
-	                  .level = "information",
-	                  .outcome = "resolu",
-	                  .procedure_text = "",
-	                  .mandate_type = "",
-	                  .mandate_ref = "",
-	                  .equipment = "",
-	                  .interpreting = "",
-	                  .interpreting_lang = "",
-	                  .referral_type = "",
-	                  .note = ""};
-	store_visit v = {.site_id = f->site,
-	                 .agent_id = f->agent,
-	                 .started_at = 1700000000,
-	                 .channel = "guichet_spontane",
-	                 .place = "",
-	                 .demands = &d,
-	                 .ndemands = 1};
-	v.visitor = (store_visitor){.age_bracket = "",
-	                            .gender = "",
-	                            .social_status = "",
-	                            .commune_insee = "",
-	                            .languages = "",
-	                            .disabilities = "",
-	                            .identified = 1,
-	                            .full_name = "Jeanne Martin",
-	                            .phone = "",
-	                            .email = "",
-	                            .consent_reason = "suivi",
-	                            .phone_kind = ""};
-	assert_int_equal(store_visit_insert(f->laptop, &v), STORE_OK);
+	store_visitor who = blank_visitor();
+	who.identified = 1;
+	who.full_name = "Jeanne Martin";
+	who.consent_reason = "suivi";
+	int64_t visitor_id = 0;
+	insert_visit(f, f->laptop, 0, who, &visitor_id);
 	assert_int_equal(pending(f->laptop), 1);
-	assert_int_equal(store_visitor_erase(f->laptop, v.visitor_id, now_s()), STORE_OK);
+	assert_int_equal(store_visitor_erase(f->laptop, visitor_id, now_s()), STORE_OK);
 	assert_int_equal(pending(f->laptop), 2);
 	buf body;
 	buf_init(&body, SYNC_MAX_BODY);
