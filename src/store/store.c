@@ -275,24 +275,6 @@ void store_close(store *s)
 	free(s);
 }
 
-static size_t site_slot(int64_t site_id)
-{
-	return (size_t)((uint64_t)site_id % STORE_SITE_GENS);
-}
-
-void store_site_changed(store *s, int64_t site_id)
-{
-	if (site_id > 0)
-		atomic_fetch_add(&s->site_gen[site_slot(site_id)], 1);
-	else
-		atomic_fetch_add(&s->all_gen, 1);
-}
-
-uint64_t store_site_generation(store *s, int64_t site_id)
-{
-	return atomic_load(&s->site_gen[site_slot(site_id)]) + atomic_load(&s->all_gen);
-}
-
 void store_latency_metrics(store *s, buf *out)
 {
 	uint64_t counts[DB_LATENCY_BUCKETS], sum_us = 0, n = 0, cumulative = 0;

@@ -4,8 +4,6 @@
  * site's usual operators and procedures first, and the correction window of
  * a site.
  */
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/guichet_limits.h"
@@ -275,148 +273,22 @@ static int read_id(db_stmt *st, arena *a, void *out)
 }
 
 /* The recording form asks for these on every view: a GROUP BY over the
- * site's demands of the last 90 days. The answer is kept per site, valid
- * while the site's write generation (store_site_changed) holds, so a visit
- * recorded, corrected or deleted by this process shows at the next view;
- * and for at most FREQ_TTL_S of the window's slide, so that writes of
- * another process (an import, a second server on PostgreSQL) show within
- * that time. The generation is read before the query: a write committed
- * while it runs leaves the entry behind. */
-#define FREQ_SLOTS 512
-#define FREQ_TTL_S 60
-
-enum { FREQ_OPERATORS, FREQ_PROCEDURES };
-
-typedef struct freq_entry {
-	int64_t site_id; /* 0: empty */
-	int kind;
-	uint64_t gen;
-	int64_t since;
-	size_t limit, n;
-	char **codes; /* FREQ_OPERATORS, each string malloc'd */
-	int64_t *ids; /* FREQ_PROCEDURES */
-} freq_entry;
-
-struct store_freq_cache {
-	pthread_mutex_t mu;
-	freq_entry e[FREQ_SLOTS];
-};
-
-static void freq_entry_clear(freq_entry *e)
-{
-	if (e->codes)
-		for (size_t i = 0; i < e->n; i++)
-			free(e->codes[i]);
-	free(e->codes);
-	free(e->ids);
-	*e = (freq_entry){0};
-}
-
-void store_freq_cache_free(struct store_freq_cache *fc)
-{
-	if (!fc)
-		return;
-	for (size_t i = 0; i < FREQ_SLOTS; i++)
-		freq_entry_clear(&fc->e[i]);
-	pthread_mutex_destroy(&fc->mu);
-	free(fc);
-}
-
-static struct store_freq_cache *freq_cache(store *s)
-{
-	struct store_freq_cache *fc = atomic_load_explicit(&s->freq, memory_order_acquire);
-	if (fc)
-		return fc;
-	struct store_freq_cache *made = calloc(1, sizeof *made);
-	if (!made)
-		return NULL;
-	pthread_mutex_init(&made->mu, NULL);
-	struct store_freq_cache *none = NULL;
-	if (atomic_compare_exchange_strong(&s->freq, &none, made))
-		return made;
-	store_freq_cache_free(made);
-	return none;
-}
-
-static freq_entry *freq_slot(struct store_freq_cache *fc, int kind, int64_t site_id)
-{
-	return &fc->e[((uint64_t)site_id * 2 + (uint64_t)kind) % FREQ_SLOTS];
-}
-
-/* Copies a valid entry into the arena: 1 when found, 0 when it must be
- * computed (or on a full arena, which the query then reports). */
-static int freq_get(store *s, arena *a, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
-                    void **out, size_t *n)
-{
-	struct store_freq_cache *fc = freq_cache(s);
-	if (!fc)
-		return 0;
-	int found = 0;
-	pthread_mutex_lock(&fc->mu);
-	const freq_entry *e = freq_slot(fc, kind, site_id);
-	if (e->site_id == site_id && e->kind == kind && e->gen == gen && e->limit == limit &&
-	    since >= e->since && since - e->since < FREQ_TTL_S) {
-		size_t size = kind == FREQ_OPERATORS ? sizeof(char *) : sizeof(int64_t);
-		void *copy = arena_alloc(a, (e->n + 1) * size);
-		found = copy != NULL;
-		for (size_t i = 0; found && i < e->n; i++) {
-			if (kind == FREQ_PROCEDURES) {
-				((int64_t *)copy)[i] = e->ids[i];
-			} else if (!(((char **)copy)[i] = arena_strdup(a, e->codes[i]))) {
-				found = 0;
-			}
-		}
-		if (found) {
-			*out = copy;
-			*n = e->n;
-		}
-	}
-	pthread_mutex_unlock(&fc->mu);
-	return found;
-}
-
-static void freq_put(store *s, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
-                     const void *rows, size_t n)
-{
-	struct store_freq_cache *fc = freq_cache(s);
-	if (!fc)
-		return;
-	freq_entry fresh = {.site_id = site_id, .kind = kind, .gen = gen, .since = since, .limit = limit, .n = n};
-	int ok = 1;
-	if (kind == FREQ_PROCEDURES) {
-		ok = (fresh.ids = malloc((n + 1) * sizeof *fresh.ids)) != NULL;
-		if (ok && n)
-			memcpy(fresh.ids, rows, n * sizeof *fresh.ids);
-	} else {
-		ok = (fresh.codes = calloc(n + 1, sizeof *fresh.codes)) != NULL;
-		for (size_t i = 0; ok && i < n; i++)
-			ok = (fresh.codes[i] = strdup(((char *const *)rows)[i])) != NULL;
-	}
-	if (!ok) {
-		freq_entry_clear(&fresh);
-		return;
-	}
-	pthread_mutex_lock(&fc->mu);
-	freq_entry *e = freq_slot(fc, kind, site_id);
-	freq_entry_clear(e);
-	*e = fresh;
-	pthread_mutex_unlock(&fc->mu);
-}
+ * site's demands of the last 90 days, kept in memory by store_freq.c. */
 
 int store_frequent_operators(store *s, arena *a, int64_t site_id, int64_t since, size_t limit, char ***codes,
                              size_t *n)
 {
 	uint64_t gen = store_site_generation(s, site_id);
-	if (freq_get(s, a, FREQ_OPERATORS, site_id, since, limit, gen, (void **)codes, n))
+	if (store_freq_get(s, a, FREQ_OPERATORS, site_id, since, limit, gen, (void **)codes, n))
 		return STORE_OK;
 	int rc = list_rows(s, a, "frequent_operators",
-	                 "SELECT d.operator_code FROM demands d JOIN visits v ON v.id = d.visit_id "
-	                 "WHERE d.site_id = ? AND d.created_at >= ? AND v.deleted_at = 0 "
-	                 "GROUP BY d.operator_code ORDER BY COUNT(*) DESC, d.operator_code LIMIT ?",
-	                 PARAMS(P_INT(site_id), P_INT(since), P_INT((int64_t)frequent_limit(limit))),
-	                 read_code, sizeof(char *), (void **)codes, n);
+	                   "SELECT d.operator_code FROM demands d JOIN visits v ON v.id = d.visit_id "
+	                   "WHERE d.site_id = ? AND d.created_at >= ? AND v.deleted_at = 0 "
+	                   "GROUP BY d.operator_code ORDER BY COUNT(*) DESC, d.operator_code LIMIT ?",
+	                   PARAMS(P_INT(site_id), P_INT(since), P_INT((int64_t)frequent_limit(limit))),
+	                   read_code, sizeof(char *), (void **)codes, n);
 	if (rc == STORE_OK)
-		freq_put(s, FREQ_OPERATORS, site_id, since, limit, gen, *codes, *n);
+		store_freq_put(s, FREQ_OPERATORS, site_id, since, limit, gen, *codes, *n);
 	return rc;
 }
 
@@ -424,17 +296,17 @@ int store_frequent_procedures(store *s, arena *a, int64_t site_id, int64_t since
                               size_t *n)
 {
 	uint64_t gen = store_site_generation(s, site_id);
-	if (freq_get(s, a, FREQ_PROCEDURES, site_id, since, limit, gen, (void **)ids, n))
+	if (store_freq_get(s, a, FREQ_PROCEDURES, site_id, since, limit, gen, (void **)ids, n))
 		return STORE_OK;
 	int rc = list_rows(s, a, "frequent_procedures",
-	                 "SELECT d.procedure_id FROM demands d JOIN visits v ON v.id = d.visit_id "
-	                 "WHERE d.site_id = ? AND d.created_at >= ? AND v.deleted_at = 0 "
-	                 "AND d.procedure_id IS NOT NULL "
-	                 "GROUP BY d.procedure_id ORDER BY COUNT(*) DESC, d.procedure_id LIMIT ?",
-	                 PARAMS(P_INT(site_id), P_INT(since), P_INT((int64_t)frequent_limit(limit))), read_id,
-	                 sizeof(int64_t), (void **)ids, n);
+	                   "SELECT d.procedure_id FROM demands d JOIN visits v ON v.id = d.visit_id "
+	                   "WHERE d.site_id = ? AND d.created_at >= ? AND v.deleted_at = 0 "
+	                   "AND d.procedure_id IS NOT NULL "
+	                   "GROUP BY d.procedure_id ORDER BY COUNT(*) DESC, d.procedure_id LIMIT ?",
+	                   PARAMS(P_INT(site_id), P_INT(since), P_INT((int64_t)frequent_limit(limit))),
+	                   read_id, sizeof(int64_t), (void **)ids, n);
 	if (rc == STORE_OK)
-		freq_put(s, FREQ_PROCEDURES, site_id, since, limit, gen, *ids, *n);
+		store_freq_put(s, FREQ_PROCEDURES, site_id, since, limit, gen, *ids, *n);
 	return rc;
 }
 

@@ -29,14 +29,22 @@ struct store {
 	 * corrected, deleted, imported, synchronised): a value computed from
 	 * the store while a slot held g stays right as long as it holds g. */
 	_Atomic uint64_t site_gen[STORE_SITE_GENS];
-	_Atomic uint64_t all_gen; /* writes whose site is not known: every site */
+	_Atomic uint64_t all_gen;              /* writes whose site is not known: every site */
 	struct store_freq_cache *_Atomic freq; /* the recording form's frequent choices (store_catalog.c) */
 };
 
 /* Called after a write to site_id's visits has committed; 0 for a write
  * that may touch any site. */
 void store_site_changed(store *s, int64_t site_id);
-/* Frees the cache of frequent choices (store_close). */
+/* The recording form's frequent choices kept per site (store_freq.c):
+ * store_freq_get copies a valid entry into the arena (1 when found, 0 when
+ * it must be computed); store_freq_put keeps what was computed while the
+ * site's generation was gen; store_freq_cache_free at store_close. */
+enum { FREQ_OPERATORS, FREQ_PROCEDURES };
+int store_freq_get(store *s, arena *a, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
+                   void **out, size_t *n);
+void store_freq_put(store *s, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
+                    const void *rows, size_t n);
 void store_freq_cache_free(struct store_freq_cache *fc);
 
 /* One parameter of a statement. Built with P_INT and P_TEXT so that the
