@@ -303,9 +303,16 @@ static int log_append(store *s, db_conn *c, const char *own_origin, const char *
 	/* The number in commit order (sql/023_sync.sql): the counter's row
 	 * stays locked until this transaction ends. */
 	int64_t seq = 0;
-	int rows =
-	    store_run(s, c, "sync_log", "UPDATE sync_seq SET last = last + 1 WHERE id = 1 RETURNING last",
-	              NO_PARAMS, &seq);
+	/* On PostgreSQL the counter's row is locked with SELECT … FOR UPDATE
+	 * (store_sync_lock) and the number read from the log: updating one row
+	 * for every change of a long transaction (an import) would leave a
+	 * chain of its versions that each update walks again. */
+	int rows = db_kind_of(s->db) == DB_POSTGRES
+	               ? store_run(s, c, "sync_log", "SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_log",
+	                           NO_PARAMS, &seq)
+	               : store_run(s, c, "sync_log",
+	                           "UPDATE sync_seq SET last = last + 1 WHERE id = 1 RETURNING last",
+	                           NO_PARAMS, &seq);
 	if (rows == 0)
 		return store_fail(s, "sync_log", DB_ERROR, "no sync_seq row");
 	if (rows > 0)
@@ -381,8 +388,11 @@ int store_sync_capture(store *s, db_conn *c, const char *kind, int64_t id, int64
 
 int store_sync_lock(store *s, db_conn *c)
 {
-	int rows =
-	    store_run(s, c, "sync_lock", "UPDATE sync_seq SET last = last WHERE id = 1", NO_PARAMS, NULL);
+	int rows = db_kind_of(s->db) == DB_POSTGRES
+	               ? store_run(s, c, "sync_lock", "SELECT last FROM sync_seq WHERE id = 1 FOR UPDATE",
+	                           NO_PARAMS, NULL)
+	               : store_run(s, c, "sync_lock", "UPDATE sync_seq SET last = last WHERE id = 1",
+	                           NO_PARAMS, NULL);
 	return rows < 0 ? rows : STORE_OK;
 }
 

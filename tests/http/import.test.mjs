@@ -177,7 +177,7 @@ describe('CSV import and export', () => {
         const file = path.join(big.dir, 'big.csv');
         await fsp.writeFile(file, `${lines.join('\n')}\n`);
         const started = Date.now();
-        const r = await run(['import', 'demands', '--db', big.db, '--site', String(big.sites.rennes), file], { timeoutMs: 120_000 });
+        const r = await run(['import', 'demands', '--db', big.db, '--site', String(big.sites.rennes), file], { timeoutMs: 300_000 });
         const seconds = (Date.now() - started) / 1000;
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /\(100000 demands\)/);
