@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "app/sync.h"
+#include "domain/access.h"
 #include "store/store_sync.h"
 #include "util/i18n.h"
 #include "util/json.h"
@@ -501,27 +502,13 @@ static void answer_init(sync_answer *out)
 	buf_init(&out->body, (size_t)64 << 20);
 }
 
-/* May this account sync? Agents and managers of a site only. */
-static int may_sync(const store_user *u)
-{
-	return u && u->active && u->role &&
-	       (strcmp(u->role, "agent") == 0 || strcmp(u->role, "manager") == 0);
-}
-
-static int holds_site(const store_user *u, int64_t site_id)
-{
-	for (size_t i = 0; i < u->nsites; i++)
-		if (u->site_ids[i] == site_id)
-			return 1;
-	return 0;
-}
 
 /* The site the request is about: the one named (held by the account), or
  * the account's only site; 0 when neither. */
 static int64_t pick_site(const store_user *u, int64_t site_id)
 {
 	if (site_id > 0)
-		return holds_site(u, site_id) ? site_id : 0;
+		return access_holds_site(u, site_id) ? site_id : 0;
 	return u->nsites == 1 ? u->site_ids[0] : 0;
 }
 
@@ -529,7 +516,7 @@ static int64_t pick_site(const store_user *u, int64_t site_id)
  * without a site; 1 when it may go on. */
 static int check_account(const store_user *u, int64_t asked, int64_t *site_id, sync_answer *out)
 {
-	if (!may_sync(u)) {
+	if (!access_may_sync(u)) {
 		answer_error(out, 403, "forbidden",
 		             N_("Seuls les conseillers et responsables d'un lieu synchronisent."));
 		return 0;
@@ -549,7 +536,7 @@ static int check_account(const store_user *u, int64_t asked, int64_t *site_id, s
 void sync_push_apply(store *s, arena *a, const store_user *u, const char *body, size_t len, sync_answer *out)
 {
 	answer_init(out);
-	if (!may_sync(u)) {
+	if (!access_may_sync(u)) {
 		answer_error(out, 403, "forbidden",
 		             N_("Seuls les conseillers et responsables d'un lieu synchronisent."));
 		return;
@@ -583,7 +570,7 @@ void sync_push_apply(store *s, arena *a, const store_user *u, const char *body, 
 	for (size_t i = 0; i < n; i++) {
 		const char *table = store_sync_kind_table(recs[i].kind);
 		int64_t site = store_sync_field(table, &recs[i].main, "site_id")->i;
-		int other = !holds_site(u, site) ||
+		int other = !access_holds_site(u, site) ||
 		            (recs[i].visitor.v &&
 		             store_sync_field("visitors", &recs[i].visitor, "site_id")->i != site);
 		if (other) {

@@ -187,6 +187,16 @@ int access_may_record_at(const store_user *u, int64_t site_id)
 	       has_site(u, site_id);
 }
 
+int access_may_sync(const store_user *u)
+{
+	return u && u->active && (role_is(u, "agent") || role_is(u, "manager"));
+}
+
+int access_holds_site(const store_user *u, int64_t site_id)
+{
+	return has_site(u, site_id);
+}
+
 int access_may_serve_queue(const store_user *u, int64_t site_id)
 {
 	return access_may_record_at(u, site_id);

@@ -63,6 +63,11 @@ int access_may_record_at(const store_user *u, int64_t site_id);
  * the administrators. Who serves or configures it may open its public
  * screen without the key. Reading it is
  * auth_site_visible's. */
+/* Whether the account may synchronise a laptop with this centre
+ * (docs/sync.md): an active adviser or manager; what it pushes and pulls
+ * is limited to the sites it holds (access_holds_site). */
+int access_may_sync(const store_user *u);
+int access_holds_site(const store_user *u, int64_t site_id);
 int access_may_serve_queue(const store_user *u, int64_t site_id);
 int access_may_configure_queue(const store_user *u, int64_t site_id);
 
