@@ -436,10 +436,31 @@ static void cell_open(req *r, const char *heading)
 	cell_head(r, heading);
 }
 
+/* The catalog's procedures (inactive ones too), read once per table and
+ * only when one of its demands names one: one statement, not one a row. */
+typedef struct procedures {
+	int loaded;
+	store_procedure *v;
+	size_t n;
+} procedures;
+
+static const char *procedure_label(req *r, procedures *p, int64_t id)
+{
+	if (!p->loaded) {
+		p->loaded = 1;
+		if (store_procedure_list(r->app->store, r->arena, 0, &p->v, &p->n) != STORE_OK)
+			p->n = 0;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].id == id)
+			return p->v[i].label;
+	return NULL;
+}
+
 /* The demands of a visit, to recognise it: the first one's operator and
  * procedure, then the operators of the others (catalog names: French). */
 static void demands_cell(req *r, const store_visit *v, const store_operator *ops, size_t nops,
-                         const char *heading)
+                         procedures *procs, const char *heading)
 {
 	cell_open(r, heading);
 	RAW(r, "<ul class=\"cell-list\">");
@@ -455,11 +476,10 @@ static void demands_cell(req *r, const store_visit *v, const store_operator *ops
 		RAW(r, ">");
 		html_txt(&r->out, operator_name(ops, nops, d->operator_code));
 		if (i == 0) {
-			store_procedure proc;
-			const char *what = d->procedure_id && store_procedure_get(r->app->store, r->arena,
-			                                                          d->procedure_id, &proc) == STORE_OK
-			                       ? proc.label
-			                       : d->procedure_text;
+			const char *what =
+			    d->procedure_id ? procedure_label(r, procs, d->procedure_id) : NULL;
+			if (!what)
+				what = d->procedure_text;
 			if (what && *what) {
 				RAW(r, " — ");
 				html_txt(&r->out, what);
@@ -489,6 +509,7 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	size_t nops = 0;
 	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) != STORE_OK)
 		nops = 0;
+	procedures procs = {0};
 	const char *h_date = _(r, "Date"), *h_time = _(r, "Heure"), *h_site = _(r, "Lieu"),
 	           *h_channel = _(r, "Canal"), *h_age = _(r, "Âge"), *h_demands = _(r, "Demandes"),
 	           *h_what = _(r, "Organismes et démarche"), *h_outcome = _(r, "Résultat"),
@@ -539,7 +560,7 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		cell_open(r, h_demands);
 		html_int(&r->out, (int64_t)v[i].ndemands);
 		RAW(r, "</td>");
-		demands_cell(r, &v[i], ops, nops, h_what);
+		demands_cell(r, &v[i], ops, nops, &procs, h_what);
 		cell_open(r, h_outcome);
 		html_txt(&r->out, outcome_column(r, &v[i]));
 		RAW(r, "</td>");

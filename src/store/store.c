@@ -271,6 +271,7 @@ void store_close(store *s)
 	if (!s)
 		return;
 	store_freq_cache_free(s->freq);
+	store_count_cache_free(s->counts);
 	db_close(s->db);
 	free(s);
 }

@@ -21,6 +21,7 @@
 #define STORE_SITE_GENS 256
 
 struct store_freq_cache;
+struct store_count_cache;
 
 struct store {
 	db *db;
@@ -31,6 +32,7 @@ struct store {
 	_Atomic uint64_t site_gen[STORE_SITE_GENS];
 	_Atomic uint64_t all_gen;              /* writes whose site is not known: every site */
 	struct store_freq_cache *_Atomic freq; /* the recording form's frequent choices (store_catalog.c) */
+	struct store_count_cache *_Atomic counts; /* the search page's counts (store_count_cache.c) */
 };
 
 /* Called after a write to site_id's visits has committed; 0 for a write
@@ -46,6 +48,14 @@ int store_freq_get(store *s, arena *a, int kind, int64_t site_id, int64_t since,
 void store_freq_put(store *s, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
                     const void *rows, size_t n);
 void store_freq_cache_free(struct store_freq_cache *fc);
+/* The search page's counts kept per filter (store_count_cache.c): the
+ * generation of a scope (NULL: every site), the canonical key of a filter
+ * (malloc'd; NULL when too long to keep), and get/put like store_freq. */
+uint64_t store_scope_generation(store *s, const int64_t *site_ids, size_t nsites);
+char *store_count_key(const store_visit_filter *f);
+int store_count_get(store *s, const char *key, uint64_t gen, int64_t now, int64_t *visits, int64_t *demands);
+void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64_t visits, int64_t demands);
+void store_count_cache_free(struct store_count_cache *cc);
 
 /* One parameter of a statement. Built with P_INT and P_TEXT so that the
  * compiler checks the type of every value (a variadic list would not). */

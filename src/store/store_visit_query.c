@@ -175,7 +175,8 @@ static int q_ok(store *s, query *q, const char *op)
 }
 
 /* Reads the demands of the page's visits (sorted by id, newest first) with
- * one statement and hands each visit its own. */
+ * one statement and hands each visit its own. The demands come in the
+ * order of the index demands_visit (visit, then id): no sort. */
 static int load_page_demands(store *s, db_conn *c, arena *a, store_visit *visits, size_t n)
 {
 	if (n == 0)
@@ -187,7 +188,7 @@ static int load_page_demands(store *s, db_conn *c, arena *a, store_visit *visits
 	q_init(&q);
 	buf_puts(&q.sql, "SELECT " SV_DEMAND_COLS " FROM demands d WHERE d.visit_id IN (");
 	q_placeholders(&q, nb);
-	buf_puts(&q.sql, ") ORDER BY d.visit_id DESC, d.id");
+	buf_puts(&q.sql, ") ORDER BY d.visit_id, d.id");
 	for (size_t i = 0; i < nb; i++)
 		q_param(&q, P_INT(visits[i < n ? i : 0].id));
 	int rc = q_ok(s, &q, "visit_list");
@@ -210,9 +211,10 @@ static int load_page_demands(store *s, db_conn *c, arena *a, store_visit *visits
 	if (rc == STORE_OK && store_vec_finish(&vec, a, (void **)&all, &nall) != 0)
 		rc = store_fail(s, "visit_list", DB_ERROR, "arena full");
 	store_vec_free(&vec);
-	/* Both lists run by visit id downwards: one merge pass. */
-	for (size_t i = 0, j = 0; rc == STORE_OK && i < n; i++) {
-		while (j < nall && all[j].visit_id > visits[i].id)
+	/* The visits run by id downwards, the demands upwards: one merge pass
+	 * from the last visit. */
+	for (size_t i = n, j = 0; rc == STORE_OK && i-- > 0;) {
+		while (j < nall && all[j].visit_id < visits[i].id)
 			j++;
 		size_t first = j;
 		while (j < nall && all[j].visit_id == visits[i].id)
@@ -223,6 +225,34 @@ static int load_page_demands(store *s, db_conn *c, arena *a, store_visit *visits
 	return rc;
 }
 
+/* A few sites and no period: "v.site_id IN (...) ORDER BY v.id DESC"
+ * would sort every visit of the scope. Instead, the newest visits of each
+ * site (walked backwards in visits_site_id, at most a page each), and the
+ * newest of those. */
+#define FEW_SITES 8
+
+static int few_sites(const store_visit_filter *f)
+{
+	return f->site_ids && f->nsites > 1 && f->nsites <= FEW_SITES && !f->from && !f->to;
+}
+
+static void q_newest_of_sites(query *q, const store_visit_filter *f, size_t limit)
+{
+	buf_puts(&q->sql, " WHERE v.id IN (");
+	for (size_t i = 0; i < FEW_SITES; i++) {
+		store_visit_filter one = *f;
+		one.site_ids = &f->site_ids[i < f->nsites ? i : 0];
+		one.nsites = 1;
+		buf_puts(&q->sql, i ? " UNION ALL SELECT id FROM (SELECT v.id FROM visits v"
+		                    : "SELECT id FROM (SELECT v.id FROM visits v");
+		q_visit_where(q, &one, 1);
+		q_visit_has_demand(q, &one);
+		buf_puts(&q->sql, " ORDER BY v.id DESC LIMIT ?) AS s");
+		q_param(q, P_INT((int64_t)limit));
+	}
+	buf_puts(&q->sql, ")");
+}
+
 int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
 {
 	*out = NULL;
@@ -231,8 +261,12 @@ int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visi
 	query q;
 	q_init(&q);
 	buf_puts(&q.sql, "SELECT " SV_VISIT_COLS ", " SV_VISITOR_COLS SV_VISIT_FROM);
-	q_visit_where(&q, f, 1);
-	q_visit_has_demand(&q, f);
+	if (few_sites(f)) {
+		q_newest_of_sites(&q, f, limit);
+	} else {
+		q_visit_where(&q, f, 1);
+		q_visit_has_demand(&q, f);
+	}
 	buf_puts(&q.sql, " ORDER BY v.id DESC LIMIT ?");
 	q_param(&q, P_INT((int64_t)limit));
 	int rc = q_ok(s, &q, "visit_list");
@@ -268,9 +302,8 @@ int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visi
 	return rc;
 }
 
-int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands)
+static int count_rows(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands)
 {
-	*visits = *demands = 0;
 	query qv, qd;
 	q_init(&qv);
 	q_init(&qd);
@@ -293,6 +326,28 @@ int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, in
 	}
 	q_free(&qv);
 	q_free(&qd);
+	return rc;
+}
+
+/* The counts are kept per filter while no visit of the scope is written
+ * (store_count_cache.c): exact for this process, at most a minute late for
+ * the writes of another. */
+int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands)
+{
+	*visits = *demands = 0;
+	if (f->site_ids && f->nsites == 0)
+		return STORE_OK; /* an empty scope sees nothing */
+	char *key = store_count_key(f);
+	uint64_t gen = store_scope_generation(s, f->site_ids, f->nsites);
+	int64_t now = now_s();
+	if (store_count_get(s, key, gen, now, visits, demands)) {
+		free(key);
+		return STORE_OK;
+	}
+	int rc = count_rows(s, f, visits, demands);
+	if (rc == STORE_OK)
+		store_count_put(s, key, gen, now, *visits, *demands);
+	free(key);
 	return rc;
 }
 
