@@ -26,6 +26,10 @@
 #include "store/store_stats.h"
 
 #define APP_STATS_PERIOD_MS 1000 /* the refresh thread's rhythm */
+/* The snapshot is written again at most this often, when the figures
+ * changed, and when the server stops: a restart then catches up with
+ * minutes of changes, not with a whole store. */
+#define APP_STATS_SNAPSHOT_S 600
 /* How long a question waits for a load in progress before the page says
  * "loading": a small store loads in milliseconds, so the first report
  * after a restart answers without a detour through that page. */
@@ -35,6 +39,8 @@ enum app_stats_state { STATS_LOADING, STATS_READY, STATS_FAILED };
 
 struct app_stats {
 	store *store;
+	char *snapshot;         /* path, or NULL for none */
+	uint64_t saved_changes; /* the engine's changes when the snapshot was written */
 	stats_engine *e; /* set once by the thread, under lock; freed by app_stats_stop */
 
 	pthread_mutex_t lock; /* state, stop, e */
@@ -85,11 +91,24 @@ static int wait_or_stop(struct app_stats *st, const struct timespec *deadline)
 	return st->stop;
 }
 
+/* Writes the snapshot when the engine changed since it was last written. */
+static void save_snapshot(struct app_stats *st)
+{
+	stats_engine_info info;
+	stats_engine_info_get(st->e, &info);
+	if (!st->snapshot || info.changes == st->saved_changes)
+		return;
+	char identity[96];
+	if (store_stats_identity(st->store, identity, sizeof identity) == STORE_OK &&
+	    stats_engine_save(st->e, identity, st->snapshot) == 0)
+		st->saved_changes = info.changes;
+}
+
 static void *stats_thread(void *arg)
 {
 	struct app_stats *st = arg;
 	int64_t t0 = mono_us();
-	stats_engine *e = store_stats_load(st->store, 2);
+	stats_engine *e = store_stats_open(st->store, 2, st->snapshot);
 
 	st->refreshed_us = mono_us(); /* before the engine is published: nobody reads it yet */
 	atomic_store(&st->current_us, st->refreshed_us);
@@ -106,8 +125,12 @@ static void *stats_thread(void *arg)
 	stats_engine_info info;
 	stats_engine_info_get(e, &info);
 	fprintf(stderr,
-	        "level=info msg=\"statistics loaded\" visits=%zu demands=%zu bytes=%zu load_ms=%lld\n",
-	        info.visits, info.demands, info.bytes, (long long)((mono_us() - t0) / 1000));
+	        "level=info msg=\"statistics loaded\" visits=%zu demands=%zu bytes=%zu load_ms=%lld "
+	        "from=%s\n",
+	        info.visits, info.demands, info.bytes, (long long)((mono_us() - t0) / 1000),
+	        info.from_snapshot ? "snapshot" : "store");
+	st->saved_changes = info.changes;
+	int64_t saved_at = mono_us();
 
 	/* The condition variable runs on the monotonic clock (see
 	 * app_stats_start), so that a change of the wall clock neither stops
@@ -121,7 +144,12 @@ static void *stats_thread(void *arg)
 		if (stop)
 			break;
 		refresh(st, APP_STATS_PERIOD_MS / 2);
+		if (mono_us() - saved_at >= (int64_t)APP_STATS_SNAPSHOT_S * 1000000) {
+			save_snapshot(st);
+			saved_at = mono_us();
+		}
 	}
+	save_snapshot(st);
 	return NULL;
 }
 
@@ -131,6 +159,7 @@ int app_stats_start(struct app *app)
 	pthread_condattr_t ca;
 
 	st->store = app->store;
+	st->snapshot = app->cfg ? config_stats_snapshot(app->cfg) : NULL;
 	st->state = STATS_LOADING;
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_mutex_init(&st->refresh, NULL);
@@ -144,6 +173,7 @@ int app_stats_start(struct app *app)
 		pthread_cond_destroy(&st->wake);
 		pthread_mutex_destroy(&st->refresh);
 		pthread_mutex_destroy(&st->lock);
+		free(st->snapshot);
 		free(st);
 		return -1;
 	}
@@ -168,6 +198,7 @@ void app_stats_stop(struct app *app)
 	pthread_cond_destroy(&st->wake);
 	pthread_mutex_destroy(&st->refresh);
 	pthread_mutex_destroy(&st->lock);
+	free(st->snapshot);
 	free(st);
 	app->stats = NULL;
 }
@@ -234,6 +265,12 @@ void app_stats_metrics(struct app *app, buf *out)
 	           "# HELP guichet_stats_bytes Memory of the engine's columns and indexes.\n"
 	           "# TYPE guichet_stats_bytes gauge\n"
 	           "guichet_stats_bytes %zu\n"
+	           "# HELP guichet_stats_bytes_per_demand The engine's memory divided by the demands it holds.\n"
+	           "# TYPE guichet_stats_bytes_per_demand gauge\n"
+	           "guichet_stats_bytes_per_demand %.2f\n"
+	           "# HELP guichet_stats_from_snapshot Whether the engine was opened from its snapshot.\n"
+	           "# TYPE guichet_stats_from_snapshot gauge\n"
+	           "guichet_stats_from_snapshot %d\n"
 	           "# HELP guichet_stats_load_seconds Time the engine took to load.\n"
 	           "# TYPE guichet_stats_load_seconds gauge\n"
 	           "guichet_stats_load_seconds %.3f\n"
@@ -244,6 +281,8 @@ void app_stats_metrics(struct app *app, buf *out)
 	           "refresh that worked.\n"
 	           "# TYPE guichet_stats_lag_seconds gauge\n"
 	           "guichet_stats_lag_seconds %.3f\n",
-	           info.visits, info.demands, info.delta_visits, info.bytes, (double)info.load_us / 1e6,
+	           info.visits, info.demands, info.delta_visits, info.bytes,
+	           info.demands ? (double)info.bytes / (double)info.demands : 0.0, info.from_snapshot,
+	           (double)info.load_us / 1e6,
 	           (double)info.last_refresh_us / 1e6, (double)(mono_us() - atomic_load(&st->current_us)) / 1e6);
 }

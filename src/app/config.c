@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "db/db.h"
 #include "util/guichet_limits.h"
 #include "util/smtp.h"
 #include "util/util.h"
@@ -76,6 +77,7 @@ void config_free(config *c)
 	free(c->smtp_from);
 	free(c->smtp_ca_file);
 	free(c->sync_ca_file);
+	free(c->stats_snapshot);
 	free(c->escalation_files_dir);
 	free(c->oidc_issuer);
 	free(c->oidc_client_id);
@@ -454,6 +456,11 @@ int config_set(config *c, const char *key, const char *value, const char *source
 			expected = "the path of a readable file of PEM certificates";
 		else
 			set_str(&c->sync_ca_file, value);
+	} else if (strcmp(key, "stats-snapshot") == 0) {
+		if (!*value || text_has_controls(value))
+			expected = "the path of a file, or off";
+		else
+			set_str(&c->stats_snapshot, value);
 	} else if (strcmp(key, "sync-allow-http") == 0) {
 		if (parse_bool(value, &b) != 0)
 			expected = "true, false, yes, no, 1 or 0";
@@ -579,6 +586,7 @@ int config_load_env(config *c, char *err, size_t errlen)
 	    {"GUICHET_SYNC_INTERVAL", "sync-interval"},
 	    {"GUICHET_SYNC_TIMEOUT", "sync-timeout"},
 	    {"GUICHET_SYNC_CA_FILE", "sync-ca-file"},
+	    {"GUICHET_STATS_SNAPSHOT", "stats-snapshot"},
 	    {"GUICHET_SYNC_ALLOW_HTTP", "sync-allow-http"},
 	};
 	for (size_t i = 0; i < COUNT(env); i++) {
@@ -588,4 +596,17 @@ int config_load_env(config *c, char *err, size_t errlen)
 			return -1;
 	}
 	return 0;
+}
+
+char *config_stats_snapshot(const config *c)
+{
+	if (c->stats_snapshot)
+		return strcmp(c->stats_snapshot, "off") == 0 ? NULL : xstrdup(c->stats_snapshot);
+	const char *file = db_sqlite_file(c->db);
+	if (!file || strcmp(file, ":memory:") == 0)
+		return NULL;
+	size_t n = strlen(file) + sizeof ".stats";
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s.stats", file);
+	return p;
 }

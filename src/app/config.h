@@ -77,9 +77,15 @@ typedef struct config {
 	long sync_timeout;
 	char *sync_ca_file;
 	int sync_allow_http;
+	/* The statistics engine's snapshot (docs/stats.md): a path, "off",
+	 * or NULL for the default (beside a SQLite store, none for
+	 * PostgreSQL). */
+	char *stats_snapshot;
 } config;
 
 void config_defaults(config *c);
+/* The statistics snapshot's path (malloc'd), or NULL for none. */
+char *config_stats_snapshot(const config *c);
 void config_free(config *c);
 /* Sets one setting by its key ("db", "listen", "threads", "trust-proxy",
  * "session-idle", "session-absolute", "public-url", "port-file",

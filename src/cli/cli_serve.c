@@ -63,7 +63,8 @@ static const char *const named_keys[] = {"smtp-url",
                                          "sync-interval",
                                          "sync-timeout",
                                          "sync-ca-file",
-                                         "sync-allow-http"};
+                                         "sync-allow-http",
+                                         "stats-snapshot"};
 
 static void usage(FILE *f)
 {
@@ -136,6 +137,10 @@ static void usage(FILE *f)
 	    "                          (GUICHET_SYNC_CA_FILE)\n"
 	    "  --sync-allow-http BOOL  allow plain http to a centre that is not on this machine,\n"
 	    "                          default false (GUICHET_SYNC_ALLOW_HTTP)\n"
+	    "  --stats-snapshot FILE   where the statistics engine keeps its columns, to answer\n"
+	    "                          at once after a restart; off for none; default: beside a\n"
+	    "                          SQLite store (DB.stats), none for PostgreSQL\n"
+	    "                          (GUICHET_STATS_SNAPSHOT)\n"
 	    "  --port-file FILE        write the bound port there once listening\n"
 	    "  --config FILE           read settings from FILE (key = value lines)\n"
 	    "  --help                  show this help\n\n"

@@ -55,6 +55,9 @@ static const cli_cmd cmd_stats = {
 #define STATS_OUT_BYTES ((size_t)64 * 1024 * 1024)
 /* The report's labels and sections, for the workbook. */
 #define STATS_REPORT_ARENA ((size_t)16 * 1024 * 1024)
+/* Changes caught up by `guichet stats` beyond which it writes the snapshot
+ * again (writing a national one takes about a second). */
+#define STATS_SNAPSHOT_RESAVE 1000
 
 static int read_day(const cli_args *a, const char *opt, int32_t *day)
 {
@@ -292,7 +295,19 @@ int cli_stats(int argc, char **argv)
 		if (method && strcmp(method, "sql") == 0) {
 			r = store_stats_sql(s, &q);
 		} else {
-			e = store_stats_load(s, 2);
+			char *snapshot = config_stats_snapshot(&a.cfg);
+			e = store_stats_open(s, 2, snapshot);
+			/* Caught up with many changes: written again, so that
+			 * the next question opens it at once. */
+			stats_engine_info info;
+			if (e && snapshot) {
+				stats_engine_info_get(e, &info);
+				char identity[96];
+				if (info.from_snapshot && info.changes >= STATS_SNAPSHOT_RESAVE &&
+				    store_stats_identity(s, identity, sizeof identity) == STORE_OK)
+					stats_engine_save(e, identity, snapshot);
+			}
+			free(snapshot);
 			r = e ? stats_engine_query(e, &q) : NULL;
 		}
 		if (!r) {

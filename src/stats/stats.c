@@ -32,8 +32,10 @@ typedef struct qctx {
 	const stats_engine *e;
 	int32_t from, to;
 	const uint8_t *site_sel;    /* by site index */
-	int64_t op, theme, agent;   /* dictionary index; -1 when not filtered */
+	const uint8_t *dok;         /* allowed demand codes (D_DC); NULL: all */
+	int64_t agent;              /* dictionary index; -1 when not filtered */
 	const uint8_t *v1ok, *v2ok; /* allowed vk1 / vk2 keys; NULL: all */
+	const uint8_t *wday;        /* by day - from: the weekday (0 Monday) times 24 */
 	int count_only;
 } qctx;
 
@@ -46,10 +48,16 @@ struct idv {
 	uint8_t aut;
 };
 
+#define N_WH (7 * 24) /* weekday and hour */
+
 typedef struct counts {
 	uint64_t visits, demands;
-	uint32_t *op, *proc, *equip, *theme, *ilang, *dk, *vk1, *vk2, *commune, *langs, *hour, *day;
-	struct idv *ids; /* visits of identified visitors */
+	uint32_t *dc, *dk, *dx, *vk1, *vk2, *commune, *langs, *wh;
+	/* Identified visits: of main, as their rank in the people's order
+	 * (rank << 8 | aut); of the delta, whole. */
+	uint64_t *mr;
+	size_t nmr, capmr;
+	struct idv *ids;
 	size_t nids, capids;
 } counts;
 
@@ -58,81 +66,239 @@ static void counts_init(counts *c, const stats_engine *e, const qctx *q)
 	memset(c, 0, sizeof *c);
 	if (q->count_only)
 		return;
-	c->op = xcalloc(e->d[D_OP].n + 1, sizeof *c->op);
-	c->proc = xcalloc(e->d[D_PROC].n + 1, sizeof *c->proc);
-	c->equip = xcalloc(e->d[D_EQUIP].n + 1, sizeof *c->equip);
-	c->theme = xcalloc(e->d[D_THEME].n + 1, sizeof *c->theme);
-	c->ilang = xcalloc(e->d[D_ILANG].n + 1, sizeof *c->ilang);
+	c->dc = xcalloc(e->d[D_DC].n + 1, sizeof *c->dc);
+	c->dx = xcalloc(e->d[D_DX].n + 1, sizeof *c->dx);
 	c->commune = xcalloc(e->d[D_COMMUNE].n + 1, sizeof *c->commune);
 	c->langs = xcalloc(e->d[D_LANGS].n + 1, sizeof *c->langs);
 	c->dk = xcalloc((size_t)N_DK, sizeof *c->dk);
 	c->vk1 = xcalloc((size_t)N_VK1, sizeof *c->vk1);
 	c->vk2 = xcalloc((size_t)N_VK2, sizeof *c->vk2);
-	c->hour = xcalloc(24, sizeof *c->hour);
-	c->day = xcalloc((size_t)q->to - (size_t)q->from + 1, sizeof *c->day);
+	c->wh = xcalloc(N_WH, sizeof *c->wh);
 }
 
 static void counts_free(counts *c)
 {
-	uint32_t *p[] = {c->op,  c->proc,    c->equip, c->theme, c->ilang, c->dk,
-	                 c->vk1, c->vk2, c->commune, c->langs, c->hour,  c->day};
+	uint32_t *p[] = {c->dc, c->dk, c->dx, c->vk1, c->vk2, c->commune, c->langs, c->wh};
 	for (size_t i = 0; i < COUNT(p); i++)
 		free(p[i]);
+	free(c->mr);
 	free(c->ids);
 }
 
-/* The autonomy level of a demand's packed key (0: not evaluated). */
-#define DK_AUTONOMY(k) (((k) / (R_REFERRAL * R_OUTCOME * R_INTERP)) % R_AUTONOMY)
+/* The highest autonomy level among the counted demands of a visit. */
+static uint8_t visit_autonomy(const qctx *q, const seg *g, size_t d0, size_t d1)
+{
+	unsigned aut = 0;
+	for (size_t d = d0; d < d1; d++)
+		if ((!q->dok || q->dok[g->dc[d]]) && DK_AUTONOMY(g->dk[d]) > aut)
+			aut = DK_AUTONOMY(g->dk[d]);
+	return (uint8_t)aut;
+}
+
+static void identified(const qctx *q, const range *r, size_t i, size_t d0, size_t d1, size_t *p, counts *c)
+{
+	const seg *g = r->g;
+	uint8_t aut = visit_autonomy(q, g, d0, d1);
+	if (r->delta) {
+		if (c->nids == c->capids) {
+			c->capids = c->capids ? c->capids * 2 : 256;
+			c->ids = xrealloc(c->ids, c->capids * sizeof *c->ids);
+		}
+		c->ids[c->nids++] = (struct idv){g->visitor[i], g->vid[i], g->day[i], aut};
+		return;
+	}
+	const stats_engine *e = q->e;
+	while (*p < e->nid && e->id_idx[*p] < i)
+		++*p;
+	if (*p == e->nid || e->id_idx[*p] != i)
+		return; /* cannot happen: every identified visit of main is in the table */
+	if (c->nmr == c->capmr) {
+		c->capmr = c->capmr ? c->capmr * 2 : 256;
+		c->mr = xrealloc(c->mr, c->capmr * sizeof *c->mr);
+	}
+	c->mr[c->nmr++] = (uint64_t)e->id_rank[*p] << 8 | aut;
+}
+
+/* The breakdowns of one visit counted (its demands are counted apart). */
+static inline void count_visit(const qctx *q, const range *r, size_t i, size_t d0, size_t d1, size_t *p,
+                               counts *c)
+{
+	const seg *g = r->g;
+	c->vk1[g->vk1[i]]++;
+	c->vk2[g->vk2[i]]++;
+	c->commune[g->commune[i]]++;
+	c->langs[g->langs[i]]++;
+	c->wh[q->wday[g->day[i] - q->from] + g->hour[i]]++;
+	if (VK2_IDENTIFIED(g->vk2[i]))
+		identified(q, r, i, d0, d1, p, c);
+}
+
+/* The first identified visit of main at or after index a. */
+static size_t first_identified(const stats_engine *e, size_t a)
+{
+	size_t lo = 0, hi = e->nid;
+	while (lo < hi) {
+		size_t m = (lo + hi) / 2;
+		if (e->id_idx[m] < a)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/* Totals of a range with no filter: its visits and demands from its
+ * ends, less the dead visits. */
+static void count_range(const range *r, counts *c)
+{
+	const seg *g = r->g;
+	uint64_t nv = r->b - r->a, nd = seg_dfirst(g, r->b - 1) + g->dn[r->b - 1] - seg_dfirst(g, r->a);
+	for (size_t i = r->a; i < r->b; i++)
+		if (SEG_DEAD(g, i)) {
+			nv--;
+			nd -= g->dn[i];
+		}
+	c->visits += nv;
+	c->demands += nd;
+}
+
+/* Counts a column of a range into a histogram. */
+static void hist(uint32_t *h, const uint16_t *col, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++)
+		h[col[i]]++;
+}
+
+/* The same into four interleaved copies, added at the end: for the
+ * columns where one value dominates, so that an increment does not wait
+ * for the previous one of the same value. */
+static void hist4(uint32_t *h, size_t n, const uint16_t *col, size_t a, size_t b)
+{
+	if (n > 4096) {
+		hist(h, col, a, b);
+		return;
+	}
+	uint32_t *t = xcalloc(4 * n + 4, sizeof *t);
+	size_t i = a;
+	for (; i + 4 <= b; i += 4) {
+		t[col[i]]++;
+		t[n + col[i + 1]]++;
+		t[2 * n + col[i + 2]]++;
+		t[3 * n + col[i + 3]]++;
+	}
+	for (; i < b; i++)
+		t[col[i]]++;
+	for (size_t k = 0; k < n; k++)
+		h[k] += t[k] + t[n + k] + t[2 * n + k] + t[3 * n + k];
+	free(t);
+}
+
+/* Takes back what the column loops of scan_all counted for the dead
+ * visits of a range (few: the versions replaced since the last merge). */
+static void take_back_dead(const qctx *q, const range *r, counts *c)
+{
+	const seg *g = r->g;
+	for (size_t w = r->a / 64; w * 64 < r->b; w++) {
+		uint64_t bits = g->dead[w];
+		while (bits) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (i < r->a || i >= r->b)
+				continue;
+			size_t d0 = seg_dfirst(g, i);
+			for (size_t j = d0; j < d0 + g->dn[i]; j++) {
+				c->dc[g->dc[j]]--;
+				c->dk[g->dk[j]]--;
+				c->dx[g->dx[j]]--;
+			}
+			c->vk1[g->vk1[i]]--;
+			c->vk2[g->vk2[i]]--;
+			c->commune[g->commune[i]]--;
+			c->langs[g->langs[i]]--;
+			c->wh[q->wday[g->day[i] - q->from] + g->hour[i]]--;
+		}
+	}
+}
+
+/* Every breakdown of a range of main with no filter at all: the kernel of
+ * the unfiltered questions. Each column is counted in its own tight loop
+ * (sequential reads, a few registers), the range's demands being
+ * contiguous; the identified visits come from their side table with the
+ * autonomy level computed when main was built. */
+static void scan_all(const qctx *q, const range *r, counts *c)
+{
+	const seg *g = r->g;
+	const stats_engine *e = q->e;
+	size_t d0 = seg_dfirst(g, r->a), d1 = seg_dfirst(g, r->b - 1) + g->dn[r->b - 1];
+	hist(c->dc, g->dc, d0, d1);
+	hist(c->dk, g->dk, d0, d1);
+	hist4(c->dx, e->d[D_DX].n, g->dx, d0, d1);
+	hist(c->vk1, g->vk1, r->a, r->b);
+	hist(c->vk2, g->vk2, r->a, r->b);
+	hist(c->commune, g->commune, r->a, r->b);
+	hist4(c->langs, e->d[D_LANGS].n, g->langs, r->a, r->b);
+	const uint8_t *wday = q->wday;
+	const uint16_t *day = g->day;
+	const uint8_t *hour = g->hour;
+	uint32_t *wh = c->wh;
+	for (size_t i = r->a; i < r->b; i++)
+		wh[wday[day[i] - q->from] + hour[i]]++;
+	take_back_dead(q, r, c);
+	count_range(r, c);
+	for (size_t p = first_identified(e, r->a); p < e->nid && e->id_idx[p] < r->b; p++) {
+		if (SEG_DEAD(g, e->id_idx[p]))
+			continue;
+		if (c->nmr == c->capmr) {
+			c->capmr = c->capmr ? c->capmr * 2 : 256;
+			c->mr = xrealloc(c->mr, c->capmr * sizeof *c->mr);
+		}
+		c->mr[c->nmr++] = (uint64_t)e->id_rank[p] << 8 | e->id_aut[p];
+	}
+}
 
 static void scan(const qctx *q, const range *r, counts *c)
 {
 	const seg *g = r->g;
-	const int filter_d = q->op >= 0 || q->theme >= 0;
-	if (q->count_only && !filter_d && !q->v1ok && !q->v2ok && q->agent < 0 && !r->delta && r->a < r->b) {
-		/* Growth periods without filters: a range's totals from its
-		 * ends, less the dead visits. */
-		uint64_t nv = r->b - r->a,
-		         nd = (uint64_t)g->dfirst[r->b - 1] + g->dn[r->b - 1] - g->dfirst[r->a];
-		for (size_t i = r->a; i < r->b; i++)
-			if (g->dead[i]) {
-				nv--;
-				nd -= g->dn[i];
-			}
-		c->visits += nv;
-		c->demands += nd;
+	const int visit_filter = q->v1ok || q->v2ok || q->agent >= 0;
+	if (r->a >= r->b)
+		return;
+	if (!r->delta && !q->dok && !visit_filter) {
+		if (q->count_only)
+			count_range(r, c);
+		else
+			scan_all(q, r, c);
 		return;
 	}
-	/* The demands of consecutive visits are consecutive: one running
-	 * index instead of reading each visit's first demand. */
-	uint32_t next = r->a < r->b ? g->dfirst[r->a] : 0;
+	size_t d = seg_dfirst(g, r->a), p = r->delta ? 0 : first_identified(q->e, r->a);
 	for (size_t i = r->a; i < r->b; i++) {
-		uint32_t d0 = next, d1 = d0 + g->dn[i], m = 0, aut = 0;
-		next = d1;
-		if (g->dead[i])
+		size_t d0 = d, d1 = d0 + g->dn[i];
+		uint32_t m = 0;
+		d = d1;
+		if (SEG_DEAD(g, i))
 			continue;
 		if (r->delta && (!q->site_sel[g->site[i]] || g->day[i] < q->from || g->day[i] > q->to))
 			continue;
 		if ((q->v1ok && !q->v1ok[g->vk1[i]]) || (q->v2ok && !q->v2ok[g->vk2[i]]) ||
 		    (q->agent >= 0 && g->agent[i] != q->agent))
 			continue;
-		if (q->count_only && !filter_d) {
+		if (!q->dok) {
 			m = g->dn[i];
+			if (!q->count_only)
+				for (size_t j = d0; j < d1; j++) {
+					c->dc[g->dc[j]]++;
+					c->dk[g->dk[j]]++;
+					c->dx[g->dx[j]]++;
+				}
 		} else {
-			for (uint32_t d = d0; d < d1; d++) {
-				if ((q->op >= 0 && g->op[d] != q->op) ||
-				    (q->theme >= 0 && g->theme[d] != q->theme))
+			for (size_t j = d0; j < d1; j++) {
+				if (!q->dok[g->dc[j]])
 					continue;
 				m++;
 				if (q->count_only)
 					continue;
-				c->op[g->op[d]]++;
-				c->proc[g->proc[d]]++;
-				c->dk[g->dk[d]]++;
-				c->equip[g->equip[d]]++;
-				c->theme[g->theme[d]]++;
-				c->ilang[g->ilang[d]]++;
-				if (DK_AUTONOMY(g->dk[d]) > aut)
-					aut = DK_AUTONOMY(g->dk[d]);
+				c->dc[g->dc[j]]++;
+				c->dk[g->dk[j]]++;
+				c->dx[g->dx[j]]++;
 			}
 		}
 		if (!m)
@@ -141,19 +307,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 		c->demands += m;
 		if (q->count_only)
 			continue;
-		c->vk1[g->vk1[i]]++;
-		c->vk2[g->vk2[i]]++;
-		c->commune[g->commune[i]]++;
-		c->langs[g->langs[i]]++;
-		c->hour[g->hour[i]]++;
-		c->day[g->day[i] - q->from]++;
-		if (g->vk2[i] >= (uint16_t)(F_IDENTIFIED * R_DISAB * R_DUR)) {
-			if (c->nids == c->capids) {
-				c->capids = c->capids ? c->capids * 2 : 256;
-				c->ids = xrealloc(c->ids, c->capids * sizeof *c->ids);
-			}
-			c->ids[c->nids++] = (struct idv){g->visitor[i], g->vid[i], g->day[i], (uint8_t)aut};
-		}
+		count_visit(q, r, i, d0, d1, &p, c);
 	}
 }
 
@@ -166,19 +320,21 @@ static void add_into(counts *to, const counts *from, const stats_engine *e, cons
 #define ADD(f, n)                                                                                            \
 	for (size_t i = 0; i < (size_t)(n); i++)                                                             \
 		to->f[i] += from->f[i];
-	ADD(op, e->d[D_OP].n)
-	ADD(proc, e->d[D_PROC].n)
-	ADD(equip, e->d[D_EQUIP].n)
-	ADD(theme, e->d[D_THEME].n)
-	ADD(ilang, e->d[D_ILANG].n)
+	ADD(dc, e->d[D_DC].n)
+	ADD(dx, e->d[D_DX].n)
 	ADD(commune, e->d[D_COMMUNE].n)
 	ADD(langs, e->d[D_LANGS].n)
 	ADD(dk, N_DK)
 	ADD(vk1, N_VK1)
 	ADD(vk2, N_VK2)
-	ADD(hour, 24)
-	ADD(day, q->to - q->from + 1)
+	ADD(wh, N_WH)
 #undef ADD
+	if (from->nmr) {
+		to->mr = xrealloc(to->mr, (to->nmr + from->nmr) * sizeof *to->mr);
+		memcpy(to->mr + to->nmr, from->mr, from->nmr * sizeof *from->mr);
+		to->nmr += from->nmr;
+		to->capmr = to->nmr;
+	}
 	if (from->nids) {
 		to->ids = xrealloc(to->ids, (to->nids + from->nids) * sizeof *to->ids);
 		memcpy(to->ids + to->nids, from->ids, from->nids * sizeof *from->ids);
@@ -228,7 +384,11 @@ static range *make_ranges(const stats_engine *e, const qctx *q, size_t *nr, size
 				hi = m;
 		}
 		if (lo > first) {
-			r[n++] = (range){&e->main, first, lo, 0};
+			/* Sites next to each other make one range. */
+			if (n && !r[n - 1].delta && r[n - 1].b == first)
+				r[n - 1].b = lo;
+			else
+				r[n++] = (range){&e->main, first, lo, 0};
 			t += lo - first;
 		}
 	}
@@ -300,6 +460,52 @@ static int idv_cmp(const void *x, const void *y)
 	return a->vid < b->vid ? -1 : a->vid > b->vid;
 }
 
+static int u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The identified visits counted, in the people's order: those of main
+ * from their presorted ranks (marked in one pass when they are many,
+ * sorted when few), merged with those of the delta. */
+static struct idv *people_order(const stats_engine *e, counts *c, size_t *n)
+{
+	struct idv *m = xmalloc((c->nmr + 1) * sizeof *m);
+	size_t k = 0;
+	if (c->nmr * 16 >= e->nid) {
+		uint8_t *mark = xcalloc(e->nid + 1, 1);
+		for (size_t i = 0; i < c->nmr; i++)
+			mark[c->mr[i] >> 8] = (uint8_t)((c->mr[i] & 255) + 1);
+		for (size_t r = 0; r < e->nid; r++)
+			if (mark[r]) {
+				uint32_t pos = e->id_pos[r], idx = e->id_idx[pos];
+				m[k++] = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx],
+				                      (uint8_t)(mark[r] - 1)};
+			}
+		free(mark);
+	} else if (c->nmr) {
+		qsort(c->mr, c->nmr, sizeof *c->mr, u64_cmp);
+		for (size_t i = 0; i < c->nmr; i++) {
+			uint32_t pos = e->id_pos[c->mr[i] >> 8], idx = e->id_idx[pos];
+			m[k++] = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx],
+			                      (uint8_t)(c->mr[i] & 255)};
+		}
+	}
+	if (!c->nids) {
+		*n = k;
+		return m;
+	}
+	qsort(c->ids, c->nids, sizeof *c->ids, idv_cmp);
+	struct idv *out = xmalloc((k + c->nids) * sizeof *out);
+	size_t a = 0, b = 0, o = 0;
+	while (a < k || b < c->nids)
+		out[o++] = b == c->nids || (a < k && idv_cmp(&m[a], &c->ids[b]) <= 0) ? m[a++] : c->ids[b++];
+	free(m);
+	*n = o;
+	return out;
+}
+
 static const char *enum_code(const enum_def *d, int pos)
 {
 	return pos > 0 && (size_t)pos <= d->n ? d->items[pos - 1].code : "";
@@ -327,23 +533,45 @@ static const char *or_not_given(const char *s)
 
 static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result *r)
 {
+	(void)q;
 	r->visits = (int64_t)c->visits;
 	r->demands = (int64_t)c->demands;
 	char code[16];
-	/* In the order of the codes, so that the result needs no sort. */
 	const dict *dd = e->d;
+	/* The combined codes, first unfolded into one array per dimension. */
+	int64_t *op = xcalloc(dd[D_OP].n + 1, sizeof *op), *proc = xcalloc(dd[D_PROC].n + 1, sizeof *proc),
+	        *theme = xcalloc(dd[D_THEME].n + 1, sizeof *theme),
+	        *equip = xcalloc(dd[D_EQUIP].n + 1, sizeof *equip),
+	        *ilang = xcalloc(dd[D_ILANG].n + 1, sizeof *ilang);
+	for (uint32_t i = 0; i < dd[D_DC].n; i++)
+		if (c->dc[i]) {
+			op[e->dcs[i].op] += c->dc[i];
+			proc[e->dcs[i].proc] += c->dc[i];
+			theme[e->dcs[i].theme] += c->dc[i];
+		}
+	for (uint32_t i = 0; i < dd[D_DX].n; i++)
+		if (c->dx[i]) {
+			equip[e->dxs[i].equip] += c->dx[i];
+			ilang[e->dxs[i].ilang] += c->dx[i];
+		}
+	/* In the order of the codes, so that the result needs no sort. */
 #define EACH(D) for (uint32_t j = 0, i; j < dd[D].n && (i = dd[D].order[j], 1); j++)
-	EACH(D_OP) stats_result_add(r, BD_OPERATOR, dd[D_OP].s[i], c->op[i]);
-	EACH(D_THEME) stats_result_add(r, BD_THEME, dd[D_THEME].s[i], c->theme[i]);
-	EACH(D_PROC) stats_result_add(r, BD_PROCEDURE, dd[D_PROC].s[i], c->proc[i]);
+	EACH(D_OP) stats_result_add(r, BD_OPERATOR, dd[D_OP].s[i], op[i]);
+	EACH(D_THEME) stats_result_add(r, BD_THEME, dd[D_THEME].s[i], theme[i]);
+	EACH(D_PROC) stats_result_add(r, BD_PROCEDURE, dd[D_PROC].s[i], proc[i]);
 	EACH(D_COMMUNE) stats_result_add(r, BD_COMMUNE, or_not_given(dd[D_COMMUNE].s[i]), c->commune[i]);
 	EACH(D_ILANG)
 	if (*dd[D_ILANG].s[i])
-		stats_result_add(r, BD_INTERPRETING_LANG, dd[D_ILANG].s[i], c->ilang[i]);
+		stats_result_add(r, BD_INTERPRETING_LANG, dd[D_ILANG].s[i], ilang[i]);
 #undef EACH
 	for (uint32_t i = 0; i < dd[D_EQUIP].n; i++)
-		if (c->equip[i])
-			add_list(r, BD_EQUIPMENT, dd[D_EQUIP].s[i], c->equip[i]);
+		if (equip[i])
+			add_list(r, BD_EQUIPMENT, dd[D_EQUIP].s[i], equip[i]);
+	free(op);
+	free(proc);
+	free(theme);
+	free(equip);
+	free(ilang);
 	for (uint32_t i = 0; i < dd[D_LANGS].n; i++)
 		if (c->langs[i])
 			add_list(r, BD_LANGUAGE, dd[D_LANGS].s[i], c->langs[i]);
@@ -423,34 +651,37 @@ static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result
 	                                             "120_plus"};
 	for (int i = 0; i < R_DUR; i++)
 		stats_result_add(r, BD_DURATION, dur_codes[i], du[i]);
+	int64_t hours[24] = {0}, wd[7] = {0};
+	for (int k = 0; k < N_WH; k++) {
+		hours[k % 24] += c->wh[k];
+		wd[k / 24] += c->wh[k];
+	}
 	for (int h = 0; h < 24; h++) {
 		snprintf(code, sizeof code, "%02d", h);
-		stats_result_add(r, BD_HOUR, code, c->hour[h]);
+		stats_result_add(r, BD_HOUR, code, hours[h]);
 	}
-	int64_t wd[7] = {0};
-	for (int32_t d = q->from; d <= q->to; d++)
-		wd[(d + 3) % 7] += c->day[d - q->from]; /* 1970-01-01 was a Thursday */
 	for (int w = 0; w < 7; w++) {
 		snprintf(code, sizeof code, "%d", w + 1); /* ISO: 1 Monday … 7 Sunday */
 		stats_result_add(r, BD_WEEKDAY, code, wd[w]);
 	}
 	/* Each identified person once; and for those with two visits or more
 	 * where autonomy was evaluated, the first level against the last. */
-	if (c->nids)
-		qsort(c->ids, c->nids, sizeof *c->ids, idv_cmp);
-	for (size_t i = 0; i < c->nids;) {
+	size_t nids;
+	struct idv *ids = people_order(e, c, &nids);
+	for (size_t i = 0; i < nids;) {
 		size_t j = i, evaluated = 0;
 		int first = 0, last = 0;
-		for (; j < c->nids && c->ids[j].visitor == c->ids[i].visitor; j++)
-			if (c->ids[j].aut) {
-				first = evaluated++ ? first : c->ids[j].aut;
-				last = c->ids[j].aut;
+		for (; j < nids && ids[j].visitor == ids[i].visitor; j++)
+			if (ids[j].aut) {
+				first = evaluated++ ? first : ids[j].aut;
+				last = ids[j].aut;
 			}
 		r->identified_distinct++;
 		if (evaluated >= 2)
 			r->autonomy_progression[last > first ? 0 : last == first ? 1 : 2]++;
 		i = j;
 	}
+	free(ids);
 }
 
 /* Which vk1 keys pass the channel filter, and vk2 keys the public one. */
@@ -488,7 +719,7 @@ static int set(const char *s)
  * prepared_free releases it. */
 typedef struct prepared {
 	qctx c;
-	uint8_t *sel, *v1, *v2;
+	uint8_t *sel, *v1, *v2, *dok, *wday;
 	size_t ns;
 	int none;
 } prepared;
@@ -513,11 +744,24 @@ static void prepare(stats_engine *e, const stats_query *q, prepared *p)
 		if (k >= 0)
 			sel[k] = 1;
 	}
-	p->c = (qctx){.e = e, .from = q->from_day, .to = q->to_day, .site_sel = sel, .op = -1, .theme = -1, .agent = -1};
-	if (set(q->operator_code) && (p->c.op = dict_find(&e->d[D_OP], q->operator_code)) < 0)
+	p->c = (qctx){.e = e, .from = q->from_day, .to = q->to_day, .site_sel = sel, .agent = -1};
+	/* The operator and theme filters: which demand codes pass. */
+	int64_t op = -1, theme = -1;
+	if (set(q->operator_code) && (op = dict_find(&e->d[D_OP], q->operator_code)) < 0)
 		p->none = 1;
-	if (set(q->theme_code) && (p->c.theme = dict_find(&e->d[D_THEME], q->theme_code)) < 0)
+	if (set(q->theme_code) && (theme = dict_find(&e->d[D_THEME], q->theme_code)) < 0)
 		p->none = 1;
+	if (set(q->operator_code) || set(q->theme_code)) {
+		p->c.dok = p->dok = xcalloc(e->d[D_DC].n + 1, 1);
+		for (uint32_t i = 0; i < e->d[D_DC].n; i++)
+			p->dok[i] = (op < 0 || e->dcs[i].op == op) && (theme < 0 || e->dcs[i].theme == theme);
+	}
+	/* Each day's weekday (1970-01-01 was a Thursday), times 24. */
+	if (q->to_day >= q->from_day && q->from_day >= 0) {
+		p->c.wday = p->wday = xmalloc((size_t)(q->to_day - q->from_day) + 1);
+		for (int32_t d = q->from_day; d <= q->to_day; d++)
+			p->wday[d - q->from_day] = (uint8_t)((d + 3) % 7 * 24);
+	}
 	if (q->agent_id) {
 		snprintf(key, sizeof key, "%lld", (long long)q->agent_id);
 		if ((p->c.agent = dict_find(&e->d[D_AGENT], key)) < 0)
@@ -544,6 +788,8 @@ static void prepared_free(prepared *p)
 	free(p->sel);
 	free(p->v1);
 	free(p->v2);
+	free(p->dok);
+	free(p->wday);
 }
 
 /* Visits and demands of one period, without breakdowns. */

@@ -199,6 +199,9 @@ typedef struct stats_source {
 	/* since < 0: every live answer; since >= 0: every answer (deleted too)
 	 * whose row changed at or after since. Ordered by id. */
 	int (*satisfaction)(void *ctx, int64_t since, stats_satisfaction_fn fn, void *fctx);
+	/* One visit's site and start time, deleted or not: 1, 0 when there
+	 * is no such visit, -1 on error. What a snapshot is checked with. */
+	int (*visit)(void *ctx, int64_t id, int64_t *site_id, int64_t *started_at);
 } stats_source;
 
 typedef struct stats_engine_info {
@@ -206,6 +209,8 @@ typedef struct stats_engine_info {
 	size_t delta_visits;    /* rows added by refreshes, not yet merged */
 	size_t bytes;           /* memory of the columns and indexes */
 	int64_t load_us, last_refresh_us;
+	int from_snapshot; /* loaded from a snapshot, then caught up */
+	uint64_t changes;  /* rows applied by refreshes since the load */
 } stats_engine_info;
 
 /* Loads every live demand that src gives; the engine keeps a copy of src
@@ -225,6 +230,18 @@ void stats_engine_info_get(stats_engine *e, stats_engine_info *out);
  * period with from after to. */
 int stats_engine_counts(stats_engine *e, const stats_query *q, size_t n, const int32_t (*periods)[2],
                         int64_t *visits, int64_t *demands);
+/* The snapshot (stats_snapshot.c): the engine's columns in a file beside
+ * the store, written whole (a new file renamed over the old) and mapped
+ * when opened. identity names the store (a snapshot of another store is
+ * refused). 0, or -1 (logged). */
+int stats_engine_save(stats_engine *e, const char *identity, const char *path);
+/* An engine from the snapshot at path, checked (format, checksum,
+ * vocabularies, identity, one visit found again in the store) and caught
+ * up with the store by a refresh. NULL when there is none or it cannot be
+ * trusted, *why saying which ("absent", "damaged", "stale"…): the caller
+ * then loads from the store. */
+stats_engine *stats_engine_open(const stats_source *src, const char *identity, const char *path, int threads,
+                                const char **why);
 /* Answers q into a new result; NULL on error. */
 stats_result *stats_engine_query(stats_engine *e, const stats_query *q);
 

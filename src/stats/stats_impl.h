@@ -68,12 +68,12 @@ enum {
 	F_IDENTIFIED = 128
 };
 
-/* The columns of a segment: one entry per visit, and per demand. */
+/* The columns of a segment: one entry per visit, and per demand. A
+ * demand's operator, procedure and theme are one code (D_DC: the triples
+ * met), its equipment and language of interpreting another (D_DX), so that
+ * a demand is 6 bytes and counting it three increments. */
 #define VISIT_COLS(X)                                                                                        \
 	X(uint32_t, vid)                                                                                     \
-	X(uint32_t, visitor)                                                                                 \
-	X(uint32_t, dfirst)                                                                                  \
-	X(uint16_t, site)                                                                                    \
 	X(uint16_t, day)                                                                                     \
 	X(uint16_t, vk1)                                                                                     \
 	X(uint16_t, vk2)                                                                                     \
@@ -81,28 +81,52 @@ enum {
 	X(uint16_t, langs)                                                                                   \
 	X(uint16_t, agent)                                                                                   \
 	X(uint8_t, dn)                                                                                       \
-	X(uint8_t, hour)                                                                                     \
-	X(uint8_t, dead)
+	X(uint8_t, hour)
+/* Held by the staging and delta segments only: in the main segment a
+ * visit's site is its place (site_off), and the visitor of an identified
+ * visit is in the engine's side table. */
+#define FULL_COLS(X)                                                                                         \
+	X(uint16_t, site)                                                                                    \
+	X(uint32_t, visitor)
 #define DEMAND_COLS(X)                                                                                       \
-	X(uint16_t, op)                                                                                      \
-	X(uint16_t, proc)                                                                                    \
+	X(uint16_t, dc)                                                                                      \
 	X(uint16_t, dk)                                                                                      \
-	X(uint16_t, equip)                                                                                   \
-	X(uint8_t, theme)                                                                                    \
-	X(uint8_t, ilang)
+	X(uint16_t, dx)
+
+/* A visit's first demand is kept for one visit in DBLK; the others add
+ * the demand counts of the visits before them in their block. */
+#define DBLK 64
 
 typedef struct seg {
 	size_t nv, capv, nd, capd;
+	int full;   /* has FULL_COLS */
+	int mapped; /* the columns lie in a snapshot's mapping: not freed */
 #define X(t, n) t *n;
 	VISIT_COLS(X)
+	FULL_COLS(X)
 	DEMAND_COLS(X)
 #undef X
+	uint64_t *dead; /* one bit per visit */
+	uint32_t *dblk; /* first demand of visits 0, DBLK, 2 * DBLK… */
 } seg;
+#define SEG_DEAD(g, i) (((g)->dead[(i) >> 6] >> ((i)&63)) & 1)
+#define SEG_KILL(g, i) ((g)->dead[(i) >> 6] |= (uint64_t)1 << ((i)&63))
 
 void seg_free(seg *g);
-/* Room for one more visit and for nd more demands. */
+/* Room for nv more visits and for nd more demands. */
 void seg_reserve(seg *g, size_t nv, size_t nd);
 size_t seg_bytes(const seg *g);
+/* The index of visit i's first demand. */
+size_t seg_dfirst(const seg *g, size_t i);
+/* Appends one visit (its demands follow with seg_push_demand). */
+void seg_push_visit(seg *g);
+void seg_push_demand(seg *g);
+
+/* The autonomy level of a demand's packed key (0: not evaluated). */
+#define DK_AUTONOMY(k) (((k) / (R_REFERRAL * R_OUTCOME * R_INTERP)) % R_AUTONOMY)
+
+/* The visitor flag in a packed vk2. */
+#define VK2_IDENTIFIED(k) ((k) >= (uint16_t)(F_IDENTIFIED * R_DISAB * R_DUR))
 
 typedef struct wshop {
 	uint16_t site;
@@ -125,7 +149,16 @@ typedef struct sanswer {
 #define SA_OVERALL(oc) ((oc) >> 3)
 #define SA_CLARITY(oc) ((oc) & 7)
 
-enum { D_OP, D_PROC, D_COMMUNE, D_LANGS, D_EQUIP, D_THEME, D_ILANG, D_AGENT, D_SITE, D_COUNT };
+enum { D_OP, D_PROC, D_COMMUNE, D_LANGS, D_EQUIP, D_THEME, D_ILANG, D_AGENT, D_SITE, D_DC, D_DX, D_COUNT };
+
+/* What a demand's combined codes stand for (indexes in D_OP… D_ILANG),
+ * by code. */
+typedef struct dcode {
+	uint16_t op, proc, theme;
+} dcode;
+typedef struct xcode {
+	uint16_t equip, ilang;
+} xcode;
 
 struct stats_engine {
 	stats_source src; /* where rows come from (a copy of the caller's) */
@@ -137,12 +170,21 @@ struct stats_engine {
 	char **site_dep, **site_reg;
 	int64_t *site_id;
 	size_t site_cap;
+	dcode *dcs; /* by D_DC code */
+	xcode *dxs; /* by D_DX code */
+	size_t dcs_cap, dxs_cap;
 	/* main: sorted by site, day, visit id; site_off has nsites_main + 1
 	 * entries. delta: visits added by refreshes, in arrival order. */
 	seg main, delta;
 	uint32_t *site_off;
 	size_t nsites_main;
-	uint32_t *byid; /* main indexes in visit id order */
+	/* The identified visits of main, kept presorted for the count of
+	 * people and the progression of autonomy: by position (main index
+	 * order) their main index, visitor and rank in the order by visitor,
+	 * day and visit id; by rank their position. */
+	uint32_t *id_idx, *id_vis, *id_rank, *id_pos;
+	uint8_t *id_aut; /* by position: the highest autonomy level of its demands */
+	size_t nid;
 	wshop *w;
 	size_t nw;
 	/* Satisfaction answers, refreshed incrementally like the visits. */
@@ -150,7 +192,17 @@ struct stats_engine {
 	size_t nsa, capsa, sa_dead;
 	int64_t since; /* next refresh reads changes at or after this */
 	int64_t load_us, refresh_us;
+	/* A snapshot opened (stats_snapshot.c): main, site_off and the
+	 * identified visits' tables point into its mapping until a merge
+	 * builds them again. */
+	void *map;
+	size_t map_len;
+	int main_mapped, from_snapshot;
+	uint64_t changes; /* rows and answers applied by refreshes */
 };
+
+/* An empty engine reading from src (stats_engine_load fills it). */
+stats_engine *engine_new(const stats_source *src, int threads);
 
 /* Merges the delta into the main segment, sorted again, dropping dead
  * visits (caller holds the write lock; tests call it directly). */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "vocab/enums.h"
@@ -32,10 +33,15 @@
 
 void seg_free(seg *g)
 {
+	if (!g->mapped) {
 #define X(t, n) free(g->n);
-	VISIT_COLS(X)
-	DEMAND_COLS(X)
+		VISIT_COLS(X)
+		FULL_COLS(X)
+		DEMAND_COLS(X)
 #undef X
+		free(g->dead);
+		free(g->dblk);
+	}
 	memset(g, 0, sizeof *g);
 }
 
@@ -48,6 +54,15 @@ void seg_reserve(seg *g, size_t nv, size_t nd)
 #define X(t, n) g->n = xrealloc(g->n, c * sizeof(t));
 		VISIT_COLS(X)
 #undef X
+		if (g->full) {
+#define X(t, n) g->n = xrealloc(g->n, c * sizeof(t));
+			FULL_COLS(X)
+#undef X
+		}
+		size_t words = (c + 63) / 64, old = (g->capv + 63) / 64;
+		g->dead = xrealloc(g->dead, words * sizeof *g->dead);
+		memset(g->dead + old, 0, (words - old) * sizeof *g->dead);
+		g->dblk = xrealloc(g->dblk, (c / DBLK + 1) * sizeof *g->dblk);
 		g->capv = c;
 	}
 	if (g->nd + nd > g->capd) {
@@ -67,10 +82,40 @@ size_t seg_bytes(const seg *g)
 #define X(t, n) b += g->capv * sizeof(t);
 	VISIT_COLS(X)
 #undef X
+	if (g->full) {
+#define X(t, n) b += g->capv * sizeof(t);
+		FULL_COLS(X)
+#undef X
+	}
 #define X(t, n) b += g->capd * sizeof(t);
 	DEMAND_COLS(X)
 #undef X
-	return b;
+	return b + (g->capv + 63) / 64 * sizeof *g->dead + (g->capv / DBLK + 1) * sizeof *g->dblk;
+}
+
+size_t seg_dfirst(const seg *g, size_t i)
+{
+	size_t d = g->dblk[i / DBLK];
+	for (size_t k = i - i % DBLK; k < i; k++)
+		d += g->dn[k];
+	return d;
+}
+
+void seg_push_visit(seg *g)
+{
+	seg_reserve(g, 1, 0);
+	if (g->nv % DBLK == 0)
+		g->dblk[g->nv / DBLK] = (uint32_t)g->nd;
+	g->dn[g->nv] = 0;
+	g->dead[g->nv / 64] &= ~((uint64_t)1 << (g->nv % 64));
+	g->nv++;
+}
+
+void seg_push_demand(seg *g)
+{
+	seg_reserve(g, 0, 1);
+	g->nd++;
+	g->dn[g->nv - 1]++;
 }
 
 /* ---- sites ---- */
@@ -163,7 +208,7 @@ typedef struct loader {
 	tcache tc;
 	int64_t cur;    /* visit being read, 0 before the first */
 	int cur_live;   /* whether it is appended to g */
-	uint32_t *seen; /* refresh: every visit id met, live or not */
+	uint64_t *seen; /* refresh: every visit met, live or not: site index << 32 | id */
 	size_t nseen, capseen;
 	sanswer *sa; /* satisfaction answers read, in id order (oc 0: deleted) */
 	size_t nsa, capsa;
@@ -185,13 +230,50 @@ static int id16(loader *l, int dim, const char *s, uint16_t *out)
 	return 0;
 }
 
+/* A combined code's key in its dictionary: each index as three
+ * printable characters of six bits. */
+static void key_put(char *k, unsigned v)
+{
+	k[0] = (char)(0x40 + (v >> 12 & 63));
+	k[1] = (char)(0x40 + (v >> 6 & 63));
+	k[2] = (char)(0x40 + (v & 63));
+}
+
+static int combined(loader *l, int dim, const uint16_t *parts, size_t n, uint16_t *out)
+{
+	char k[16];
+	for (size_t i = 0; i < n; i++)
+		key_put(k + 3 * i, parts[i]);
+	k[3 * n] = 0;
+	stats_engine *e = l->e;
+	uint32_t before = e->d[dim].n;
+	int64_t c = dict_id(&e->d[dim], k);
+	if (c < 0)
+		return fail(l, "too many distinct codes in one dimension");
+	if (e->d[dim].n != before) { /* new: what it stands for */
+		if (dim == D_DC) {
+			if ((size_t)c >= e->dcs_cap) {
+				e->dcs_cap = e->dcs_cap ? e->dcs_cap * 2 : 256;
+				e->dcs = xrealloc(e->dcs, e->dcs_cap * sizeof *e->dcs);
+			}
+			e->dcs[c] = (dcode){parts[0], parts[1], parts[2]};
+		} else {
+			if ((size_t)c >= e->dxs_cap) {
+				e->dxs_cap = e->dxs_cap ? e->dxs_cap * 2 : 64;
+				e->dxs = xrealloc(e->dxs, e->dxs_cap * sizeof *e->dxs);
+			}
+			e->dxs[c] = (xcode){parts[0], parts[1]};
+		}
+	}
+	*out = (uint16_t)c;
+	return 0;
+}
+
 static int start_visit(loader *l, const stats_row *r)
 {
 	seg *g = l->g;
 	if (r->visit_id <= 0 || r->visit_id > UINT32_MAX || r->visitor_id > UINT32_MAX)
 		return fail(l, "identifier out of range");
-	seg_reserve(g, 1, 0);
-	size_t i = g->nv;
 	int32_t day;
 	int hour, year;
 	local_of(&l->tc, r->started_at, &day, &hour, &year);
@@ -211,22 +293,20 @@ static int start_visit(loader *l, const stats_row *r)
 	char agent[24] = "";
 	if (r->agent_id)
 		snprintf(agent, sizeof agent, "%lld", (long long)r->agent_id);
+	seg_push_visit(g);
+	size_t i = g->nv - 1;
 	g->vid[i] = (uint32_t)r->visit_id;
-	g->visitor[i] = (uint32_t)r->visitor_id;
-	g->dfirst[i] = (uint32_t)g->nd;
+	g->visitor[i] = r->identified ? (uint32_t)r->visitor_id : 0;
 	g->site[i] = (uint16_t)site;
 	g->day[i] = (uint16_t)day;
 	g->vk1[i] =
 	    (uint16_t)((((ch * R_AGE + age) * R_GENDER + gender) * R_STATUS + status) * R_CUTS + cuts);
 	g->vk2[i] =
 	    (uint16_t)((flags * R_DISAB + (r->disabilities[0] != 0)) * R_DUR + dur_pos(r->visit_duration));
-	g->dn[i] = 0;
 	g->hour[i] = (uint8_t)hour;
-	g->dead[i] = 0;
 	if (id16(l, D_COMMUNE, r->commune, &g->commune[i]) || id16(l, D_LANGS, r->languages, &g->langs[i]) ||
 	    id16(l, D_AGENT, agent, &g->agent[i]))
 		return -1;
-	g->nv++;
 	return 0;
 }
 
@@ -235,28 +315,27 @@ static int add_demand(loader *l, const stats_row *r)
 	seg *g = l->g;
 	if (g->dn[g->nv - 1] == UINT8_MAX)
 		return fail(l, "too many demands in one visit");
-	seg_reserve(g, 0, 1);
-	size_t k = g->nd;
 	int level = enum_pos(&ENUM_LEVEL, r->level), interp = enum_pos(&ENUM_INTERPRETING, r->interpreting),
 	    outcome = enum_pos(&ENUM_OUTCOME, r->outcome), referral = enum_pos(&ENUM_REFERRAL, r->referral);
 	if (level < 0 || interp < 0 || outcome < 0 || referral < 0 || r->autonomy < 0 || r->autonomy > 3)
 		return fail(l, "unexpected code in a demand");
+	char proc[24] = "texte_libre";
+	if (r->procedure_id)
+		snprintf(proc, sizeof proc, "%lld", (long long)r->procedure_id);
+	uint16_t p[3], x[2], dc, dx;
+	if (id16(l, D_OP, r->operator_code, &p[0]) || id16(l, D_PROC, proc, &p[1]) ||
+	    id16(l, D_THEME, r->theme_code, &p[2]) || id16(l, D_EQUIP, r->equipment, &x[0]) ||
+	    id16(l, D_ILANG, r->interpreting_lang, &x[1]) || combined(l, D_DC, p, 3, &dc) ||
+	    combined(l, D_DX, x, 2, &dx))
+		return -1;
+	seg_push_demand(g);
+	size_t k = g->nd - 1;
 	g->dk[k] =
 	    (uint16_t)((((level * R_AUTONOMY + (int)r->autonomy) * R_INTERP + interp) * R_OUTCOME + outcome) *
 	                   R_REFERRAL +
 	               referral);
-	char proc[24] = "texte_libre";
-	if (r->procedure_id)
-		snprintf(proc, sizeof proc, "%lld", (long long)r->procedure_id);
-	uint16_t theme, ilang;
-	if (id16(l, D_OP, r->operator_code, &g->op[k]) || id16(l, D_PROC, proc, &g->proc[k]) ||
-	    id16(l, D_EQUIP, r->equipment, &g->equip[k]) || id16(l, D_THEME, r->theme_code, &theme) ||
-	    id16(l, D_ILANG, r->interpreting_lang, &ilang))
-		return -1;
-	g->theme[k] = (uint8_t)theme;
-	g->ilang[k] = (uint8_t)ilang;
-	g->nd++;
-	g->dn[g->nv - 1]++;
+	g->dc[k] = dc;
+	g->dx[k] = dx;
 	return 0;
 }
 
@@ -270,7 +349,10 @@ static int row_cb(void *ctx, const stats_row *r)
 				l->capseen *= 2;
 				l->seen = xrealloc(l->seen, l->capseen * sizeof *l->seen);
 			}
-			l->seen[l->nseen++] = (uint32_t)r->visit_id;
+			int64_t site = engine_site(l->e, r->site_id);
+			if (site < 0 || r->visit_id <= 0 || r->visit_id > UINT32_MAX)
+				return fail(l, "identifier out of range");
+			l->seen[l->nseen++] = (uint64_t)site << 32 | (uint64_t)r->visit_id;
 		}
 		l->cur_live = r->deleted_at == 0 && r->demand_id != 0;
 		if (l->cur_live && start_visit(l, r) != 0)
@@ -390,30 +472,65 @@ static int visit_cmp(const void *x, const void *y)
 	return g->vid[a] < g->vid[b] ? -1 : g->vid[a] > g->vid[b];
 }
 
-static int vid_cmp(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 static int u64_cmp(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 	return a < b ? -1 : a > b;
 }
 
-/* Builds e->main, site_off and byid from the live visits of src (taken
- * and freed). qsort's comparator has no context argument: the engine's
- * build runs under its write lock and sort_src is guarded by build_mu. */
+/* Identified visits of main in the order of their people: visitor, then
+ * day, then visit id (main is in site, day, id order, so a stable key of
+ * visitor and main index does not do: two sites' visits interleave). */
+static const stats_engine *rank_e;
+
+static int rank_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const stats_engine *e = rank_e;
+	if (e->id_vis[a] != e->id_vis[b])
+		return e->id_vis[a] < e->id_vis[b] ? -1 : 1;
+	uint32_t ia = e->id_idx[a], ib = e->id_idx[b];
+	if (e->main.day[ia] != e->main.day[ib])
+		return e->main.day[ia] < e->main.day[ib] ? -1 : 1;
+	return e->main.vid[ia] < e->main.vid[ib] ? -1 : e->main.vid[ia] > e->main.vid[ib];
+}
+
+/* Builds e->main, site_off and the identified visits' tables from the live
+ * visits of src (a full segment, taken and freed). qsort's comparator has
+ * no context argument: the engine's build runs under its write lock and
+ * sort_src is guarded by build_mu. */
 static pthread_mutex_t build_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void free_main(stats_engine *e)
+{
+	seg_free(&e->main);
+	if (!e->main_mapped) {
+		free(e->site_off);
+		free(e->id_idx);
+		free(e->id_vis);
+		free(e->id_rank);
+		free(e->id_pos);
+		free(e->id_aut);
+	}
+	if (e->map)
+		munmap(e->map, e->map_len);
+	e->map = NULL;
+	e->main_mapped = 0;
+	e->site_off = e->id_idx = e->id_vis = e->id_rank = e->id_pos = NULL;
+	e->id_aut = NULL;
+	e->nid = 0;
+}
 
 static void build_main(stats_engine *e, seg *src)
 {
 	size_t n = 0;
 	uint32_t *perm = xmalloc((src->nv ? src->nv : 1) * sizeof *perm);
-	for (size_t i = 0; i < src->nv; i++)
-		if (!src->dead[i])
+	uint32_t *first = xmalloc((src->nv ? src->nv : 1) * sizeof *first);
+	for (size_t i = 0, d = 0; i < src->nv; d += src->dn[i], i++) {
+		first[i] = (uint32_t)d;
+		if (!SEG_DEAD(src, i))
 			perm[n++] = (uint32_t)i;
+	}
 	pthread_mutex_lock(&build_mu);
 	sort_src = src;
 	qsort(perm, n, sizeof *perm, visit_cmp);
@@ -421,75 +538,105 @@ static void build_main(stats_engine *e, seg *src)
 	pthread_mutex_unlock(&build_mu);
 
 	seg g = {0};
-	size_t nd = 0;
-	for (size_t k = 0; k < n; k++)
+	size_t nd = 0, nid = 0;
+	for (size_t k = 0; k < n; k++) {
 		nd += src->dn[perm[k]];
+		nid += VK2_IDENTIFIED(src->vk2[perm[k]]);
+	}
 	seg_reserve(&g, n ? n : 1, nd ? nd : 1);
+	free_main(e);
+	e->id_idx = xmalloc((nid ? nid : 1) * sizeof *e->id_idx);
+	e->id_vis = xmalloc((nid ? nid : 1) * sizeof *e->id_vis);
+	e->id_aut = xmalloc(nid ? nid : 1);
 	for (size_t k = 0; k < n; k++) {
 		uint32_t i = perm[k];
+		seg_push_visit(&g);
 #define X(t, c) g.c[k] = src->c[i];
 		VISIT_COLS(X)
 #undef X
-		g.dfirst[k] = (uint32_t)g.nd;
-		for (uint32_t j = src->dfirst[i]; j < src->dfirst[i] + src->dn[i]; j++, g.nd++) {
-#define X(t, c) g.c[g.nd] = src->c[j];
+		g.dn[k] = 0;
+		for (uint32_t j = first[i]; j < first[i] + src->dn[i]; j++) {
+			seg_push_demand(&g);
+#define X(t, c) g.c[g.nd - 1] = src->c[j];
+			DEMAND_COLS(X)
+#undef X
+		}
+		if (VK2_IDENTIFIED(g.vk2[k])) {
+			unsigned aut = 0;
+			for (size_t j = g.nd - g.dn[k]; j < g.nd; j++)
+				if (DK_AUTONOMY(g.dk[j]) > aut)
+					aut = DK_AUTONOMY(g.dk[j]);
+			e->id_idx[e->nid] = (uint32_t)k;
+			e->id_aut[e->nid] = (uint8_t)aut;
+			e->id_vis[e->nid++] = src->visitor[i];
+		}
+	}
+	e->main = g;
+	e->nsites_main = e->d[D_SITE].n;
+	e->site_off = xcalloc(e->nsites_main + 1, sizeof *e->site_off);
+	for (size_t k = 0; k < n; k++)
+		e->site_off[src->site[perm[k]] + 1]++;
+	for (size_t s = 0; s < e->nsites_main; s++)
+		e->site_off[s + 1] += e->site_off[s];
+	seg_free(src);
+
+	e->id_pos = xmalloc((nid ? nid : 1) * sizeof *e->id_pos);
+	e->id_rank = xmalloc((nid ? nid : 1) * sizeof *e->id_rank);
+	for (size_t p = 0; p < nid; p++)
+		e->id_pos[p] = (uint32_t)p;
+	pthread_mutex_lock(&build_mu);
+	rank_e = e;
+	qsort(e->id_pos, nid, sizeof *e->id_pos, rank_cmp);
+	rank_e = NULL;
+	pthread_mutex_unlock(&build_mu);
+	for (size_t r = 0; r < nid; r++)
+		e->id_rank[e->id_pos[r]] = (uint32_t)r;
+	free(perm);
+	free(first);
+}
+
+/* Appends the visits of src to dst (a full segment), their demands with
+ * them; main's sites and visitors come from their places and tables. */
+static void seg_append(stats_engine *e, seg *dst, const seg *src)
+{
+	seg_reserve(dst, src->nv, src->nd);
+	size_t site = 0, p = 0, d = 0;
+	for (size_t i = 0; i < src->nv; i++) {
+		seg_push_visit(dst);
+		size_t k = dst->nv - 1;
+#define X(t, c) dst->c[k] = src->c[i];
+		VISIT_COLS(X)
+#undef X
+		dst->dn[k] = 0;
+		if (src->full) {
+			dst->site[k] = src->site[i];
+			dst->visitor[k] = src->visitor[i];
+		} else {
+			while (e->site_off[site + 1] <= i)
+				site++;
+			dst->site[k] = (uint16_t)site;
+			while (p < e->nid && e->id_idx[p] < i)
+				p++;
+			dst->visitor[k] = p < e->nid && e->id_idx[p] == i ? e->id_vis[p] : 0;
+		}
+		if (SEG_DEAD(src, i))
+			SEG_KILL(dst, k);
+		for (uint32_t j = 0; j < src->dn[i]; j++, d++) {
+			seg_push_demand(dst);
+#define X(t, c) dst->c[dst->nd - 1] = src->c[d];
 			DEMAND_COLS(X)
 #undef X
 		}
 	}
-	g.nv = n;
-	seg_free(src);
-	seg_free(&e->main);
-	e->main = g;
-
-	e->nsites_main = e->d[D_SITE].n;
-	free(e->site_off);
-	e->site_off = xcalloc(e->nsites_main + 1, sizeof *e->site_off);
-	for (size_t k = 0; k < n; k++)
-		e->site_off[g.site[k] + 1]++;
-	for (size_t s = 0; s < e->nsites_main; s++)
-		e->site_off[s + 1] += e->site_off[s];
-
-	/* byid: main indexes in visit id order, for a refresh to find the
-	 * version of a visit it replaces. */
-	free(e->byid);
-	e->byid = xmalloc((n ? n : 1) * sizeof *e->byid);
-	uint64_t *pairs = xmalloc((n ? n : 1) * sizeof *pairs);
-	for (size_t k = 0; k < n; k++)
-		pairs[k] = ((uint64_t)g.vid[k] << 32) | k;
-	qsort(pairs, n, sizeof *pairs, u64_cmp);
-	for (size_t k = 0; k < n; k++)
-		e->byid[k] = (uint32_t)pairs[k];
-	free(pairs);
-	free(perm);
-}
-
-/* Appends the visits of src to dst, their demands with them. */
-static void seg_append(seg *dst, const seg *src)
-{
-	seg_reserve(dst, src->nv, src->nd);
-	for (size_t i = 0; i < src->nv; i++) {
-		size_t k = dst->nv++;
-#define X(t, c) dst->c[k] = src->c[i];
-		VISIT_COLS(X)
-#undef X
-		dst->dfirst[k] = (uint32_t)(src->dfirst[i] + dst->nd);
-	}
-	for (size_t j = 0; j < src->nd; j++) {
-		size_t k = dst->nd + j;
-#define X(t, c) dst->c[k] = src->c[j];
-		DEMAND_COLS(X)
-#undef X
-	}
-	dst->nd += src->nd;
 }
 
 void engine_merge(stats_engine *e)
 {
-	seg all = {0};
-	seg_append(&all, &e->main);
-	seg_append(&all, &e->delta);
+	seg all = {.full = 1};
+	seg_append(e, &all, &e->main);
+	seg_append(e, &all, &e->delta);
 	seg_free(&e->delta);
+	e->delta.full = 1;
 	build_main(e, &all);
 }
 
@@ -511,13 +658,13 @@ void stats_engine_free(stats_engine *e)
 {
 	if (!e)
 		return;
-	seg_free(&e->main);
+	free_main(e);
 	seg_free(&e->delta);
 	for (int i = 0; i < D_COUNT; i++)
 		dict_free(&e->d[i]);
 	free_sites(e);
-	free(e->site_off);
-	free(e->byid);
+	free(e->dcs);
+	free(e->dxs);
 	free(e->w);
 	free(e->sa);
 	pthread_rwlock_destroy(&e->lock);
@@ -533,12 +680,13 @@ static loader *loader_new(stats_engine *e, seg *g)
 	return l;
 }
 
-stats_engine *stats_engine_load(const stats_source *src, int threads)
+stats_engine *engine_new(const stats_source *src, int threads)
 {
 	static const uint32_t max[D_COUNT] = {
 	    [D_OP] = UINT16_MAX,    [D_PROC] = UINT16_MAX,  [D_COMMUNE] = UINT16_MAX,
 	    [D_LANGS] = UINT16_MAX, [D_EQUIP] = UINT16_MAX, [D_THEME] = UINT8_MAX,
-	    [D_ILANG] = UINT8_MAX,  [D_AGENT] = UINT16_MAX, [D_SITE] = UINT16_MAX};
+	    [D_ILANG] = UINT8_MAX,  [D_AGENT] = UINT16_MAX, [D_SITE] = UINT16_MAX,
+	    [D_DC] = UINT16_MAX,    [D_DX] = UINT16_MAX};
 	stats_engine *e = xcalloc(1, sizeof *e);
 	e->src = *src;
 	e->threads = threads == 2 ? 2 : 1;
@@ -546,8 +694,15 @@ stats_engine *stats_engine_load(const stats_source *src, int threads)
 	pthread_mutex_init(&e->refresh_mu, NULL);
 	for (int i = 0; i < D_COUNT; i++)
 		dict_init(&e->d[i], max[i]);
+	e->delta.full = 1;
+	return e;
+}
+
+stats_engine *stats_engine_load(const stats_source *src, int threads)
+{
+	stats_engine *e = engine_new(src, threads);
 	int64_t t0 = mono_us(), start = now_s();
-	seg stage = {0};
+	seg stage = {.full = 1};
 	loader *l = loader_new(e, &stage);
 	int rc = src->sites(src->ctx, site_row, e);
 	if (rc == 0)
@@ -585,7 +740,7 @@ int stats_engine_refresh(stats_engine *e)
 	 * queries read them: the whole refresh holds the write lock. It reads
 	 * the changes of the last seconds only, so it is short. */
 	pthread_rwlock_wrlock(&e->lock);
-	seg stage = {0};
+	seg stage = {.full = 1};
 	loader *l = loader_new(e, &stage);
 	l->capseen = 1024;
 	l->seen = xmalloc(l->capseen * sizeof *l->seen);
@@ -594,24 +749,28 @@ int stats_engine_refresh(stats_engine *e)
 		rc = e->src.rows(e->src.ctx, e->since, row_cb, l);
 	if (rc == 0) {
 		/* Every version of a changed visit already held dies; the
-		 * live new one goes to the delta. */
-		qsort(l->seen, l->nseen, sizeof *l->seen, vid_cmp);
-		for (size_t k = 0; k < l->nseen; k++) {
-			size_t lo = 0, hi = e->main.nv;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (e->main.vid[e->byid[mid]] < l->seen[k])
-					lo = mid + 1;
-				else
-					hi = mid;
+		 * live new one goes to the delta. A visit never changes site
+		 * (store_visit_update keeps it), so its old version in main is
+		 * looked for among its site's visits only. */
+		qsort(l->seen, l->nseen, sizeof *l->seen, u64_cmp);
+		for (size_t k = 0; k < l->nseen;) {
+			size_t site = (size_t)(l->seen[k] >> 32), end = k;
+			while (end < l->nseen && l->seen[end] >> 32 == site)
+				end++;
+			for (size_t i = site < e->nsites_main ? e->site_off[site] : 0;
+			     site < e->nsites_main && i < e->site_off[site + 1]; i++) {
+				uint64_t key = (uint64_t)site << 32 | e->main.vid[i];
+				if (bsearch(&key, l->seen + k, end - k, sizeof *l->seen, u64_cmp))
+					SEG_KILL(&e->main, i);
 			}
-			if (lo < e->main.nv && e->main.vid[e->byid[lo]] == l->seen[k])
-				e->main.dead[e->byid[lo]] = 1;
+			k = end;
 		}
-		for (size_t i = 0; i < e->delta.nv; i++)
-			if (bsearch(&e->delta.vid[i], l->seen, l->nseen, sizeof *l->seen, vid_cmp))
-				e->delta.dead[i] = 1;
-		seg_append(&e->delta, &stage);
+		for (size_t i = 0; i < e->delta.nv; i++) {
+			uint64_t key = (uint64_t)e->delta.site[i] << 32 | e->delta.vid[i];
+			if (bsearch(&key, l->seen, l->nseen, sizeof *l->seen, u64_cmp))
+				SEG_KILL(&e->delta, i);
+		}
+		seg_append(e, &e->delta, &stage);
 		rc = load_workshops(e, l);
 	}
 	/* Answers are applied only once all the changed ones are read: an
@@ -619,8 +778,10 @@ int stats_engine_refresh(stats_engine *e)
 	 * changes again. */
 	if (rc == 0)
 		rc = e->src.satisfaction(e->src.ctx, e->since, answer_row, l);
-	if (rc == 0)
+	if (rc == 0) {
 		apply_answers(e, l);
+		e->changes += l->nseen + l->nsa;
+	}
 	if (rc != 0)
 		fprintf(stderr, "%s\n", l->err[0] ? l->err : "stats: cannot read the changes");
 	else
@@ -645,20 +806,22 @@ void stats_engine_info_get(stats_engine *e, stats_engine_info *out)
 	pthread_rwlock_rdlock(&e->lock);
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < e->main.nv; i++)
-		if (!e->main.dead[i]) {
+		if (!SEG_DEAD(&e->main, i)) {
 			out->visits++;
 			out->demands += e->main.dn[i];
 		}
 	for (size_t i = 0; i < e->delta.nv; i++)
-		if (!e->delta.dead[i]) {
+		if (!SEG_DEAD(&e->delta, i)) {
 			out->visits++;
 			out->delta_visits++;
 			out->demands += e->delta.dn[i];
 		}
-	out->bytes = seg_bytes(&e->main) + seg_bytes(&e->delta) + e->main.nv * sizeof *e->byid +
+	out->bytes = seg_bytes(&e->main) + seg_bytes(&e->delta) + e->nid * (4 * sizeof *e->id_idx + 1) +
 	             (e->nsites_main + 1) * sizeof *e->site_off + e->nw * sizeof *e->w +
-	             e->capsa * sizeof *e->sa;
+	             e->capsa * sizeof *e->sa + e->dcs_cap * sizeof *e->dcs + e->dxs_cap * sizeof *e->dxs;
 	out->load_us = e->load_us;
 	out->last_refresh_us = e->refresh_us;
+	out->from_snapshot = e->from_snapshot;
+	out->changes = e->changes;
 	pthread_rwlock_unlock(&e->lock);
 }

@@ -18,6 +18,7 @@
 #include "store/store_stats.h"
 #include "store/store.h"
 #include "store/store_impl.h"
+#include "store/store_sync.h"
 
 #define ROW_COLS                                                                                             \
 	"v.id, v.site_id, COALESCE(v.agent_id, 0), v.started_at, v.duration_min, v.deleted_at, v.channel, "  \
@@ -575,17 +576,74 @@ static int src_satisfaction(void *ctx, int64_t since, stats_satisfaction_fn fn, 
 	return store_stats_satisfaction(ctx, since, fn, fctx);
 }
 
+static int src_visit(void *ctx, int64_t id, int64_t *site_id, int64_t *started_at)
+{
+	store *s = ctx;
+	db_conn *c = db_acquire(s->db);
+	db_stmt *st = store_prep(s, c, "stats_visit", "SELECT site_id, started_at FROM visits WHERE id = ?",
+	                         PARAMS(P_INT(id)));
+	int found = -1;
+	if (st) {
+		int step = db_step(st);
+		if (step == DB_ROW) {
+			*site_id = db_col_int(st, 0);
+			*started_at = db_col_int(st, 1);
+			found = 1;
+		} else if (step == DB_DONE) {
+			found = 0;
+		}
+		db_done(st);
+	}
+	db_release(s->db, c);
+	return found;
+}
+
 stats_source store_stats_source(store *s)
 {
 	return (stats_source){.ctx = s,
 	                      .sites = src_sites,
 	                      .rows = src_rows,
 	                      .workshops = src_workshops,
-	                      .satisfaction = src_satisfaction};
+	                      .satisfaction = src_satisfaction,
+	                      .visit = src_visit};
 }
 
 stats_engine *store_stats_load(store *s, int threads)
 {
 	stats_source src = store_stats_source(s);
 	return stats_engine_load(&src, threads);
+}
+
+int store_stats_identity(store *s, char *out, size_t n)
+{
+	arena *a = arena_new(256);
+	char *origin = NULL;
+	int rc = store_sync_origin(s, a, &origin);
+	if (rc == STORE_OK)
+		snprintf(out, n, "guichet-store %s", origin);
+	arena_free(a);
+	return rc;
+}
+
+stats_engine *store_stats_open(store *s, int threads, const char *snapshot)
+{
+	if (!snapshot)
+		return store_stats_load(s, threads);
+	char identity[96];
+	if (store_stats_identity(s, identity, sizeof identity) != STORE_OK)
+		return store_stats_load(s, threads);
+	stats_source src = store_stats_source(s);
+	const char *why = NULL;
+	stats_engine *e = stats_engine_open(&src, identity, snapshot, threads, &why);
+	if (e)
+		return e;
+	if (strcmp(why, "absent") != 0)
+		fprintf(stderr,
+		        "level=warn msg=\"statistics snapshot not used, loading from the store\" path=\"%s\" "
+		        "reason=\"%s\"\n",
+		        snapshot, why);
+	e = stats_engine_load(&src, threads);
+	if (e)
+		stats_engine_save(e, identity, snapshot);
+	return e;
 }

@@ -23,5 +23,11 @@ stats_result *store_stats_sql(store *s, const stats_query *q);
 stats_source store_stats_source(store *s);
 /* stats_engine_load on store_stats_source(s). */
 stats_engine *store_stats_load(store *s, int threads);
+/* The store's identity as a snapshot names it. */
+int store_stats_identity(store *s, char *out, size_t n);
+/* The engine from the snapshot at path when it can be trusted (caught up
+ * with the store), else loaded from the store and the snapshot written
+ * again; path NULL: loaded from the store, no snapshot. */
+stats_engine *store_stats_open(store *s, int threads, const char *snapshot);
 
 #endif

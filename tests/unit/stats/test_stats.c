@@ -745,6 +745,218 @@ static void test_satisfaction(void **state)
 	stats_engine_free(e);
 }
 
+/* Identified people on two sites: a question on the small site takes the
+ * sorted path of the people's order, one on both the marked path; both
+ * against the SQL baseline, before and after a merge with the delta. */
+static void test_people_order(void **state)
+{
+	struct fixture *f = *state;
+	int64_t people[20] = {0};
+	for (int i = 0; i < 40; i++) {
+		char date[16];
+		snprintf(date, sizeof date, "2026-03-%02d", 1 + i % 28);
+		identified_visit(f, &people[i % 20], date, 1 + i % 3);
+	}
+	int64_t one = 0, two = 0;
+	store_demand d = {.operator_code = "cnaf", .theme_code = "social_sante", .level = "fait_avec",
+	                  .outcome = "resolu", .autonomy = 1};
+	for (int k = 0; k < 3; k++) {
+		store_visit v = {.site_id = f->site2,
+		                 .agent_id = f->agent,
+		                 .started_at = at("2026-03-10", "10:00") + k * 86400,
+		                 .channel = "guichet_rdv",
+		                 .visitor_id = k < 2 ? one : two,
+		                 .demands = &d,
+		                 .ndemands = 1};
+		v.visitor = (store_visitor){.identified = 1, .full_name = "Autre Personne", .consent_reason = "suivi",
+		                            .consent_at = v.started_at};
+		d.autonomy = 1 + k;
+		assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
+		*(k < 2 ? &one : &two) = v.visitor_id;
+	}
+	stats_engine *e = store_stats_load(f->s, 1);
+	stats_query q = period("2026-03-01", "2026-03-31");
+	stats_result *r = ask(f, e, &q);
+	assert_int_equal(r->identified_distinct, 22);
+	stats_result_free(r);
+	int64_t sites[] = {f->site2};
+	q.site_ids = sites;
+	q.nsites = 1;
+	r = ask(f, e, &q);
+	assert_int_equal(r->identified_distinct, 2);
+	assert_int_equal(r->autonomy_progression[0], 1);
+	stats_result_free(r);
+	/* The same people seen again: in the delta, then merged. */
+	identified_visit(f, &people[0], "2026-03-30", 3);
+	identified_visit(f, &people[1], "2026-03-02", 1);
+	assert_int_equal(stats_engine_refresh(e), 0);
+	q.site_ids = NULL;
+	q.nsites = 0;
+	stats_result_free(ask(f, e, &q));
+	engine_merge(e);
+	stats_result_free(ask(f, e, &q));
+	stats_engine_free(e);
+}
+
+/* The snapshot: written, opened again with the same answers, caught up
+ * with visits recorded, corrected and deleted after it was written. */
+static void test_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], identity[96];
+	snprintf(path, sizeof path, "%s/stats.snapshot", f->dir);
+	assert_int_equal(store_stats_identity(f->s, identity, sizeof identity), STORE_OK);
+	int64_t person = 0;
+	identified_visit(f, &person, "2026-05-04", 1);
+	int64_t gone = visit(f, f->site1, at("2026-05-05", "09:00"), "cnaf", "resolu");
+	int64_t changed = visit(f, f->site2, at("2026-05-06", "09:00"), "ants", "oriente");
+	visit(f, f->site2, at("2026-05-07", "14:00"), "dgfip", "resolu");
+	stats_source src = store_stats_source(f->s);
+	const char *why = NULL;
+	assert_null(stats_engine_open(&src, identity, path, 1, &why));
+	assert_string_equal(why, "absent");
+	stats_engine *e = store_stats_load(f->s, 1);
+	/* A delta held when it is written travels with it. */
+	visit(f, f->site1, at("2026-05-08", "09:00"), "msa", "resolu");
+	assert_int_equal(stats_engine_refresh(e), 0);
+	assert_int_equal(stats_engine_save(e, identity, path), 0);
+	stats_engine_free(e);
+
+	e = stats_engine_open(&src, identity, path, 1, &why);
+	assert_non_null(e);
+	stats_engine_info info;
+	stats_engine_info_get(e, &info);
+	assert_int_equal(info.from_snapshot, 1);
+	assert_int_equal(info.visits, 5);
+	stats_query q = period("2026-05-01", "2026-05-31");
+	stats_result *r = ask(f, e, &q);
+	assert_int_equal(r->visits, 5);
+	assert_int_equal(r->identified_distinct, 1);
+	stats_result_free(r);
+	stats_engine_free(e);
+
+	/* Changes after the snapshot: caught up when it is opened. */
+	assert_int_equal(store_visit_delete(f->s, gone, now_s()), STORE_OK);
+	store_visit v;
+	assert_int_equal(store_visit_get(f->s, f->a, changed, &v), STORE_OK);
+	v.demands[0].operator_code = "msa";
+	assert_int_equal(store_visit_update(f->s, &v), STORE_OK);
+	identified_visit(f, &person, "2026-05-20", 3);
+	e = stats_engine_open(&src, identity, path, 2, &why);
+	assert_non_null(e);
+	r = ask(f, e, &q);
+	assert_int_equal(r->visits, 5);
+	assert_int_equal(bd(r, BD_OPERATOR, "msa"), 2);
+	assert_int_equal(bd(r, BD_OPERATOR, "ants"), 0);
+	assert_int_equal(r->autonomy_progression[0], 1);
+	stats_result_free(r);
+	/* A merge replaces the mapped columns with its own. */
+	engine_merge(e);
+	stats_result_free(ask(f, e, &q));
+	stats_engine_free(e);
+	/* store_stats_open: the snapshot when it can be trusted. */
+	e = store_stats_open(f->s, 1, path);
+	assert_non_null(e);
+	stats_engine_info_get(e, &info);
+	assert_int_equal(info.from_snapshot, 1);
+	stats_engine_free(e);
+}
+
+static void write_file(const char *path, const unsigned char *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(p, 1, n, fp), n);
+	fclose(fp);
+}
+
+static unsigned char *read_file(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	*n = (size_t)ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	unsigned char *p = malloc(*n);
+	assert_int_equal(fread(p, 1, *n, fp), *n);
+	fclose(fp);
+	return p;
+}
+
+/* A snapshot that cannot be trusted is refused, saying why, and
+ * store_stats_open loads from the store and writes it again. */
+static void test_snapshot_refused(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], identity[96];
+	snprintf(path, sizeof path, "%s/stats.snapshot", f->dir);
+	assert_int_equal(store_stats_identity(f->s, identity, sizeof identity), STORE_OK);
+	for (int i = 0; i < 30; i++)
+		visit(f, i % 2 ? f->site1 : f->site2, at("2026-06-01", "09:00") + i * 3600, "cnaf", "resolu");
+	stats_engine *e = store_stats_load(f->s, 1);
+	assert_int_equal(stats_engine_save(e, identity, path), 0);
+	stats_engine_free(e);
+	size_t n;
+	unsigned char *good = read_file(path, &n);
+	stats_source src = store_stats_source(f->s);
+	const char *why = NULL;
+
+	/* Another store's name. */
+	assert_null(stats_engine_open(&src, "guichet-store 00", path, 1, &why));
+	assert_string_equal(why, "another store");
+	/* One byte changed anywhere after the header, and at its end. */
+	unsigned char *bad = malloc(n);
+	size_t spots[] = {200, n / 2, n - 1};
+	for (size_t k = 0; k < 3; k++) {
+		memcpy(bad, good, n);
+		bad[spots[k]] ^= 0x40;
+		write_file(path, bad, n);
+		assert_null(stats_engine_open(&src, identity, path, 1, &why));
+		assert_string_equal(why, "damaged");
+	}
+	/* Cut short; not a snapshot at all; an unknown format version. */
+	write_file(path, good, n - 100);
+	assert_null(stats_engine_open(&src, identity, path, 1, &why));
+	assert_string_equal(why, "truncated");
+	write_file(path, (const unsigned char *)"visits,demands\n1,2\n", 19);
+	assert_null(stats_engine_open(&src, identity, path, 1, &why));
+	memcpy(bad, good, n);
+	bad[8] ^= 0x7f; /* the version */
+	write_file(path, bad, n);
+	assert_null(stats_engine_open(&src, identity, path, 1, &why));
+	assert_string_equal(why, "another version");
+
+	/* Stale: the snapshot's last visit is not in the store (a store
+	 * restored from an older backup). */
+	write_file(path, good, n);
+	struct fixture g = {0};
+	strcpy(g.dir, "/tmp/guichet-stats2-XXXXXX");
+	char url[1024];
+	assert_int_equal(unit_store_open(g.dir, url, sizeof url, &g.s), 0);
+	g.a = arena_new(1 << 20);
+	stats_source other = store_stats_source(g.s);
+	assert_null(stats_engine_open(&other, identity, path, 1, &why));
+	assert_string_equal(why, "stale");
+	unit_store_close(g.s, g.a, g.dir);
+
+	/* store_stats_open rebuilds from the store and writes it again. */
+	write_file(path, good, n / 3);
+	e = store_stats_open(f->s, 1, path);
+	assert_non_null(e);
+	stats_engine_info info;
+	stats_engine_info_get(e, &info);
+	assert_int_equal(info.from_snapshot, 0);
+	assert_int_equal(info.visits, 30);
+	stats_engine_free(e);
+	e = stats_engine_open(&src, identity, path, 1, &why);
+	assert_non_null(e);
+	stats_query q = period("2026-06-01", "2026-06-30");
+	stats_result_free(ask(f, e, &q));
+	stats_engine_free(e);
+	free(bad);
+	free(good);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -765,6 +977,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_progression, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_satisfaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_people_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
