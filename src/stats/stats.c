@@ -36,6 +36,10 @@ typedef struct qctx {
 	int64_t agent;              /* dictionary index; -1 when not filtered */
 	const uint8_t *v1ok, *v2ok; /* allowed vk1 / vk2 keys; NULL: all */
 	const uint8_t *wday;        /* by day - from: the weekday (0 Monday) times 24 */
+	/* When many identified visits of main are in scope: by rank, their
+	 * autonomy level + 1 (each visit is in one thread's ranges only, so
+	 * the threads write different bytes). NULL: they are listed. */
+	uint8_t *mark;
 	int count_only;
 } qctx;
 
@@ -57,6 +61,7 @@ typedef struct counts {
 	 * (rank << 8 | aut); of the delta, whole. */
 	uint64_t *mr;
 	size_t nmr, capmr;
+	uint8_t *mark; /* the question's marks (qctx), owned by the first thread's counts */
 	struct idv *ids;
 	size_t nids, capids;
 } counts;
@@ -82,6 +87,7 @@ static void counts_free(counts *c)
 	for (size_t i = 0; i < COUNT(p); i++)
 		free(p[i]);
 	free(c->mr);
+	free(c->mark);
 	free(c->ids);
 }
 
@@ -93,6 +99,20 @@ static uint8_t visit_autonomy(const qctx *q, const seg *g, size_t d0, size_t d1)
 		if ((!q->dok || q->dok[g->dc[d]]) && DK_AUTONOMY(g->dk[d]) > aut)
 			aut = DK_AUTONOMY(g->dk[d]);
 	return (uint8_t)aut;
+}
+
+/* An identified visit of main counted, by its rank in the people's order. */
+static void note_main(const qctx *q, counts *c, uint32_t rank, uint8_t aut)
+{
+	if (q->mark) {
+		q->mark[rank] = (uint8_t)(aut + 1);
+		return;
+	}
+	if (c->nmr == c->capmr) {
+		c->capmr = c->capmr ? c->capmr * 2 : 256;
+		c->mr = xrealloc(c->mr, c->capmr * sizeof *c->mr);
+	}
+	c->mr[c->nmr++] = (uint64_t)rank << 8 | aut;
 }
 
 static void identified(const qctx *q, const range *r, size_t i, size_t d0, size_t d1, size_t *p, counts *c)
@@ -112,25 +132,7 @@ static void identified(const qctx *q, const range *r, size_t i, size_t d0, size_
 		++*p;
 	if (*p == e->nid || e->id_idx[*p] != i)
 		return; /* cannot happen: every identified visit of main is in the table */
-	if (c->nmr == c->capmr) {
-		c->capmr = c->capmr ? c->capmr * 2 : 256;
-		c->mr = xrealloc(c->mr, c->capmr * sizeof *c->mr);
-	}
-	c->mr[c->nmr++] = (uint64_t)e->id_rank[*p] << 8 | aut;
-}
-
-/* The breakdowns of one visit counted (its demands are counted apart). */
-static inline void count_visit(const qctx *q, const range *r, size_t i, size_t d0, size_t d1, size_t *p,
-                               counts *c)
-{
-	const seg *g = r->g;
-	c->vk1[g->vk1[i]]++;
-	c->vk2[g->vk2[i]]++;
-	c->commune[g->commune[i]]++;
-	c->langs[g->langs[i]]++;
-	c->wh[q->wday[g->day[i] - q->from] + g->hour[i]]++;
-	if (VK2_IDENTIFIED(g->vk2[i]))
-		identified(q, r, i, d0, d1, p, c);
+	note_main(q, c, e->id_rank[*p], aut);
 }
 
 /* The first identified visit of main at or after index a. */
@@ -246,16 +248,19 @@ static void scan_all(const qctx *q, const range *r, counts *c)
 	take_back_dead(q, r, c);
 	count_range(r, c);
 	for (size_t p = first_identified(e, r->a); p < e->nid && e->id_idx[p] < r->b; p++) {
-		if (SEG_DEAD(g, e->id_idx[p]))
-			continue;
-		if (c->nmr == c->capmr) {
-			c->capmr = c->capmr ? c->capmr * 2 : 256;
-			c->mr = xrealloc(c->mr, c->capmr * sizeof *c->mr);
-		}
-		c->mr[c->nmr++] = (uint64_t)e->id_rank[p] << 8 | e->id_aut[p];
+		if (!SEG_DEAD(g, e->id_idx[p]))
+			note_main(q, c, e->id_rank[p], e->id_aut[p]);
 	}
 }
 
+/* Visits of a filtered range taken at a time: their selection fits in a
+ * few kilobytes of the stack. */
+#define SEL_BLOCK 2048
+
+/* A range with filters (or the delta): block by block, first the visits
+ * that pass with the number of their demands that pass, without a branch
+ * per visit; then, over those alone, their demands and each visit column
+ * in its own loop. */
 static void scan(const qctx *q, const range *r, counts *c)
 {
 	const seg *g = r->g;
@@ -269,45 +274,60 @@ static void scan(const qctx *q, const range *r, counts *c)
 			scan_all(q, r, c);
 		return;
 	}
+	uint32_t sel[SEL_BLOCK], sd[SEL_BLOCK];
+	uint8_t sm[SEL_BLOCK];
 	size_t d = seg_dfirst(g, r->a), p = r->delta ? 0 : first_identified(q->e, r->a);
-	for (size_t i = r->a; i < r->b; i++) {
-		size_t d0 = d, d1 = d0 + g->dn[i];
-		uint32_t m = 0;
-		d = d1;
-		if (SEG_DEAD(g, i))
-			continue;
-		if (r->delta && (!q->site_sel[g->site[i]] || g->day[i] < q->from || g->day[i] > q->to))
-			continue;
-		if ((q->v1ok && !q->v1ok[g->vk1[i]]) || (q->v2ok && !q->v2ok[g->vk2[i]]) ||
-		    (q->agent >= 0 && g->agent[i] != q->agent))
-			continue;
-		if (!q->dok) {
-			m = g->dn[i];
-			if (!q->count_only)
-				for (size_t j = d0; j < d1; j++) {
-					c->dc[g->dc[j]]++;
-					c->dk[g->dk[j]]++;
-					c->dx[g->dx[j]]++;
-				}
-		} else {
-			for (size_t j = d0; j < d1; j++) {
-				if (!q->dok[g->dc[j]])
-					continue;
-				m++;
-				if (q->count_only)
-					continue;
-				c->dc[g->dc[j]]++;
-				c->dk[g->dk[j]]++;
-				c->dx[g->dx[j]]++;
+	const uint8_t *dok = q->dok;
+	for (size_t s = r->a; s < r->b; s += SEL_BLOCK) {
+		size_t end = s + SEL_BLOCK < r->b ? s + SEL_BLOCK : r->b, ns = 0;
+		for (size_t i = s; i < end; i++) {
+			size_t d0 = d;
+			unsigned m = g->dn[i];
+			d += m;
+			int keep = !SEG_DEAD(g, i);
+			if (r->delta)
+				keep &= q->site_sel[g->site[i]] && g->day[i] >= q->from && g->day[i] <= q->to;
+			if (q->v1ok)
+				keep &= q->v1ok[g->vk1[i]];
+			if (q->v2ok)
+				keep &= q->v2ok[g->vk2[i]];
+			if (q->agent >= 0)
+				keep &= g->agent[i] == q->agent;
+			if (dok) {
+				m = 0;
+				for (size_t j = d0; j < d; j++)
+					m += dok[g->dc[j]];
 			}
+			sel[ns] = (uint32_t)i;
+			sd[ns] = (uint32_t)d0;
+			sm[ns] = (uint8_t)m;
+			ns += keep && m;
 		}
-		if (!m)
-			continue;
-		c->visits++;
-		c->demands += m;
+		c->visits += ns;
+		for (size_t k = 0; k < ns; k++)
+			c->demands += sm[k];
 		if (q->count_only)
 			continue;
-		count_visit(q, r, i, d0, d1, &p, c);
+		for (size_t k = 0; k < ns; k++)
+			for (size_t j = sd[k], e = j + g->dn[sel[k]]; j < e; j++) {
+				uint32_t ok = dok ? dok[g->dc[j]] : 1;
+				c->dc[g->dc[j]] += ok;
+				c->dk[g->dk[j]] += ok;
+				c->dx[g->dx[j]] += ok;
+			}
+		for (size_t k = 0; k < ns; k++)
+			c->vk1[g->vk1[sel[k]]]++;
+		for (size_t k = 0; k < ns; k++)
+			c->vk2[g->vk2[sel[k]]]++;
+		for (size_t k = 0; k < ns; k++)
+			c->commune[g->commune[sel[k]]]++;
+		for (size_t k = 0; k < ns; k++)
+			c->langs[g->langs[sel[k]]]++;
+		for (size_t k = 0; k < ns; k++)
+			c->wh[q->wday[g->day[sel[k]] - q->from] + g->hour[sel[k]]]++;
+		for (size_t k = 0; k < ns; k++)
+			if (VK2_IDENTIFIED(g->vk2[sel[k]]))
+				identified(q, r, sel[k], sd[k], sd[k] + g->dn[sel[k]], &p, c);
 	}
 }
 
@@ -402,11 +422,21 @@ static range *make_ranges(const stats_engine *e, const qctx *q, size_t *nr, size
 }
 
 /* Counts one period with one or two threads. */
-static void count_period(const stats_engine *e, const qctx *q, counts *out)
+static void count_period(const stats_engine *e, const qctx *q0, counts *out)
 {
 	size_t nr, total;
-	range *r = make_ranges(e, q, &nr, &total);
-	counts_init(out, e, q);
+	range *r = make_ranges(e, q0, &nr, &total);
+	counts_init(out, e, q0);
+	/* Many identified visits in scope: marked by rank rather than listed
+	 * and sorted (one byte each for all of them, read in one pass). */
+	qctx qm = *q0;
+	const qctx *q = &qm;
+	size_t candidates = 0;
+	for (size_t i = 0; i < nr && !q0->count_only; i++)
+		if (!r[i].delta)
+			candidates += first_identified(e, r[i].b) - first_identified(e, r[i].a);
+	if (candidates && candidates * 16 >= e->nid)
+		out->mark = qm.mark = xcalloc(e->nid + 8, 1);
 	if (e->threads < 2 || total < SPLIT_MIN_VISITS) {
 		for (size_t i = 0; i < nr; i++)
 			scan(q, &r[i], out);
@@ -466,44 +496,100 @@ static int u64_cmp(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-/* The identified visits counted, in the people's order: those of main
- * from their presorted ranks (marked in one pass when they are many,
- * sorted when few), merged with those of the delta. */
-static struct idv *people_order(const stats_engine *e, counts *c, size_t *n)
+/* People counted one visit at a time in their order: each person once,
+ * and for those with two visits or more where autonomy was evaluated,
+ * the first level against the last. */
+typedef struct people {
+	stats_result *r;
+	uint32_t cur;
+	int any, first, last, evaluated;
+} people;
+
+static void person_end(people *p)
 {
-	struct idv *m = xmalloc((c->nmr + 1) * sizeof *m);
-	size_t k = 0;
-	if (c->nmr * 16 >= e->nid) {
-		uint8_t *mark = xcalloc(e->nid + 1, 1);
-		for (size_t i = 0; i < c->nmr; i++)
-			mark[c->mr[i] >> 8] = (uint8_t)((c->mr[i] & 255) + 1);
-		for (size_t r = 0; r < e->nid; r++)
-			if (mark[r]) {
-				uint32_t pos = e->id_pos[r], idx = e->id_idx[pos];
-				m[k++] = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx],
-				                      (uint8_t)(mark[r] - 1)};
+	if (!p->any)
+		return;
+	p->r->identified_distinct++;
+	if (p->evaluated >= 2)
+		p->r->autonomy_progression[p->last > p->first ? 0 : p->last == p->first ? 1 : 2]++;
+	p->any = 0;
+}
+
+static void person_visit(people *p, uint32_t visitor, uint8_t aut)
+{
+	if (!p->any || visitor != p->cur) {
+		person_end(p);
+		*p = (people){p->r, visitor, 1, 0, 0, 0};
+	}
+	if (aut) {
+		if (!p->evaluated++)
+			p->first = aut;
+		p->last = aut;
+	}
+}
+
+/* The next visit of main in the people's order: from the marks (skipping
+ * empty words) or from the sorted list. */
+typedef struct main_walk {
+	const stats_engine *e;
+	const counts *c;
+	size_t at;
+} main_walk;
+
+static int main_next(main_walk *w, struct idv *out)
+{
+	const stats_engine *e = w->e;
+	uint32_t rank;
+	uint8_t aut;
+	if (w->c->mark) {
+		const uint8_t *mark = w->c->mark;
+		while (w->at < e->nid) {
+			uint64_t word;
+			memcpy(&word, mark + (w->at & ~(size_t)7), 8);
+			if (!word) {
+				w->at = (w->at & ~(size_t)7) + 8;
+				continue;
 			}
-		free(mark);
-	} else if (c->nmr) {
+			if (mark[w->at])
+				break;
+			w->at++;
+		}
+		if (w->at >= e->nid)
+			return 0;
+		rank = (uint32_t)w->at;
+		aut = (uint8_t)(mark[w->at++] - 1);
+	} else {
+		if (w->at >= w->c->nmr)
+			return 0;
+		rank = (uint32_t)(w->c->mr[w->at] >> 8);
+		aut = (uint8_t)(w->c->mr[w->at++] & 255);
+	}
+	uint32_t pos = e->id_pos[rank], idx = e->id_idx[pos];
+	*out = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx], aut};
+	return 1;
+}
+
+static void count_people(const stats_engine *e, counts *c, stats_result *r)
+{
+	if (!c->mark && c->nmr)
 		qsort(c->mr, c->nmr, sizeof *c->mr, u64_cmp);
-		for (size_t i = 0; i < c->nmr; i++) {
-			uint32_t pos = e->id_pos[c->mr[i] >> 8], idx = e->id_idx[pos];
-			m[k++] = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx],
-			                      (uint8_t)(c->mr[i] & 255)};
+	if (c->nids)
+		qsort(c->ids, c->nids, sizeof *c->ids, idv_cmp);
+	main_walk w = {e, c, 0};
+	people p = {.r = r};
+	struct idv m;
+	int has = main_next(&w, &m);
+	size_t b = 0;
+	while (has || b < c->nids) {
+		if (has && (b == c->nids || idv_cmp(&m, &c->ids[b]) <= 0)) {
+			person_visit(&p, m.visitor, m.aut);
+			has = main_next(&w, &m);
+		} else {
+			person_visit(&p, c->ids[b].visitor, c->ids[b].aut);
+			b++;
 		}
 	}
-	if (!c->nids) {
-		*n = k;
-		return m;
-	}
-	qsort(c->ids, c->nids, sizeof *c->ids, idv_cmp);
-	struct idv *out = xmalloc((k + c->nids) * sizeof *out);
-	size_t a = 0, b = 0, o = 0;
-	while (a < k || b < c->nids)
-		out[o++] = b == c->nids || (a < k && idv_cmp(&m[a], &c->ids[b]) <= 0) ? m[a++] : c->ids[b++];
-	free(m);
-	*n = o;
-	return out;
+	person_end(&p);
 }
 
 static const char *enum_code(const enum_def *d, int pos)
@@ -664,24 +750,7 @@ static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result
 		snprintf(code, sizeof code, "%d", w + 1); /* ISO: 1 Monday … 7 Sunday */
 		stats_result_add(r, BD_WEEKDAY, code, wd[w]);
 	}
-	/* Each identified person once; and for those with two visits or more
-	 * where autonomy was evaluated, the first level against the last. */
-	size_t nids;
-	struct idv *ids = people_order(e, c, &nids);
-	for (size_t i = 0; i < nids;) {
-		size_t j = i, evaluated = 0;
-		int first = 0, last = 0;
-		for (; j < nids && ids[j].visitor == ids[i].visitor; j++)
-			if (ids[j].aut) {
-				first = evaluated++ ? first : ids[j].aut;
-				last = ids[j].aut;
-			}
-		r->identified_distinct++;
-		if (evaluated >= 2)
-			r->autonomy_progression[last > first ? 0 : last == first ? 1 : 2]++;
-		i = j;
-	}
-	free(ids);
+	count_people(e, c, r);
 }
 
 /* Which vk1 keys pass the channel filter, and vk2 keys the public one. */
