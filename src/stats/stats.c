@@ -286,11 +286,12 @@ static void scan(const qctx *q, const range *r, counts *c)
 		size_t end = s + SEL_BLOCK < r->b ? s + SEL_BLOCK : r->b, ns = 0, da = d, db = d;
 		for (size_t i = s; i < end; i++)
 			db += g->dn[i];
-		/* The demands' filter first, in one pass; a visit then adds
-		 * four of them without a loop (more only for the rare visits of
-		 * five demands or more). A block with too many demands (visits
-		 * of many demands) is counted demand by demand. */
-		int flat = db - da <= DEM_BLOCK;
+		/* With a demand filter alone, the demands' filter first, in one
+		 * pass; a visit then adds four of them without a loop (more only
+		 * for the rare visits of five demands or more). With a filter on
+		 * visits, which may keep few of them, or a block with too many
+		 * demands, the demands of the visits kept only. */
+		int flat = !visit_filter && !r->delta && db - da <= DEM_BLOCK;
 		if (flat) {
 			for (size_t j = da; j < db; j++)
 				okd[j - da] = dok ? dok[g->dc[j]] : 1;
@@ -315,7 +316,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 				    (unsigned)o[3] * (n > 3);
 				for (unsigned j = 4; j < n; j++)
 					m += o[j];
-			} else if (dok) {
+			} else if (dok && keep) {
 				m = 0;
 				for (size_t j = d0; j < d; j++)
 					m += dok[g->dc[j]];
