@@ -9,6 +9,20 @@
  * visit and times the refresh that makes it count.
  *
  *   bench/stats.sh /tmp/national.db [year] [rounds] [nosql|sql] [threads]
+ *
+ * With --serve it only reads: it loads the engine once and answers one
+ * question per line of standard input, so that another bench (duckdb.mjs)
+ * can keep it loaded beside its own system and alternate the two:
+ *
+ *   stats DB --serve [threads]
+ *   > ready visits=N demands=N bytes=N load_us=N threads=N
+ *   < from=2025-01-01 to=2025-12-31 [departement=35 | region=53 | sites=1,2]
+ *     [operator=cnaf] [theme=…] [channel=…] [public=…] [agent=N] [json=1]
+ *   > ok US VISITS DEMANDS BYTES CPU, then BYTES of JSON (json=1), or: error TEXT
+ *
+ * US is the time of stats_engine_query alone, in microseconds, and CPU the
+ * processor time the process spent in it (every thread); the JSON is
+ * stats_result_json's, the same as `guichet stats --format json`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +54,136 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Processor time of the whole process (every thread), in microseconds. */
+static int64_t cpu_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* One question of --serve: space-separated key=value words, parsed in
+ * place (q points into line). 0, or -1 with a message in err. */
+static int serve_parse(char *line, stats_query *q, int64_t *sites, size_t maxsites, int *json,
+                       const char **err)
+{
+	*q = (stats_query){0};
+	*json = 0;
+	int have_from = 0, have_to = 0;
+	for (char *save = NULL, *w = strtok_r(line, " \t\r\n", &save); w;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		char *v = strchr(w, '=');
+		if (!v) {
+			*err = "word without =";
+			return -1;
+		}
+		*v++ = '\0';
+		if (!strcmp(w, "from")) {
+			have_from = stats_day_parse(v, &q->from_day) == 0;
+		} else if (!strcmp(w, "to")) {
+			have_to = stats_day_parse(v, &q->to_day) == 0;
+		} else if (!strcmp(w, "departement")) {
+			q->departement = v;
+		} else if (!strcmp(w, "region")) {
+			q->region = v;
+		} else if (!strcmp(w, "operator")) {
+			q->operator_code = v;
+		} else if (!strcmp(w, "theme")) {
+			q->theme_code = v;
+		} else if (!strcmp(w, "channel")) {
+			q->channel = v;
+		} else if (!strcmp(w, "public")) {
+			q->public_code = v;
+		} else if (!strcmp(w, "agent")) {
+			if (parse_int64(v, 1, INT64_MAX, &q->agent_id) != 0) {
+				*err = "bad agent";
+				return -1;
+			}
+		} else if (!strcmp(w, "json")) {
+			*json = !strcmp(v, "1");
+		} else if (!strcmp(w, "sites")) {
+			q->nsites = 0;
+			for (char *s2 = NULL, *id = strtok_r(v, ",", &s2); id;
+			     id = strtok_r(NULL, ",", &s2)) {
+				if (q->nsites == maxsites ||
+				    parse_int64(id, 1, INT64_MAX, &sites[q->nsites]) != 0) {
+					*err = "bad sites";
+					return -1;
+				}
+				q->nsites++;
+			}
+			q->site_ids = sites;
+		} else {
+			*err = "unknown key";
+			return -1;
+		}
+	}
+	if (!have_from || !have_to || q->from_day > q->to_day) {
+		*err = "from and to (YYYY-MM-DD, from <= to) are needed";
+		return -1;
+	}
+	return 0;
+}
+
+/* --serve: loads once, then one answer per line until end of input. */
+static int serve(const char *path, int threads)
+{
+	char err[256];
+	store *s;
+	if (store_open(&s, path, 2, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "stats: %s\n", err);
+		return 1;
+	}
+	int64_t t0 = mono_us();
+	stats_engine *e = store_stats_load(s, threads);
+	if (!e) {
+		fprintf(stderr, "stats: cannot load the engine\n");
+		store_close(s);
+		return 1;
+	}
+	int64_t load_us = mono_us() - t0;
+	stats_engine_info info;
+	stats_engine_info_get(e, &info);
+	printf("ready visits=%zu demands=%zu bytes=%zu load_us=%lld threads=%d\n", info.visits, info.demands,
+	       info.bytes, (long long)load_us, threads);
+	fflush(stdout);
+	char line[4096];
+	int64_t sites[256];
+	buf x;
+	buf_init(&x, (size_t)64 << 20);
+	while (fgets(line, sizeof line, stdin)) {
+		stats_query q;
+		int json;
+		const char *why = NULL;
+		if (serve_parse(line, &q, sites, COUNT(sites), &json, &why) != 0) {
+			printf("error %s\n", why);
+			fflush(stdout);
+			continue;
+		}
+		int64_t c0 = cpu_us(), a = mono_us();
+		stats_result *r = stats_engine_query(e, &q);
+		int64_t us = mono_us() - a, cpu = cpu_us() - c0;
+		if (!r) {
+			printf("error query failed\n");
+			fflush(stdout);
+			continue;
+		}
+		buf_reset(&x);
+		if (json)
+			stats_result_json(r, &x);
+		printf("ok %lld %lld %lld %zu %lld\n", (long long)us, (long long)r->visits,
+		       (long long)r->demands, x.len, (long long)cpu);
+		if (x.len)
+			fwrite(x.data, 1, x.len, stdout);
+		fflush(stdout);
+		stats_result_free(r);
+	}
+	buf_free(&x);
+	stats_engine_free(e);
+	store_close(s);
+	return 0;
+}
+
 typedef struct question {
 	const char *name;
 	stats_query q;
@@ -49,11 +193,14 @@ typedef struct question {
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: stats DB [year] [rounds]\n");
+		fprintf(stderr, "usage: stats DB [year] [rounds] [nosql|sql] [threads]\n       stats DB "
+		                "--serve [threads]\n");
 		return 2;
 	}
 	setenv("TZ", "Europe/Paris", 0);
 	tzset();
+	if (argc > 2 && !strcmp(argv[2], "--serve"))
+		return serve(argv[1], argc > 3 && atoi(argv[3]) == 1 ? 1 : 2);
 	const char *year = argc > 2 ? argv[2] : "2025";
 	int rounds = argc > 3 ? atoi(argv[3]) : 7;
 	if (rounds < 1 || rounds > 100)
