@@ -117,7 +117,13 @@ void seg_free(seg *g);
 void seg_reserve(seg *g, size_t nv, size_t nd);
 size_t seg_bytes(const seg *g);
 /* The index of visit i's first demand. */
-size_t seg_dfirst(const seg *g, size_t i);
+static inline size_t seg_dfirst(const seg *g, size_t i)
+{
+	size_t d = g->dblk[i / DBLK];
+	for (size_t k = i - i % DBLK; k < i; k++)
+		d += g->dn[k];
+	return d;
+}
 /* Appends one visit (its demands follow with seg_push_demand). */
 void seg_push_visit(seg *g);
 void seg_push_demand(seg *g);

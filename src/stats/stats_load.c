@@ -93,14 +93,6 @@ size_t seg_bytes(const seg *g)
 	return b + (g->capv + 63) / 64 * sizeof *g->dead + (g->capv / DBLK + 1) * sizeof *g->dblk;
 }
 
-size_t seg_dfirst(const seg *g, size_t i)
-{
-	size_t d = g->dblk[i / DBLK];
-	for (size_t k = i - i % DBLK; k < i; k++)
-		d += g->dn[k];
-	return d;
-}
-
 void seg_push_visit(seg *g)
 {
 	seg_reserve(g, 1, 0);
