@@ -166,7 +166,9 @@ describe('the take-home summary: telephone, answer date, e-mail', { skip: !haveA
     it('says the escalation\'s due date in the person\'s language', async () => {
       const due = Number(await sql(srv, `SELECT due_at FROM escalations WHERE visit_id = ${visit}`));
       assert.ok(due > 0);
-      const d = new Date(due * 1000).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
+      // The server's zone: lib.mjs starts it with TZ=UTC (between 23:00 and midnight UTC
+      // the day in Paris is already the next one).
+      const d = new Date(due * 1000).toLocaleDateString('fr-FR', { timeZone: 'UTC' });
       const fr = textOf((await agent.get(`/visits/${visit}/summary?lang=fr`)).text);
       assert.ok(fr.includes(`Réponse attendue vers le ${d}`), fr);
       const en = textOf((await agent.get(`/visits/${visit}/summary?lang=en`)).text);
