@@ -45,18 +45,22 @@ int api_error_server(req *r)
 	                        N_("Une erreur est survenue. Réessayez dans un instant."), NULL);
 }
 
+int api_error_unavailable(req *r)
+{
+	http_set_header(r, "Retry-After", "5");
+	return api_error_answer(r, 503, "unavailable",
+	                        N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."),
+	                        NULL);
+}
+
 int api_require_token(req *r)
 {
 	page_prepare(r);
 	int rc = auth_bearer(r);
 	if (rc == 0)
 		return 1;
-	if (rc == AUTH_UNAVAILABLE) {
-		http_set_header(r, "Retry-After", "5");
-		return api_error_answer(
-		    r, 503, "unavailable",
-		    N_("Le service est momentanément indisponible. Réessayez dans quelques secondes."), NULL);
-	}
+	if (rc == AUTH_UNAVAILABLE)
+		return api_error_unavailable(r);
 	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"guichet\"");
 	return api_error_answer(r, 401, "unauthorized", N_("Jeton d'accès absent ou invalide."), NULL);
 }

@@ -16,6 +16,9 @@ void api_error_close(json_writer *w);
 /* The whole error: status, code, the message msgid in the request's
  * language, and "field" when field is not NULL. Returns 0. */
 int api_error_answer(req *r, int status, const char *code, const char *msgid, const char *field);
+/* 503 with Retry-After: the store cannot be reached; the request may be
+ * sent again as it is. */
+int api_error_unavailable(req *r);
 /* 500 server_error, "try again in a moment". Returns 0. */
 int api_error_server(req *r);
 /* 1 when the request's bearer token is valid; otherwise answers 401

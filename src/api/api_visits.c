@@ -241,7 +241,12 @@ static int check_visit(req *r, store_visit *v, visit_json_errors *e)
 {
 	field_errors fe = {0};
 	visit_json_errors more = {0};
-	if (visit_validate(r->app->store, v, now_s(), &fe) != 0)
+	int rc = visit_validate(r->app->store, v, now_s(), &fe);
+	if (rc == VISIT_STORE_TROUBLE) { /* the references could not be checked: not the client's fault */
+		api_error_unavailable(r);
+		return -1;
+	}
+	if (rc != 0)
 		visit_json_errors_from(&more, r->arena, &fe);
 	for (size_t i = 0; i < more.n; i++) {
 		size_t k = 0;

@@ -636,7 +636,7 @@ int visit_validate(store *st, store_visit *v, int64_t now, field_errors *e)
 			v->duration_min = total;
 	}
 	arena_free(x.a);
-	return e->n > before ? -1 : 0;
+	return x.store_failed ? VISIT_STORE_TROUBLE : e->n > before ? -1 : 0;
 }
 
 int visit_in_correction_window(int64_t created_at, int64_t correction_days, int64_t now)

@@ -28,7 +28,10 @@
  * vocabularies, references, lengths, UTF-8, coherence (a mandate only for
  * fait_pour, a referral type only for oriente, identification only with a
  * consent reason, the age bracket derived from a birth year). Returns 0, or
- * -1 with every problem in e. now bounds dates (no visit in the future). */
+ * -1 with every problem in e, or VISIT_STORE_TROUBLE when the store could
+ * not be read to check the references (e then says to try again: the input
+ * may well be right). now bounds dates (no visit in the future). */
+#define VISIT_STORE_TROUBLE (-2)
 int visit_validate(store *st, store_visit *v, int64_t now, field_errors *e);
 /* 1 when a record created at created_at may still be corrected or deleted. */
 int visit_in_correction_window(int64_t created_at, int64_t correction_days, int64_t now);
