@@ -11,42 +11,12 @@ import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_USERS, csrfToken, findTags, setupServer, textOf } from './lib.mjs';
 import { api, attachLaptop, loadSliverGeo, query, visitBody } from './sync_proxy.mjs';
-
-const TODAY = new Date().toISOString().slice(0, 10);
+import { recordVisit, visitFields } from './visit_form.mjs';
 
 const USERS = {
   ...DEFAULT_USERS,
   agentMalo: { email: 'agent.malo@example.org', name: 'Maël Conseiller', role: 'agent', sites: ['malo'] },
 };
-
-function visitFields(siteId, over = {}) {
-  return {
-    site_id: String(siteId),
-    date: TODAY,
-    time: '00:00',
-    channel: 'guichet_spontane',
-    duration_min: '15',
-    age_bracket: 'non_communique',
-    gender: 'non_communique',
-    social_status: 'non_communique',
-    commune_insee: '',
-    ndemands: '1',
-    d1_operator_code: 'cnaf',
-    d1_theme_code: 'social_sante',
-    d1_procedure_id: '',
-    d1_level: 'fait_avec',
-    d1_outcome: 'resolu',
-    d1_interpreting: 'aucun',
-    ...over,
-  };
-}
-
-async function recordVisit(client, siteId, over) {
-  const { csrf } = await client.form('/visits/new');
-  const res = await client.post('/visits', { ...visitFields(siteId, over), csrf });
-  assert.equal(res.status, 303, textOf(res.text).slice(0, 1500));
-  return Number(/saved=(\d+)/.exec(res.location)[1]);
-}
 
 /** The counts the page shows. */
 async function shown(client, q) {
