@@ -98,9 +98,7 @@ static void save_snapshot(struct app_stats *st)
 	stats_engine_info_get(st->e, &info);
 	if (!st->snapshot || info.changes == st->saved_changes)
 		return;
-	char identity[96];
-	if (store_stats_identity(st->store, identity, sizeof identity) == STORE_OK &&
-	    stats_engine_save(st->e, identity, st->snapshot) == 0)
+	if (store_stats_save(st->store, st->e, st->snapshot) == 0)
 		st->saved_changes = info.changes;
 }
 

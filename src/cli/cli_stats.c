@@ -302,10 +302,8 @@ int cli_stats(int argc, char **argv)
 			stats_engine_info info;
 			if (e && snapshot) {
 				stats_engine_info_get(e, &info);
-				char identity[96];
-				if (info.from_snapshot && info.changes >= STATS_SNAPSHOT_RESAVE &&
-				    store_stats_identity(s, identity, sizeof identity) == STORE_OK)
-					stats_engine_save(e, identity, snapshot);
+				if (info.from_snapshot && info.changes >= STATS_SNAPSHOT_RESAVE)
+					store_stats_save(s, e, snapshot);
 			}
 			free(snapshot);
 			r = e ? stats_engine_query(e, &q) : NULL;

@@ -625,6 +625,14 @@ int store_stats_identity(store *s, char *out, size_t n)
 	return rc;
 }
 
+int store_stats_save(store *s, stats_engine *e, const char *snapshot)
+{
+	char identity[96];
+	if (store_stats_identity(s, identity, sizeof identity) != STORE_OK)
+		return -1;
+	return stats_engine_save(e, identity, snapshot);
+}
+
 stats_engine *store_stats_open(store *s, int threads, const char *snapshot)
 {
 	if (!snapshot)

@@ -25,6 +25,8 @@ stats_source store_stats_source(store *s);
 stats_engine *store_stats_load(store *s, int threads);
 /* The store's identity as a snapshot names it. */
 int store_stats_identity(store *s, char *out, size_t n);
+/* Writes e's snapshot to path, named with s's identity: 0 or -1. */
+int store_stats_save(store *s, stats_engine *e, const char *snapshot);
 /* The engine from the snapshot at path when it can be trusted (caught up
  * with the store), else loaded from the store and the snapshot written
  * again; path NULL: loaded from the store, no snapshot. */
