@@ -48,20 +48,6 @@ static int hash_valid(const char *h)
 	return n == 64;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int app_escalation_file_put(const config *cfg, arena *a, const void *data, size_t len, const char *name,
                             store_escalation_file *f, const char **why)
 {
@@ -110,7 +96,7 @@ int app_escalation_file_put(const config *cfg, arena *a, const void *data, size_
 		fprintf(stderr, "level=error msg=\"escalation file\" error=\"%s\"\n", strerror(errno));
 		return -1;
 	}
-	int ok = write_all(fd, data, len) == 0 && fsync(fd) == 0;
+	int ok = fd_write_all(fd, data, len) == 0 && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	ok = ok && rename(tmp, path) == 0;
 	if (!ok) {

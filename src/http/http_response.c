@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 #include <zlib.h>
@@ -274,7 +275,8 @@ void http_send_bytes_ranged(req *r, const char *mime, const void *data, size_t l
 	}
 	if (ranged > 0) {
 		r->status = 206;
-		http_set_header(r, "Content-Range", arena_printf(r->arena, "bytes %zu-%zu/%zu", first, last, len));
+		http_set_header(r, "Content-Range",
+		                arena_printf(r->arena, "bytes %zu-%zu/%zu", first, last, len));
 		buf_append(&r->out, (const char *)data + first, last - first + 1);
 		return;
 	}
@@ -352,9 +354,17 @@ static void log_request(const struct request *q, int status, size_t bytes)
 	char ts[21];
 	time_iso(now_s(), ts);
 	int64_t us = mono_us() - q->r.started_us;
-	fprintf(stderr, "ts=%s level=%s method=%s route=\"%s\" status=%d dur_ms=%lld.%02lld bytes=%zu\n", ts,
-	        status >= 500 ? "error" : "info", q->method_name, q->r.route ? q->r.route : "unmatched",
-	        status, (long long)(us / 1000), (long long)(us % 1000 / 10), bytes);
+	/* One write(2) per line: stderr is unbuffered, and fprintf would lock
+	 * the stream and write it in pieces under every worker's load. */
+	char line[512];
+	int len =
+	    snprintf(line, sizeof line,
+	             "ts=%s level=%s method=%s route=\"%s\" status=%d dur_ms=%lld.%02lld bytes=%zu\n", ts,
+	             status >= 500 ? "error" : "info", q->method_name, q->r.route ? q->r.route : "unmatched",
+	             status, (long long)(us / 1000), (long long)(us % 1000 / 10), bytes);
+	if (len > 0)
+		(void)fd_write_all(STDERR_FILENO, line,
+		                   (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
 }
 
 static void add_header(struct MHD_Response *resp, const char *name, const char *value)

@@ -398,7 +398,7 @@ static void load_catalog(req *r, int64_t site_id, catalog_opts *c)
 	    store_frequent_procedures(st, a, site_id, since, FREQUENT_COUNT, &ids, &n) == STORE_OK)
 		for (size_t i = 0; i < n && c->nprocs_freq < FREQUENT_COUNT; i++)
 			for (size_t k = 0; k < c->nprocs; k++)
-				if (str_eq(c->procs[k].value, num(r, ids[i])))
+				if (procs[k].id == ids[i])
 					c->procs_freq[c->nprocs_freq++] = c->procs[k];
 }
 

@@ -257,6 +257,10 @@ int store_open(store **out, const char *url, unsigned pool_size, char *err, size
 	store *s = xcalloc(1, sizeof *s);
 	s->db = d;
 	atomic_init(&s->errors, 0);
+	/* What the store keeps in memory, each behind its own lock. */
+	s->freq = store_freq_cache_new();
+	s->counts = store_count_cache_new();
+	s->catalog = store_catalog_cache_new();
 	*out = s;
 	return STORE_OK;
 }
@@ -272,6 +276,7 @@ void store_close(store *s)
 		return;
 	store_freq_cache_free(s->freq);
 	store_count_cache_free(s->counts);
+	store_catalog_cache_free(s->catalog);
 	db_close(s->db);
 	free(s);
 }

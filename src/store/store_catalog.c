@@ -59,6 +59,30 @@ static int get_row(store *s, arena *a, const char *op, const char *sql, const st
 	return rc;
 }
 
+/* A list of the catalog, from memory when store_catalog_cache.c holds it
+ * for the current generation. */
+static int catalog_rows(store *s, arena *a, int kind, int active_only, const char *op, const char *sql,
+                        const store_param *p, size_t np, row_reader read, size_t size, void **out, size_t *n)
+{
+	uint64_t gen = store_catalog_generation(s);
+	int64_t now = now_s();
+	if (store_catalog_get(s, a, kind, active_only, gen, now, out, n))
+		return STORE_OK;
+	int rc = list_rows(s, a, op, sql, p, np, read, size, out, n);
+	if (rc == STORE_OK)
+		store_catalog_put(s, kind, active_only, gen, now, *out, *n);
+	return rc;
+}
+
+/* A write of the catalog: what it answers, and the lists kept in memory
+ * left behind once it has committed. */
+static int catalog_written(store *s, int rc)
+{
+	if (rc == STORE_OK)
+		store_catalog_changed(s);
+	return rc;
+}
+
 /* Operators */
 
 #define OPERATOR_COLS "code, name, national, deadline_days, active, sort"
@@ -78,11 +102,11 @@ static int read_operator(db_stmt *st, arena *a, void *out)
 
 int store_operator_list(store *s, arena *a, int active_only, store_operator **out, size_t *n)
 {
-	return list_rows(s, a, "operator_list",
-	                 "SELECT " OPERATOR_COLS
-	                 " FROM operators WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY sort, name",
-	                 PARAMS(P_INT(active_only ? 1 : 0)), read_operator, sizeof(store_operator),
-	                 (void **)out, n);
+	return catalog_rows(s, a, CATALOG_OPERATORS, active_only, "operator_list",
+	                    "SELECT " OPERATOR_COLS
+	                    " FROM operators WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY sort, name",
+	                    PARAMS(P_INT(active_only ? 1 : 0)), read_operator, sizeof(store_operator),
+	                    (void **)out, n);
 }
 
 int store_operator_get(store *s, arena *a, const char *code, store_operator *out)
@@ -94,23 +118,25 @@ int store_operator_get(store *s, arena *a, const char *code, store_operator *out
 
 int store_operator_insert(store *s, const store_operator *o)
 {
-	return store_once(s, "operator_insert",
+	return catalog_written(
+	    s, store_once(s, "operator_insert",
 	                  "INSERT INTO operators (code, name, national, deadline_days, active, sort) "
 	                  "VALUES (?, ?, ?, ?, ?, ?)",
 	                  PARAMS(P_TEXT(o->code), P_TEXT(o->name), P_INT(o->national ? 1 : 0),
 	                         P_INT(o->deadline_days), P_INT(o->active ? 1 : 0), P_INT(o->sort)),
-	                  NULL, 0);
+	                  NULL, 0));
 }
 
 int store_operator_update(store *s, const store_operator *o)
 {
-	return store_once(
-	    s, "operator_update",
-	    "UPDATE operators SET name = ?, national = ?, deadline_days = ?, active = ?, sort = ? "
-	    "WHERE code = ? RETURNING code",
-	    PARAMS(P_TEXT(o->name), P_INT(o->national ? 1 : 0), P_INT(o->deadline_days),
-	           P_INT(o->active ? 1 : 0), P_INT(o->sort), P_TEXT(o->code)),
-	    NULL, 1);
+	return catalog_written(
+	    s,
+	    store_once(s, "operator_update",
+	               "UPDATE operators SET name = ?, national = ?, deadline_days = ?, active = ?, sort = ? "
+	               "WHERE code = ? RETURNING code",
+	               PARAMS(P_TEXT(o->name), P_INT(o->national ? 1 : 0), P_INT(o->deadline_days),
+	                      P_INT(o->active ? 1 : 0), P_INT(o->sort), P_TEXT(o->code)),
+	               NULL, 1));
 }
 
 /* Themes and topics: two columns, code and label. */
@@ -127,8 +153,9 @@ static int read_theme(db_stmt *st, arena *a, void *out)
 int store_theme_list(store *s, arena *a, store_theme **out, size_t *n)
 {
 	/* sort keeps the order of service-public.fr. */
-	return list_rows(s, a, "theme_list", "SELECT code, label FROM themes ORDER BY sort, code", NO_PARAMS,
-	                 read_theme, sizeof(store_theme), (void **)out, n);
+	return catalog_rows(s, a, CATALOG_THEMES, 0, "theme_list",
+	                    "SELECT code, label FROM themes ORDER BY sort, code", NO_PARAMS, read_theme,
+	                    sizeof(store_theme), (void **)out, n);
 }
 
 /* The topics' active flag came with sql/005_catalog_edit.sql. */
@@ -162,8 +189,9 @@ int store_theme_get(store *s, arena *a, const char *code, store_theme *out)
 
 int store_theme_update(store *s, const store_theme *t)
 {
-	return store_once(s, "theme_update", "UPDATE themes SET label = ? WHERE code = ? RETURNING code",
-	                  PARAMS(P_TEXT(t->label), P_TEXT(t->code)), NULL, 1);
+	return catalog_written(s, store_once(s, "theme_update",
+	                                     "UPDATE themes SET label = ? WHERE code = ? RETURNING code",
+	                                     PARAMS(P_TEXT(t->label), P_TEXT(t->code)), NULL, 1));
 }
 
 int store_topic_get(store *s, arena *a, const char *code, store_topic *out)
@@ -209,11 +237,11 @@ static int read_procedure(db_stmt *st, arena *a, void *out)
 
 int store_procedure_list(store *s, arena *a, int active_only, store_procedure **out, size_t *n)
 {
-	return list_rows(s, a, "procedure_list",
-	                 "SELECT " PROCEDURE_COLS
-	                 " FROM procedures WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY label, id",
-	                 PARAMS(P_INT(active_only ? 1 : 0)), read_procedure, sizeof(store_procedure),
-	                 (void **)out, n);
+	return catalog_rows(s, a, CATALOG_PROCEDURES, active_only, "procedure_list",
+	                    "SELECT " PROCEDURE_COLS
+	                    " FROM procedures WHERE active = 1 OR CAST(? AS BIGINT) = 0 ORDER BY label, id",
+	                    PARAMS(P_INT(active_only ? 1 : 0)), read_procedure, sizeof(store_procedure),
+	                    (void **)out, n);
 }
 
 int store_procedure_get(store *s, arena *a, int64_t id, store_procedure *out)
@@ -237,18 +265,19 @@ int store_procedure_insert(store *s, const store_procedure *p, int64_t *id)
 		rc = store_fail(s, "procedure_insert", DB_ERROR, "insert returned no id");
 	if (rc == STORE_OK && id)
 		*id = row_id;
-	return rc;
+	return catalog_written(s, rc);
 }
 
 int store_procedure_update(store *s, const store_procedure *p)
 {
-	return store_once(s, "procedure_update",
-	                  "UPDATE procedures SET label = ?, theme_code = ?, operator_code = ?, url = ?, "
-	                  "documents = ?, active = ? WHERE id = ? RETURNING id",
-	                  PARAMS(P_TEXT(p->label), P_TEXT(p->theme_code), P_TEXT(p->operator_code),
-	                         P_TEXT(p->url), P_TEXT(p->documents), P_INT(p->active ? 1 : 0),
-	                         P_INT(p->id)),
-	                  NULL, 1);
+	return catalog_written(
+	    s,
+	    store_once(s, "procedure_update",
+	               "UPDATE procedures SET label = ?, theme_code = ?, operator_code = ?, url = ?, "
+	               "documents = ?, active = ? WHERE id = ? RETURNING id",
+	               PARAMS(P_TEXT(p->label), P_TEXT(p->theme_code), P_TEXT(p->operator_code),
+	                      P_TEXT(p->url), P_TEXT(p->documents), P_INT(p->active ? 1 : 0), P_INT(p->id)),
+	               NULL, 1));
 }
 
 /* Frequencies. Demands of deleted visits do not count: a record deleted as

@@ -51,20 +51,11 @@ void store_count_cache_free(struct store_count_cache *cc)
 	free(cc);
 }
 
-static struct store_count_cache *count_cache(store *s)
+struct store_count_cache *store_count_cache_new(void)
 {
-	struct store_count_cache *cc = atomic_load_explicit(&s->counts, memory_order_acquire);
-	if (cc)
-		return cc;
-	struct store_count_cache *made = calloc(1, sizeof *made);
-	if (!made)
-		return NULL;
+	struct store_count_cache *made = xcalloc(1, sizeof *made);
 	pthread_mutex_init(&made->mu, NULL);
-	struct store_count_cache *none = NULL;
-	if (atomic_compare_exchange_strong(&s->counts, &none, made))
-		return made;
-	store_count_cache_free(made);
-	return none;
+	return made;
 }
 
 /* Every counter only grows, so their sum grows with any one of them: a
@@ -143,7 +134,7 @@ static uint64_t key_hash(const char *key)
 
 int store_count_get(store *s, const char *key, uint64_t gen, int64_t now, int64_t *visits, int64_t *demands)
 {
-	struct store_count_cache *cc = count_cache(s);
+	struct store_count_cache *cc = s->counts;
 	if (!cc || !key)
 		return 0;
 	int found = 0;
@@ -161,7 +152,7 @@ int store_count_get(store *s, const char *key, uint64_t gen, int64_t now, int64_
 
 void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64_t visits, int64_t demands)
 {
-	struct store_count_cache *cc = count_cache(s);
+	struct store_count_cache *cc = s->counts;
 	if (!cc || !key)
 		return;
 	char *copy = strdup(key);

@@ -75,20 +75,11 @@ void store_freq_cache_free(struct store_freq_cache *fc)
 	free(fc);
 }
 
-static struct store_freq_cache *freq_cache(store *s)
+struct store_freq_cache *store_freq_cache_new(void)
 {
-	struct store_freq_cache *fc = atomic_load_explicit(&s->freq, memory_order_acquire);
-	if (fc)
-		return fc;
-	struct store_freq_cache *made = calloc(1, sizeof *made);
-	if (!made)
-		return NULL;
+	struct store_freq_cache *made = xcalloc(1, sizeof *made);
 	pthread_mutex_init(&made->mu, NULL);
-	struct store_freq_cache *none = NULL;
-	if (atomic_compare_exchange_strong(&s->freq, &none, made))
-		return made;
-	store_freq_cache_free(made);
-	return none;
+	return made;
 }
 
 static freq_entry *freq_slot(struct store_freq_cache *fc, int kind, int64_t site_id)
@@ -101,9 +92,7 @@ static freq_entry *freq_slot(struct store_freq_cache *fc, int kind, int64_t site
 int store_freq_get(store *s, arena *a, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
                    void **out, size_t *n)
 {
-	struct store_freq_cache *fc = freq_cache(s);
-	if (!fc)
-		return 0;
+	struct store_freq_cache *fc = s->freq;
 	int found = 0;
 	pthread_mutex_lock(&fc->mu);
 	const freq_entry *e = freq_slot(fc, kind, site_id);
@@ -131,9 +120,7 @@ int store_freq_get(store *s, arena *a, int kind, int64_t site_id, int64_t since,
 void store_freq_put(store *s, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
                     const void *rows, size_t n)
 {
-	struct store_freq_cache *fc = freq_cache(s);
-	if (!fc)
-		return;
+	struct store_freq_cache *fc = s->freq;
 	freq_entry fresh = {
 	    .site_id = site_id, .kind = kind, .gen = gen, .since = since, .limit = limit, .n = n};
 	int ok = 1;

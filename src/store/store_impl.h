@@ -22,6 +22,7 @@
 
 struct store_freq_cache;
 struct store_count_cache;
+struct store_catalog_cache;
 
 struct store {
 	db *db;
@@ -30,9 +31,13 @@ struct store {
 	 * corrected, deleted, imported, synchronised): a value computed from
 	 * the store while a slot held g stays right as long as it holds g. */
 	_Atomic uint64_t site_gen[STORE_SITE_GENS];
-	_Atomic uint64_t all_gen;              /* writes whose site is not known: every site */
-	struct store_freq_cache *_Atomic freq; /* the recording form's frequent choices (store_catalog.c) */
-	struct store_count_cache *_Atomic counts; /* the search page's counts (store_count_cache.c) */
+	_Atomic uint64_t all_gen;         /* writes whose site is not known: every site */
+	struct store_freq_cache *freq;    /* the recording form's frequent choices (store_catalog.c) */
+	struct store_count_cache *counts; /* the search page's counts (store_count_cache.c) */
+	/* Bumped AFTER each committed write of the catalog (store_catalog.c,
+	 * a synchronised table): its lists are kept against it. */
+	_Atomic uint64_t catalog_gen;
+	struct store_catalog_cache *catalog; /* the catalog's lists (store_catalog_cache.c) */
 };
 
 /* Called after a write to site_id's visits has committed; 0 for a write
@@ -47,6 +52,7 @@ int store_freq_get(store *s, arena *a, int kind, int64_t site_id, int64_t since,
                    void **out, size_t *n);
 void store_freq_put(store *s, int kind, int64_t site_id, int64_t since, size_t limit, uint64_t gen,
                     const void *rows, size_t n);
+struct store_freq_cache *store_freq_cache_new(void);
 void store_freq_cache_free(struct store_freq_cache *fc);
 /* The search page's counts kept per filter (store_count_cache.c): the
  * generation of a scope (NULL: every site), the canonical key of a filter
@@ -55,7 +61,21 @@ uint64_t store_scope_generation(store *s, const int64_t *site_ids, size_t nsites
 char *store_count_key(const store_visit_filter *f);
 int store_count_get(store *s, const char *key, uint64_t gen, int64_t now, int64_t *visits, int64_t *demands);
 void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64_t visits, int64_t demands);
+struct store_count_cache *store_count_cache_new(void);
 void store_count_cache_free(struct store_count_cache *cc);
+/* The catalog's lists kept in memory (store_catalog_cache.c): a list of
+ * kind, all rows or the active ones, as read while the catalog's
+ * generation was gen; get copies a valid one into the arena (1 when
+ * found, 0 when it must be read), put keeps what was read. */
+enum { CATALOG_OPERATORS, CATALOG_THEMES, CATALOG_PROCEDURES, CATALOG_KINDS };
+void store_catalog_changed(store *s);
+uint64_t store_catalog_generation(store *s);
+int store_catalog_get(store *s, arena *a, int kind, int active_only, uint64_t gen, int64_t now, void **out,
+                      size_t *n);
+void store_catalog_put(store *s, int kind, int active_only, uint64_t gen, int64_t now, const void *rows,
+                       size_t n);
+struct store_catalog_cache *store_catalog_cache_new(void);
+void store_catalog_cache_free(struct store_catalog_cache *cc);
 
 /* One parameter of a statement. Built with P_INT and P_TEXT so that the
  * compiler checks the type of every value (a variadic list would not). */

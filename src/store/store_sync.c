@@ -775,6 +775,10 @@ int store_sync_table_put(store *s, const char *table, const store_sync_row *rows
 	}
 	db_release(s->db, c);
 	buf_free(&sql);
+	/* The reference tables hold the catalog, kept in memory against its
+	 * generation. */
+	if (rc == STORE_OK)
+		store_catalog_changed(s);
 	return rc;
 }
 

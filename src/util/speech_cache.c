@@ -212,16 +212,8 @@ static void disk_write(const char *dir, const char *key, const unsigned char *wa
 		        strerror(errno));
 		return;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, wav + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-	if (close(fd) != 0 || off != len || rename(tmp, path) != 0)
+	int written = fd_write_all(fd, wav, len) == 0;
+	if (close(fd) != 0 || !written || rename(tmp, path) != 0)
 		unlink(tmp);
 }
 

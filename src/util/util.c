@@ -8,10 +8,12 @@
  * their limits protect the server from its clients, so reaching them is an
  * ordinary error that the caller reports.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/guichet_limits.h"
 #include "util/util.h"
@@ -478,6 +480,21 @@ const char *field_error_for(const field_errors *e, const char *field)
 int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+int fd_write_all(int fd, const void *p, size_t n)
+{
+	const char *at = p;
+	while (n > 0) {
+		ssize_t w = write(fd, at, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		at += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 int64_t mono_us(void)

@@ -82,6 +82,10 @@ typedef struct field_errors {
 void field_error_add(field_errors *e, const char *field, const char *msgid);
 const char *field_error_for(const field_errors *e, const char *field);
 
+/* Writes all n bytes to fd, again after an interrupted or partial write:
+ * 0, or -1 with errno set. */
+int fd_write_all(int fd, const void *p, size_t n);
+
 /* Wall clock in seconds and a monotonic clock in microseconds. */
 int64_t now_s(void);
 int64_t mono_us(void);

@@ -4,7 +4,7 @@
  * themes, procedures and topics, their edits (the labels of themes, new and
  * deactivated topics, and their validation), the geography loader (all or
  * nothing) and its searches, the frequencies of operators and procedures at
- * a site, and the correction window.
+ * a site, the catalog's lists kept in memory, and the correction window.
  */
 #include "unit.h"
 
@@ -20,6 +20,7 @@
 #include "util/embedded.h"
 #include "util/guichet_limits.h"
 #include "store/store.h"
+#include "store/store_sync.h"
 
 struct fixture {
 	char dir[64];
@@ -189,6 +190,84 @@ static void test_edit_catalog(void **state)
 	assert_int_equal(days, 30);
 	assert_int_equal(store_site_correction_days(f->s, 999, &days), STORE_NOT_FOUND);
 	assert_int_equal(store_site_set_correction_days(f->s, 999, 3), STORE_NOT_FOUND);
+}
+
+static const char *operator_name(const store_operator *ops, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ops[i].code, code) == 0)
+			return ops[i].name;
+	return NULL;
+}
+
+/* The catalog's lists are kept in memory (store_catalog_cache.c): each
+ * write through the store shows at the next list, a caller's copy is its
+ * own, and a table received by synchronisation counts as a write. */
+static void test_catalog_cached(void **state)
+{
+	struct fixture *f = *state;
+	store_operator *ops;
+	store_theme *themes;
+	store_procedure *procs;
+	size_t n, nall, nactive, nprocs;
+	assert_int_equal(store_operator_list(f->s, f->a, 0, &ops, &nall), STORE_OK);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &nactive), STORE_OK);
+	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &nprocs), STORE_OK);
+	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
+
+	/* A caller may change its copy: the next one is as stored. */
+	const char *first = ops[0].code;
+	char *name = ops[0].name;
+	name[0] = '#';
+	ops[0].name = "changed";
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_int_equal(n, nactive);
+	assert_string_equal(ops[0].code, first);
+	assert_true(ops[0].name != name && ops[0].name[0] != '#');
+
+	store_operator o = {.code = "caf_35", .name = "CAF 35", .active = 1, .sort = 1};
+	assert_int_equal(store_operator_insert(f->s, &o), STORE_OK);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_int_equal(n, nactive + 1);
+	assert_string_equal(operator_name(ops, n, "caf_35"), "CAF 35");
+	o.name = "CAF d'Ille-et-Vilaine";
+	assert_int_equal(store_operator_update(f->s, &o), STORE_OK);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_string_equal(operator_name(ops, n, "caf_35"), "CAF d'Ille-et-Vilaine");
+	o.active = 0;
+	assert_int_equal(store_operator_update(f->s, &o), STORE_OK);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_int_equal(n, nactive);
+	assert_null(operator_name(ops, n, "caf_35"));
+	assert_int_equal(store_operator_list(f->s, f->a, 0, &ops, &n), STORE_OK);
+	assert_int_equal(n, nall + 1);
+
+	store_theme t = {.code = "logement", .label = "Logement et hébergement"};
+	assert_int_equal(store_theme_update(f->s, &t), STORE_OK);
+	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
+	int seen = 0;
+	for (size_t i = 0; i < n; i++)
+		seen |= strcmp(themes[i].code, "logement") == 0 && strcmp(themes[i].label, t.label) == 0;
+	assert_true(seen);
+
+	store_procedure p = {.label = "Bourse de lycée", .theme_code = "famille_scolarite", .active = 1};
+	int64_t id;
+	assert_int_equal(store_procedure_insert(f->s, &p, &id), STORE_OK);
+	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK);
+	assert_int_equal(n, nprocs + 1);
+	p.id = id;
+	p.active = 0;
+	assert_int_equal(store_procedure_update(f->s, &p), STORE_OK);
+	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK);
+	assert_int_equal(n, nprocs);
+
+	/* An operator received from the centre. */
+	store_sync_val v[] = {{.t = "mdph_35"}, {.t = "MDPH 35"}, {.i = 0}, {.i = 0}, {.i = 1}, {.i = 2}};
+	store_sync_row row = {.v = v};
+	assert_int_equal(store_sync_table_put(f->s, "operators", &row, 1), STORE_OK);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_int_equal(n, nactive + 1);
+	assert_string_equal(operator_name(ops, n, "mdph_35"), "MDPH 35");
 }
 
 /* A small geography: two regions, three départements, four communes. */
@@ -663,6 +742,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_seed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_catalog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalog_cached, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_themes_topics, setup, teardown),
 	    cmocka_unit_test(test_validate_themes_topics),
 	    cmocka_unit_test_setup_teardown(test_geo, setup, teardown),

@@ -1,0 +1,144 @@
+/*
+ * store_catalog_cache.c: the catalog's lists (operators, themes,
+ * procedures) kept in memory. The recording form, the day journal and the
+ * search page read all three on every view, three statements for rows that
+ * an administrator changes a few times a year.
+ *
+ * A list is kept as it was read (for each kind, all rows or the active
+ * ones), valid while the catalog's generation holds: every write of the
+ * catalog through this store (store_catalog.c, a synchronised table)
+ * moves it on after committing, so an edit shows at the next view. Writes
+ * of another process (a second server on the same PostgreSQL) show within
+ * CATALOG_TTL_S seconds, as for the form's frequent choices. The
+ * generation is read before the statement: an edit committed while it
+ * runs leaves the entry behind.
+ *
+ * A caller gets its own copy in its arena (rows and strings): it may keep
+ * or change it as if it had been read from the database.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_impl.h"
+
+#define CATALOG_TTL_S 60
+/* A list larger than this is read every time (a catalog is a few hundred
+ * rows and a few tens of KB). */
+#define CATALOG_BYTES_MAX ((size_t)4 << 20)
+
+/* The string fields of each kind's row, by offset. */
+typedef struct catalog_kind {
+	size_t size;
+	size_t nstr;
+	size_t str[6];
+} catalog_kind;
+
+static const catalog_kind kinds[CATALOG_KINDS] = {
+    [CATALOG_OPERATORS] = {sizeof(store_operator),
+                           2,
+                           {offsetof(store_operator, code), offsetof(store_operator, name)}},
+    [CATALOG_THEMES] = {sizeof(store_theme), 2, {offsetof(store_theme, code), offsetof(store_theme, label)}},
+    [CATALOG_PROCEDURES] = {sizeof(store_procedure),
+                            5,
+                            {offsetof(store_procedure, label), offsetof(store_procedure, theme_code),
+                             offsetof(store_procedure, operator_code), offsetof(store_procedure, url),
+                             offsetof(store_procedure, documents)}},
+};
+
+typedef struct catalog_entry {
+	arena *held; /* NULL: empty */
+	uint64_t gen;
+	int64_t at; /* when read */
+	void *rows;
+	size_t n;
+} catalog_entry;
+
+struct store_catalog_cache {
+	pthread_mutex_t mu;
+	catalog_entry e[CATALOG_KINDS][2]; /* [kind][active_only] */
+};
+
+void store_catalog_changed(store *s)
+{
+	atomic_fetch_add(&s->catalog_gen, 1);
+}
+
+uint64_t store_catalog_generation(store *s)
+{
+	return atomic_load(&s->catalog_gen);
+}
+
+void store_catalog_cache_free(struct store_catalog_cache *cc)
+{
+	if (!cc)
+		return;
+	for (size_t k = 0; k < CATALOG_KINDS; k++)
+		for (size_t i = 0; i < 2; i++)
+			arena_free(cc->e[k][i].held);
+	pthread_mutex_destroy(&cc->mu);
+	free(cc);
+}
+
+struct store_catalog_cache *store_catalog_cache_new(void)
+{
+	struct store_catalog_cache *made = xcalloc(1, sizeof *made);
+	pthread_mutex_init(&made->mu, NULL);
+	return made;
+}
+
+/* Copies n rows of kind into a, their strings with them: NULL when the
+ * arena is full. */
+static void *copy_rows(arena *a, const catalog_kind *k, const void *rows, size_t n)
+{
+	char *copy = arena_alloc(a, (n + 1) * k->size);
+	if (!copy)
+		return NULL;
+	if (n)
+		memcpy(copy, rows, n * k->size);
+	for (size_t i = 0; i < n; i++)
+		for (size_t f = 0; f < k->nstr; f++) {
+			char **field = (char **)(copy + i * k->size + k->str[f]);
+			if (*field && !(*field = arena_strdup(a, *field)))
+				return NULL;
+		}
+	return copy;
+}
+
+int store_catalog_get(store *s, arena *a, int kind, int active_only, uint64_t gen, int64_t now, void **out,
+                      size_t *n)
+{
+	struct store_catalog_cache *cc = s->catalog;
+	int found = 0;
+	pthread_mutex_lock(&cc->mu);
+	const catalog_entry *e = &cc->e[kind][active_only != 0];
+	if (e->held && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S) {
+		void *copy = copy_rows(a, &kinds[kind], e->rows, e->n);
+		if (copy) {
+			*out = copy;
+			*n = e->n;
+			found = 1;
+		}
+	}
+	pthread_mutex_unlock(&cc->mu);
+	return found;
+}
+
+void store_catalog_put(store *s, int kind, int active_only, uint64_t gen, int64_t now, const void *rows,
+                       size_t n)
+{
+	struct store_catalog_cache *cc = s->catalog;
+	arena *held = arena_new(CATALOG_BYTES_MAX);
+	void *copy = copy_rows(held, &kinds[kind], rows, n);
+	if (!copy) {
+		arena_free(held);
+		return;
+	}
+	pthread_mutex_lock(&cc->mu);
+	catalog_entry *e = &cc->e[kind][active_only != 0];
+	arena *old = e->held;
+	*e = (catalog_entry){.held = held, .gen = gen, .at = now, .rows = copy, .n = n};
+	pthread_mutex_unlock(&cc->mu);
+	arena_free(old);
+}
