@@ -195,6 +195,50 @@ static void hist4(uint32_t *h, size_t n, const uint16_t *col, size_t a, size_t b
 	free(t);
 }
 
+/* hist4's four copies kept over the blocks of a filtered range: quad_open
+ * (no copies for a column of more than 4,096 values, or when not worth
+ * it for a short range: counted directly),
+ * then the selected rows added block by block, quad_close adding the
+ * copies into h. */
+typedef struct quad {
+	uint32_t *h, *t;
+	size_t n;
+} quad;
+
+static void quad_open(quad *x, uint32_t *h, size_t n, int worth)
+{
+	*x = (quad){.h = h, .n = n, .t = worth && n <= 4096 ? xcalloc(4 * n + 4, sizeof(uint32_t)) : NULL};
+}
+
+/* col[sel[k]] for k < ns; sel of 32 or 16 bits. */
+#define QUAD_ADD(x, col, sel, ns)                                                                            \
+	do {                                                                                                 \
+		size_t k_ = 0, n_ = (x)->n;                                                                  \
+		uint32_t *t_ = (x)->t;                                                                       \
+		if (!t_) {                                                                                   \
+			for (; k_ < (ns); k_++)                                                              \
+				(x)->h[(col)[(sel)[k_]]]++;                                                  \
+			break;                                                                               \
+		}                                                                                            \
+		for (; k_ + 4 <= (ns); k_ += 4) {                                                            \
+			t_[(col)[(sel)[k_]]]++;                                                              \
+			t_[n_ + (col)[(sel)[k_ + 1]]]++;                                                     \
+			t_[2 * n_ + (col)[(sel)[k_ + 2]]]++;                                                 \
+			t_[3 * n_ + (col)[(sel)[k_ + 3]]]++;                                                 \
+		}                                                                                            \
+		for (; k_ < (ns); k_++)                                                                      \
+			t_[(col)[(sel)[k_]]]++;                                                              \
+	} while (0)
+
+static void quad_close(quad *x)
+{
+	if (!x->t)
+		return;
+	for (size_t k = 0; k < x->n; k++)
+		x->h[k] += x->t[k] + x->t[x->n + k] + x->t[2 * x->n + k] + x->t[3 * x->n + k];
+	free(x->t);
+}
+
 /* Takes back what the column loops of scan_all counted for the dead
  * visits of a range (few: the versions replaced since the last merge). */
 static void take_back_dead(const qctx *q, const range *r, counts *c)
@@ -257,6 +301,67 @@ static void scan_all(const qctx *q, const range *r, counts *c)
  * few kilobytes of the stack. */
 #define SEL_BLOCK 2048
 #define DEM_BLOCK (4 * SEL_BLOCK)
+_Static_assert(DEM_BLOCK <= 65536, "a demand's place in its block is 16 bits");
+
+/* Whether a visit of [a, b) is dead (or one of its 64-visit neighbours:
+ * then the caller looks at each). */
+static int any_dead(const seg *g, size_t a, size_t b)
+{
+	uint64_t any = 0;
+	for (size_t w = a >> 6; w <= (b - 1) >> 6; w++)
+		any |= g->dead[w];
+	return any != 0;
+}
+
+/* A block of a range with a demand filter alone: the demands that pass
+ * are listed (jx) with their running count (pre), in one pass without a
+ * branch; a visit is kept when the count moved over its demands. The
+ * demand columns are then counted over the listed ones, and the demands
+ * of the rare dead visits taken back. Returns the visits kept. */
+static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, size_t da, size_t db,
+                          uint32_t *sel, uint32_t *sd, uint8_t *sm, uint16_t *jx, uint16_t *pre, quad *qdx,
+                          counts *c)
+{
+	const uint8_t *dok = q->dok;
+	const uint16_t *dc = g->dc + da, *dk = g->dk + da, *dx = g->dx + da;
+	size_t nd = db - da, nj = 0, ns = 0, rel = 0;
+	pre[0] = 0;
+	for (size_t j = 0; j < nd; j++) {
+		jx[nj] = (uint16_t)j;
+		nj += dok[dc[j]];
+		pre[j + 1] = (uint16_t)nj;
+	}
+	const int dead = any_dead(g, s, end);
+	for (size_t i = s; i < end; i++) {
+		size_t r0 = rel;
+		rel += g->dn[i];
+		unsigned m = (unsigned)(pre[rel] - pre[r0]);
+		sel[ns] = (uint32_t)i;
+		sd[ns] = (uint32_t)(da + r0);
+		sm[ns] = (uint8_t)m;
+		ns += (m != 0) & (dead ? !SEG_DEAD(g, i) : 1);
+	}
+	if (q->count_only)
+		return ns;
+	for (size_t k = 0; k < nj; k++)
+		c->dc[dc[jx[k]]]++;
+	for (size_t k = 0; k < nj; k++)
+		c->dk[dk[jx[k]]]++;
+	QUAD_ADD(qdx, dx, jx, nj);
+	rel = 0;
+	for (size_t i = s; dead && i < end; i++) {
+		size_t r0 = rel;
+		rel += g->dn[i];
+		if (SEG_DEAD(g, i))
+			for (size_t j = r0; j < rel; j++)
+				if (dok[dc[j]]) {
+					c->dc[dc[j]]--;
+					c->dk[dk[j]]--;
+					c->dx[dx[j]]--;
+				}
+	}
+	return ns;
+}
 
 /* A range with filters (or the delta): block by block, first the visits
  * that pass with the number of their demands that pass, without a branch
@@ -277,97 +382,80 @@ static void scan(const qctx *q, const range *r, counts *c)
 	}
 	uint32_t sel[SEL_BLOCK], sd[SEL_BLOCK];
 	uint8_t sm[SEL_BLOCK];
-	/* By demand of the block (from its first): whether it passes the
-	 * demand filters, and whether its visit was kept. */
-	uint8_t okd[DEM_BLOCK + 8], keepd[DEM_BLOCK + 8];
+	uint16_t jx[DEM_BLOCK], pre[DEM_BLOCK + 1];
 	size_t d = seg_dfirst(g, r->a), p = r->delta ? 0 : first_identified(q->e, r->a);
+	/* The two columns where one value dominates (no equipment asked, no
+	 * language but French), as in scan_all. */
+	quad qdx, qlangs;
+	const int worth = !q->count_only && r->b - r->a >= 4 * SEL_BLOCK;
+	quad_open(&qdx, c->dx, q->e->d[D_DX].n, worth);
+	quad_open(&qlangs, c->langs, q->e->d[D_LANGS].n, worth);
 	const uint8_t *dok = q->dok;
 	for (size_t s = r->a; s < r->b; s += SEL_BLOCK) {
 		size_t end = s + SEL_BLOCK < r->b ? s + SEL_BLOCK : r->b, ns = 0, da = d, db = d;
 		for (size_t i = s; i < end; i++)
 			db += g->dn[i];
-		/* With a demand filter alone, the demands' filter first, in one
-		 * pass; a visit then adds four of them without a loop (more only
-		 * for the rare visits of five demands or more). With a filter on
+		/* With a demand filter alone, select_flat. With a filter on
 		 * visits, which may keep few of them, or a block with too many
 		 * demands, the demands of the visits kept only. */
-		int flat = !visit_filter && !r->delta && db - da <= DEM_BLOCK;
-		if (flat) {
-			for (size_t j = da; j < db; j++)
-				okd[j - da] = dok ? dok[g->dc[j]] : 1;
-			memset(okd + (db - da), 0, 8);
-		}
-		for (size_t i = s; i < end; i++) {
-			size_t d0 = d;
-			unsigned n = g->dn[i], m = n;
-			d += n;
-			int keep = !SEG_DEAD(g, i);
-			if (r->delta)
-				keep &= q->site_sel[g->site[i]] && g->day[i] >= q->from && g->day[i] <= q->to;
-			if (q->v1ok)
-				keep &= q->v1ok[g->vk1[i]];
-			if (q->v2ok)
-				keep &= q->v2ok[g->vk2[i]];
-			if (q->agent >= 0)
-				keep &= g->agent[i] == q->agent;
-			if (dok && flat) {
-				const uint8_t *o = okd + (d0 - da);
-				m = (unsigned)o[0] * (n > 0) + (unsigned)o[1] * (n > 1) + (unsigned)o[2] * (n > 2) +
-				    (unsigned)o[3] * (n > 3);
-				for (unsigned j = 4; j < n; j++)
-					m += o[j];
-			} else if (dok && keep) {
-				m = 0;
-				for (size_t j = d0; j < d; j++)
-					m += dok[g->dc[j]];
+		if (dok && !visit_filter && !r->delta && db - da <= DEM_BLOCK) {
+			ns = select_flat(q, g, s, end, da, db, sel, sd, sm, jx, pre, &qdx, c);
+			d = db;
+		} else {
+			for (size_t i = s; i < end; i++) {
+				size_t d0 = d;
+				unsigned m = g->dn[i];
+				d += m;
+				int keep = !SEG_DEAD(g, i);
+				if (r->delta)
+					keep &= q->site_sel[g->site[i]] && g->day[i] >= q->from &&
+					        g->day[i] <= q->to;
+				if (q->v1ok)
+					keep &= q->v1ok[g->vk1[i]];
+				if (q->v2ok)
+					keep &= q->v2ok[g->vk2[i]];
+				if (q->agent >= 0)
+					keep &= g->agent[i] == q->agent;
+				if (dok && keep) {
+					m = 0;
+					for (size_t j = d0; j < d; j++)
+						m += dok[g->dc[j]];
+				}
+				keep = keep && m;
+				sel[ns] = (uint32_t)i;
+				sd[ns] = (uint32_t)d0;
+				sm[ns] = (uint8_t)m;
+				ns += keep;
 			}
-			keep = keep && m;
-			if (flat) {
-				uint32_t four = keep ? 0x01010101u : 0;
-				memcpy(keepd + (d0 - da), &four, 4);
-				for (unsigned j = 4; j < n; j++)
-					keepd[d0 - da + j] = (uint8_t)keep;
-			}
-			sel[ns] = (uint32_t)i;
-			sd[ns] = (uint32_t)d0;
-			sm[ns] = (uint8_t)m;
-			ns += keep;
+			if (!q->count_only)
+				for (size_t k = 0; k < ns; k++)
+					for (size_t j = sd[k], e = j + g->dn[sel[k]]; j < e; j++) {
+						uint32_t ok = dok ? dok[g->dc[j]] : 1;
+						c->dc[g->dc[j]] += ok;
+						c->dk[g->dk[j]] += ok;
+						c->dx[g->dx[j]] += ok;
+					}
 		}
 		c->visits += ns;
 		for (size_t k = 0; k < ns; k++)
 			c->demands += sm[k];
 		if (q->count_only)
 			continue;
-		if (flat) {
-			for (size_t j = da; j < db; j++) {
-				uint32_t w = okd[j - da] & keepd[j - da];
-				c->dc[g->dc[j]] += w;
-				c->dk[g->dk[j]] += w;
-				c->dx[g->dx[j]] += w;
-			}
-		} else {
-			for (size_t k = 0; k < ns; k++)
-				for (size_t j = sd[k], e = j + g->dn[sel[k]]; j < e; j++) {
-					uint32_t ok = dok ? dok[g->dc[j]] : 1;
-					c->dc[g->dc[j]] += ok;
-					c->dk[g->dk[j]] += ok;
-					c->dx[g->dx[j]] += ok;
-				}
-		}
 		for (size_t k = 0; k < ns; k++)
 			c->vk1[g->vk1[sel[k]]]++;
 		for (size_t k = 0; k < ns; k++)
 			c->vk2[g->vk2[sel[k]]]++;
 		for (size_t k = 0; k < ns; k++)
 			c->commune[g->commune[sel[k]]]++;
-		for (size_t k = 0; k < ns; k++)
-			c->langs[g->langs[sel[k]]]++;
+		QUAD_ADD(&qlangs, g->langs, sel, ns);
 		for (size_t k = 0; k < ns; k++)
 			c->wh[q->wday[g->day[sel[k]] - q->from] + g->hour[sel[k]]]++;
 		for (size_t k = 0; k < ns; k++)
 			if (VK2_IDENTIFIED(g->vk2[sel[k]]))
 				identified(q, r, sel[k], sd[k], sd[k] + g->dn[sel[k]], &p, c);
 	}
+	quad_close(&qdx);
+	quad_close(&qlangs);
 }
 
 static void add_into(counts *to, const counts *from, const stats_engine *e, const qctx *q)
@@ -679,7 +767,7 @@ static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result
 			equip[e->dxs[i].equip] += c->dx[i];
 			ilang[e->dxs[i].ilang] += c->dx[i];
 		}
-	/* In the order of the codes, so that the result needs no sort. */
+		/* In the order of the codes, so that the result needs no sort. */
 #define EACH(D) for (uint32_t j = 0, i; j < dd[D].n && (i = dd[D].order[j], 1); j++)
 	EACH(D_OP) stats_result_add(r, BD_OPERATOR, dd[D_OP].s[i], op[i]);
 	EACH(D_THEME) stats_result_add(r, BD_THEME, dd[D_THEME].s[i], theme[i]);
@@ -901,7 +989,8 @@ static void prepared_free(prepared *p)
 }
 
 /* Visits and demands of one period, without breakdowns. */
-static void count_only(stats_engine *e, const qctx *c, int32_t from, int32_t to, int64_t *visits, int64_t *demands)
+static void count_only(stats_engine *e, const qctx *c, int32_t from, int32_t to, int64_t *visits,
+                       int64_t *demands)
 {
 	qctx cp = *c;
 	cp.count_only = 1;
