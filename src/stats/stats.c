@@ -313,6 +313,18 @@ static int any_dead(const seg *g, size_t a, size_t b)
 	return any != 0;
 }
 
+/* The running count of a block's demands that pass (pre[j]: among the
+ * first j), so that a visit's count is one subtraction. */
+static void demand_prefix(const uint8_t *dok, const uint16_t *dc, size_t nd, uint16_t *pre)
+{
+	unsigned n = 0;
+	pre[0] = 0;
+	for (size_t j = 0; j < nd; j++) {
+		n += dok[dc[j]];
+		pre[j + 1] = (uint16_t)n;
+	}
+}
+
 /* A block of a range with a demand filter alone: the demands that pass
  * are listed (jx) with their running count (pre), in one pass without a
  * branch; a visit is kept when the count moved over its demands. The
@@ -402,6 +414,11 @@ static void scan(const qctx *q, const range *r, counts *c)
 			ns = select_flat(q, g, s, end, da, db, sel, sd, sm, jx, pre, &qdx, c);
 			d = db;
 		} else {
+			/* With a demand filter too, a visit's count of the demands
+			 * that pass is one subtraction when the block's fit. */
+			const int pref = dok && db - da <= DEM_BLOCK;
+			if (pref)
+				demand_prefix(dok, g->dc + da, db - da, pre);
 			for (size_t i = s; i < end; i++) {
 				size_t d0 = d;
 				unsigned m = g->dn[i];
@@ -416,12 +433,14 @@ static void scan(const qctx *q, const range *r, counts *c)
 					keep &= q->v2ok[g->vk2[i]];
 				if (q->agent >= 0)
 					keep &= g->agent[i] == q->agent;
-				if (dok && keep) {
+				if (pref) {
+					m = (unsigned)(pre[d - da] - pre[d0 - da]);
+				} else if (dok && keep) {
 					m = 0;
 					for (size_t j = d0; j < d; j++)
 						m += dok[g->dc[j]];
 				}
-				keep = keep && m;
+				keep &= m != 0;
 				sel[ns] = (uint32_t)i;
 				sd[ns] = (uint32_t)d0;
 				sm[ns] = (uint8_t)m;

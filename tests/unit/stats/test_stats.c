@@ -463,13 +463,16 @@ static void test_merge(void **state)
 	assert_int_equal(r->prev_visits, 1);
 	stats_result_free(r);
 	/* A demand filter over the main segment while a dead visit lies in
-	 * it: the dead one's demands taken back, as SQL. */
-	const char *ops[] = {"ants", "cnaf", "dgfip"};
-	for (size_t i = 0; i < 3; i++) {
-		stats_query o = q;
-		o.operator_code = ops[i];
-		stats_result_free(ask(f, e, &o));
-	}
+	 * it, alone (the dead one's demands taken back) and with a filter on
+	 * visits (a channel met and one not), as SQL. */
+	const char *ops[] = {"ants", "cnaf", "dgfip"}, *channels[] = {NULL, "guichet_spontane", "telephone"};
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; k < 3; k++) {
+			stats_query o = q;
+			o.operator_code = ops[i];
+			o.channel = channels[k];
+			stats_result_free(ask(f, e, &o));
+		}
 	engine_merge(e);
 	assert_int_equal(e->delta.nv, 0);
 	assert_int_equal(e->main.nv, 3);
