@@ -331,8 +331,8 @@ static void demand_prefix(const uint8_t *dok, const uint16_t *dc, size_t nd, uin
  * demand columns are then counted over the listed ones, and the demands
  * of the rare dead visits taken back. Returns the visits kept. */
 static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, size_t da, size_t db,
-                          uint32_t *sel, uint32_t *sd, uint8_t *sm, uint16_t *jx, uint16_t *pre, quad *qdx,
-                          counts *c)
+                          uint32_t *sel, uint32_t *sd, uint8_t *sm, uint16_t *jx, uint16_t *pre, quad *qdk,
+                          quad *qdx, counts *c)
 {
 	const uint8_t *dok = q->dok;
 	const uint16_t *dc = g->dc + da, *dk = g->dk + da, *dx = g->dx + da;
@@ -357,8 +357,7 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 		return ns;
 	for (size_t k = 0; k < nj; k++)
 		c->dc[dc[jx[k]]]++;
-	for (size_t k = 0; k < nj; k++)
-		c->dk[dk[jx[k]]]++;
+	QUAD_ADD(qdk, dk, jx, nj);
 	QUAD_ADD(qdx, dx, jx, nj);
 	rel = 0;
 	for (size_t i = s; dead && i < end; i++) {
@@ -398,8 +397,9 @@ static void scan(const qctx *q, const range *r, counts *c)
 	size_t d = seg_dfirst(g, r->a), p = r->delta ? 0 : first_identified(q->e, r->a);
 	/* The two columns where one value dominates (no equipment asked, no
 	 * language but French), as in scan_all. */
-	quad qdx, qlangs;
+	quad qdk, qdx, qlangs;
 	const int worth = !q->count_only && r->b - r->a >= 4 * SEL_BLOCK;
+	quad_open(&qdk, c->dk, (size_t)N_DK, worth);
 	quad_open(&qdx, c->dx, q->e->d[D_DX].n, worth);
 	quad_open(&qlangs, c->langs, q->e->d[D_LANGS].n, worth);
 	const uint8_t *dok = q->dok;
@@ -411,7 +411,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 		 * visits, which may keep few of them, or a block with too many
 		 * demands, the demands of the visits kept only. */
 		if (dok && !visit_filter && !r->delta && db - da <= DEM_BLOCK) {
-			ns = select_flat(q, g, s, end, da, db, sel, sd, sm, jx, pre, &qdx, c);
+			ns = select_flat(q, g, s, end, da, db, sel, sd, sm, jx, pre, &qdk, &qdx, c);
 			d = db;
 		} else {
 			/* With a demand filter too, a visit's count of the demands
@@ -473,6 +473,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 			if (VK2_IDENTIFIED(g->vk2[sel[k]]))
 				identified(q, r, sel[k], sd[k], sd[k] + g->dn[sel[k]], &p, c);
 	}
+	quad_close(&qdk);
 	quad_close(&qdx);
 	quad_close(&qlangs);
 }
