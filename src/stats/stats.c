@@ -711,7 +711,14 @@ static int main_next(main_walk *w, struct idv *out)
 		rank = (uint32_t)(w->c->mr[w->at] >> 8);
 		aut = (uint8_t)(w->c->mr[w->at++] & 255);
 	}
-	uint32_t pos = e->id_pos[rank], idx = e->id_idx[pos];
+	uint32_t pos = e->id_pos[rank];
+	if (!w->c->nids) {
+		/* Nothing of the delta to merge with: the order is the rank's,
+		 * and only the person and her level are read. */
+		*out = (struct idv){.visitor = e->id_vis[pos], .aut = aut};
+		return 1;
+	}
+	uint32_t idx = e->id_idx[pos];
 	*out = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx], aut};
 	return 1;
 }
