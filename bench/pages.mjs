@@ -28,6 +28,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '64' },
     duration: { type: 'string', default: '5' },
     threads: { type: 'string', default: '2' },
+    'server-threads': { type: 'string' },
     db: { type: 'string' },
     email: { type: 'string', default: 'agent1.redon@demo.guichet.fr' },
     password: { type: 'string', default: 'demo-guichet-2026' },
@@ -88,7 +89,11 @@ try {
     srv.db = path.join(dir, 'demo.db');
     await runOk(['demo', '--db', srv.db], { timeoutMs: 600_000 });
   }
-  await srv.start();
+  // Both servers write a line a request to a file: Guichet its log on
+  // stderr, nginx its access log.
+  await srv.start(opts['server-threads'] ? ['--threads', String(whole('server-threads', 1))] : [], {
+    logFile: path.join(dir, 'guichet.log'),
+  });
   const client = new Client(srv.url);
   const login = await client.login(opts.email, opts.password);
   assert.equal(login.status, 303, `login as ${opts.email} failed (${login.status})`);
@@ -119,6 +124,7 @@ try {
     connections: 1024,
     http: 'keepalive_requests 1000000;',
     server: `root ${root};
+    access_log ${path.join(dir, 'access.log')};
     default_type text/html;
     location / { try_files $uri =404; }`,
   });

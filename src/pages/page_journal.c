@@ -649,7 +649,7 @@ int page_journal(req *r)
 	store_visit *all = NULL;
 	size_t n = 0;
 	store_visit_filter f = {
-	    .site_ids = &site, .nsites = 1, .from = from, .to = to, .limit = LIMIT_PAGE_ROWS};
+	    .site_ids = &site, .nsites = 1, .from = from, .to = to, .limit = LIMIT_PAGE_ROWS, .cached = 1};
 	for (int page = 0; page < JOURNAL_MAX_PAGES; page++) {
 		store_visit *part = NULL;
 		size_t k = 0;
@@ -805,10 +805,12 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 	}
 	page_select_enum(r, "outcome", _(r, "Résultat"), _(r, "Tous"), &ENUM_OUTCOME, s->outcome, e);
 	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
-	/* The advisers of the sites in scope; an administrator sees them all. */
+	/* The advisers of the sites in scope; an administrator sees them all.
+	 * One site's are read alone: a national store has thousands. */
 	store_user *users = NULL;
 	size_t nu = 0;
-	if (store_user_list(r->app->store, r->arena, 0, &users, &nu) != STORE_OK)
+	int64_t one = r->session->role != ROLE_ADMIN && ns == 1 ? sites[0].id : 0;
+	if (store_user_list(r->app->store, r->arena, one, &users, &nu) != STORE_OK)
 		nu = 0;
 	ui_option *ao = arena_alloc(r->arena, (nu + 2) * sizeof *ao);
 	if (ao) {
@@ -884,7 +886,7 @@ int page_visits_search(req *r)
 	search s = {query_or_empty(r, "from"),     query_or_empty(r, "to"),    query_or_empty(r, "site"),
 	            query_or_empty(r, "operator"), query_or_empty(r, "theme"), query_or_empty(r, "outcome"),
 	            query_or_empty(r, "channel"),  query_or_empty(r, "agent"), query_or_empty(r, "after")};
-	store_visit_filter f = {.limit = SEARCH_PAGE_ROWS};
+	store_visit_filter f = {.limit = SEARCH_PAGE_ROWS, .cached = 1};
 	field_errors e = {0};
 	int64_t site = 0;
 	search_check(r, &s, sites, ns, &f, &site, &e);

@@ -386,6 +386,11 @@ typedef struct store_visit_filter {
 	int64_t agent_id;
 	int64_t after_id; /* keyset pagination: visits with id < after_id; 0 = first page */
 	size_t limit;
+	/* store_visit_list may answer from memory (store_count_cache.c): exact
+	 * after every write through this store, at most a few seconds late
+	 * for the writes of another process. For the journal and the search
+	 * page, which a busy site views many times a minute. */
+	int cached;
 } store_visit_filter;
 
 /* Live visits, newest first, with visitor and demands. */

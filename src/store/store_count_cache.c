@@ -15,6 +15,13 @@
  * time, as for the recording form's frequent choices. The generation is
  * read before the counts: a write committed while they run leaves the
  * entry behind.
+ *
+ * The pages of visits that the journal and the search page show
+ * (store_visit_list with f->cached) are kept the same way, keyed by the
+ * filter and the page, for LIST_TTL_S seconds at most. What a page holds
+ * besides the visits themselves moves the generation on too: a visitor's
+ * identity erased or purged, an adviser renamed, a demand escalated
+ * (store_privacy.c, store_users.c, store_escalations.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,6 +35,13 @@
 /* A longer key (hundreds of sites named one by one) is counted every
  * time: the cache's memory stays under COUNT_SLOTS × COUNT_KEY_MAX. */
 #define COUNT_KEY_MAX ((size_t)8192)
+/* Pages of visits: fewer slots, each at most LIST_BYTES_MAX (a page is
+ * 50 to 200 visits, 20 to 100 KB), and a short life: a visit recorded by
+ * another process (a second server on the same PostgreSQL, an import on
+ * the command line) shows in the journal within LIST_TTL_S seconds. */
+#define LIST_SLOTS 64
+#define LIST_TTL_S 5
+#define LIST_BYTES_MAX ((size_t)1 << 20)
 
 typedef struct count_entry {
 	char *key; /* NULL: empty */
@@ -36,9 +50,19 @@ typedef struct count_entry {
 	int64_t visits, demands;
 } count_entry;
 
+typedef struct list_entry {
+	char *key;   /* NULL: empty */
+	char *block; /* the page packed (pack_page), malloc'd */
+	size_t size;
+	uint64_t gen;
+	int64_t at;
+	size_t n;
+} list_entry;
+
 struct store_count_cache {
 	pthread_mutex_t mu;
 	count_entry e[COUNT_SLOTS];
+	list_entry l[LIST_SLOTS];
 };
 
 void store_count_cache_free(struct store_count_cache *cc)
@@ -47,6 +71,10 @@ void store_count_cache_free(struct store_count_cache *cc)
 		return;
 	for (size_t i = 0; i < COUNT_SLOTS; i++)
 		free(cc->e[i].key);
+	for (size_t i = 0; i < LIST_SLOTS; i++) {
+		free(cc->l[i].key);
+		free(cc->l[i].block);
+	}
 	pthread_mutex_destroy(&cc->mu);
 	free(cc);
 }
@@ -164,4 +192,169 @@ void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64
 	*e = (count_entry){.key = copy, .gen = gen, .at = now, .visits = visits, .demands = demands};
 	pthread_mutex_unlock(&cc->mu);
 	free(old);
+}
+
+/* ---- Pages of visits ---------------------------------------------------- */
+
+/* The string fields of a visit, its visitor and a demand, by offset: a
+ * copy must leave no pointer into the arena it was read into. */
+static const size_t visit_strs[] = {offsetof(store_visit, channel), offsetof(store_visit, place),
+                                    offsetof(store_visit, agent_name)};
+static const size_t visitor_strs[] = {
+    offsetof(store_visitor, age_bracket),   offsetof(store_visitor, gender),
+    offsetof(store_visitor, social_status), offsetof(store_visitor, commune_insee),
+    offsetof(store_visitor, languages),     offsetof(store_visitor, disabilities),
+    offsetof(store_visitor, full_name),     offsetof(store_visitor, phone),
+    offsetof(store_visitor, email),         offsetof(store_visitor, consent_reason),
+    offsetof(store_visitor, phone_kind)};
+static const size_t demand_strs[] = {
+    offsetof(store_demand, operator_code),     offsetof(store_demand, theme_code),
+    offsetof(store_demand, procedure_text),    offsetof(store_demand, level),
+    offsetof(store_demand, mandate_type),      offsetof(store_demand, mandate_ref),
+    offsetof(store_demand, equipment),         offsetof(store_demand, interpreting),
+    offsetof(store_demand, interpreting_lang), offsetof(store_demand, outcome),
+    offsetof(store_demand, referral_type),     offsetof(store_demand, note)};
+
+/* A page of visits is kept packed in one block: the visits, then all
+ * their demands, then every string, each pointer pointing inside the
+ * block. A view copies it with one memcpy and moves its pointers. */
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+static size_t strs_size(const void *rec, const size_t *offsets, size_t n)
+{
+	size_t size = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = *(char *const *)((const char *)rec + offsets[i]);
+		if (t)
+			size += strlen(t) + 1;
+	}
+	return size;
+}
+
+/* Copies each string field of rec (at the offsets) to *at and points the
+ * field there. */
+static void pack_strs(void *rec, const size_t *offsets, size_t n, char **at)
+{
+	for (size_t i = 0; i < n; i++) {
+		char **field = (char **)((char *)rec + offsets[i]);
+		if (!*field)
+			continue;
+		size_t len = strlen(*field) + 1;
+		memcpy(*at, *field, len);
+		*field = *at;
+		*at += len;
+	}
+}
+
+/* The page packed into a new block of *size bytes (malloc'd), NULL when
+ * larger than LIST_BYTES_MAX or out of memory. */
+static char *pack_page(const store_visit *v, size_t n, size_t *size)
+{
+	size_t nd = 0, strs = 0;
+	for (size_t i = 0; i < n; i++) {
+		nd += v[i].ndemands;
+		strs += strs_size(&v[i], visit_strs, COUNT(visit_strs)) +
+		        strs_size(&v[i].visitor, visitor_strs, COUNT(visitor_strs));
+		for (size_t k = 0; k < v[i].ndemands; k++)
+			strs += strs_size(&v[i].demands[k], demand_strs, COUNT(demand_strs));
+	}
+	size_t head = ALIGN8((n + 1) * sizeof *v) + ALIGN8(nd * sizeof *v->demands);
+	if (nd > LIST_BYTES_MAX || strs > LIST_BYTES_MAX || head + strs > LIST_BYTES_MAX)
+		return NULL;
+	char *block = calloc(1, head + strs);
+	if (!block)
+		return NULL;
+	store_visit *pv = (store_visit *)block;
+	store_demand *pd = (store_demand *)(block + ALIGN8((n + 1) * sizeof *v));
+	char *at = block + head;
+	if (n)
+		memcpy(pv, v, n * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		pack_strs(&pv[i], visit_strs, COUNT(visit_strs), &at);
+		pack_strs(&pv[i].visitor, visitor_strs, COUNT(visitor_strs), &at);
+		if (!pv[i].ndemands) {
+			pv[i].demands = NULL;
+			continue;
+		}
+		memcpy(pd, v[i].demands, pv[i].ndemands * sizeof *pd);
+		pv[i].demands = pd;
+		for (size_t k = 0; k < pv[i].ndemands; k++)
+			pack_strs(&pd[k], demand_strs, COUNT(demand_strs), &at);
+		pd += pv[i].ndemands;
+	}
+	*size = head + strs;
+	return block;
+}
+
+/* Moves each non-NULL pointer field of rec from the block at from to the
+ * copy at to. */
+static void move_ptrs(void *rec, const size_t *offsets, size_t n, const char *from, char *to)
+{
+	for (size_t i = 0; i < n; i++) {
+		char **field = (char **)((char *)rec + offsets[i]);
+		if (*field)
+			*field = to + (*field - from);
+	}
+}
+
+/* A copy of a packed page in a: NULL when the arena is full. */
+static store_visit *unpack_page(arena *a, const char *block, size_t size, size_t n)
+{
+	char *copy = arena_alloc(a, size);
+	if (!copy)
+		return NULL;
+	memcpy(copy, block, size);
+	store_visit *v = (store_visit *)copy;
+	for (size_t i = 0; i < n; i++) {
+		move_ptrs(&v[i], visit_strs, COUNT(visit_strs), block, copy);
+		move_ptrs(&v[i].visitor, visitor_strs, COUNT(visitor_strs), block, copy);
+		if (!v[i].demands)
+			continue;
+		v[i].demands = (store_demand *)(copy + ((const char *)v[i].demands - block));
+		for (size_t k = 0; k < v[i].ndemands; k++)
+			move_ptrs(&v[i].demands[k], demand_strs, COUNT(demand_strs), block, copy);
+	}
+	return v;
+}
+
+int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t now, store_visit **out,
+                   size_t *n)
+{
+	struct store_count_cache *cc = s->counts;
+	if (!cc || !key)
+		return 0;
+	int found = 0;
+	pthread_mutex_lock(&cc->mu);
+	const list_entry *e = &cc->l[key_hash(key) % LIST_SLOTS];
+	if (e->key && e->gen == gen && now >= e->at && now - e->at < LIST_TTL_S && strcmp(e->key, key) == 0) {
+		store_visit *copy = unpack_page(a, e->block, e->size, e->n);
+		if (copy) {
+			*out = copy;
+			*n = e->n;
+			found = 1;
+		}
+	}
+	pthread_mutex_unlock(&cc->mu);
+	return found;
+}
+
+void store_list_put(store *s, const char *key, uint64_t gen, int64_t now, const store_visit *v, size_t n)
+{
+	struct store_count_cache *cc = s->counts;
+	if (!cc || !key)
+		return;
+	size_t size = 0;
+	char *k = strdup(key);
+	char *block = k ? pack_page(v, n, &size) : NULL;
+	if (!block) {
+		free(k);
+		return;
+	}
+	pthread_mutex_lock(&cc->mu);
+	list_entry *e = &cc->l[key_hash(key) % LIST_SLOTS];
+	list_entry old = *e;
+	*e = (list_entry){.key = k, .block = block, .size = size, .gen = gen, .at = now, .n = n};
+	pthread_mutex_unlock(&cc->mu);
+	free(old.key);
+	free(old.block);
 }

@@ -178,6 +178,7 @@ int store_escalation_insert(store *s, store_escalation *e, int64_t deadline_days
 	db_release(s->db, c);
 	if (rc != STORE_OK)
 		return rc;
+	store_site_changed(s, 0); /* the demand's escalation, in kept pages of visits */
 	arena *a = arena_new((size_t)64 * 1024);
 	store_escalation got;
 	rc = store_escalation_get(s, a, id, &got);

@@ -38,6 +38,7 @@ typedef struct purge_job {
 	const char *count;
 	const char *writes[2];
 	int with_now;
+	int of_visits; /* writes what pages of visits show (store_count_cache.c) */
 } purge_job;
 
 static int purge(store *s, const purge_job *j, const int64_t *args, size_t nargs, int64_t now, int dry_run,
@@ -62,6 +63,8 @@ static int purge(store *s, const purge_job *j, const int64_t *args, size_t nargs
 	db_release(s->db, c);
 	if (rc != STORE_OK)
 		*n = 0;
+	else if (!dry_run && *n > 0 && j->of_visits)
+		store_site_changed(s, 0);
 	return rc;
 }
 
@@ -78,6 +81,7 @@ int store_purge_visitors(store *s, int64_t before, int64_t now, int dry_run, int
 	     "UPDATE visitors SET full_name = '', phone = '', email = '', consent_at = 0, updated_at = ? "
 	     "WHERE id IN (" STALE_VISITORS ")"},
 	    1,
+	    1,
 	};
 	int64_t args[] = {before, before};
 	return purge(s, &j, args, COUNT(args), now, dry_run, n);
@@ -91,6 +95,7 @@ int store_purge_comments(store *s, int64_t before, int64_t now, int dry_run, int
 	    {"UPDATE satisfaction SET comment = '', updated_at = ? WHERE comment <> '' AND answered_at < ?",
 	     NULL},
 	    1,
+	    0,
 	};
 	int64_t args[] = {before};
 	return purge(s, &j, args, COUNT(args), now, dry_run, n);
@@ -102,6 +107,7 @@ int store_purge_sessions(store *s, int64_t idle_before, int64_t created_before, 
 	    "purge_sessions",
 	    "SELECT COUNT(*) FROM sessions WHERE last_seen < ? OR created_at < ?",
 	    {"DELETE FROM sessions WHERE last_seen < ? OR created_at < ?", NULL},
+	    0,
 	    0,
 	};
 	int64_t args[] = {idle_before, created_before};
@@ -115,6 +121,7 @@ int store_purge_login_failures(store *s, int64_t before, int dry_run, int64_t *n
 	    "SELECT COUNT(*) FROM login_failures WHERE at < ?",
 	    {"DELETE FROM login_failures WHERE at < ?", NULL},
 	    0,
+	    0,
 	};
 	int64_t args[] = {before};
 	return purge(s, &j, args, COUNT(args), 0, dry_run, n);
@@ -126,6 +133,7 @@ int store_purge_audit(store *s, int64_t before, int dry_run, int64_t *n)
 	    "purge_audit",
 	    "SELECT COUNT(*) FROM audit WHERE at < ?",
 	    {"DELETE FROM audit WHERE at < ?", NULL},
+	    0,
 	    0,
 	};
 	int64_t args[] = {before};
@@ -165,6 +173,8 @@ int store_visitor_erase(store *s, int64_t visitor_id, int64_t now)
 	if (began)
 		rc = store_tx_end(s, c, "visitor_erase", rc);
 	db_release(s->db, c);
+	if (rc == STORE_OK)
+		store_site_changed(s, 0); /* kept pages of visits hold the visitor */
 	return rc;
 }
 

@@ -151,6 +151,8 @@ int store_user_update(store *s, const store_user *u)
 	}
 	db_release(s->db, c);
 	free(email);
+	if (rc == STORE_OK)
+		store_site_changed(s, 0); /* kept pages of visits name their adviser */
 	return rc;
 }
 
@@ -254,11 +256,15 @@ int store_user_list(store *s, arena *a, int64_t site_id, store_user **out, size_
 	store_vec links = {.size = sizeof(struct link)};
 	db_conn *c = db_acquire(s->db);
 	int rc = STORE_ERROR, step = DB_DONE;
-	db_stmt *st = store_prep(s, c, "user_list",
-	                         "SELECT " USER_COLS " FROM users u WHERE CAST(? AS BIGINT) = 0 OR EXISTS "
-	                         "(SELECT 1 FROM user_sites us WHERE us.user_id = u.id AND us.site_id = ?) "
-	                         "ORDER BY name, id",
-	                         PARAMS(P_INT(site_id), P_INT(site_id)));
+	/* One site's users through the site's index: a national store has
+	 * thousands of users, a site a handful. */
+	db_stmt *st =
+	    site_id
+	        ? store_prep(s, c, "user_list",
+	                     "SELECT " USER_COLS " FROM user_sites us JOIN users u ON u.id = us.user_id "
+	                     "WHERE us.site_id = ? ORDER BY name, id",
+	                     PARAMS(P_INT(site_id)))
+	        : store_prep(s, c, "user_list", "SELECT " USER_COLS " FROM users ORDER BY name, id", NULL, 0);
 	if (st) {
 		rc = STORE_OK;
 		while (rc == STORE_OK && (step = db_step(st)) == DB_ROW)
@@ -269,11 +275,15 @@ int store_user_list(store *s, arena *a, int64_t site_id, store_user **out, size_
 		db_done(st);
 	}
 	if (rc == STORE_OK) {
-		st =
-		    store_prep(s, c, "user_list",
-		               "SELECT user_id, site_id FROM user_sites WHERE CAST(? AS BIGINT) = 0 OR user_id IN "
-		               "(SELECT user_id FROM user_sites WHERE site_id = ?) ORDER BY user_id, site_id",
-		               PARAMS(P_INT(site_id), P_INT(site_id)));
+		st = site_id
+		         ? store_prep(
+		               s, c, "user_list",
+		               "SELECT l.user_id, l.site_id FROM user_sites us JOIN user_sites l ON "
+		               "l.user_id = us.user_id WHERE us.site_id = ? ORDER BY l.user_id, l.site_id",
+		               PARAMS(P_INT(site_id)))
+		         : store_prep(s, c, "user_list",
+		                      "SELECT user_id, site_id FROM user_sites ORDER BY user_id, site_id",
+		                      NULL, 0);
 		rc = st ? STORE_OK : STORE_ERROR;
 		while (st && (step = db_step(st)) == DB_ROW) {
 			struct link *l = store_vec_push(&links);

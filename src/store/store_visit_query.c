@@ -253,7 +253,7 @@ static void q_newest_of_sites(query *q, const store_visit_filter *f, size_t limi
 	buf_puts(&q->sql, ")");
 }
 
-int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
+static int list_rows(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -299,6 +299,27 @@ int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visi
 		*out = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+/* With f->cached, a page is kept per filter and page while no visit of
+ * its scope is written (store_count_cache.c). The generation is read
+ * before the rows: a write committed while they are read leaves the
+ * entry behind. */
+int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
+{
+	if (!f->cached)
+		return list_rows(s, a, f, out, n);
+	char *filter = store_count_key(f);
+	char *key = filter ? arena_printf(a, "%sp%lld;l%zu", filter, (long long)f->after_id, f->limit) : NULL;
+	free(filter);
+	uint64_t gen = store_scope_generation(s, f->site_ids, f->nsites);
+	int64_t now = now_s();
+	if (store_list_get(s, a, key, gen, now, out, n))
+		return STORE_OK;
+	int rc = list_rows(s, a, f, out, n);
+	if (rc == STORE_OK)
+		store_list_put(s, key, gen, now, *out, *n);
 	return rc;
 }
 

@@ -173,6 +173,7 @@ export class Server {
     this.users = {}; // key -> { email, name, role, password, ... }
     this.stderrChunks = [];
     this.stdoutChunks = [];
+    this.logFile = null;
     this.exited = null; // promise of { code, signal }
     this.exitInfo = null;
   }
@@ -183,6 +184,7 @@ export class Server {
 
   /** Everything the server wrote on stderr so far. */
   get log() {
+    if (this.logFile) return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
     return Buffer.concat(this.stderrChunks).toString('utf8');
   }
 
@@ -223,8 +225,10 @@ export class Server {
     return this.users[key];
   }
 
-  /** Starts `serve`; resolves once the port file names a port that accepts connections. */
-  async start(serveArgs = []) {
+  /** Starts `serve`; resolves once the port file names a port that accepts
+   * connections. logFile: stderr is appended to that file instead of being
+   * read by this process (a benchmark's thousands of lines a second). */
+  async start(serveArgs = [], { logFile = null } = {}) {
     assertBinary();
     assert.equal(this.child, null, 'server already started');
     const portFile = path.join(this.dir, `port-${Date.now()}-${Math.random().toString(16).slice(2)}`);
@@ -232,11 +236,14 @@ export class Server {
     this.stdoutChunks = [];
     this.exitInfo = null;
     const args = ['serve', '--db', this.db, '--listen', `${HOST}:0`, '--port-file', portFile, ...serveArgs];
-    const child = spawn(BIN, args, { cwd: this.dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.logFile = logFile;
+    const errFd = logFile ? fs.openSync(logFile, 'a') : 'pipe';
+    const child = spawn(BIN, args, { cwd: this.dir, env: childEnv(), stdio: ['ignore', 'pipe', errFd] });
+    if (logFile) fs.closeSync(errFd);
     this.child = child;
     liveServers.add(this);
     child.stdout.on('data', (d) => this.stdoutChunks.push(d));
-    child.stderr.on('data', (d) => this.stderrChunks.push(d));
+    if (!logFile) child.stderr.on('data', (d) => this.stderrChunks.push(d));
     this.exited = new Promise((resolve) => {
       child.on('error', (e) => {
         this.exitInfo = { code: null, signal: null, error: e };

@@ -3,9 +3,9 @@
  * database file: a visit with its visitor and demands written and read back,
  * the reuse of identified visitors within their site only, updates that
  * add, change and remove demands, soft delete, listing filters and keyset
- * pagination, counts, the export stream, the all-or-nothing import, the
- * visitor search and workshops. Every failing write must leave the store as
- * it was.
+ * pagination, pages kept in memory, counts, the export stream, the
+ * all-or-nothing import, the visitor search and workshops. Every failing
+ * write must leave the store as it was.
  */
 #include "unit.h"
 
@@ -538,6 +538,144 @@ static void test_delete_list_count(void **state)
 	assert_int_equal(store_error_count(f->s), 0);
 }
 
+/* Two texts the same, NULL read as "". */
+static void same_text(const char *a, const char *b)
+{
+	assert_string_equal(a ? a : "", b ? b : "");
+}
+
+/* Two lists the same, field by field, and sharing no memory. */
+static void same_visits(const store_visit *a, size_t na, const store_visit *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		const store_visit *x = &a[i], *y = &b[i];
+		assert_int_equal(x->id, y->id);
+		assert_int_equal(x->site_id, y->site_id);
+		assert_int_equal(x->started_at, y->started_at);
+		assert_int_equal(x->updated_at, y->updated_at);
+		same_text(x->channel, y->channel);
+		same_text(x->place, y->place);
+		same_text(x->agent_name, y->agent_name);
+		assert_int_equal(x->visitor.id, y->visitor.id);
+		assert_int_equal(x->visitor.identified, y->visitor.identified);
+		same_text(x->visitor.age_bracket, y->visitor.age_bracket);
+		same_text(x->visitor.commune_insee, y->visitor.commune_insee);
+		same_text(x->visitor.full_name, y->visitor.full_name);
+		same_text(x->visitor.phone, y->visitor.phone);
+		same_text(x->visitor.phone_kind, y->visitor.phone_kind);
+		assert_int_equal(x->ndemands, y->ndemands);
+		assert_ptr_not_equal(x->demands, y->demands);
+		for (size_t k = 0; k < x->ndemands; k++) {
+			const store_demand *d = &x->demands[k], *e = &y->demands[k];
+			assert_int_equal(d->id, e->id);
+			assert_int_equal(d->escalation_id, e->escalation_id);
+			same_text(d->operator_code, e->operator_code);
+			same_text(d->theme_code, e->theme_code);
+			same_text(d->outcome, e->outcome);
+			same_text(d->equipment, e->equipment);
+			same_text(d->note, e->note);
+			if (d->note && e->note)
+				assert_ptr_not_equal(d->note, e->note);
+		}
+	}
+}
+
+/* A page of the list kept in memory (f->cached) is the page read from the
+ * database, and stays so after every write through the store that
+ * changes what it shows; a write behind the store's back shows only once
+ * the page's few seconds are over (not waited for here). */
+static void test_list_cached(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t t0 = 1700000000;
+	int64_t first = insert(f, f->site1, t0, "cnaf", "resolu");
+	store_demand two[2] = {demand("cnaf", "social_sante", "resolu"),
+	                       demand("ants", "papiers_citoyennete", "oriente")};
+	store_visit v = visit_at(f, f->site1, t0 + 100, two, 2);
+	v.visitor.identified = 1;
+	v.visitor.full_name = "Jeanne Martin";
+	v.visitor.phone = "06 12 34 56 78";
+	v.visitor.consent_reason = "suivi";
+	v.place = "Place de la mairie";
+	assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
+	insert(f, f->site2, t0 + 200, "cnam", "resolu");
+
+	const int64_t one[] = {f->site1};
+	store_visit_filter read = {.site_ids = one, .nsites = 1, .limit = 50};
+	store_visit_filter kept = read;
+	kept.cached = 1;
+	store_visit *a, *b, *c;
+	size_t na = list(f, &read, &a);
+	assert_int_equal(na, 2);
+	size_t nb = list(f, &kept, &b); /* read, then kept */
+	same_visits(b, nb, a, na);
+	size_t nc = list(f, &kept, &c); /* from memory */
+	same_visits(c, nc, a, na);
+	same_visits(c, nc, b, nb);
+	/* A caller's copy is its own. */
+	c[0].demands[0].operator_code[0] = 'X';
+	c[0].channel = "visio";
+	assert_int_equal(list(f, &kept, &c), 2);
+	assert_string_equal(c[0].demands[0].operator_code, "cnaf");
+	assert_string_equal(c[0].channel, "guichet_spontane");
+	/* Another page, another filter: kept apart. */
+	store_visit_filter next = kept;
+	next.after_id = v.id;
+	assert_int_equal(list(f, &next, &c), 1);
+	assert_int_equal(c[0].id, first);
+
+	/* Behind the store's back (another process): the kept page stays. */
+	char err[256];
+	db *d;
+	assert_int_equal(db_open(&d, f->path, 1, err, sizeof err), DB_OK);
+	db_conn *conn = db_acquire(d);
+	db_stmt *st = db_prepare(conn, "UPDATE visits SET place = 'ailleurs'");
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	db_release(d, conn);
+	db_close(d);
+	assert_int_equal(list(f, &kept, &c), 2);
+	assert_string_equal(c[0].place, "Place de la mairie");
+	assert_int_equal(list(f, &read, &a), 2);
+	assert_string_equal(a[0].place, "ailleurs");
+
+	/* Through the store: a correction, ... */
+	store_visit got;
+	assert_int_equal(store_visit_get(f->s, f->a, v.id, &got), STORE_OK);
+	got.channel = "telephone";
+	assert_int_equal(store_visit_update(f->s, &got), STORE_OK);
+	assert_int_equal(list(f, &kept, &c), 2);
+	assert_string_equal(c[0].channel, "telephone");
+	assert_string_equal(c[0].place, "ailleurs");
+	assert_int_equal(list(f, &read, &a), 2);
+	same_visits(c, 2, a, 2);
+	/* ... the adviser renamed, ... */
+	store_user u;
+	assert_int_equal(store_user_get(f->s, f->a, f->agent, &u), STORE_OK);
+	u.name = "Anne Conseillère";
+	u.password_hash = NULL;
+	assert_int_equal(store_user_update(f->s, &u), STORE_OK);
+	assert_int_equal(list(f, &kept, &c), 2);
+	assert_string_equal(c[0].agent_name, "Anne Conseillère");
+	/* ... the person's identity erased, ... */
+	assert_int_equal(store_visitor_erase(f->s, got.visitor_id, t0 + 300), STORE_OK);
+	assert_int_equal(list(f, &kept, &c), 2);
+	assert_string_equal(c[0].visitor.full_name, "");
+	assert_string_equal(c[0].visitor.phone, "");
+	assert_int_equal(list(f, &read, &a), 2);
+	same_visits(c, 2, a, 2);
+	/* ... a visit recorded, and one deleted. */
+	int64_t later = insert(f, f->site1, t0 + 400, "dgfip", "resolu");
+	assert_int_equal(list(f, &kept, &c), 3);
+	assert_int_equal(c[0].id, later);
+	assert_int_equal(store_visit_delete(f->s, first, t0 + 500), STORE_OK);
+	assert_int_equal(list(f, &kept, &c), 2);
+	assert_int_equal(list(f, &next, &c), 0);
+	assert_int_equal(store_error_count(f->s), 0);
+}
+
 static void test_import(void **state)
 {
 	struct fixture *f = *state;
@@ -712,6 +850,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_identified_visitor, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_update, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_delete_list_count, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_cached, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_many, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workshops, setup, teardown),
