@@ -8,7 +8,8 @@
 // HTTP layer alone. Never run by the tests; never asserts a timing.
 //
 //   node bench/pages.mjs [--connections 64] [--duration 5] [--threads 2]
-//                        [--db PATH --email E --password P] [--only TEXT]
+//                        [--server-threads N] [--db PATH --email E --password P]
+//                        [--only TEXT]
 //
 // wrk (Debian package wrk) and nginx (package nginx) are needed: the script
 // says so and exits 0 without them. See bench/README.md.
@@ -52,7 +53,8 @@ if (!NGINX || !WRK) {
 }
 
 /** Runs wrk against url; returns { rate, p50, p99, errors }. Asynchronous:
- * the server's log goes through this process, which must keep reading it. */
+ * the server's standard output still comes through this process, which
+ * must keep reading it (its log goes to a file). */
 async function wrk(url, cookie) {
   const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency'];
   if (cookie) args.push('-H', `Cookie: ${cookie}`);

@@ -31,9 +31,11 @@ struct store {
 	 * corrected, deleted, imported, synchronised): a value computed from
 	 * the store while a slot held g stays right as long as it holds g. */
 	_Atomic uint64_t site_gen[STORE_SITE_GENS];
-	_Atomic uint64_t all_gen;         /* writes whose site is not known: every site */
-	struct store_freq_cache *freq;    /* the recording form's frequent choices (store_catalog.c) */
-	struct store_count_cache *counts; /* the search page's counts (store_count_cache.c) */
+	_Atomic uint64_t all_gen;      /* writes whose site is not known: every site */
+	struct store_freq_cache *freq; /* the recording form's frequent choices (store_catalog.c) */
+	/* The search page's counts, the journal's and search's pages of
+	 * visits (store_count_cache.c). */
+	struct store_count_cache *counts;
 	/* Bumped AFTER each committed write of the catalog (store_catalog.c,
 	 * a synchronised table): its lists are kept against it. */
 	_Atomic uint64_t catalog_gen;
