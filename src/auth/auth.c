@@ -114,14 +114,6 @@ static char *csrf_for(req *r, const char *key)
 	return out;
 }
 
-static int load_user(req *r, int64_t user_id, struct session *s)
-{
-	if (store_user_get(r->app->store, r->arena, user_id, &s->user) != STORE_OK || !s->user.active)
-		return -1;
-	s->role = auth_role_parse(s->user.role);
-	return s->role == ROLE_NONE ? -1 : 0;
-}
-
 void auth_load(req *r)
 {
 	r->session = NULL;
@@ -140,7 +132,7 @@ void auth_load(req *r)
 		return;
 	auth_hash_secret(sid, s->id_hash);
 	store_session row;
-	if (store_session_get(r->app->store, r->arena, s->id_hash, &row) != STORE_OK)
+	if (store_session_user_get(r->app->store, r->arena, s->id_hash, &row, &s->user) != STORE_OK)
 		return;
 	int64_t now = now_s();
 	const config *cfg = r->app->cfg;
@@ -148,7 +140,7 @@ void auth_load(req *r)
 		store_session_delete(r->app->store, s->id_hash);
 		return;
 	}
-	if (load_user(r, row.user_id, s) != 0)
+	if (s->user.id == 0 || !s->user.active || (s->role = auth_role_parse(s->user.role)) == ROLE_NONE)
 		return;
 	int64_t interval = cfg->session_idle / 4 < TOUCH_INTERVAL_S ? cfg->session_idle / 4 : TOUCH_INTERVAL_S;
 	if (now - row.last_seen >= interval)

@@ -118,6 +118,9 @@ typedef struct store_session {
 
 int store_session_insert(store *s, const char *id_hash, int64_t user_id, const char *csrf_key, int64_t now);
 int store_session_get(store *s, arena *a, const char *id_hash, store_session *out);
+/* The session and its account (user->id 0 if the account is gone), with the
+ * account's sites; STORE_NOT_FOUND if there is no such session. */
+int store_session_user_get(store *s, arena *a, const char *id_hash, store_session *sess, store_user *user);
 int store_session_touch(store *s, const char *id_hash, int64_t now);
 int store_session_delete(store *s, const char *id_hash);
 int store_session_delete_user(store *s, int64_t user_id);

@@ -201,6 +201,52 @@ int store_user_get(store *s, arena *a, int64_t id, store_user *out)
 	return get_user(s, a, "user_get", "SELECT " USER_COLS " FROM users WHERE id = ?", P_INT(id), out);
 }
 
+/* A session and its account with the account's sites, in one statement:
+ * every page reads them, and one statement is one read transaction (on
+ * SQLite, one pair of locks on the shared WAL index instead of three). One
+ * row per site of the account, or one row with no site; the account's
+ * columns come first so that read_user reads them as it does alone. */
+int store_session_user_get(store *s, arena *a, const char *id_hash, store_session *sess, store_user *user)
+{
+	memset(sess, 0, sizeof *sess);
+	memset(user, 0, sizeof *user);
+	db_conn *c = db_acquire(s->db);
+	db_stmt *st = store_prep(
+	    s, c, "session_user_get",
+	    "SELECT u.id, u.email, u.name, u.role, u.departement, u.operator_code, u.password_hash, "
+	    "u.active, u.created_at, se.user_id, se.created_at, se.last_seen, se.csrf_key, us.site_id "
+	    "FROM sessions se LEFT JOIN users u ON u.id = se.user_id "
+	    "LEFT JOIN user_sites us ON us.user_id = u.id WHERE se.id_hash = ? ORDER BY us.site_id",
+	    PARAMS(P_TEXT(id_hash)));
+	if (!st) {
+		db_release(s->db, c);
+		return STORE_ERROR;
+	}
+	store_vec v = {.size = sizeof(int64_t)};
+	int step, rc = STORE_NOT_FOUND, oom = 0;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (rc == STORE_NOT_FOUND) {
+			rc = STORE_OK;
+			sess->user_id = db_col_int(st, 9);
+			sess->created_at = db_col_int(st, 10);
+			sess->last_seen = db_col_int(st, 11);
+			sess->csrf_key = store_col_dup(a, st, 12, &oom);
+			if (!db_col_is_null(st, 0) && read_user(st, a, user) != 0)
+				oom = 1;
+		}
+		if (!db_col_is_null(st, 13))
+			*(int64_t *)store_vec_push(&v) = db_col_int(st, 13);
+	}
+	if (step != DB_DONE)
+		rc = store_fail(s, "session_user_get", step, db_errmsg(c));
+	db_done(st);
+	db_release(s->db, c);
+	if (rc == STORE_OK && (oom || store_vec_finish(&v, a, (void **)&user->site_ids, &user->nsites) != 0))
+		rc = store_fail(s, "session_user_get", DB_ERROR, "arena full");
+	store_vec_free(&v);
+	return rc;
+}
+
 int store_user_by_email(store *s, arena *a, const char *email, store_user *out)
 {
 	char *lower = store_lower(email);

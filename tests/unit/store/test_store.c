@@ -343,6 +343,65 @@ static void test_users(void **state)
 	assert_int_equal(store_error_count(f->s), 0);
 }
 
+/* The session and its account read together: the same account as
+ * store_user_get, every site once and in order, none for an account without
+ * sites, nothing for an unknown session, and a change of the account seen at
+ * once. */
+static void test_session_user(void **state)
+{
+	struct fixture *f = *state;
+	int64_t s1 = add_site(f->s, "Un", "35"), s2 = add_site(f->s, "Deux", "35");
+	int64_t sites[] = {s2, s1};
+	int64_t agent = add_user(f->s, "agent@example.fr", "agent", sites, 2);
+	int64_t admin = add_user(f->s, "admin@example.fr", "admin", NULL, 0);
+	assert_int_equal(store_session_insert(f->s, "ha", agent, "csrf-a", 1000), STORE_OK);
+	assert_int_equal(store_session_insert(f->s, "hb", admin, "csrf-b", 2000), STORE_OK);
+	assert_int_equal(store_session_touch(f->s, "hb", 2500), STORE_OK);
+
+	store_session ss;
+	store_user u, alone;
+	assert_int_equal(store_session_user_get(f->s, f->a, "ha", &ss, &u), STORE_OK);
+	assert_int_equal(ss.user_id, agent);
+	assert_int_equal(ss.created_at, 1000);
+	assert_int_equal(ss.last_seen, 1000);
+	assert_string_equal(ss.csrf_key, "csrf-a");
+	assert_int_equal(store_user_get(f->s, f->a, agent, &alone), STORE_OK);
+	assert_int_equal(u.id, alone.id);
+	assert_string_equal(u.email, alone.email);
+	assert_string_equal(u.name, alone.name);
+	assert_string_equal(u.role, "agent");
+	assert_string_equal(u.password_hash, alone.password_hash);
+	assert_int_equal(u.active, 1);
+	assert_int_equal(u.created_at, alone.created_at);
+	assert_int_equal(u.nsites, 2);
+	assert_int_equal(u.site_ids[0], s1 < s2 ? s1 : s2);
+	assert_int_equal(u.site_ids[1], s1 < s2 ? s2 : s1);
+
+	assert_int_equal(store_session_user_get(f->s, f->a, "hb", &ss, &u), STORE_OK);
+	assert_int_equal(ss.user_id, admin);
+	assert_int_equal(ss.last_seen, 2500);
+	assert_string_equal(u.role, "admin");
+	assert_int_equal(u.nsites, 0);
+	assert_null(u.site_ids);
+
+	assert_int_equal(store_session_user_get(f->s, f->a, "nope", &ss, &u), STORE_NOT_FOUND);
+	assert_int_equal(u.id, 0);
+
+	/* A change of the account shows in the next read. */
+	assert_int_equal(store_user_get(f->s, f->a, agent, &alone), STORE_OK);
+	alone.active = 0;
+	alone.site_ids = &s1;
+	alone.nsites = 1;
+	assert_int_equal(store_user_update(f->s, &alone), STORE_OK);
+	assert_int_equal(store_session_user_get(f->s, f->a, "ha", &ss, &u), STORE_NOT_FOUND);
+	assert_int_equal(store_session_insert(f->s, "hc", agent, "csrf-c", 3000), STORE_OK);
+	assert_int_equal(store_session_user_get(f->s, f->a, "hc", &ss, &u), STORE_OK);
+	assert_int_equal(u.active, 0);
+	assert_int_equal(u.nsites, 1);
+	assert_int_equal(u.site_ids[0], s1);
+	assert_int_equal(store_error_count(f->s), 0);
+}
+
 static void test_sessions(void **state)
 {
 	struct fixture *f = *state;
@@ -636,6 +695,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sites, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_session_user, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_login_failures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
