@@ -468,6 +468,8 @@ int cli_serve(int argc, char **argv)
 	hc.routes = routes_table(&hc.nroutes);
 	hc.not_found = page_not_found;
 	hc.error = page_error;
+	hc.handler_begin = page_handler_begin;
+	hc.handler_end = page_handler_end;
 	hc.app = &app;
 	http_server *srv = http_start(&hc, err, sizeof err);
 	if (!srv) {

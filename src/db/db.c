@@ -139,9 +139,60 @@ enum db_kind db_kind_of(const db *d)
 	return d->drv->kind;
 }
 
+/* The read scope of this thread (db_scope_begin): its connection, and
+ * whether a caller has it now (db_acquire lends it to one caller at a time;
+ * a caller that acquires while another holds it gets a connection of the
+ * pool, as without a scope). */
+static _Thread_local struct {
+	db *d;
+	db_conn *c;
+	int lent;
+	unsigned depth;
+} scope;
+
+static db_conn *take(db *d);
+static void give_back(db *d, db_conn *c);
+
+void db_scope_begin(db *d)
+{
+	if (scope.c) {
+		if (scope.d == d)
+			scope.depth++;
+		return;
+	}
+	if (!d->drv->scope)
+		return;
+	db_conn *c = take(d);
+	d->drv->scope(c, 1);
+	scope.d = d;
+	scope.c = c;
+	scope.lent = 0;
+	scope.depth = 1;
+}
+
+void db_scope_end(db *d)
+{
+	if (!scope.c || scope.d != d || --scope.depth > 0)
+		return;
+	db_conn *c = scope.c;
+	scope.c = NULL;
+	scope.d = NULL;
+	d->drv->scope(c, 0);
+	give_back(d, c);
+}
+
+db_conn *db_acquire(db *d)
+{
+	if (scope.c && scope.d == d && !scope.lent) {
+		scope.lent = 1;
+		return scope.c;
+	}
+	return take(d);
+}
+
 /* Waits for a free connection: the pool is sized to the worker threads, so
  * a wait is short and means the database is the bottleneck. */
-db_conn *db_acquire(db *d)
+static db_conn *take(db *d)
 {
 	pthread_mutex_lock(&d->lock);
 	while (!d->free_list)
@@ -178,6 +229,15 @@ void db_release(db *d, db_conn *c)
 {
 	if (!c)
 		return;
+	if (c == scope.c) {
+		scope.lent = 0;
+		return;
+	}
+	give_back(d, c);
+}
+
+static void give_back(db *d, db_conn *c)
+{
 	count_held(d, mono_us() - c->held_since_us);
 	pthread_mutex_lock(&d->lock);
 	c->next_free = d->free_list;

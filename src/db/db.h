@@ -60,6 +60,17 @@ int db_sqlite_copy(const char *from, const char *to, char *err, size_t errlen);
 db_conn *db_acquire(db *d);
 void db_release(db *d, db_conn *c);
 
+/* A read scope, for a request that reads and seldom writes (a page shown
+ * by GET). On SQLite, between begin and end every db_acquire of this thread
+ * gets the same connection, and its reads share one read transaction: one
+ * snapshot, and one pair of locks on the shared WAL index instead of a pair
+ * per statement. A write ends that transaction before it runs, so it starts
+ * from the latest state, and the next read opens another; a write
+ * transaction (db_begin) likewise. Nothing on PostgreSQL. Nests; must end
+ * on the thread that began it. */
+void db_scope_begin(db *d);
+void db_scope_end(db *d);
+
 /* Runs a script of several statements without parameters (migrations).
  * Macros expanded first, so the same file serves both engines:
  *   {{pk}}      an auto-increment integer primary key

@@ -63,6 +63,9 @@ struct db_driver {
 	int64_t (*col_int)(db_stmt *s, int i);
 	const char *(*col_text)(db_stmt *s, int i);
 	void (*done)(db_stmt *s);
+	/* Marks a connection as the read scope's (on) or no longer (off,
+	 * ending its read transaction); NULL where there is no such scope. */
+	void (*scope)(db_conn *c, int on);
 };
 
 extern const struct db_driver db_sqlite_driver;

@@ -98,6 +98,11 @@ struct sq_conn {
 	int holds_writer; /* between BEGIN and COMMIT/ROLLBACK, or one write */
 	struct sq_stmt *bucket[SQ_BUCKETS];
 	unsigned ncached;
+	unsigned in_use; /* statements between db_prepare and db_done */
+	/* A read scope (db_scope_begin): reads share one transaction, opened
+	 * by the first read (scope_txn) and ended before any write; dirty when
+	 * a write had to run inside it while another statement was open. */
+	int scope, scope_txn, scope_dirty;
 };
 
 static int map_rc(int rc)
@@ -212,6 +217,53 @@ static void sq_disconnect(db_conn *base)
 }
 
 static int exec_locked(struct sq_conn *c, const char *sql);
+static void writer_release(struct sq_conn *c);
+
+/* Ends the read scope's transaction, so that what comes next (a write, a
+ * transaction of the caller's, the end of the scope) starts from the
+ * latest state. While another statement of the connection is open it
+ * cannot end: a write then runs inside it, as it would inside the implicit
+ * transaction of that open statement, and it ends when the last statement
+ * is done (sq_done). */
+static int other_busy(struct sq_conn *c, sqlite3_stmt *self)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(c->h, NULL); st; st = sqlite3_next_stmt(c->h, st))
+		if (st != self && sqlite3_stmt_busy(st))
+			return 1;
+	return 0;
+}
+
+/* self: the statement about to write, or NULL. */
+static void scope_end_txn(struct sq_conn *c, sqlite3_stmt *self)
+{
+	if (!c->scope_txn)
+		return;
+	if (c->in_use > (self ? 1u : 0u) && other_busy(c, self)) {
+		c->scope_dirty = 1;
+		return;
+	}
+	c->scope_txn = 0;
+	c->scope_dirty = 0;
+	if (sqlite3_get_autocommit(c->h))
+		return;
+	if (sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void sq_scope(db_conn *base, int on)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	if (!on && c->scope_txn) {
+		/* Every statement of the scope is done by now; reset any left
+		 * open rather than keep the transaction. */
+		for (sqlite3_stmt *st = sqlite3_next_stmt(c->h, NULL); st; st = sqlite3_next_stmt(c->h, st))
+			sqlite3_reset(st);
+		scope_end_txn(c, NULL);
+		if (c->holds_writer && sqlite3_get_autocommit(c->h))
+			writer_release(c);
+	}
+	c->scope = on;
+}
 
 static void writer_release(struct sq_conn *c)
 {
@@ -224,6 +276,7 @@ static void writer_release(struct sq_conn *c)
 static int sq_exec(db_conn *base, const char *sql)
 {
 	struct sq_conn *c = (struct sq_conn *)base;
+	scope_end_txn(c, NULL);
 	int rc = exec_locked(c, sql);
 	/* A transaction ends with COMMIT or ROLLBACK; whatever they answered,
 	 * once SQLite is back in autocommit mode the writer lock is free. */
@@ -275,6 +328,7 @@ static db_stmt *sq_prepare(db_conn *base, const char *sql)
 		sqlite3_reset(s->st);
 		sqlite3_clear_bindings(s->st);
 		s->in_use = 1;
+		c->in_use++;
 		return &s->base;
 	}
 	int cache = !s && c->ncached < SQ_MAX_CACHED;
@@ -296,6 +350,7 @@ static db_stmt *sq_prepare(db_conn *base, const char *sql)
 	s->st = st;
 	s->sql = xstrdup(sql);
 	s->in_use = 1;
+	c->in_use++;
 	if (cache) {
 		s->cached = 1;
 		s->next = c->bucket[h];
@@ -339,10 +394,20 @@ static int sq_step(db_stmt *s)
 {
 	struct sq_stmt *st = (struct sq_stmt *)s;
 	struct sq_conn *c = conn_of(s);
+	int readonly = sqlite3_stmt_readonly(st->st);
+	/* In a read scope, the first read opens the transaction the others
+	 * share; a write ends it first, and so reads the latest state. */
+	if (c->scope && !sqlite3_stmt_busy(st->st)) {
+		if (!readonly)
+			scope_end_txn(c, st->st);
+		else if (!c->scope_txn && sqlite3_get_autocommit(c->h) &&
+		         sqlite3_exec(c->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+			c->scope_txn = 1;
+	}
 	/* A write outside a transaction takes the writer lock for itself,
 	 * until db_done. */
-	if (c->writer && !c->holds_writer && !st->locked && sqlite3_get_autocommit(c->h) &&
-	    !sqlite3_stmt_readonly(st->st) && !sqlite3_stmt_busy(st->st)) {
+	if (c->writer && !c->holds_writer && !st->locked && (sqlite3_get_autocommit(c->h) || c->scope_txn) &&
+	    !readonly && !sqlite3_stmt_busy(st->st)) {
 		if (writer_lock(c->writer) != 0) {
 			snprintf(c->base.err, sizeof c->base.err,
 			         "database is busy (another write took too long)");
@@ -388,6 +453,13 @@ static void sq_done(db_stmt *base)
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
 	s->in_use = 0;
+	struct sq_conn *c = conn_of(base);
+	if (c->in_use > 0)
+		c->in_use--;
+	/* A write that ran inside the read scope's transaction is committed
+	 * once nothing else is open, as autocommit would have done. */
+	if (c->scope_dirty)
+		scope_end_txn(c, NULL);
 	if (s->locked) {
 		s->locked = 0;
 		writer_release(conn_of(base));
@@ -525,4 +597,5 @@ const struct db_driver db_sqlite_driver = {
     .col_int = sq_col_int,
     .col_text = sq_col_text,
     .done = sq_done,
+    .scope = sq_scope,
 };

@@ -427,7 +427,11 @@ static void dispatch(struct request *q)
 
 	if (q->route) {
 		r->route = q->route->pattern;
+		if (cfg->handler_begin)
+			cfg->handler_begin(r);
 		int rc = q->route->handler(r);
+		if (cfg->handler_end)
+			cfg->handler_end(r);
 		/* A stream begun by a handler that then failed is no answer. */
 		if (q->stream && (rc < 0 || r->status != 200 || r->out.overflow)) {
 			http_stream_cancel(q->stream);

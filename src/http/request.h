@@ -92,6 +92,9 @@ typedef struct http_config {
 	size_t nroutes;
 	http_handler not_found; /* renders 404 */
 	http_handler error;     /* renders r->status with the message in r->out */
+	/* Called around every routed handler, on its thread (may be NULL). */
+	void (*handler_begin)(req *r);
+	void (*handler_end)(req *r);
 	struct app *app;
 } http_config;
 

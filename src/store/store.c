@@ -313,6 +313,16 @@ const char *store_kind_name(const store *s)
 	return db_kind_of(s->db) == DB_POSTGRES ? "postgresql" : "sqlite";
 }
 
+void store_read_scope_begin(store *s)
+{
+	db_scope_begin(s->db);
+}
+
+void store_read_scope_end(store *s)
+{
+	db_scope_end(s->db);
+}
+
 /* Migrations: sql/NNN_name.sql files embedded in the binary, applied in
  * order, each in its own transaction with its row in schema_migrations, so
  * that a failed migration leaves the previous version intact. */

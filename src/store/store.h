@@ -47,6 +47,11 @@ uint64_t store_error_count(const store *s);
  * store operation held its database connection (docs/operations.md). */
 void store_latency_metrics(store *s, buf *out);
 const char *store_kind_name(const store *s); /* "sqlite" or "postgresql" */
+/* The store calls of this thread between begin and end read one snapshot
+ * (db_scope_begin): for a page shown by GET, which makes many small reads.
+ * A write in between still commits at once and is seen by what follows. */
+void store_read_scope_begin(store *s);
+void store_read_scope_end(store *s);
 
 /* Settings: a small key/value table (the server's secret key lives here). */
 int store_setting_get(store *s, arena *a, const char *key, char **value);

@@ -25,6 +25,23 @@ void page_prepare(req *r)
 		auth_load(r);
 }
 
+static int reads_only(const req *r)
+{
+	return r->app && r->app->store && (r->method == HTTP_GET || r->method == HTTP_HEAD);
+}
+
+void page_handler_begin(req *r)
+{
+	if (reads_only(r))
+		store_read_scope_begin(r->app->store);
+}
+
+void page_handler_end(req *r)
+{
+	if (reads_only(r))
+		store_read_scope_end(r->app->store);
+}
+
 int page_require_login(req *r)
 {
 	page_prepare(r);

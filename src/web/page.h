@@ -37,6 +37,11 @@ size_t page_field_all(req *r, const char *name, const char ***out);
 int page_not_found(req *r);
 /* The HTTP layer's error handler: r->status and r->error_message are set. */
 int page_error(req *r);
+/* Around every handler: a page shown by GET or HEAD reads the store in one
+ * read scope (store_read_scope_begin): its many small reads share one
+ * snapshot and one transaction. */
+void page_handler_begin(req *r);
+void page_handler_end(req *r);
 
 /* ---- The commune picker (page_commune.c). */
 

@@ -686,6 +686,96 @@ static void test_driver(void **state)
 	assert_int_equal(db_exists("postgres:///y?host=/nonexistent-dir"), 1);
 }
 
+static int64_t count_rows(db_conn *c)
+{
+	db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM t");
+	assert_non_null(s);
+	assert_int_equal(db_step(s), DB_ROW);
+	int64_t n = db_col_int(s, 0);
+	db_done(s);
+	return n;
+}
+
+static void insert_row(db_conn *c, int64_t v)
+{
+	db_stmt *s = db_prepare(c, "INSERT INTO t (v) VALUES (?)");
+	assert_non_null(s);
+	assert_int_equal(db_bind_int(s, 1, v), DB_OK);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_done(s);
+}
+
+/* The read scope on SQLite: one connection and one snapshot for the reads
+ * of a thread; a write ends the snapshot first (so it never fails on a
+ * stale one) and commits at once; a nested caller gets a connection of its
+ * own; nothing stays open after the scope. */
+static void test_read_scope(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], err[256];
+	snprintf(path, sizeof path, "sqlite://%s/scope.db", f->dir);
+	db *d, *other;
+	assert_int_equal(db_open(&d, path, 3, err, sizeof err), DB_OK);
+	assert_int_equal(db_open(&other, path, 1, err, sizeof err), DB_OK);
+	db_conn *o = db_acquire(other);
+	assert_int_equal(db_exec_script(o, "CREATE TABLE t (id {{pk}}, v {{int}} NOT NULL) {{strict}};"), DB_OK);
+	insert_row(o, 1);
+
+	db_scope_begin(d);
+	db_conn *c = db_acquire(d);
+	assert_int_equal(count_rows(c), 1);
+	db_release(d, c);
+	insert_row(o, 2); /* another writer, after the scope's first read */
+	db_conn *again = db_acquire(d);
+	assert_ptr_equal(again, c); /* the scope's connection */
+	assert_int_equal(count_rows(again), 1); /* its snapshot */
+	/* A caller that acquires while the scope's connection is out gets
+	 * another, outside the scope, which sees the latest state. */
+	db_conn *nested = db_acquire(d);
+	assert_ptr_not_equal(nested, again);
+	assert_int_equal(count_rows(nested), 2);
+	db_release(d, nested);
+	/* A write ends the snapshot, commits, and what follows sees it. */
+	insert_row(again, 3);
+	assert_int_equal(count_rows(o), 3);
+	assert_int_equal(count_rows(again), 3);
+	db_release(d, again);
+	/* A write transaction in the scope. */
+	c = db_acquire(d);
+	assert_int_equal(count_rows(c), 3);
+	assert_int_equal(db_begin(c), DB_OK);
+	insert_row(c, 4);
+	assert_int_equal(db_commit(c), DB_OK);
+	assert_int_equal(count_rows(o), 4);
+	/* A write while a read of the same connection is open: committed
+	 * when that read is done, as autocommit does. */
+	db_stmt *open = db_prepare(c, "SELECT v FROM t ORDER BY v");
+	assert_int_equal(db_step(open), DB_ROW);
+	insert_row(c, 5);
+	db_done(open);
+	assert_int_equal(count_rows(o), 5);
+	assert_int_equal(count_rows(c), 5);
+	db_release(d, c);
+	db_scope_end(d);
+
+	/* Nothing left open: a checkpoint goes through the whole log. */
+	db_stmt *ck = db_prepare(o, "PRAGMA wal_checkpoint(TRUNCATE)");
+	assert_int_equal(db_step(ck), DB_ROW);
+	assert_int_equal(db_col_int(ck, 0), 0); /* not blocked */
+	db_done(ck);
+	/* And outside a scope, each acquire is the pool's again. */
+	c = db_acquire(d);
+	db_conn *c2 = db_acquire(d);
+	assert_ptr_not_equal(c, c2);
+	db_release(d, c2);
+	db_release(d, c);
+	assert_int_equal(db_error_count(d), 0);
+	assert_int_equal(db_error_count(other), 0);
+	db_release(other, o);
+	db_close(other);
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,6 +792,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_arena_full, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrency, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_driver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
