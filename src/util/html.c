@@ -206,12 +206,6 @@ void html_int(buf *b, int64_t v)
 	buf_printf(b, "%" PRId64, v);
 }
 
-void html_raw_trusted(buf *b, const char *s)
-{
-	if (s)
-		buf_puts(b, s);
-}
-
 void html_rawf_trusted(buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -22,7 +22,11 @@ void html_attr(buf *b, const char *s);
 void html_url_arg(buf *b, const char *s);
 void html_int(buf *b, int64_t v);
 /* Markup from the source code only, never data. */
-void html_raw_trusted(buf *b, const char *s);
+static inline void html_raw_trusted(buf *b, const char *s)
+{
+	if (s)
+		buf_puts(b, s);
+}
 void html_rawf_trusted(buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 #endif

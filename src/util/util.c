@@ -257,7 +257,7 @@ static int buf_grow(buf *b, size_t n)
 	return 0;
 }
 
-int buf_append(buf *b, const void *p, size_t n)
+int buf_append_slow(buf *b, const void *p, size_t n)
 {
 	if (buf_grow(b, n) < 0)
 		return -1;
@@ -268,15 +268,6 @@ int buf_append(buf *b, const void *p, size_t n)
 	return 0;
 }
 
-int buf_puts(buf *b, const char *s)
-{
-	return buf_append(b, s, strlen(s));
-}
-
-int buf_putc(buf *b, char c)
-{
-	return buf_append(b, &c, 1);
-}
 
 int buf_vprintf(buf *b, const char *fmt, va_list ap)
 {

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -47,9 +48,29 @@ typedef struct buf {
 void buf_init(buf *b, size_t max);
 void buf_free(buf *b);
 void buf_reset(buf *b);
-int buf_append(buf *b, const void *p, size_t n);
-int buf_puts(buf *b, const char *s);
-int buf_putc(buf *b, char c);
+/* Appends, growing the buffer (or marking it overflowed past its max). */
+int buf_append_slow(buf *b, const void *p, size_t n);
+/* A page is built from thousands of short pieces: when they fit in the room
+ * already there, the copy is made inline, and the length of a literal is
+ * known when compiling. */
+static inline int buf_append(buf *b, const void *p, size_t n)
+{
+	if (!b->overflow && n < b->cap - b->len && n <= b->max - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_append_slow(b, p, n);
+}
+static inline int buf_puts(buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+static inline int buf_putc(buf *b, char c)
+{
+	return buf_append(b, &c, 1);
+}
 int buf_printf(buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 int buf_vprintf(buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
 /* Hands the storage to the caller (to free()); the buffer is left empty. */

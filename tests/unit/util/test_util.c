@@ -79,6 +79,19 @@ static void test_buf_overflow(void **state)
 	assert_int_equal(b.len, 0);
 	assert_string_equal(b.data, "");
 	buf_free(&b);
+	/* Room already there (the inline path) still stops at the maximum:
+	 * 300 bytes allowed, 256 of room after the first append. */
+	buf_init(&b, 300);
+	assert_int_equal(buf_putc(&b, 'a'), 0);
+	for (int i = 1; i < 300; i++)
+		assert_int_equal(buf_append(&b, "b", 1), 0);
+	assert_int_equal(b.len, 300);
+	assert_false(b.overflow);
+	assert_int_equal(buf_append(&b, "c", 1), -1);
+	assert_true(b.overflow);
+	assert_int_equal(b.len, 300);
+	assert_int_equal(b.data[300], '\0');
+	buf_free(&b);
 }
 
 static void test_buf_growth_and_detach(void **state)
