@@ -85,6 +85,21 @@ static int must_replace(uint32_t cp)
 	return 0;
 }
 
+/* Printable ASCII that a page takes as it is: not a control, not one of
+ * & < > " ' (escaped) and not DEL. */
+static const unsigned char plain_ascii[256] = {
+    /* 0x00-0x1F: controls */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x20-0x2F:  ! " # $ % & ' ( ) * + , - . / */
+    1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x30-0x3F: 0-9 : ; < = > ? */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+    /* 0x40-0x7E, then DEL */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    /* 0x80-0xFF: UTF-8, decoded */
+};
+
 void html_txt_n(buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -100,11 +115,17 @@ void html_txt_n(buf *b, const char *s, size_t n)
 
 		/* Most text is printable ASCII with nothing to escape: skip it
 		 * a byte at a time without decoding, and copy it in one run. */
-		while (i < n && p[i] >= 0x20 && p[i] < 0x7F && p[i] != '&' && p[i] != '<' && p[i] != '>' &&
-		       p[i] != '"' && p[i] != '\'')
+		while (i < n && plain_ascii[p[i]])
 			i++;
 		if (i >= n)
 			break;
+		/* So are two-byte letters (é, à, ç, Arabic): U+00A0 to U+07FF,
+		 * none of which is replaced (the C1 controls are C2 80 to C2 9F). */
+		if (i + 1 < n && p[i] >= 0xC2 && p[i] <= 0xDF && (p[i + 1] & 0xC0) == 0x80 &&
+		    (p[i] != 0xC2 || p[i + 1] >= 0xA0)) {
+			i += 2;
+			continue;
+		}
 		switch (p[i]) {
 		case '&':
 			ref = "&amp;";
@@ -203,7 +224,18 @@ void html_url_arg(buf *b, const char *s)
 
 void html_int(buf *b, int64_t v)
 {
-	buf_printf(b, "%" PRId64, v);
+	/* Written by hand: pages write ids and counts by the hundred, and
+	 * printf parses its format every time. */
+	char d[24];
+	size_t i = sizeof d;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	buf_append(b, d + i, sizeof d - i);
 }
 
 void html_rawf_trusted(buf *b, const char *fmt, ...)

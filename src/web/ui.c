@@ -511,8 +511,10 @@ static int is_selected(const char *v, const char *const *selected, size_t n)
 static void choice_id(req *r, const char *name, size_t i)
 {
 	html_attr(&r->out, name);
-	if (i > 0)
-		html_rawf_trusted(&r->out, "-%zu", i + 1);
+	if (i > 0) {
+		buf_putc(&r->out, '-');
+		html_int(&r->out, (int64_t)i + 1);
+	}
 }
 
 /* A <fieldset> of radios or checkboxes (type), written once for both so

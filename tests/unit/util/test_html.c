@@ -66,6 +66,10 @@ static void test_invalid_utf8(void **state)
 	check(html_txt, "\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* above U+10FFFF */
 	check(html_txt, "\xFF\xFE", FFFD FFFD);
 	check(html_txt, "\x80<", FFFD "&lt;"); /* stray continuation */
+	/* Two-byte sequences: the C1 controls (C2 80 to C2 9F) are replaced,
+	 * the rest of U+00A0..U+07FF kept, as are their neighbours. */
+	check(html_txt, "\xC2\x80\xC2\x9F\xC2\xA0\xDF\xBF\xC3\xA9", FFFD FFFD "\xC2\xA0\xDF\xBF\xC3\xA9");
+	check(html_txt, "\xC1\xBF\xDF\xC0", FFFD FFFD FFFD FFFD); /* overlong; bad continuation */
 	check(html_txt, "ab\xE2\x82", "ab" FFFD FFFD);
 	check(html_attr, "\xC3\"", FFFD "&quot;");
 }
