@@ -43,31 +43,6 @@ const char *stats_bd_name(enum stats_bd bd)
 	return bd < BD_COUNT ? bd_names[bd] : "";
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), so that day arithmetic never meets a DST change. */
-static int32_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int32_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	int doe = z - era * 146097;
-	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 int stats_day_parse(const char *ymd, int32_t *day)
 {
 	int y, m, d;
@@ -75,9 +50,9 @@ int stats_day_parse(const char *ymd, int32_t *day)
 	if (!ymd || strlen(ymd) != 10 || sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 ||
 	    y > 2149 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
-	int32_t z = days_from_civil(y, m, d);
+	int32_t z = time_days_from_civil(y, m, d);
 	int yy, mm, dd;
-	civil_from_days(z, &yy, &mm, &dd);
+	time_civil_from_days(z, &yy, &mm, &dd);
 	if (yy != y || mm != m || dd != d)
 		return -1; /* 31 April, 29 February of a common year */
 	*day = z;
@@ -87,7 +62,7 @@ int stats_day_parse(const char *ymd, int32_t *day)
 void stats_day_format(int32_t day, char out[11])
 {
 	int y, m, d;
-	civil_from_days(day, &y, &m, &d);
+	time_civil_from_days(day, &y, &m, &d);
 	char tmp[40];
 	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m, d);
 	memcpy(out, tmp, 10);
@@ -99,16 +74,16 @@ int32_t stats_day_of_time(int64_t t)
 	time_t tt = (time_t)t;
 	struct tm tm;
 	localtime_r(&tt, &tm);
-	return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return time_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 int32_t stats_day_year_before(int32_t day)
 {
 	int y, m, d;
-	civil_from_days(day, &y, &m, &d);
+	time_civil_from_days(day, &y, &m, &d);
 	if (m == 2 && d == 29)
 		d = 28;
-	return days_from_civil(y - 1, m, d);
+	return time_days_from_civil(y - 1, m, d);
 }
 
 const char *stats_duration_class(int64_t minutes)

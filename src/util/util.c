@@ -9,6 +9,7 @@
  * ordinary error that the caller reports.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,7 +268,6 @@ int buf_append_slow(buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 	return 0;
 }
-
 
 int buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
@@ -562,11 +562,85 @@ int time_parse_local(const char *date, const char *hhmm, int64_t *out)
 	return 0;
 }
 
+int32_t time_days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void time_civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* localtime_r takes a process-wide lock and walks the zone's rules at every
+ * call, and a page of visits converts a hundred times. The offset from UTC
+ * is kept per UTC day and thread, for a day whose first and last second have
+ * the same offset (every day but the two a year when the clocks change,
+ * which ask localtime_r each time), and the local date and time computed
+ * from it. The zone is set once, at start (cli/main.c). */
+struct day_offset {
+	int64_t day; /* UTC day number + 1; 0 for an empty slot */
+	long offset; /* seconds east of UTC; LONG_MIN when it changes that day */
+};
+static _Thread_local struct day_offset day_offsets[64];
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static long day_offset(int64_t t)
+{
+	int64_t day = floor_div(t, 86400);
+	struct day_offset *e = &day_offsets[(uint64_t)day % 64];
+	if (e->day != day + 1) {
+		time_t first = (time_t)(day * 86400), last = (time_t)(day * 86400 + 86399);
+		struct tm a, b;
+		e->offset = localtime_r(&first, &a) && localtime_r(&last, &b) && a.tm_gmtoff == b.tm_gmtoff
+		                ? a.tm_gmtoff
+		                : LONG_MIN;
+		e->day = day + 1;
+	}
+	return e->offset;
+}
+
 static void local_tm(int64_t t, struct tm *tm)
 {
+	long offset = day_offset(t);
 	time_t tt = (time_t)t;
-	if (!localtime_r(&tt, tm))
-		memset(tm, 0, sizeof *tm);
+	if (offset == LONG_MIN) {
+		if (!localtime_r(&tt, tm))
+			memset(tm, 0, sizeof *tm);
+		return;
+	}
+	memset(tm, 0, sizeof *tm);
+	int64_t local = t + offset;
+	int64_t days = floor_div(local, 86400), secs = local - days * 86400;
+	int y, m, d;
+	time_civil_from_days((int32_t)days, &y, &m, &d);
+	tm->tm_year = y - 1900;
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_sec = (int)(secs % 60);
+	tm->tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+	tm->tm_yday = (int)(days - time_days_from_civil(y, 1, 1));
+	tm->tm_isdst = -1;
+	tm->tm_gmtoff = offset;
 }
 
 void time_local_date(int64_t t, char out[11])

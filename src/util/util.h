@@ -117,6 +117,10 @@ void mono_deadline(struct timespec *t, int64_t ms);
 /* Local time of the deployment (TZ, Europe/Paris by default, set once at
  * start): "YYYY-MM-DD" and "HH:MM" to Unix seconds and back. */
 int time_parse_local(const char *date, const char *hhmm, int64_t *out);
+/* Days from 1970-01-01 of a proleptic Gregorian date, and back (H.
+ * Hinnant's algorithms): day arithmetic that never meets a DST change. */
+int32_t time_days_from_civil(int y, int m, int d);
+void time_civil_from_days(int32_t z, int *y, int *m, int *d);
 void time_local_date(int64_t t, char out[11]);
 void time_local_hm(int64_t t, char out[6]);
 /* Midnight local time of the day holding t (days may be 23 or 25 hours). */

@@ -1,7 +1,9 @@
 /* test_util.c: the arena, the bounded buffer, UTF-8, integers, text helpers. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "unit.h"
 
@@ -253,6 +255,65 @@ static void test_time(void **state)
 	assert_true(b >= a);
 }
 
+/* The local date and time, computed from an offset kept per UTC day,
+ * agree with localtime_r every 4,001 seconds over three years in zones with
+ * daylight saving time, half-hour and three-quarter-hour offsets, and a
+ * half-hour daylight shift (each zone on a new thread, so that the kept
+ * offsets start empty). */
+static void *compare_local_time(void *arg)
+{
+	int *mismatches = arg;
+	for (int64_t t = 1667260800; t < 1667260800 + 3 * 366 * 86400LL; t += 4001) {
+		char date[11], hm[6], want_date[11], want_hm[6];
+		time_t tt = (time_t)t;
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		strftime(want_date, sizeof want_date, "%Y-%m-%d", &tm);
+		strftime(want_hm, sizeof want_hm, "%H:%M", &tm);
+		time_local_date(t, date);
+		time_local_hm(t, hm);
+		if (strcmp(date, want_date) != 0 || strcmp(hm, want_hm) != 0) {
+			if (*mismatches < 5)
+				fprintf(stderr, "t=%lld: %s %s, localtime_r %s %s\n", (long long)t, date, hm,
+				        want_date, want_hm);
+			++*mismatches;
+		}
+		if (t % 40 == 0) {
+			tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+			tm.tm_isdst = -1;
+			if (time_local_midnight(t) != (int64_t)mktime(&tm))
+				++*mismatches;
+		}
+	}
+	return NULL;
+}
+
+static void test_local_time(void **state)
+{
+	(void)state;
+	static const char *const zones[] = {"Europe/Paris",   "America/St_Johns",    "Asia/Kathmandu",
+	                                    "Pacific/Chatham", "Australia/Lord_Howe", "UTC"};
+	const char *was = getenv("TZ");
+	char *saved = was ? strdup(was) : NULL;
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		setenv("TZ", zones[i], 1);
+		tzset();
+		int mismatches = 0;
+		pthread_t th;
+		assert_int_equal(pthread_create(&th, NULL, compare_local_time, &mismatches), 0);
+		pthread_join(th, NULL);
+		if (mismatches)
+			fprintf(stderr, "%s: %d mismatches\n", zones[i], mismatches);
+		assert_int_equal(mismatches, 0);
+	}
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +328,7 @@ int main(void)
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_field_errors),
 	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_local_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
