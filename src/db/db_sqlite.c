@@ -155,8 +155,20 @@ static void create_private(const char *path)
 		close(fd);
 }
 
+/* SQLite counts the memory it allocates under one process-wide mutex, taken
+ * at every allocation of every connection: with several threads reading at
+ * once, that mutex was a fifth of a page's time. Nothing reads the counts.
+ * It can only be switched off before SQLite initialises itself. */
+static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
+
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 {
+	pthread_once(&sq_configured, sq_configure);
 	create_private(target);
 	sqlite3 *h = NULL;
 	int rc = sqlite3_open_v2(target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
