@@ -436,6 +436,33 @@ static void cell_open(req *r, const char *heading)
 	cell_head(r, heading);
 }
 
+/* A column's cell opening, written and escaped once per table and copied
+ * into every row. */
+typedef struct cell_start {
+	const char *s;
+	size_t n;
+} cell_start;
+
+static cell_start cell_start_of(req *r, const char *heading)
+{
+	size_t at = r->out.len;
+	cell_open(r, heading);
+	cell_start c = {"", 0};
+	if (!r->out.overflow && r->out.len > at) {
+		char *copy = arena_strndup(r->arena, r->out.data + at, r->out.len - at);
+		if (copy)
+			c = (cell_start){copy, r->out.len - at};
+		r->out.len = at;
+		r->out.data[at] = '\0';
+	}
+	return c;
+}
+
+static void cell(req *r, cell_start c)
+{
+	buf_append(&r->out, c.s, c.n);
+}
+
 /* The catalog's procedures (inactive ones too), read once per table and
  * only when one of its demands names one: one statement, not one a row. */
 typedef struct procedures {
@@ -460,9 +487,9 @@ static const char *procedure_label(req *r, procedures *p, int64_t id)
 /* The demands of a visit, to recognise it: the first one's operator and
  * procedure, then the operators of the others (catalog names: French). */
 static void demands_cell(req *r, const store_visit *v, const store_operator *ops, size_t nops,
-                         procedures *procs, const char *heading)
+                         procedures *procs, cell_start start)
 {
-	cell_open(r, heading);
+	cell(r, start);
 	RAW(r, "<ul class=\"cell-list\">");
 	for (size_t i = 0; i < v->ndemands; i++) {
 		const store_demand *d = &v->demands[i];
@@ -527,18 +554,23 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	ui_th(r, h_outcome);
 	ui_th(r, h_agent);
 	ui_table_body(r);
+	cell_start c_date = cell_start_of(r, h_date), c_time = cell_start_of(r, h_time),
+	           c_site = cell_start_of(r, h_site), c_channel = cell_start_of(r, h_channel),
+	           c_age = cell_start_of(r, h_age), c_demands = cell_start_of(r, h_demands),
+	           c_what = cell_start_of(r, h_what), c_outcome = cell_start_of(r, h_outcome),
+	           c_agent = cell_start_of(r, h_agent);
 	for (size_t i = 0; i < n; i++) {
 		char date[11], hm[6];
 		time_local_date(v[i].started_at, date);
 		time_local_hm(v[i].started_at, hm);
 		RAW(r, "<tr>");
 		if (with_date) {
-			cell_open(r, h_date);
+			cell(r, c_date);
 			html_txt(&r->out, date);
 			RAW(r, "</td>");
 		}
 		/* The time is the link: "Visite de 10:32" for screen readers. */
-		cell_open(r, h_time);
+		cell(r, c_time);
 		RAW(r, "<a href=\"/visits/");
 		html_int(&r->out, v[i].id);
 		RAW(r, "\"><span class=\"sr-only\">");
@@ -547,24 +579,24 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		html_txt(&r->out, hm);
 		RAW(r, "</a></td>");
 		if (nsites > 1) {
-			cell_open(r, h_site);
+			cell(r, c_site);
 			html_txt(&r->out, site_name(sites, nsites, v[i].site_id));
 			RAW(r, "</td>");
 		}
-		cell_open(r, h_channel);
+		cell(r, c_channel);
 		ui_txt_msg(r, enum_label(&ENUM_CHANNEL, v[i].channel));
 		RAW(r, "</td>");
-		cell_open(r, h_age);
+		cell(r, c_age);
 		ui_txt_msg(r, enum_label(&ENUM_AGE, v[i].visitor.age_bracket));
 		RAW(r, "</td>");
-		cell_open(r, h_demands);
+		cell(r, c_demands);
 		html_int(&r->out, (int64_t)v[i].ndemands);
 		RAW(r, "</td>");
-		demands_cell(r, &v[i], ops, nops, &procs, h_what);
-		cell_open(r, h_outcome);
+		demands_cell(r, &v[i], ops, nops, &procs, c_what);
+		cell(r, c_outcome);
 		html_txt(&r->out, outcome_column(r, &v[i]));
 		RAW(r, "</td>");
-		cell_open(r, h_agent);
+		cell(r, c_agent);
 		html_txt(&r->out, v[i].agent_name);
 		RAW(r, "</td></tr>\n");
 	}

@@ -643,19 +643,35 @@ static void local_tm(int64_t t, struct tm *tm)
 	tm->tm_gmtoff = offset;
 }
 
+/* Writes v as exactly width digits (the lowest ones). */
+static void put_digits(char *out, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void time_local_date(int64_t t, char out[11])
 {
 	struct tm tm;
 	local_tm(t, &tm);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+	put_digits(out, (unsigned)(tm.tm_year + 1900) % 10000u, 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)(tm.tm_mon + 1) % 100u, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)tm.tm_mday % 100u, 2);
+	out[10] = '\0';
 }
 
 void time_local_hm(int64_t t, char out[6])
 {
 	struct tm tm;
 	local_tm(t, &tm);
-	snprintf(out, 6, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+	put_digits(out, (unsigned)tm.tm_hour % 100u, 2);
+	out[2] = ':';
+	put_digits(out + 3, (unsigned)tm.tm_min % 100u, 2);
+	out[5] = '\0';
 }
 
 int64_t time_local_midnight(int64_t t)
