@@ -62,10 +62,17 @@ typedef struct visit_form {
 	const char *languages_text;
 } visit_form;
 
+/* A field's name in its block, "d2_" + "operator": a form names a hundred
+ * fields, so without printf. */
 static const char *nm(req *r, const char *prefix, const char *field)
 {
-	const char *s = arena_printf(r->arena, "%s%s", prefix, field);
-	return s ? s : field;
+	size_t a = strlen(prefix), b = strlen(field);
+	char *s = arena_alloc(r->arena, a + b + 1);
+	if (!s)
+		return field;
+	memcpy(s, prefix, a);
+	memcpy(s + a, field, b + 1);
+	return s;
 }
 
 /* Numbers as form values; "" for 0 (not given). */
