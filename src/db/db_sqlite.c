@@ -231,12 +231,7 @@ static void sq_disconnect(db_conn *base)
 static int exec_locked(struct sq_conn *c, const char *sql);
 static void writer_release(struct sq_conn *c);
 
-/* Ends the read scope's transaction, so that what comes next (a write, a
- * transaction of the caller's, the end of the scope) starts from the
- * latest state. While another statement of the connection is open it
- * cannot end: a write then runs inside it, as it would inside the implicit
- * transaction of that open statement, and it ends when the last statement
- * is done (sq_done). */
+/* Whether a statement of the connection other than self is open. */
 static int other_busy(struct sq_conn *c, sqlite3_stmt *self)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(c->h, NULL); st; st = sqlite3_next_stmt(c->h, st))
@@ -245,7 +240,12 @@ static int other_busy(struct sq_conn *c, sqlite3_stmt *self)
 	return 0;
 }
 
-/* self: the statement about to write, or NULL. */
+/* Ends the read scope's transaction, so that what comes next (a write, a
+ * transaction of the caller's, the end of the scope) starts from the
+ * latest state. While another statement of the connection is open it
+ * cannot end: a write then runs inside it, as it would inside the implicit
+ * transaction of that open statement, and it ends when the last statement
+ * is done (sq_done). self: the statement about to write, or NULL. */
 static void scope_end_txn(struct sq_conn *c, sqlite3_stmt *self)
 {
 	if (!c->scope_txn)
@@ -267,9 +267,13 @@ static void sq_scope(db_conn *base, int on)
 	struct sq_conn *c = (struct sq_conn *)base;
 	if (!on && c->scope_txn) {
 		/* Every statement of the scope is done by now; reset any left
-		 * open rather than keep the transaction. */
-		for (sqlite3_stmt *st = sqlite3_next_stmt(c->h, NULL); st; st = sqlite3_next_stmt(c->h, st))
-			sqlite3_reset(st);
+		 * open rather than keep the transaction (the walk over every
+		 * prepared statement only then). */
+		if (c->in_use > 0)
+			for (sqlite3_stmt *st = sqlite3_next_stmt(c->h, NULL); st; st = sqlite3_next_stmt(c->h, st))
+				if (sqlite3_stmt_busy(st))
+					sqlite3_reset(st);
+		c->in_use = 0;
 		scope_end_txn(c, NULL);
 		if (c->holds_writer && sqlite3_get_autocommit(c->h))
 			writer_release(c);

@@ -755,14 +755,20 @@ static void test_read_scope(void **state)
 	db_done(open);
 	assert_int_equal(count_rows(o), 5);
 	assert_int_equal(count_rows(c), 5);
+	/* A read a caller forgot to finish does not keep the snapshot past
+	 * the scope. */
+	db_stmt *left = db_prepare(c, "SELECT v FROM t ORDER BY v");
+	assert_int_equal(db_step(left), DB_ROW);
 	db_release(d, c);
 	db_scope_end(d);
+	insert_row(o, 6);
 
 	/* Nothing left open: a checkpoint goes through the whole log. */
 	db_stmt *ck = db_prepare(o, "PRAGMA wal_checkpoint(TRUNCATE)");
 	assert_int_equal(db_step(ck), DB_ROW);
 	assert_int_equal(db_col_int(ck, 0), 0); /* not blocked */
 	db_done(ck);
+	db_done(left);
 	/* And outside a scope, each acquire is the pool's again. */
 	c = db_acquire(d);
 	db_conn *c2 = db_acquire(d);
