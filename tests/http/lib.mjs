@@ -188,6 +188,28 @@ export class Server {
     return Buffer.concat(this.stderrChunks).toString('utf8');
   }
 
+  /** Resolves with the log's first match of re once the server has written
+   * it: stderr is a pipe read apart from the sockets, so a line written
+   * before an answer may arrive after it. Waits for stderr's data, not time;
+   * rejects if the server exits first. */
+  async waitLog(re) {
+    for (;;) {
+      const m = re.exec(this.log);
+      if (m) return m;
+      if (this.logFile || !this.child) assert.fail(`the log never matched ${re}:\n${this.log}`);
+      if (this.exitInfo) assert.fail(`the server exited before its log matched ${re}:\n${this.log}`);
+      await new Promise((resolve) => {
+        const done = () => {
+          this.child.stderr.off('data', done);
+          this.child.off('close', done);
+          resolve();
+        };
+        this.child.stderr.on('data', done);
+        this.child.on('close', done);
+      });
+    }
+  }
+
   /** Runs a command against this server's database (adds --db). */
   async cli(args, opts) {
     return await run([...args, '--db', this.db], opts);

@@ -69,23 +69,6 @@ const GROUPS = [
   { prefix: 'avis_', total: 'reponses_satisfaction', counts: (stats) => stats.satisfaction.counts },
 ];
 
-/** Waits until the server's log says the statistics are loaded (an event, not a delay). */
-async function statsLoaded(srv) {
-  const seen = () => /statistics loaded/.test(srv.log);
-  if (seen()) return;
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the statistics never loaded:\n${srv.log}`)), 30_000);
-    const onData = () => {
-      if (!seen()) return;
-      clearTimeout(timer);
-      srv.child.stderr.off('data', onData);
-      resolve();
-    };
-    srv.child.stderr.on('data', onData);
-    onData();
-  });
-}
-
 describe('open data', () => {
   let dir;
   let srv;
@@ -100,7 +83,7 @@ describe('open data', () => {
     await runOk(['init', '--db', srv.db]);
     await runOk(['demo', '--db', srv.db, '--days', '60', '--end', END, '--seed', '3']);
     await srv.start();
-    await statsLoaded(srv);
+    await srv.waitLog(/statistics loaded/);
     const res = await srv.client().get(`/opendata/activite.csv?from=${FROM_MONTH}&to=${TO_MONTH}`);
     assert.equal(res.status, 200, res.text.slice(0, 2000));
     activityBody = res.body;

@@ -104,7 +104,7 @@ describe('deadlines that trickled bytes cannot push back', () => {
     for (let i = 0; i < 5; i++) assert.equal((await request(srv.base, 'GET', '/healthz')).status, 200);
     const ends = await Promise.all(slow.map((s) => s.closed));
     for (const buf of ends) assert.doesNotMatch(buf.toString('latin1'), /^HTTP\/1\.1 200/, 'a slow head was answered');
-    assert.match(srv.log, /connections closed at their deadline/);
+    await srv.waitLog(/connections closed at their deadline/);
     assert.equal((await request(srv.base, 'GET', '/healthz')).status, 200);
   });
 
@@ -247,10 +247,7 @@ describe('/metrics', () => {
     const srv = await setupServer({ users: {}, serveArgs: ['--metrics-listen', `${HOST}:0`] });
     try {
       // The line is written before the port file: wait for it to arrive.
-      let m;
-      while (!(m = /msg="metrics listening" address="[^"]*" port=(\d+)/.exec(srv.log))) {
-        await new Promise((resolve) => srv.child.stderr.once('data', resolve));
-      }
+      const m = await srv.waitLog(/msg="metrics listening" address="[^"]*" port=(\d+)/);
       const base = `http://${HOST}:${m[1]}`;
       const res = await request(base, 'GET', '/metrics');
       assert.equal(res.status, 200);

@@ -99,7 +99,7 @@ describe('the statistics snapshot', () => {
         if (ready.status !== 200) await new Promise((r) => setImmediate(r));
       } while (ready.status !== 200 && Date.now() < deadline);
       assert.equal(ready.status, 200, ready.text);
-      assert.match(srv.log, /msg="statistics loaded" .* from=snapshot/);
+      await srv.waitLog(/msg="statistics loaded" .* from=snapshot/);
       const m = await request(srv.url, 'GET', '/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(m.status, 200);
       assert.match(m.text, /^guichet_stats_from_snapshot 1$/m);
