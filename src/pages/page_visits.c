@@ -27,6 +27,7 @@
 #include "util/html.h"
 #include "util/i18n.h"
 #include "util/guichet_limits.h"
+#include "web/fragment.h"
 #include "web/page.h"
 #include "pages/pages.h"
 #include "web/ui.h"
@@ -60,6 +61,9 @@ typedef struct visit_form {
 	 * equipment used ("a,b"), and the languages as typed. */
 	const char *interpreting, *interpreting_lang, *equipment;
 	const char *languages_text;
+	/* A new form that nothing filled (no ticket, no callback): its
+	 * person's section and first demand are the kept blank ones. */
+	int blank;
 } visit_form;
 
 /* A field's name in its block, "d2_" + "operator": a form names a hundred
@@ -443,10 +447,11 @@ static void french_options(req *r, size_t from)
 	}
 }
 
-/* One demand block; p is the field prefix ("d2_", or "d__N___" in the
- * template that visit.js copies), n the number shown. */
-static void demand_block(req *r, const store_demand *d, const char *p, const char *n, const char *duration,
-                         int removable, int focus, const catalog_opts *c, const field_errors *e)
+/* The fields of one demand block, up to the end of its folded details;
+ * p is the field prefix ("d2_", or "d__N___" in the template that
+ * visit.js copies), n the number shown. */
+static void demand_fields(req *r, const store_demand *d, const char *p, const char *n, const char *duration,
+                          int focus, const catalog_opts *c, const field_errors *e)
 {
 	buf *o = &r->out;
 	const char *legend = _(r, "Demande %d");
@@ -538,9 +543,103 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
 	                 .value = d->note};
 	ui_textarea(r, &note, e);
 	RAW(r, "</details>\n");
+}
+
+static void demand_end(req *r, const char *p, int removable)
+{
 	if (removable)
 		ui_checkbox(r, nm(r, p, "remove"), _(r, "Retirer cette demande"), 0);
 	RAW(r, "</fieldset>\n");
+}
+
+static void demand_block(req *r, const store_demand *d, const char *p, const char *n, const char *duration,
+                         int removable, int focus, const catalog_opts *c, const field_errors *e)
+{
+	demand_fields(r, d, p, n, duration, focus, c, e);
+	demand_end(r, p, removable);
+}
+
+/* ---- The blank pieces, rendered once (web/fragment.h) -------------------
+ * A blank demand block says the same in every form of a language with the
+ * same catalog, but for its number: the template's is "__N__", which
+ * visit.js replaces, and the first block of a new form is the same text
+ * with "1". The person's section of a form that nothing filled depends on
+ * the language alone. Each is rendered at its first view, kept under the
+ * exact text of what it depends on, and copied afterwards: the form writes
+ * 40 KB, four fifths of it these pieces. */
+
+#define BLANK_N "__N__"
+
+/* The key of a blank demand block: the language and every entry of its
+ * lists. -1 when it cannot be kept: the key over its limit, or an entry
+ * holding the placeholder, which the copy would renumber. */
+static int blank_demand_key(req *r, const catalog_opts *c, buf *k)
+{
+	const struct {
+		const ui_option *v;
+		size_t n;
+	} lists[] = {{c->ops, c->nops},
+	             {c->ops_freq, c->nops_freq},
+	             {c->themes, c->nthemes},
+	             {c->procs, c->nprocs},
+	             {c->procs_freq, c->nprocs_freq}};
+	web_fragment_key_add(k, "demand");
+	web_fragment_key_add(k, r->lang ? r->lang->code : "");
+	for (size_t i = 0; i < COUNT(lists); i++) {
+		web_fragment_key_add(k, num(r, (int64_t)lists[i].n));
+		for (size_t j = 0; j < lists[i].n; j++) {
+			web_fragment_key_add(k, lists[i].v[j].value);
+			web_fragment_key_add(k, lists[i].v[j].label);
+		}
+	}
+	if (k->overflow || !k->data)
+		return -1;
+	return memmem(k->data, k->len, BLANK_N, strlen(BLANK_N)) ? -1 : 0;
+}
+
+/* Copies the piece kept under key into r->out, BLANK_N replaced by n (n
+ * NULL: as it is); at its first view renders it with render and keeps it.
+ * -1 when it could not be kept (nothing written): the caller renders the
+ * piece itself. */
+static int copy_kept(req *r, const buf *key, const char *n, void (*render)(req *r, const void *arg),
+                     const void *arg)
+{
+	const char *placeholder = n ? BLANK_N : NULL;
+	if (web_fragment_copy(key->data, key->len, placeholder, n, &r->out) == 0)
+		return 0;
+	buf *o = &r->out;
+	size_t at = o->len;
+	render(r, arg);
+	if (o->overflow || !o->data)
+		return 0;
+	web_fragment_keep(key->data, key->len, o->data + at, o->len - at);
+	o->len = at;
+	o->data[at] = '\0';
+	return web_fragment_copy(key->data, key->len, placeholder, n, o);
+}
+
+static void render_blank_demand(req *r, const void *c)
+{
+	store_demand blank;
+	field_errors none = {0};
+	demand_defaults(&blank);
+	demand_fields(r, &blank, "d" BLANK_N "_", BLANK_N, "", 0, c, &none);
+}
+
+/* A blank demand block numbered n ("1", or BLANK_N for the template). */
+static void blank_demand_block(req *r, const char *n, int removable, const catalog_opts *c)
+{
+	const char *p = nm(r, nm(r, "d", n), "_");
+	buf key;
+	buf_init(&key, LIMIT_FRAGMENT_KEY_BYTES);
+	if (blank_demand_key(r, c, &key) != 0 || copy_kept(r, &key, n, render_blank_demand, c) != 0) {
+		store_demand blank;
+		field_errors none = {0};
+		demand_defaults(&blank);
+		demand_fields(r, &blank, p, n, "", 0, c, &none);
+	}
+	buf_free(&key);
+	demand_end(r, p, removable);
 }
 
 /* The languages the person speaks: one text field taking codes or names,
@@ -601,7 +700,7 @@ static void languages_field(req *r, const visit_form *f, const field_errors *e)
 	RAW(r, "</ul>\n</details>\n</div>\n");
 }
 
-static void person_section(req *r, const visit_form *f, const field_errors *e)
+static void person_fields(req *r, const visit_form *f, const field_errors *e)
 {
 	const store_visitor *p = &f->v.visitor;
 	ui_section_begin(r, "personne", _(r, "La personne"));
@@ -693,6 +792,29 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 	               .autocomplete = "off"};
 	ui_input(r, &em, e);
 	RAW(r, "</details>\n</fieldset>\n");
+}
+
+static void render_blank_person(req *r, const void *f)
+{
+	field_errors none = {0};
+	person_fields(r, f, &none);
+}
+
+/* The person's section: in a new form that nothing filled, the kept one
+ * of the language. */
+static void person_section(req *r, const visit_form *f, const field_errors *e)
+{
+	if (f->blank && e->n == 0) {
+		buf key;
+		buf_init(&key, 64);
+		web_fragment_key_add(&key, "person");
+		web_fragment_key_add(&key, r->lang ? r->lang->code : "");
+		int kept = !key.overflow && key.data && copy_kept(r, &key, NULL, render_blank_person, f) == 0;
+		buf_free(&key);
+		if (kept)
+			return;
+	}
+	person_fields(r, f, e);
 }
 
 /* What is already right (site, date, time, adviser) is folded: one stop
@@ -813,8 +935,11 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 	person_section(r, f, e);
 	for (size_t i = 0; i < f->v.ndemands; i++) {
 		const char *n = num(r, (int64_t)i + 1);
-		demand_block(r, &f->v.demands[i], nm(r, nm(r, "d", n), "_"), n, f->d_duration[i],
-		             f->v.ndemands > 1, f->focus == (int)i + 1, &c, e);
+		if (f->blank && e->n == 0 && f->v.ndemands == 1)
+			blank_demand_block(r, n, 0, &c);
+		else
+			demand_block(r, &f->v.demands[i], nm(r, nm(r, "d", n), "_"), n, f->d_duration[i],
+			             f->v.ndemands > 1, f->focus == (int)i + 1, &c, e);
 	}
 	/* The save button comes first: Enter in a text field presses the
 	 * form's first button, and that must be "save", not "add" (without
@@ -835,10 +960,7 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 	                 "Entrée seule n'enregistre pas."));
 	RAW(r, "</p>\n");
 	RAW(r, "</div>\n<template id=\"demand-template\">");
-	store_demand blank;
-	field_errors none = {0};
-	demand_defaults(&blank);
-	demand_block(r, &blank, "d__N___", "__N__", "", 1, 0, &c, &none);
+	blank_demand_block(r, BLANK_N, 1, &c);
 	RAW(r, "</template>\n</form>\n<script src=\"/static/visit.js\" defer></script>\n"
 	       "<script src=\"/static/record.js\" defer></script>\n");
 }
@@ -879,7 +1001,8 @@ int page_visit_new(req *r)
 		f.ticket_id = ticket;
 	}
 	/* Opened from a callback closed done (page_callbacks.c). */
-	page_callback_visit_prefill(r, &f.v);
+	if (page_callback_visit_prefill(r, &f.v) != 0 && !f.ticket_id)
+		f.blank = 1;
 	/* After a save the page's title and first heading say so, and the
 	 * notice is a status: a screen reader announces the new page with it. */
 	int was_saved = parse_int64(http_query(r, "saved"), 1, INT64_MAX, &saved) == 0;

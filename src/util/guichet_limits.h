@@ -48,6 +48,14 @@
 #define LIMIT_ARENA_BYTES         (64UL * 1024UL * 1024UL) /* per request */
 #define LIMIT_STATIC_FILE_BYTES   (4UL * 1024UL * 1024UL)
 
+/* Pieces of pages kept between requests (src/web/fragment.c): how many,
+ * the largest piece and the largest key (what the piece depends on). A
+ * piece or key beyond these is rendered at each view instead. At most
+ * 64 × (64 + 64) KiB = 8 MiB. */
+#define LIMIT_FRAGMENTS           64u
+#define LIMIT_FRAGMENT_BYTES      (64UL * 1024UL)
+#define LIMIT_FRAGMENT_KEY_BYTES  (64UL * 1024UL)
+
 /* Texts stored by the domain (characters are counted as UTF-8 bytes) */
 #define LIMIT_NAME_BYTES          200UL
 #define LIMIT_EMAIL_BYTES         254UL

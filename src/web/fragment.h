@@ -1,0 +1,38 @@
+/*
+ * fragment.h: pieces of pages kept between requests.
+ *
+ * Some pieces of a page depend on little: a blank demand block of the
+ * recording form on the language and the catalog's entries, and nothing
+ * else. Such a piece is rendered once and copied into the later pages.
+ *
+ * The key is the exact text of everything the piece depends on, written by
+ * the caller with web_fragment_key_add and compared byte for byte (a hash
+ * only finds the candidates). A change of the catalog makes another key:
+ * a kept piece is never stale, and no writer has to say that something
+ * changed. The table holds LIMIT_FRAGMENTS pieces for the whole process;
+ * a new piece replaces the oldest. It is shared by every thread.
+ */
+#ifndef GUICHET_WEB_FRAGMENT_H
+#define GUICHET_WEB_FRAGMENT_H
+
+#include <stddef.h>
+
+#include "util/util.h"
+
+/* Appends s and its terminating NUL to the key k, so that ("ab", "c")
+ * and ("a", "bc") make different keys. A NULL s counts as "". */
+void web_fragment_key_add(buf *k, const char *s);
+
+/* Appends the piece kept under key to out, each occurrence of placeholder
+ * replaced by with (placeholder NULL: as kept). 0 when a piece was found,
+ * -1 when none is kept under that key. */
+int web_fragment_copy(const char *key, size_t keylen, const char *placeholder, const char *with, buf *out);
+
+/* Keeps a copy of html under key, unless it or the key is over its limit
+ * (guichet_limits.h) or memory runs out: keeping is an optimisation only. */
+void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t len);
+
+/* Forgets every piece (tests; the end of the process). */
+void web_fragment_clear(void);
+
+#endif
