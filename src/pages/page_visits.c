@@ -598,24 +598,24 @@ static int blank_demand_key(req *r, const catalog_opts *c, buf *k)
 }
 
 /* Copies the piece kept under key into r->out, BLANK_N replaced by n (n
- * NULL: as it is); at its first view renders it with render and keeps it.
+ * NULL: a piece without a number); at its first view renders it with
+ * render and keeps it.
  * -1 when it could not be kept (nothing written): the caller renders the
  * piece itself. */
 static int copy_kept(req *r, const buf *key, const char *n, void (*render)(req *r, const void *arg),
                      const void *arg)
 {
-	const char *placeholder = n ? BLANK_N : NULL;
-	if (web_fragment_copy(key->data, key->len, placeholder, n, &r->out) == 0)
+	if (web_fragment_copy(key->data, key->len, n, &r->out) == 0)
 		return 0;
 	buf *o = &r->out;
 	size_t at = o->len;
 	render(r, arg);
 	if (o->overflow || !o->data)
 		return 0;
-	web_fragment_keep(key->data, key->len, o->data + at, o->len - at);
+	web_fragment_keep(key->data, key->len, o->data + at, o->len - at, n ? BLANK_N : NULL);
 	o->len = at;
 	o->data[at] = '\0';
-	return web_fragment_copy(key->data, key->len, placeholder, n, o);
+	return web_fragment_copy(key->data, key->len, n, o);
 }
 
 static void render_blank_demand(req *r, const void *c)

@@ -226,16 +226,9 @@ void html_int(buf *b, int64_t v)
 {
 	/* Written by hand: pages write ids and counts by the hundred, and
 	 * printf parses its format every time. */
-	char d[24];
-	size_t i = sizeof d;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		d[--i] = '-';
-	buf_append(b, d + i, sizeof d - i);
+	char d[INT_DIGITS_BYTES];
+	char *p = int_digits(v, d);
+	buf_append(b, p, (size_t)(d + INT_DIGITS_BYTES - p));
 }
 
 void html_rawf_trusted(buf *b, const char *fmt, ...)

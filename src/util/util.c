@@ -181,6 +181,26 @@ char *arena_strdup(arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+char *int_digits(int64_t v, char d[INT_DIGITS_BYTES])
+{
+	char *p = d + INT_DIGITS_BYTES;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+char *arena_int(arena *a, int64_t v)
+{
+	char d[INT_DIGITS_BYTES];
+	char *p = int_digits(v, d);
+	return arena_strndup(a, p, (size_t)(d + INT_DIGITS_BYTES - p));
+}
+
 char *arena_printf(arena *a, const char *fmt, ...)
 {
 	va_list ap;

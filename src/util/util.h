@@ -35,6 +35,13 @@ void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* v in decimal ("-12", "0"), without printf: pages write numbers by the
+ * hundred. */
+char *arena_int(arena *a, int64_t v);
+/* Writes v in decimal at the end of d[0..INT_DIGITS_BYTES) and returns where
+ * it starts; not NUL-terminated, its length is d + INT_DIGITS_BYTES - start. */
+#define INT_DIGITS_BYTES 20
+char *int_digits(int64_t v, char d[INT_DIGITS_BYTES]);
 size_t arena_used(const arena *a);
 
 typedef struct buf {

@@ -19,21 +19,30 @@ struct fragment {
 	size_t keylen;
 	char *html;
 	size_t len;
+	size_t *at; /* where the placeholder stands, in order */
+	size_t nat, placeholder_len;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fragment table[LIMIT_FRAGMENTS];
 static size_t oldest; /* the slot that the next new piece takes */
 
-/* FNV-1a: a quick first comparison, never trusted alone. */
+/* A quick first comparison, never trusted alone: eight bytes a step (the
+ * recording form's keys are a few kilobytes). */
 static uint64_t key_hash(const char *key, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 1099511628211ULL;
+	const uint64_t mul = 0xff51afd7ed558ccdULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * mul;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, key + i, n - i);
+	h = (h ^ w) * mul;
+	return h ^ (h >> 29);
 }
 
 /* Under the lock. */
@@ -54,43 +63,66 @@ void web_fragment_key_add(buf *k, const char *s)
 	buf_append(k, s, strlen(s) + 1);
 }
 
-static void append_replacing(buf *out, const char *s, size_t n, const char *from, const char *to)
-{
-	size_t flen = from ? strlen(from) : 0;
-	if (flen == 0) {
-		buf_append(out, s, n);
-		return;
-	}
-	size_t tlen = strlen(to);
-	const char *end = s + n, *hit;
-	while ((hit = memmem(s, (size_t)(end - s), from, flen))) {
-		buf_append(out, s, (size_t)(hit - s));
-		buf_append(out, to, tlen);
-		s = hit + flen;
-	}
-	buf_append(out, s, (size_t)(end - s));
-}
-
-int web_fragment_copy(const char *key, size_t keylen, const char *placeholder, const char *with, buf *out)
+int web_fragment_copy(const char *key, size_t keylen, const char *with, buf *out)
 {
 	uint64_t h = key_hash(key, keylen);
+	if (!with)
+		with = "";
+	size_t wlen = strlen(with);
 	pthread_mutex_lock(&lock);
 	struct fragment *f = find(h, key, keylen);
-	if (f)
-		append_replacing(out, f->html, f->len, placeholder, with ? with : "");
+	if (f) {
+		size_t from = 0;
+		for (size_t i = 0; i < f->nat; i++) {
+			buf_append(out, f->html + from, f->at[i] - from);
+			buf_append(out, with, wlen);
+			from = f->at[i] + f->placeholder_len;
+		}
+		buf_append(out, f->html + from, f->len - from);
+	}
 	pthread_mutex_unlock(&lock);
 	return f ? 0 : -1;
 }
 
-void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t len)
+/* Where placeholder stands in html, found once here rather than at each
+ * copy. */
+static size_t *placeholders(const char *html, size_t len, const char *placeholder, size_t *n)
+{
+	size_t plen = placeholder ? strlen(placeholder) : 0, cap = 0;
+	size_t *at = NULL;
+	*n = 0;
+	if (plen == 0)
+		return NULL;
+	const char *end = html + len;
+	for (const char *p = html, *hit; (hit = memmem(p, (size_t)(end - p), placeholder, plen));
+	     p = hit + plen) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			size_t *more = realloc(at, cap * sizeof *at);
+			if (!more) {
+				free(at);
+				*n = SIZE_MAX;
+				return NULL;
+			}
+			at = more;
+		}
+		at[(*n)++] = (size_t)(hit - html);
+	}
+	return at;
+}
+
+void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t len, const char *placeholder)
 {
 	if (keylen > LIMIT_FRAGMENT_KEY_BYTES || len > LIMIT_FRAGMENT_BYTES)
 		return;
+	size_t nat;
+	size_t *at = placeholders(html, len, placeholder, &nat);
 	char *k = malloc(keylen ? keylen : 1);
 	char *t = malloc(len ? len : 1);
-	if (!k || !t) {
+	if (!k || !t || nat == SIZE_MAX) {
 		free(k);
 		free(t);
+		free(at);
 		return;
 	}
 	memcpy(k, key, keylen);
@@ -102,13 +134,22 @@ void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t 
 		pthread_mutex_unlock(&lock);
 		free(k);
 		free(t);
+		free(at);
 		return;
 	}
 	struct fragment *f = &table[oldest];
 	oldest = (oldest + 1) % LIMIT_FRAGMENTS;
 	free(f->key);
 	free(f->html);
-	*f = (struct fragment){.hash = h, .key = k, .keylen = keylen, .html = t, .len = len};
+	free(f->at);
+	*f = (struct fragment){.hash = h,
+	                       .key = k,
+	                       .keylen = keylen,
+	                       .html = t,
+	                       .len = len,
+	                       .at = at,
+	                       .nat = nat,
+	                       .placeholder_len = placeholder ? strlen(placeholder) : 0};
 	pthread_mutex_unlock(&lock);
 }
 
@@ -118,6 +159,7 @@ void web_fragment_clear(void)
 	for (size_t i = 0; i < LIMIT_FRAGMENTS; i++) {
 		free(table[i].key);
 		free(table[i].html);
+		free(table[i].at);
 	}
 	memset(table, 0, sizeof table);
 	oldest = 0;

@@ -23,14 +23,15 @@
  * and ("a", "bc") make different keys. A NULL s counts as "". */
 void web_fragment_key_add(buf *k, const char *s);
 
-/* Appends the piece kept under key to out, each occurrence of placeholder
- * replaced by with (placeholder NULL: as kept). 0 when a piece was found,
- * -1 when none is kept under that key. */
-int web_fragment_copy(const char *key, size_t keylen, const char *placeholder, const char *with, buf *out);
+/* Appends the piece kept under key to out, with `with` where the piece
+ * was kept with its placeholder (nothing there when with is NULL). 0 when
+ * a piece was found, -1 when none is kept under that key. */
+int web_fragment_copy(const char *key, size_t keylen, const char *with, buf *out);
 
-/* Keeps a copy of html under key, unless it or the key is over its limit
+/* Keeps a copy of html under key, noting where placeholder (NULL: none)
+ * stands in it, unless the piece or the key is over its limit
  * (guichet_limits.h) or memory runs out: keeping is an optimisation only. */
-void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t len);
+void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t len, const char *placeholder);
 
 /* Forgets every piece (tests; the end of the process). */
 void web_fragment_clear(void);

@@ -162,13 +162,21 @@ const char *page_count_text(req *r, const char *s, int64_t n)
 	const char *d = strstr(s, "%d");
 	if (!d)
 		return s;
-	const char *t = arena_printf(r->arena, "%.*s%lld%s", (int)(d - s), s, (long long)n, d + 2);
-	return t ? t : s;
+	char digits[INT_DIGITS_BYTES];
+	const char *p = int_digits(n, digits);
+	size_t head = (size_t)(d - s), nd = (size_t)(digits + INT_DIGITS_BYTES - p), tail = strlen(d + 2);
+	char *t = arena_alloc(r->arena, head + nd + tail + 1);
+	if (!t)
+		return s;
+	memcpy(t, s, head);
+	memcpy(t + head, p, nd);
+	memcpy(t + head + nd, d + 2, tail + 1);
+	return t;
 }
 
 const char *page_int_text(req *r, int64_t v)
 {
-	const char *s = v ? arena_printf(r->arena, "%lld", (long long)v) : "";
+	const char *s = v ? arena_int(r->arena, v) : "";
 	return s ? s : "";
 }
 

@@ -54,6 +54,13 @@ static void test_arena_strings(void **state)
 	assert_string_equal(arena_strndup(a, "bonjour", 3), "bon");
 	assert_null(arena_strdup(a, NULL));
 	assert_string_equal(arena_printf(a, "%d-%s", 42, "x"), "42-x");
+	/* Numbers without printf, to both ends of the range. */
+	assert_string_equal(arena_int(a, 0), "0");
+	assert_string_equal(arena_int(a, 7), "7");
+	assert_string_equal(arena_int(a, -12), "-12");
+	assert_string_equal(arena_int(a, 1234567890123), "1234567890123");
+	assert_string_equal(arena_int(a, INT64_MAX), "9223372036854775807");
+	assert_string_equal(arena_int(a, INT64_MIN), "-9223372036854775808");
 	/* A formatted string past the limit is NULL, not truncated. */
 	assert_null(arena_printf(a, "%5000d", 1));
 	arena_free(a);
