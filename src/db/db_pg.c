@@ -429,12 +429,11 @@ static char *rewrite_placeholders(const char *sql, int *nparams)
 	return out;
 }
 
+/* A page prepares a dozen statements of a few hundred bytes each: the
+ * bucket comes from a hash eight bytes a step. */
 static unsigned hash_sql(const char *s)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % PG_BUCKETS;
+	return (unsigned)(hash_bytes(s, strlen(s)) % PG_BUCKETS);
 }
 
 /* Whether the server refused to prepare because it could not tell a

@@ -321,12 +321,11 @@ static int exec_locked(struct sq_conn *c, const char *sql)
 	return DB_OK;
 }
 
+/* A page prepares a dozen statements of a few hundred bytes each: the
+ * bucket comes from a hash eight bytes a step. */
 static unsigned hash_sql(const char *s)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % SQ_BUCKETS;
+	return (unsigned)(hash_bytes(s, strlen(s)) % SQ_BUCKETS);
 }
 
 static db_stmt *sq_prepare(db_conn *base, const char *sql)

@@ -194,6 +194,23 @@ char *int_digits(int64_t v, char d[INT_DIGITS_BYTES])
 	return p;
 }
 
+uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	const uint64_t mul = 0xff51afd7ed558ccdULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * mul;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, b + i, n - i);
+	h = (h ^ w) * mul;
+	return h ^ (h >> 29);
+}
+
 char *arena_int(arena *a, int64_t v)
 {
 	char d[INT_DIGITS_BYTES];

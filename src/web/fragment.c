@@ -27,24 +27,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fragment table[LIMIT_FRAGMENTS];
 static size_t oldest; /* the slot that the next new piece takes */
 
-/* A quick first comparison, never trusted alone: eight bytes a step (the
- * recording form's keys are a few kilobytes). */
-static uint64_t key_hash(const char *key, size_t n)
-{
-	const uint64_t mul = 0xff51afd7ed558ccdULL;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, key + i, 8);
-		h = (h ^ w) * mul;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, key + i, n - i);
-	h = (h ^ w) * mul;
-	return h ^ (h >> 29);
-}
-
 /* Under the lock. */
 static struct fragment *find(uint64_t h, const char *key, size_t n)
 {
@@ -65,7 +47,7 @@ void web_fragment_key_add(buf *k, const char *s)
 
 int web_fragment_copy(const char *key, size_t keylen, const char *with, buf *out)
 {
-	uint64_t h = key_hash(key, keylen);
+	uint64_t h = hash_bytes(key, keylen);
 	if (!with)
 		with = "";
 	size_t wlen = strlen(with);
@@ -127,7 +109,7 @@ void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t 
 	}
 	memcpy(k, key, keylen);
 	memcpy(t, html, len);
-	uint64_t h = key_hash(key, keylen);
+	uint64_t h = hash_bytes(key, keylen);
 	pthread_mutex_lock(&lock);
 	if (find(h, key, keylen)) {
 		/* Another thread rendered the same piece meanwhile. */

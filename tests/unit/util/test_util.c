@@ -222,6 +222,21 @@ static void test_strings(void **state)
 	assert_string_equal(str_trim(s2), "");
 	char s3[] = "x";
 	assert_string_equal(str_trim(s3), "x");
+
+	/* The quick hash: equal bytes at different addresses hash alike;
+	 * the length counts, trailing zero bytes included; a change in any
+	 * byte of the tail after the last eight-byte step is seen. */
+	const char text[] = "SELECT id FROM visits WHERE site_id = ? ORDER BY id";
+	char copy[sizeof text];
+	memcpy(copy, text, sizeof text);
+	assert_true(hash_bytes(text, sizeof text - 1) == hash_bytes(copy, sizeof text - 1));
+	assert_true(hash_bytes("a", 1) != hash_bytes("a\0", 2));
+	assert_true(hash_bytes("", 0) != hash_bytes("\0", 1));
+	for (size_t n = 1; n < sizeof text; n++) {
+		copy[n - 1] ^= 1;
+		assert_true(hash_bytes(text, n) != hash_bytes(copy, n));
+		copy[n - 1] ^= 1;
+	}
 }
 
 static void test_field_errors(void **state)
@@ -298,7 +313,7 @@ static void *compare_local_time(void *arg)
 static void test_local_time(void **state)
 {
 	(void)state;
-	static const char *const zones[] = {"Europe/Paris",   "America/St_Johns",    "Asia/Kathmandu",
+	static const char *const zones[] = {"Europe/Paris",    "America/St_Johns",    "Asia/Kathmandu",
 	                                    "Pacific/Chatham", "Australia/Lord_Howe", "UTC"};
 	const char *was = getenv("TZ");
 	char *saved = was ? strdup(was) : NULL;
