@@ -599,9 +599,8 @@ static int blank_demand_key(req *r, const catalog_opts *c, buf *k)
 
 /* Copies the piece kept under key into r->out, BLANK_N replaced by n (n
  * NULL: a piece without a number); at its first view renders it with
- * render and keeps it.
- * -1 when it could not be kept (nothing written): the caller renders the
- * piece itself. */
+ * render and keeps it. -1 when it could not be kept (nothing written):
+ * the caller renders the piece itself. */
 static int copy_kept(req *r, const buf *key, const char *n, void (*render)(req *r, const void *arg),
                      const void *arg)
 {
@@ -618,12 +617,18 @@ static int copy_kept(req *r, const buf *key, const char *n, void (*render)(req *
 	return web_fragment_copy(key->data, key->len, n, o);
 }
 
-static void render_blank_demand(req *r, const void *c)
+/* The fields of a blank demand block with prefix p and number n. */
+static void blank_demand_fields(req *r, const char *p, const char *n, const catalog_opts *c)
 {
 	store_demand blank;
 	field_errors none = {0};
 	demand_defaults(&blank);
-	demand_fields(r, &blank, "d" BLANK_N "_", BLANK_N, "", 0, c, &none);
+	demand_fields(r, &blank, p, n, "", 0, c, &none);
+}
+
+static void render_blank_demand(req *r, const void *c)
+{
+	blank_demand_fields(r, "d" BLANK_N "_", BLANK_N, c);
 }
 
 /* A blank demand block numbered n ("1", or BLANK_N for the template). */
@@ -632,12 +637,8 @@ static void blank_demand_block(req *r, const char *n, int removable, const catal
 	const char *p = nm(r, nm(r, "d", n), "_");
 	buf key;
 	buf_init(&key, LIMIT_FRAGMENT_KEY_BYTES);
-	if (blank_demand_key(r, c, &key) != 0 || copy_kept(r, &key, n, render_blank_demand, c) != 0) {
-		store_demand blank;
-		field_errors none = {0};
-		demand_defaults(&blank);
-		demand_fields(r, &blank, p, n, "", 0, c, &none);
-	}
+	if (blank_demand_key(r, c, &key) != 0 || copy_kept(r, &key, n, render_blank_demand, c) != 0)
+		blank_demand_fields(r, p, n, c);
 	buf_free(&key);
 	demand_end(r, p, removable);
 }

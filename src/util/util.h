@@ -43,10 +43,11 @@ char *arena_int(arena *a, int64_t v);
 #define INT_DIGITS_BYTES 20
 char *int_digits(int64_t v, char d[INT_DIGITS_BYTES]);
 
+size_t arena_used(const arena *a);
+
 /* A quick 64-bit hash of n bytes, eight a step, for tables that then
  * compare the whole key (statements by their text, kept pieces of pages). */
 uint64_t hash_bytes(const void *p, size_t n);
-size_t arena_used(const arena *a);
 
 typedef struct buf {
 	char *data; /* always NUL-terminated when non-NULL */
