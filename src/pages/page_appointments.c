@@ -607,7 +607,7 @@ static void book_form(req *r, const store_demand *d, const store_site *site, con
 	RAW(r, "<dl class=\"details\">\n");
 	store_operator op;
 	ui_dl_item_fr(r, _(r, "Opérateur"),
-	              store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
+	              store_operator_get_kept(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
 	                  ? op.name
 	                  : d->operator_code);
 	ui_dl_item(r, _(r, "Lieu"), site->name);

@@ -280,7 +280,7 @@ static void escalate_form(req *r, const store_demand *d, const store_site *site,
                           int consent, const ui_errors *e)
 {
 	store_operator op;
-	const char *opname = store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
+	const char *opname = store_operator_get_kept(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
 	                         ? op.name
 	                         : d->operator_code;
 	ui_page_begin(r, _(r, "Transmettre au service de l'opérateur"));

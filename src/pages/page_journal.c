@@ -191,8 +191,8 @@ static void escalation_items(req *r, const store_demand *d, int64_t visit_at)
 static int demand_changes_address(req *r, const store_demand *d)
 {
 	store_procedure proc;
-	const char *what = d->procedure_id && store_procedure_get(r->app->store, r->arena, d->procedure_id,
-	                                                          &proc) == STORE_OK
+	const char *what = d->procedure_id && store_procedure_get_kept(r->app->store, r->arena,
+	                                                               d->procedure_id, &proc) == STORE_OK
 	                       ? proc.label
 	                       : d->procedure_text;
 	if (!what)
@@ -217,12 +217,12 @@ static void show_demand(req *r, const store_demand *d, size_t i, int64_t visit_a
 	html_txt(&r->out, page_count_text(r, _(r, "Demande %d"), (int64_t)i + 1));
 	RAW(r, "</h2>\n<dl class=\"details\">\n");
 	ui_dl_item_fr(r, _(r, "Organisme concerné"),
-	              store_operator_get(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
+	              store_operator_get_kept(r->app->store, r->arena, d->operator_code, &op) == STORE_OK
 	                  ? op.name
 	                  : d->operator_code);
 	ui_dl_item_fr(r, _(r, "Démarche"),
-	              d->procedure_id &&
-	                      store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK
+	              d->procedure_id && store_procedure_get_kept(r->app->store, r->arena, d->procedure_id,
+	                                                          &proc) == STORE_OK
 	                  ? proc.label
 	                  : d->procedure_text);
 	dl_msg(r, _(r, "Thème"), theme_label(r, d->theme_code));
@@ -237,7 +237,8 @@ static void show_demand(req *r, const store_demand *d, size_t i, int64_t visit_a
 	if (*d->referral_type)
 		dl_msg(r, _(r, "Orientée vers"), enum_label(&ENUM_REFERRAL, d->referral_type));
 	if (d->autonomy)
-		dl_msg(r, _(r, "Autonomie numérique"), enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy)));
+		dl_msg(r, _(r, "Autonomie numérique"),
+		       enum_label(&ENUM_AUTONOMY, page_int_text(r, d->autonomy)));
 	if (*d->equipment)
 		ui_dl_item(r, _(r, "Matériel utilisé"), enum_list_text(r, &ENUM_EQUIPMENT, d->equipment));
 	if (*d->interpreting && !str_eq(d->interpreting, "aucun"))
@@ -400,10 +401,9 @@ static const char *operator_name(const store_operator *ops, size_t n, const char
 }
 
 /* The outcomes of a visit's demands, "Résolu, Orienté": without repeats. */
-static const char *outcome_column(req *r, const store_visit *v)
+static void outcome_text(req *r, const store_visit *v)
 {
-	buf b;
-	buf_init(&b, LIMIT_TEXT_BYTES);
+	int first = 1;
 	for (size_t i = 0; i < v->ndemands; i++) {
 		const store_demand *d = &v->demands[i];
 		int seen = 0;
@@ -411,13 +411,11 @@ static const char *outcome_column(req *r, const store_visit *v)
 			seen |= str_eq(v->demands[k].outcome, d->outcome);
 		if (seen)
 			continue;
-		if (b.len)
-			buf_puts(&b, ", ");
-		buf_puts(&b, _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
+		if (!first)
+			RAW(r, ", ");
+		first = 0;
+		html_txt(&r->out, _(r, enum_label(&ENUM_OUTCOME, d->outcome)));
 	}
-	const char *s = arena_strdup(r->arena, b.data ? b.data : "");
-	buf_free(&b);
-	return s ? s : "";
 }
 
 /* The heading of a cell, for the eyes only, when the table is stacked
@@ -463,25 +461,28 @@ static void cell(req *r, cell_start c)
 	buf_append(&r->out, c.s, c.n);
 }
 
-/* The catalog's procedures (inactive ones too), read once per table and
- * only when one of its demands names one: one statement, not one a row. */
+/* The labels of the catalog's procedures (inactive ones too) that a table
+ * names, each looked up once per table in the catalog kept in memory. */
+#define TABLE_PROCEDURES 32
 typedef struct procedures {
-	int loaded;
-	store_procedure *v;
+	int64_t id[TABLE_PROCEDURES];
+	const char *label[TABLE_PROCEDURES];
 	size_t n;
 } procedures;
 
 static const char *procedure_label(req *r, procedures *p, int64_t id)
 {
-	if (!p->loaded) {
-		p->loaded = 1;
-		if (store_procedure_list(r->app->store, r->arena, 0, &p->v, &p->n) != STORE_OK)
-			p->n = 0;
-	}
 	for (size_t i = 0; i < p->n; i++)
-		if (p->v[i].id == id)
-			return p->v[i].label;
-	return NULL;
+		if (p->id[i] == id)
+			return p->label[i];
+	store_procedure proc;
+	const char *label =
+	    store_procedure_get_kept(r->app->store, r->arena, id, &proc) == STORE_OK ? proc.label : NULL;
+	if (p->n < TABLE_PROCEDURES) {
+		p->id[p->n] = id;
+		p->label[p->n++] = label;
+	}
+	return label;
 }
 
 /* The demands of a visit, to recognise it: the first one's operator and
@@ -561,10 +562,10 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	           c_agent = cell_start_of(r, h_agent);
 	for (size_t i = 0; i < n; i++) {
 		char date[11], hm[6];
-		time_local_date(v[i].started_at, date);
 		time_local_hm(v[i].started_at, hm);
 		RAW(r, "<tr>");
 		if (with_date) {
+			time_local_date(v[i].started_at, date);
 			cell(r, c_date);
 			html_txt(&r->out, date);
 			RAW(r, "</td>");
@@ -594,7 +595,7 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		RAW(r, "</td>");
 		demands_cell(r, &v[i], ops, nops, &procs, c_what);
 		cell(r, c_outcome);
-		html_txt(&r->out, outcome_column(r, &v[i]));
+		outcome_text(r, &v[i]);
 		RAW(r, "</td>");
 		cell(r, c_agent);
 		html_txt(&r->out, v[i].agent_name);
@@ -838,23 +839,37 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 	page_select_enum(r, "outcome", _(r, "Résultat"), _(r, "Tous"), &ENUM_OUTCOME, s->outcome, e);
 	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
 	/* The advisers of the sites in scope; an administrator sees them all.
-	 * One site's are read alone: a national store has thousands. */
-	store_user *users = NULL;
-	size_t nu = 0;
+	 * One site's are read alone, names only: a national store has thousands. */
 	int64_t one = r->session->role != ROLE_ADMIN && ns == 1 ? sites[0].id : 0;
-	if (store_user_list(r->app->store, r->arena, one, &users, &nu) != STORE_OK)
-		nu = 0;
-	ui_option *ao = arena_alloc(r->arena, (nu + 2) * sizeof *ao);
-	if (ao) {
-		size_t k = 0;
-		ao[k++] = (ui_option){"", _(r, "Tous")};
-		for (size_t i = 0; i < nu; i++) {
-			int in_scope = r->session->role == ROLE_ADMIN;
-			for (size_t j = 0; !in_scope && j < ns; j++)
-				in_scope = auth_user_has_site(&users[i], sites[j].id);
-			if (in_scope && users[i].nsites)
-				ao[k++] = (ui_option){page_int_text(r, users[i].id), users[i].name};
+	ui_option *ao = NULL;
+	size_t k = 0;
+	if (one) {
+		store_user_name *names = NULL;
+		size_t nn = 0;
+		if (store_site_user_names(r->app->store, r->arena, one, &names, &nn) != STORE_OK)
+			nn = 0;
+		if ((ao = arena_alloc(r->arena, (nn + 2) * sizeof *ao))) {
+			ao[k++] = (ui_option){"", _(r, "Tous")};
+			for (size_t i = 0; i < nn; i++)
+				ao[k++] = (ui_option){page_int_text(r, names[i].id), names[i].name};
 		}
+	} else {
+		store_user *users = NULL;
+		size_t nu = 0;
+		if (store_user_list(r->app->store, r->arena, 0, &users, &nu) != STORE_OK)
+			nu = 0;
+		if ((ao = arena_alloc(r->arena, (nu + 2) * sizeof *ao))) {
+			ao[k++] = (ui_option){"", _(r, "Tous")};
+			for (size_t i = 0; i < nu; i++) {
+				int in_scope = r->session->role == ROLE_ADMIN;
+				for (size_t j = 0; !in_scope && j < ns; j++)
+					in_scope = auth_user_has_site(&users[i], sites[j].id);
+				if (in_scope && users[i].nsites)
+					ao[k++] = (ui_option){page_int_text(r, users[i].id), users[i].name};
+			}
+		}
+	}
+	if (ao) {
 		ui_field ag = {
 		    .name = "agent", .label = _(r, "Conseiller ou conseillère"), .value = s->agent};
 		ui_select(r, &ag, ao, k, e);

@@ -168,14 +168,14 @@ static void profile_items(req *r, const store_visitor *p)
 static const char *operator_name(req *r, const char *code)
 {
 	store_operator op;
-	return store_operator_get(r->app->store, r->arena, code, &op) == STORE_OK ? op.name : code;
+	return store_operator_get_kept(r->app->store, r->arena, code, &op) == STORE_OK ? op.name : code;
 }
 
 static const char *procedure_name(req *r, const store_demand *d)
 {
 	store_procedure proc;
 	if (d->procedure_id &&
-	    store_procedure_get(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK)
+	    store_procedure_get_kept(r->app->store, r->arena, d->procedure_id, &proc) == STORE_OK)
 		return proc.label;
 	return d->procedure_text;
 }

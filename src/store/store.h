@@ -111,6 +111,13 @@ int store_user_get(store *s, arena *a, int64_t id, store_user *out);
 int store_user_by_email(store *s, arena *a, const char *email, store_user *out);
 /* Users, in name order; site_id 0 for every site. */
 int store_user_list(store *s, arena *a, int64_t site_id, store_user **out, size_t *n);
+/* The accounts linked to one site, inactive ones too, in name order: only
+ * the id and the name (the choices of a filter by adviser). */
+typedef struct store_user_name {
+	int64_t id;
+	char *name;
+} store_user_name;
+int store_site_user_names(store *s, arena *a, int64_t site_id, store_user_name **out, size_t *n);
 int store_user_count(store *s, int64_t *n);
 
 /* Sessions: only a hash of the session id is kept. */
@@ -222,6 +229,11 @@ typedef struct store_operator {
 
 int store_operator_list(store *s, arena *a, int active_only, store_operator **out, size_t *n);
 int store_operator_get(store *s, arena *a, const char *code, store_operator *out);
+/* The same from the catalog's lists kept in memory (store_catalog_cache.c:
+ * exact after every write through this store, at most a minute late for
+ * another process's), for pages that show a name; checks before a write
+ * use store_operator_get. */
+int store_operator_get_kept(store *s, arena *a, const char *code, store_operator *out);
 int store_operator_insert(store *s, const store_operator *o); /* STORE_CONFLICT on a used code */
 int store_operator_update(store *s, const store_operator *o);
 
@@ -244,6 +256,8 @@ typedef struct store_procedure {
 
 int store_procedure_list(store *s, arena *a, int active_only, store_procedure **out, size_t *n);
 int store_procedure_get(store *s, arena *a, int64_t id, store_procedure *out);
+/* From the lists kept in memory, as store_operator_get_kept. */
+int store_procedure_get_kept(store *s, arena *a, int64_t id, store_procedure *out);
 int store_procedure_insert(store *s, const store_procedure *p, int64_t *id);
 int store_procedure_update(store *s, const store_procedure *p);
 

@@ -74,6 +74,31 @@ static int catalog_rows(store *s, arena *a, int kind, int active_only, const cha
 	return rc;
 }
 
+/* One row of the catalog from the kept list of all rows of kind; when
+ * none is kept, the list is read (and kept) and the row looked for in it. */
+static int catalog_row(store *s, arena *a, int kind, int64_t id, const char *code, void *out,
+                       int (*list)(store *, arena *, int, void **, size_t *), size_t size)
+{
+	memset(out, 0, size);
+	int found = store_catalog_find(s, a, kind, store_catalog_generation(s), now_s(), id, code, out);
+	if (found >= 0)
+		return found ? STORE_OK : STORE_NOT_FOUND;
+	void *rows = NULL;
+	size_t n = 0;
+	int rc = list(s, a, 0, &rows, &n);
+	if (rc != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const char *row = (const char *)rows + i * size;
+		if (kind == CATALOG_PROCEDURES ? ((const store_procedure *)row)->id == id
+		                               : str_eq(*(char *const *)row, code)) {
+			memcpy(out, row, size);
+			return STORE_OK;
+		}
+	}
+	return STORE_NOT_FOUND;
+}
+
 /* A write of the catalog: what it answers, and the lists kept in memory
  * left behind once it has committed. */
 static int catalog_written(store *s, int rc)
@@ -114,6 +139,16 @@ int store_operator_get(store *s, arena *a, const char *code, store_operator *out
 	memset(out, 0, sizeof *out);
 	return get_row(s, a, "operator_get", "SELECT " OPERATOR_COLS " FROM operators WHERE code = ?",
 	               PARAMS(P_TEXT(code)), read_operator, out);
+}
+
+static int operator_rows(store *s, arena *a, int active_only, void **out, size_t *n)
+{
+	return store_operator_list(s, a, active_only, (store_operator **)out, n);
+}
+
+int store_operator_get_kept(store *s, arena *a, const char *code, store_operator *out)
+{
+	return catalog_row(s, a, CATALOG_OPERATORS, 0, code ? code : "", out, operator_rows, sizeof *out);
 }
 
 int store_operator_insert(store *s, const store_operator *o)
@@ -249,6 +284,16 @@ int store_procedure_get(store *s, arena *a, int64_t id, store_procedure *out)
 	memset(out, 0, sizeof *out);
 	return get_row(s, a, "procedure_get", "SELECT " PROCEDURE_COLS " FROM procedures WHERE id = ?",
 	               PARAMS(P_INT(id)), read_procedure, out);
+}
+
+static int procedure_rows(store *s, arena *a, int active_only, void **out, size_t *n)
+{
+	return store_procedure_list(s, a, active_only, (store_procedure **)out, n);
+}
+
+int store_procedure_get_kept(store *s, arena *a, int64_t id, store_procedure *out)
+{
+	return catalog_row(s, a, CATALOG_PROCEDURES, id, NULL, out, procedure_rows, sizeof *out);
 }
 
 int store_procedure_insert(store *s, const store_procedure *p, int64_t *id)

@@ -15,6 +15,11 @@
  *
  * A caller gets its own copy in its arena (rows and strings): it may keep
  * or change it as if it had been read from the database.
+ *
+ * The list of all rows is also sorted by key when kept, so that a page
+ * naming one operator or procedure (a visit's, each row of a table of
+ * visits) finds it there instead of asking the database
+ * (store_catalog_find, store_operator_get_kept).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,7 +33,8 @@
  * rows and a few tens of KB). */
 #define CATALOG_BYTES_MAX ((size_t)4 << 20)
 
-/* The string fields of each kind's row, by offset. */
+/* The string fields of each kind's row, by offset. A row is found by its
+ * id (procedures) or by its first string, its code (operators, themes). */
 typedef struct catalog_kind {
 	size_t size;
 	size_t nstr;
@@ -53,6 +59,7 @@ typedef struct catalog_entry {
 	int64_t at; /* when read */
 	void *rows;
 	size_t n;
+	const void **by_key; /* the rows sorted by id or code, for lookups */
 } catalog_entry;
 
 struct store_catalog_cache {
@@ -106,6 +113,76 @@ static void *copy_rows(arena *a, const catalog_kind *k, const void *rows, size_t
 	return copy;
 }
 
+_Static_assert(offsetof(store_operator, code) == 0 && offsetof(store_theme, code) == 0,
+               "operators and themes are found by their first field");
+
+/* A row compared with a key: its id for procedures, its code (the first
+ * string of operators and themes, at offset 0) otherwise. */
+static int key_cmp(int kind, const void *row, int64_t id, const char *code)
+{
+	if (kind == CATALOG_PROCEDURES) {
+		int64_t ri = ((const store_procedure *)row)->id;
+		return ri < id ? -1 : ri > id;
+	}
+	const char *rc = *(char *const *)row;
+	return strcmp(rc ? rc : "", code ? code : "");
+}
+
+static int by_id(const void *x, const void *y)
+{
+	const store_procedure *a = *(const void *const *)x, *b = *(const void *const *)y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int by_code(const void *x, const void *y)
+{
+	const char *a = **(char *const *const *)x, *b = **(char *const *const *)y;
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Pointers to the rows of a list in key order, in a. */
+static const void **sort_by_key(arena *a, int kind, const void *rows, size_t n)
+{
+	const void **by = arena_alloc(a, (n + 1) * sizeof *by);
+	if (!by)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		by[i] = (const char *)rows + i * kinds[kind].size;
+	if (n > 1)
+		qsort(by, n, sizeof *by, kind == CATALOG_PROCEDURES ? by_id : by_code);
+	return by;
+}
+
+int store_catalog_find(store *s, arena *a, int kind, uint64_t gen, int64_t now, int64_t id, const char *code,
+                       void *out)
+{
+	struct store_catalog_cache *cc = s->catalog;
+	int found = -1;
+	pthread_mutex_lock(&cc->mu);
+	const catalog_entry *e = &cc->e[kind][0];
+	if (e->held && e->by_key && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S) {
+		found = 0;
+		size_t lo = 0, hi = e->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = key_cmp(kind, e->by_key[mid], id, code);
+			if (c == 0) {
+				void *copy = copy_rows(a, &kinds[kind], e->by_key[mid], 1);
+				if (copy)
+					memcpy(out, copy, kinds[kind].size);
+				found = copy ? 1 : -1;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	pthread_mutex_unlock(&cc->mu);
+	return found;
+}
+
 int store_catalog_get(store *s, arena *a, int kind, int active_only, uint64_t gen, int64_t now, void **out,
                       size_t *n)
 {
@@ -131,14 +208,15 @@ void store_catalog_put(store *s, int kind, int active_only, uint64_t gen, int64_
 	struct store_catalog_cache *cc = s->catalog;
 	arena *held = arena_new(CATALOG_BYTES_MAX);
 	void *copy = copy_rows(held, &kinds[kind], rows, n);
-	if (!copy) {
+	const void **by_key = copy ? sort_by_key(held, kind, copy, n) : NULL;
+	if (!by_key) {
 		arena_free(held);
 		return;
 	}
 	pthread_mutex_lock(&cc->mu);
 	catalog_entry *e = &cc->e[kind][active_only != 0];
 	arena *old = e->held;
-	*e = (catalog_entry){.held = held, .gen = gen, .at = now, .rows = copy, .n = n};
+	*e = (catalog_entry){.held = held, .gen = gen, .at = now, .rows = copy, .n = n, .by_key = by_key};
 	pthread_mutex_unlock(&cc->mu);
 	arena_free(old);
 }

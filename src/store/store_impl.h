@@ -82,6 +82,12 @@ int store_catalog_get(store *s, arena *a, int kind, int active_only, uint64_t ge
                       size_t *n);
 void store_catalog_put(store *s, int kind, int active_only, uint64_t gen, int64_t now, const void *rows,
                        size_t n);
+/* One row of the kept list of all rows of kind, by id (procedures) or code
+ * (operators, themes), copied into out with its strings in a: 1 when
+ * copied, 0 when the valid list has no such row, -1 when no valid list is
+ * kept (or a is full) and the row must be read. */
+int store_catalog_find(store *s, arena *a, int kind, uint64_t gen, int64_t now, int64_t id, const char *code,
+                       void *out);
 struct store_catalog_cache *store_catalog_cache_new(void);
 void store_catalog_cache_free(struct store_catalog_cache *cc);
 

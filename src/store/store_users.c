@@ -135,7 +135,8 @@ int store_user_update(store *s, const store_user *u)
 		if (rc == 0)
 			rc = STORE_NOT_FOUND;
 		if (rc > 0 && u->password_hash)
-			rc = store_run(s, c, "user_update", "UPDATE users SET password_hash = ? WHERE id = ? RETURNING id",
+			rc = store_run(s, c, "user_update",
+			               "UPDATE users SET password_hash = ? WHERE id = ? RETURNING id",
 			               PARAMS(P_TEXT(u->password_hash), P_INT(u->id)), NULL);
 		if (rc > 0)
 			rc = store_run(s, c, "user_update", "DELETE FROM user_sites WHERE user_id = ?",
@@ -348,6 +349,23 @@ int store_user_list(store *s, arena *a, int64_t site_id, store_user **out, size_
 	store_vec_free(&users);
 	store_vec_free(&links);
 	return rc;
+}
+
+static int read_user_name(db_stmt *st, arena *a, void *row)
+{
+	store_user_name *u = row;
+	int oom = 0;
+	u->id = db_col_int(st, 0);
+	u->name = store_col_dup(a, st, 1, &oom);
+	return oom;
+}
+
+int store_site_user_names(store *s, arena *a, int64_t site_id, store_user_name **out, size_t *n)
+{
+	return store_rows(s, "site_user_names",
+	                  "SELECT u.id, u.name FROM user_sites us JOIN users u ON u.id = us.user_id "
+	                  "WHERE us.site_id = ? ORDER BY u.name, u.id",
+	                  PARAMS(P_INT(site_id)), a, sizeof **out, read_user_name, (void **)out, n);
 }
 
 int store_user_count(store *s, int64_t *n)

@@ -703,11 +703,23 @@ void time_local_date(int64_t t, char out[11])
 
 void time_local_hm(int64_t t, char out[6])
 {
-	struct tm tm;
-	local_tm(t, &tm);
-	put_digits(out, (unsigned)tm.tm_hour % 100u, 2);
+	/* The hour and minute need no date: from the offset alone when the
+	 * day has one. */
+	long offset = day_offset(t);
+	int hour, min;
+	if (offset == LONG_MIN) {
+		struct tm tm;
+		local_tm(t, &tm);
+		hour = tm.tm_hour;
+		min = tm.tm_min;
+	} else {
+		int64_t local = t + offset, secs = local - floor_div(local, 86400) * 86400;
+		hour = (int)(secs / 3600);
+		min = (int)(secs / 60 % 60);
+	}
+	put_digits(out, (unsigned)hour % 100u, 2);
 	out[2] = ':';
-	put_digits(out + 3, (unsigned)tm.tm_min % 100u, 2);
+	put_digits(out + 3, (unsigned)min % 100u, 2);
 	out[5] = '\0';
 }
 

@@ -167,8 +167,12 @@ int enum_valid(const enum_def *d, const char *code)
 
 const char *enum_label(const enum_def *d, const char *code)
 {
-	const enum_item *it = code ? find(d, code, strlen(code)) : NULL;
-	return it ? it->label : code ? code : "";
+	if (!code)
+		return "";
+	for (size_t i = 0; d && i < d->n; i++)
+		if (strcmp(d->items[i].code, code) == 0)
+			return d->items[i].label;
+	return code;
 }
 
 int enum_list_valid(const enum_def *d, const char *codes)

@@ -338,7 +338,29 @@ static void test_users(void **state)
 	assert_int_equal(store_user_list(f->s, f->a, s1, &list, &count), STORE_OK);
 	assert_int_equal(count, 1);
 	assert_int_equal(list[0].id, other);
+	/* A site's names: the same accounts as its list, in the same order,
+	 * a disabled one too. */
+	int64_t third = add_user(f->s, "bruno@example.fr", "manager", (int64_t[]){s1, s2}, 2);
+	store_user b;
+	assert_int_equal(store_user_get(f->s, f->a, third, &b), STORE_OK);
+	b.active = 0;
+	b.password_hash = NULL;
+	assert_int_equal(store_user_update(f->s, &b), STORE_OK);
+	const int64_t each[] = {s1, s2, s2 + 100};
+	for (size_t k = 0; k < 3; k++) {
+		store_user_name *names;
+		size_t nn;
+		assert_int_equal(store_user_list(f->s, f->a, each[k], &list, &count), STORE_OK);
+		assert_int_equal(store_site_user_names(f->s, f->a, each[k], &names, &nn), STORE_OK);
+		assert_int_equal(nn, count);
+		assert_int_equal(nn, k == 2 ? 0 : 2);
+		for (size_t i = 0; i < nn; i++) {
+			assert_int_equal(names[i].id, list[i].id);
+			assert_string_equal(names[i].name, list[i].name);
+		}
+	}
 	assert_int_equal(store_user_count(f->s, &n), STORE_OK);
+	n--; /* bruno */
 	assert_int_equal(n, 3);
 	assert_int_equal(store_error_count(f->s), 0);
 }
@@ -718,7 +740,8 @@ static void test_read_scope(void **state)
 	assert_int_equal(db_open(&d, path, 3, err, sizeof err), DB_OK);
 	assert_int_equal(db_open(&other, path, 1, err, sizeof err), DB_OK);
 	db_conn *o = db_acquire(other);
-	assert_int_equal(db_exec_script(o, "CREATE TABLE t (id {{pk}}, v {{int}} NOT NULL) {{strict}};"), DB_OK);
+	assert_int_equal(db_exec_script(o, "CREATE TABLE t (id {{pk}}, v {{int}} NOT NULL) {{strict}};"),
+	                 DB_OK);
 	insert_row(o, 1);
 
 	db_scope_begin(d);
@@ -727,7 +750,7 @@ static void test_read_scope(void **state)
 	db_release(d, c);
 	insert_row(o, 2); /* another writer, after the scope's first read */
 	db_conn *again = db_acquire(d);
-	assert_ptr_equal(again, c); /* the scope's connection */
+	assert_ptr_equal(again, c);             /* the scope's connection */
 	assert_int_equal(count_rows(again), 1); /* its snapshot */
 	/* A caller that acquires while the scope's connection is out gets
 	 * another, outside the scope, which sees the latest state. */

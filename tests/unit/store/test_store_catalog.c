@@ -4,7 +4,8 @@
  * themes, procedures and topics, their edits (the labels of themes, new and
  * deactivated topics, and their validation), the geography loader (all or
  * nothing) and its searches, the frequencies of operators and procedures at
- * a site, the catalog's lists kept in memory, and the correction window.
+ * a site, the catalog's lists kept in memory and a row taken from them, and
+ * the correction window.
  */
 #include "unit.h"
 
@@ -17,6 +18,7 @@
 
 #include "domain/catalog.h"
 #include "cli/cli.h"
+#include "db/db.h"
 #include "util/embedded.h"
 #include "util/guichet_limits.h"
 #include "store/store.h"
@@ -268,6 +270,113 @@ static void test_catalog_cached(void **state)
 	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
 	assert_int_equal(n, nactive + 1);
 	assert_string_equal(operator_name(ops, n, "mdph_35"), "MDPH 35");
+}
+
+/* Runs one statement behind the store's back. */
+static void sql_behind(struct fixture *f, const char *sql)
+{
+	char err[256];
+	db *d;
+	assert_int_equal(db_open(&d, f->path, 1, err, sizeof err), DB_OK);
+	db_conn *c = db_acquire(d);
+	db_stmt *st = db_prepare(c, sql);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	db_release(d, c);
+	db_close(d);
+}
+
+static void assert_same_operator(const store_operator *x, const store_operator *y)
+{
+	assert_string_equal(x->code, y->code);
+	assert_string_equal(x->name, y->name);
+	assert_int_equal(x->national, y->national);
+	assert_int_equal(x->deadline_days, y->deadline_days);
+	assert_int_equal(x->active, y->active);
+	assert_int_equal(x->sort, y->sort);
+}
+
+static void assert_same_procedure(const store_procedure *x, const store_procedure *y)
+{
+	assert_int_equal(x->id, y->id);
+	assert_string_equal(x->label, y->label);
+	assert_string_equal(x->theme_code, y->theme_code);
+	assert_string_equal(x->operator_code, y->operator_code);
+	assert_string_equal(x->url, y->url);
+	assert_string_equal(x->documents, y->documents);
+	assert_int_equal(x->active, y->active);
+}
+
+/* One operator or procedure taken from the kept lists (pages that show a
+ * name): the same row as the database's, inactive ones too, whether the
+ * list was kept before or not; none for an unknown key; an edit through
+ * the store at the next call; an edit behind its back only once the list's
+ * minute is over (so the row came from memory). */
+static void test_catalog_get_kept(void **state)
+{
+	struct fixture *f = *state;
+	store_operator o = {.code = "caf_35", .name = "CAF 35", .active = 0, .sort = 3, .deadline_days = 9};
+	assert_int_equal(store_operator_insert(f->s, &o), STORE_OK);
+	store_procedure np = {.label = "Bourse de lycée", .theme_code = "famille_scolarite", .active = 0};
+	int64_t pid;
+	assert_int_equal(store_procedure_insert(f->s, &np, &pid), STORE_OK);
+
+	store_operator *ops;
+	store_procedure *procs;
+	size_t nops, nprocs;
+	assert_int_equal(store_operator_list(f->s, f->a, 0, &ops, &nops), STORE_OK);
+	assert_int_equal(store_procedure_list(f->s, f->a, 0, &procs, &nprocs), STORE_OK);
+	assert_true(nops > 10 && nprocs > 10);
+	/* Twice: the first call of each kind may find no list kept (the edits
+	 * above left them behind), the second finds it. */
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < nops; i++) {
+			store_operator want, got;
+			assert_int_equal(store_operator_get(f->s, f->a, ops[i].code, &want), STORE_OK);
+			assert_int_equal(store_operator_get_kept(f->s, f->a, ops[i].code, &got), STORE_OK);
+			assert_same_operator(&got, &want);
+		}
+		for (size_t i = 0; i < nprocs; i++) {
+			store_procedure want, got;
+			assert_int_equal(store_procedure_get(f->s, f->a, procs[i].id, &want), STORE_OK);
+			assert_int_equal(store_procedure_get_kept(f->s, f->a, procs[i].id, &got), STORE_OK);
+			assert_same_procedure(&got, &want);
+		}
+		store_operator x;
+		store_procedure y;
+		assert_int_equal(store_operator_get_kept(f->s, f->a, "nope", &x), STORE_NOT_FOUND);
+		assert_int_equal(store_operator_get_kept(f->s, f->a, "", &x), STORE_NOT_FOUND);
+		assert_int_equal(store_procedure_get_kept(f->s, f->a, 999999, &y), STORE_NOT_FOUND);
+		assert_int_equal(store_procedure_get_kept(f->s, f->a, 0, &y), STORE_NOT_FOUND);
+	}
+
+	/* A caller's copy is its own. */
+	store_operator got;
+	assert_int_equal(store_operator_get_kept(f->s, f->a, "caf_35", &got), STORE_OK);
+	got.name[0] = '#';
+	assert_int_equal(store_operator_get_kept(f->s, f->a, "caf_35", &got), STORE_OK);
+	assert_string_equal(got.name, "CAF 35");
+
+	o.name = "CAF d'Ille-et-Vilaine";
+	assert_int_equal(store_operator_update(f->s, &o), STORE_OK);
+	assert_int_equal(store_operator_get_kept(f->s, f->a, "caf_35", &got), STORE_OK);
+	assert_string_equal(got.name, "CAF d'Ille-et-Vilaine");
+	np.id = pid;
+	np.label = "Bourse de lycée (demande)";
+	assert_int_equal(store_procedure_update(f->s, &np), STORE_OK);
+	store_procedure gp;
+	assert_int_equal(store_procedure_get_kept(f->s, f->a, pid, &gp), STORE_OK);
+	assert_string_equal(gp.label, "Bourse de lycée (demande)");
+
+	/* Kept again after the procedure's edit (one generation for the whole
+	 * catalog), then changed behind the store's back. */
+	assert_int_equal(store_operator_get_kept(f->s, f->a, "caf_35", &got), STORE_OK);
+	sql_behind(f, "UPDATE operators SET name = 'CAF de Rennes' WHERE code = 'caf_35'");
+	assert_int_equal(store_operator_get_kept(f->s, f->a, "caf_35", &got), STORE_OK);
+	assert_string_equal(got.name, "CAF d'Ille-et-Vilaine");
+	assert_int_equal(store_operator_get(f->s, f->a, "caf_35", &got), STORE_OK);
+	assert_string_equal(got.name, "CAF de Rennes");
 }
 
 /* A small geography: two regions, three départements, four communes. */
@@ -743,6 +852,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_seed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_catalog, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalog_cached, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalog_get_kept, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_themes_topics, setup, teardown),
 	    cmocka_unit_test(test_validate_themes_topics),
 	    cmocka_unit_test_setup_teardown(test_geo, setup, teardown),
