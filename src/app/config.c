@@ -21,12 +21,21 @@
 #define THREADS_MAX 256
 #define DURATION_MAX_S (366L * 24 * 3600)
 
-static unsigned default_threads(void)
+unsigned config_default_threads(const char *db_url)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cpus < 1)
 		cpus = 1;
-	return cpus * 2 > THREADS_MAX ? THREADS_MAX : (unsigned)(cpus * 2);
+	/* SQLite works inside the process: a thread more than the processors
+	 * only waits for a time slice, and every connection it holds waits
+	 * with it (bench/README.md, pages.mjs). PostgreSQL's statements wait
+	 * for the network: twice the processors keep them busy. At least two,
+	 * so that a request waiting for the disk or another server (a commit,
+	 * an OpenID provider) never stops every other. */
+	long n = db_url && !db_sqlite_file(db_url) ? cpus * 2 : cpus;
+	if (n < 2)
+		n = 2;
+	return n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
 }
 
 void config_defaults(config *c)
@@ -35,7 +44,7 @@ void config_defaults(config *c)
 	/* No default store: creating a database in whatever directory the
 	 * command happens to run in would hide a forgotten --db. */
 	c->listen = xstrdup("127.0.0.1:8080");
-	c->threads = default_threads();
+	c->threads = 0; /* config_default_threads, once the store is known */
 	c->trust_proxy = 0;
 	c->trusted_proxies = xstrdup("127.0.0.1,::1");
 	c->session_idle = (long)DEFAULT_SESSION_IDLE_S;

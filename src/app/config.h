@@ -10,12 +10,12 @@
 #include <stddef.h>
 
 typedef struct config {
-	char *db;          /* path or URL of the store */
-	char *listen;      /* HOST:PORT */
-	unsigned threads;  /* HTTP worker threads */
-	int trust_proxy;   /* honour X-Forwarded-* from a reverse proxy */
+	char *db;              /* path or URL of the store */
+	char *listen;          /* HOST:PORT */
+	unsigned threads;      /* HTTP worker threads; 0: config_default_threads */
+	int trust_proxy;       /* honour X-Forwarded-* from a reverse proxy */
 	char *trusted_proxies; /* the proxies' addresses, comma- or space-separated */
-	long session_idle; /* seconds */
+	long session_idle;     /* seconds */
 	long session_absolute;
 	char *public_url; /* the address the public uses (satisfaction posters); optional */
 	char *port_file;  /* when set, the bound port is written there (tests) */
@@ -87,6 +87,9 @@ void config_defaults(config *c);
 /* The statistics snapshot's path (malloc'd), or NULL for none. */
 char *config_stats_snapshot(const config *c);
 void config_free(config *c);
+/* The worker threads when none are set, for the store at db_url: the
+ * processors for SQLite, twice as many for PostgreSQL; at least 2. */
+unsigned config_default_threads(const char *db_url);
 /* Sets one setting by its key ("db", "listen", "threads", "trust-proxy",
  * "session-idle", "session-absolute", "public-url", "port-file",
  * "head-timeout", "max-connections", "max-connections-per-address",

@@ -74,7 +74,8 @@ static void usage(FILE *f)
 	    "Runs the web server until SIGTERM or SIGINT.\n\n"
 	    "  --db PATH-or-URL        the store (GUICHET_DB)\n"
 	    "  --listen HOST:PORT      address to listen on, default 127.0.0.1:8080 (GUICHET_LISTEN)\n"
-	    "  --threads N             worker threads (GUICHET_THREADS)\n"
+	    "  --threads N             worker threads (GUICHET_THREADS; default: the processors\n"
+	    "                          for SQLite, twice as many for PostgreSQL, at least 2)\n"
 	    "  --trust-proxy           honour X-Forwarded-For and X-Forwarded-Proto (GUICHET_TRUST_PROXY)\n"
 	    "  --trusted-proxies LIST  the proxies' addresses whose X-Forwarded-* are honoured, default\n"
 	    "                          127.0.0.1,::1 (GUICHET_TRUSTED_PROXIES)\n"
@@ -398,6 +399,8 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "guichet serve: %s\n", auth_init() != 0 ? "libsodium failed to start" : err);
 		goto done;
 	}
+	if (!cfg.threads)
+		cfg.threads = config_default_threads(cfg.db);
 	if (store_open(&app.store, cfg.db, cfg.threads + 2, err, sizeof err) != 0) {
 		fprintf(stderr, "guichet serve: %s\n", err);
 		goto done;

@@ -17,6 +17,7 @@
 #include "util/html.h"
 #include "util/i18n.h"
 #include "util/guichet_limits.h"
+#include "web/fragment.h"
 #include "web/page.h"
 #include "pages/pages.h"
 #include "web/ui.h"
@@ -526,12 +527,9 @@ static const char *site_name(const store_site *sites, size_t n, int64_t id)
 	return "";
 }
 
-/* The table of a journal or of search results: enough to recognise a
- * visit (time, channel, the person's age bracket, the first demand, the
- * adviser). with_date adds the date column, sites (when more than one)
- * the site column. On a narrow screen its rows become cards (.stack). */
-static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
-                         const store_site *sites, size_t nsites)
+/* The rows of a table of visits (see visits_table). */
+static void visits_rows(req *r, const store_visit *v, size_t n, int with_date, const store_site *sites,
+                        size_t nsites)
 {
 	store_operator *ops = NULL;
 	size_t nops = 0;
@@ -542,19 +540,6 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	           *h_channel = _(r, "Canal"), *h_age = _(r, "Âge"), *h_demands = _(r, "Demandes"),
 	           *h_what = _(r, "Organismes et démarche"), *h_outcome = _(r, "Résultat"),
 	           *h_agent = _(r, "Conseiller ou conseillère");
-	ui_table_begin(r, "stack visits", caption);
-	if (with_date)
-		ui_th(r, h_date);
-	ui_th(r, h_time);
-	if (nsites > 1)
-		ui_th(r, h_site);
-	ui_th(r, h_channel);
-	ui_th(r, h_age);
-	ui_th(r, h_demands);
-	ui_th(r, h_what);
-	ui_th(r, h_outcome);
-	ui_th(r, h_agent);
-	ui_table_body(r);
 	cell_start c_date = cell_start_of(r, h_date), c_time = cell_start_of(r, h_time),
 	           c_site = cell_start_of(r, h_site), c_channel = cell_start_of(r, h_channel),
 	           c_age = cell_start_of(r, h_age), c_demands = cell_start_of(r, h_demands),
@@ -601,6 +586,70 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 		html_txt(&r->out, v[i].agent_name);
 		RAW(r, "</td></tr>\n");
 	}
+}
+
+/* The key of a table's rows (web/fragment.c): everything they show
+ * besides the translations of the language: the page of visits by its
+ * stamp (store_visit_list_stamped: the same stamp, the same visits), the
+ * columns, the catalog's version (the names of operators and procedures,
+ * which this process's edits move on; another process's show within the
+ * catalog's minute, as without the kept rows) and the sites' names. */
+static int visits_rows_key(req *r, uint64_t stamp, int with_date, const store_site *sites, size_t nsites,
+                           buf *k)
+{
+	web_fragment_key_add(k, "visits");
+	web_fragment_key_add(k, r->lang ? r->lang->code : "");
+	web_fragment_key_add(k, page_int_text(r, (int64_t)stamp));
+	web_fragment_key_add(k, page_int_text(r, (int64_t)store_catalog_version(r->app->store)));
+	web_fragment_key_add(k, with_date ? "date" : "");
+	for (size_t i = 0; nsites > 1 && i < nsites; i++) {
+		web_fragment_key_add(k, page_int_text(r, sites[i].id));
+		web_fragment_key_add(k, sites[i].name);
+	}
+	return k->overflow || !k->data ? -1 : 0;
+}
+
+/* The table of a journal or of search results: enough to recognise a
+ * visit (time, channel, the person's age bracket, the first demand, the
+ * adviser). with_date adds the date column, sites (when more than one)
+ * the site column. On a narrow screen its rows become cards (.stack).
+ * The rows of a page of visits kept in memory (stamp not 0) are kept too,
+ * and copied at the next views of the same page; the table's opening is
+ * written each time (its id depends on what the page wrote before). */
+static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
+                         const store_site *sites, size_t nsites, uint64_t stamp)
+{
+	const char *h_date = _(r, "Date"), *h_time = _(r, "Heure"), *h_site = _(r, "Lieu"),
+	           *h_channel = _(r, "Canal"), *h_age = _(r, "Âge"), *h_demands = _(r, "Demandes"),
+	           *h_what = _(r, "Organismes et démarche"), *h_outcome = _(r, "Résultat"),
+	           *h_agent = _(r, "Conseiller ou conseillère");
+	ui_table_begin(r, "stack visits", caption);
+	if (with_date)
+		ui_th(r, h_date);
+	ui_th(r, h_time);
+	if (nsites > 1)
+		ui_th(r, h_site);
+	ui_th(r, h_channel);
+	ui_th(r, h_age);
+	ui_th(r, h_demands);
+	ui_th(r, h_what);
+	ui_th(r, h_outcome);
+	ui_th(r, h_agent);
+	ui_table_body(r);
+	buf k;
+	buf_init(&k, LIMIT_FRAGMENT_KEY_BYTES);
+	buf *o = &r->out;
+	if (stamp && visits_rows_key(r, stamp, with_date, sites, nsites, &k) == 0) {
+		if (web_fragment_copy(k.data, k.len, NULL, o) != 0) {
+			size_t at = o->len;
+			visits_rows(r, v, n, with_date, sites, nsites);
+			if (!o->overflow && o->data)
+				web_fragment_keep(k.data, k.len, o->data + at, o->len - at, NULL);
+		}
+	} else {
+		visits_rows(r, v, n, with_date, sites, nsites);
+	}
+	buf_free(&k);
 	ui_table_end(r);
 }
 
@@ -683,10 +732,14 @@ int page_journal(req *r)
 	size_t n = 0;
 	store_visit_filter f = {
 	    .site_ids = &site, .nsites = 1, .from = from, .to = to, .limit = LIMIT_PAGE_ROWS, .cached = 1};
+	/* A day of one page: its rows may be kept (visits_table). */
+	uint64_t stamp = 0;
 	for (int page = 0; page < JOURNAL_MAX_PAGES; page++) {
 		store_visit *part = NULL;
 		size_t k = 0;
-		if (store_visit_list(r->app->store, r->arena, &f, &part, &k) != STORE_OK) {
+		uint64_t part_stamp = 0;
+		if (store_visit_list_stamped(r->app->store, r->arena, &f, &part, &k, &part_stamp) !=
+		    STORE_OK) {
 			r->status = 500;
 			return page_error(r);
 		}
@@ -701,8 +754,10 @@ int page_journal(req *r)
 			memcpy(grown + n, part, k * sizeof *part);
 		all = grown;
 		n += k;
-		if (k < LIMIT_PAGE_ROWS)
+		if (k < LIMIT_PAGE_ROWS) {
+			stamp = page == 0 ? part_stamp : 0;
 			break;
+		}
 		f.after_id = part[k - 1].id;
 	}
 	int64_t demands = 0, solved = 0;
@@ -758,7 +813,7 @@ int page_journal(req *r)
 		RAW(r, "</p>\n");
 	} else {
 		visits_table(r, _(r, "Visites du jour, de la plus récente à la plus ancienne"), all, n, 0,
-		             NULL, 0);
+		             NULL, 0, stamp);
 	}
 	ui_page_end(r);
 	return 0;
@@ -958,12 +1013,13 @@ int page_visits_search(req *r)
 
 	store_visit *v = NULL;
 	size_t n = 0;
+	uint64_t stamp = 0;
 	int64_t visits = 0, demands = 0;
 	if (e.n == 0 && scoped) {
 		store_visit_filter count = f;
 		count.after_id = 0;
 		count.limit = 0;
-		if (store_visit_list(r->app->store, r->arena, &f, &v, &n) != STORE_OK ||
+		if (store_visit_list_stamped(r->app->store, r->arena, &f, &v, &n, &stamp) != STORE_OK ||
 		    store_visit_count(r->app->store, &count, &visits, &demands) != STORE_OK) {
 			r->status = 500;
 			return page_error(r);
@@ -985,7 +1041,7 @@ int page_visits_search(req *r)
 		RAW(r, "</p>\n");
 		if (n)
 			visits_table(r, _(r, "Visites trouvées, de la plus récente à la plus ancienne"), v, n,
-			             1, sites, ns);
+			             1, sites, ns, stamp);
 		if (f.after_id || n == SEARCH_PAGE_ROWS) {
 			RAW(r, "<nav aria-label=\"");
 			html_attr(o, _(r, "Pages de résultats"));

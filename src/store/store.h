@@ -234,6 +234,9 @@ int store_operator_get(store *s, arena *a, const char *code, store_operator *out
  * another process's), for pages that show a name; checks before a write
  * use store_operator_get. */
 int store_operator_get_kept(store *s, arena *a, const char *code, store_operator *out);
+/* The catalog's write generation in this process: it moves on after every
+ * write of operators, themes or procedures through this store. */
+uint64_t store_catalog_version(store *s);
 int store_operator_insert(store *s, const store_operator *o); /* STORE_CONFLICT on a used code */
 int store_operator_update(store *s, const store_operator *o);
 
@@ -417,6 +420,12 @@ typedef struct store_visit_filter {
 
 /* Live visits, newest first, with visitor and demands. */
 int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n);
+/* The same, and with f->cached the stamp of the page it answered: the same
+ * stamp, the same visits byte for byte, for what a page builds from them
+ * and keeps (web/fragment.c). A page read again from the database gets a
+ * new stamp; 0 when the page is not kept. */
+int store_visit_list_stamped(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n,
+                             uint64_t *stamp);
 int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands);
 
 int store_visitor_get(store *s, arena *a, int64_t id, store_visitor *out);

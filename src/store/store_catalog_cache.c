@@ -77,6 +77,11 @@ uint64_t store_catalog_generation(store *s)
 	return atomic_load(&s->catalog_gen);
 }
 
+uint64_t store_catalog_version(store *s)
+{
+	return store_catalog_generation(s);
+}
+
 void store_catalog_cache_free(struct store_catalog_cache *cc)
 {
 	if (!cc)

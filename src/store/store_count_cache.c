@@ -57,7 +57,13 @@ typedef struct list_entry {
 	uint64_t gen;
 	int64_t at;
 	size_t n;
+	uint64_t stamp;
 } list_entry;
+
+/* The stamps of kept pages, for every store of the process: a page's
+ * stamp names its exact content (a page that other pieces of a page were
+ * built from, web/fragment.c). */
+static _Atomic uint64_t list_stamps;
 
 struct store_count_cache {
 	pthread_mutex_t mu;
@@ -318,7 +324,7 @@ static store_visit *unpack_page(arena *a, const char *block, size_t size, size_t
 }
 
 int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t now, store_visit **out,
-                   size_t *n)
+                   size_t *n, uint64_t *stamp)
 {
 	struct store_count_cache *cc = s->counts;
 	if (!cc || !key)
@@ -331,6 +337,7 @@ int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t no
 		if (copy) {
 			*out = copy;
 			*n = e->n;
+			*stamp = e->stamp;
 			found = 1;
 		}
 	}
@@ -338,23 +345,26 @@ int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t no
 	return found;
 }
 
-void store_list_put(store *s, const char *key, uint64_t gen, int64_t now, const store_visit *v, size_t n)
+uint64_t store_list_put(store *s, const char *key, uint64_t gen, int64_t now, const store_visit *v, size_t n)
 {
 	struct store_count_cache *cc = s->counts;
 	if (!cc || !key)
-		return;
+		return 0;
 	size_t size = 0;
 	char *k = strdup(key);
 	char *block = k ? pack_page(v, n, &size) : NULL;
 	if (!block) {
 		free(k);
-		return;
+		return 0;
 	}
+	uint64_t stamp = atomic_fetch_add(&list_stamps, 1) + 1;
 	pthread_mutex_lock(&cc->mu);
 	list_entry *e = &cc->l[key_hash(key) % LIST_SLOTS];
 	list_entry old = *e;
-	*e = (list_entry){.key = k, .block = block, .size = size, .gen = gen, .at = now, .n = n};
+	*e = (list_entry){
+	    .key = k, .block = block, .size = size, .gen = gen, .at = now, .n = n, .stamp = stamp};
 	pthread_mutex_unlock(&cc->mu);
 	free(old.key);
 	free(old.block);
+	return stamp;
 }

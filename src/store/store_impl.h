@@ -65,10 +65,12 @@ int store_count_get(store *s, const char *key, uint64_t gen, int64_t now, int64_
 void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64_t visits, int64_t demands);
 /* A page of visits (store_visit_list with f->cached) kept the same way:
  * get copies a valid one into the arena, visitors, demands and strings
- * with it (1 when found); put keeps a copy of what was read. */
+ * with it (1 when found); put keeps a copy of what was read. Each page
+ * kept gets a stamp of its own, unique in the process, that get gives
+ * back with it (put: its stamp, 0 when it could not be kept). */
 int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t now, store_visit **out,
-                   size_t *n);
-void store_list_put(store *s, const char *key, uint64_t gen, int64_t now, const store_visit *v, size_t n);
+                   size_t *n, uint64_t *stamp);
+uint64_t store_list_put(store *s, const char *key, uint64_t gen, int64_t now, const store_visit *v, size_t n);
 struct store_count_cache *store_count_cache_new(void);
 void store_count_cache_free(struct store_count_cache *cc);
 /* The catalog's lists kept in memory (store_catalog_cache.c): a list of

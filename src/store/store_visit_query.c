@@ -306,8 +306,10 @@ static int list_rows(store *s, arena *a, const store_visit_filter *f, store_visi
  * its scope is written (store_count_cache.c). The generation is read
  * before the rows: a write committed while they are read leaves the
  * entry behind. */
-int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
+int store_visit_list_stamped(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n,
+                             uint64_t *stamp)
 {
+	*stamp = 0;
 	if (!f->cached)
 		return list_rows(s, a, f, out, n);
 	char *filter = store_count_key(f);
@@ -315,12 +317,18 @@ int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visi
 	free(filter);
 	uint64_t gen = store_scope_generation(s, f->site_ids, f->nsites);
 	int64_t now = now_s();
-	if (store_list_get(s, a, key, gen, now, out, n))
+	if (store_list_get(s, a, key, gen, now, out, n, stamp))
 		return STORE_OK;
 	int rc = list_rows(s, a, f, out, n);
 	if (rc == STORE_OK)
-		store_list_put(s, key, gen, now, *out, *n);
+		*stamp = store_list_put(s, key, gen, now, *out, *n);
 	return rc;
+}
+
+int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
+{
+	uint64_t stamp;
+	return store_visit_list_stamped(s, a, f, out, n, &stamp);
 }
 
 static int count_rows(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands)

@@ -3,7 +3,9 @@
  *
  * Some pieces of a page depend on little: a blank demand block of the
  * recording form on the language and the catalog's entries, and nothing
- * else. Such a piece is rendered once and copied into the later pages.
+ * else; the rows of a table of visits on the page of visits the store kept
+ * (its stamp), the language and the names they show. Such a piece is
+ * rendered once and copied into the later pages.
  *
  * The key is the exact text of everything the piece depends on, written by
  * the caller with web_fragment_key_add and compared byte for byte (a hash

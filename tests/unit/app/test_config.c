@@ -59,7 +59,15 @@ static void test_defaults(void **state)
 	config_defaults(&c);
 	assert_null(c.db);
 	assert_string_equal(c.listen, "127.0.0.1:8080");
-	assert_true(c.threads >= 1 && c.threads <= 256);
+	assert_int_equal(c.threads, 0); /* chosen for the store (config_default_threads) */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned want = cpus < 2 ? 2 : cpus > 256 ? 256 : (unsigned)cpus;
+	assert_int_equal(config_default_threads("/tmp/g.db"), want);
+	assert_int_equal(config_default_threads("sqlite:g.db"), want);
+	long twice = cpus * 2;
+	want = twice < 2 ? 2 : twice > 256 ? 256 : (unsigned)twice;
+	assert_int_equal(config_default_threads("postgres://localhost/g"), want);
+	assert_int_equal(config_default_threads("host=/run/postgresql dbname=g"), want);
 	assert_int_equal(c.trust_proxy, 0);
 	assert_int_equal(c.session_idle, DEFAULT_SESSION_IDLE_S);
 	assert_int_equal(c.session_absolute, DEFAULT_SESSION_ABSOLUTE_S);

@@ -624,6 +624,15 @@ static void test_list_cached(void **state)
 	next.after_id = v.id;
 	assert_int_equal(list(f, &next, &c), 1);
 	assert_int_equal(c[0].id, first);
+	/* Stamps: the same for the same kept page, another for another page or
+	 * once read again, none for a page that is not kept. */
+	uint64_t s1, s2, s3, s0;
+	assert_int_equal(store_visit_list_stamped(f->s, f->a, &kept, &c, &nc, &s1), STORE_OK);
+	assert_int_equal(store_visit_list_stamped(f->s, f->a, &kept, &c, &nc, &s2), STORE_OK);
+	assert_int_equal(store_visit_list_stamped(f->s, f->a, &next, &c, &nc, &s3), STORE_OK);
+	assert_int_equal(store_visit_list_stamped(f->s, f->a, &read, &c, &nc, &s0), STORE_OK);
+	assert_true(s1 != 0 && s1 == s2 && s3 != 0 && s3 != s1);
+	assert_int_equal(s0, 0);
 
 	/* Behind the store's back (another process): the kept page stays. */
 	char err[256];
@@ -646,6 +655,8 @@ static void test_list_cached(void **state)
 	assert_int_equal(store_visit_get(f->s, f->a, v.id, &got), STORE_OK);
 	got.channel = "telephone";
 	assert_int_equal(store_visit_update(f->s, &got), STORE_OK);
+	assert_int_equal(store_visit_list_stamped(f->s, f->a, &kept, &c, &nc, &s2), STORE_OK);
+	assert_true(s2 != 0 && s2 != s1);
 	assert_int_equal(list(f, &kept, &c), 2);
 	assert_string_equal(c[0].channel, "telephone");
 	assert_string_equal(c[0].place, "ailleurs");
