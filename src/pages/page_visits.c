@@ -367,9 +367,18 @@ static int read_form(req *r, visit_form *f, int creating, field_errors *e)
 
 /* ---- Rendering --------------------------------------------------------- */
 
+/* The placeholder of a demand block's number in the kept blank block
+ * (below: the blank pieces). */
+#define BLANK_N "__N__"
+
+/* The catalog's choices of a form, read when a block is written (a new
+ * form copies its blank block without them: catalog_ready). */
 typedef struct catalog_opts {
 	ui_option *ops, *ops_freq, *themes, *procs, *procs_freq;
 	size_t nops, nops_freq, nthemes, nprocs, nprocs_freq;
+	int64_t site_id; /* whose frequent choices come first */
+	int loaded;
+	int placeholder; /* an entry holds BLANK_N: blank blocks are not kept */
 } catalog_opts;
 
 static void load_catalog(req *r, int64_t site_id, catalog_opts *c)
@@ -411,6 +420,29 @@ static void load_catalog(req *r, int64_t site_id, catalog_opts *c)
 			for (size_t k = 0; k < c->nprocs; k++)
 				if (procs[k].id == ids[i])
 					c->procs_freq[c->nprocs_freq++] = c->procs[k];
+}
+
+static int holds_placeholder(const ui_option *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(v[i].value, BLANK_N) || strstr(v[i].label, BLANK_N))
+			return 1;
+	return 0;
+}
+
+/* The catalog's choices, read at the first call. */
+static const catalog_opts *catalog_ready(req *r, catalog_opts *c)
+{
+	if (!c->loaded) {
+		int64_t site_id = c->site_id;
+		load_catalog(r, site_id, c);
+		c->site_id = site_id;
+		c->loaded = 1;
+		c->placeholder = holds_placeholder(c->ops, c->nops) ||
+		                 holds_placeholder(c->themes, c->nthemes) ||
+		                 holds_placeholder(c->procs, c->nprocs);
+	}
+	return c;
 }
 
 static int errors_with_prefix(const field_errors *e, const char *prefix)
@@ -564,51 +596,61 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
  * same catalog, but for its number: the template's is "__N__", which
  * visit.js replaces, and the first block of a new form is the same text
  * with "1". The person's section of a form that nothing filled depends on
- * the language alone. Each is rendered at its first view, kept under the
- * exact text of what it depends on, and copied afterwards: the form writes
- * 40 KB, four fifths of it these pieces. */
+ * the language alone. Each is rendered at its first view, kept under what
+ * it depends on, and copied afterwards: the form writes 40 KB, four fifths
+ * of it these pieces. A new form copies them without reading the catalog's
+ * lists: the stamps of the lists kept in memory name their content. */
 
-#define BLANK_N "__N__"
-
-/* The key of a blank demand block: the language and every entry of its
- * lists. -1 when it cannot be kept: the key over its limit, or an entry
- * holding the placeholder, which the copy would renumber. */
+/* The key of a blank demand block: the language, the stamps of the
+ * catalog's lists it shows (store_catalog_stamps: the same stamps, the same
+ * lists) and the site's frequent operators and procedures, which it puts
+ * first. -1 when it cannot be kept: a list not kept in memory yet (it is
+ * once the block is written), or the key over its limit. */
 static int blank_demand_key(req *r, const catalog_opts *c, buf *k)
 {
-	const struct {
-		const ui_option *v;
-		size_t n;
-	} lists[] = {{c->ops, c->nops},
-	             {c->ops_freq, c->nops_freq},
-	             {c->themes, c->nthemes},
-	             {c->procs, c->nprocs},
-	             {c->procs_freq, c->nprocs_freq}};
+	uint64_t stamps[3];
+	if (store_catalog_stamps(r->app->store, stamps) != 0)
+		return -1;
 	web_fragment_key_add(k, "demand");
 	web_fragment_key_add(k, r->lang ? r->lang->code : "");
-	for (size_t i = 0; i < COUNT(lists); i++) {
-		web_fragment_key_add(k, num(r, (int64_t)lists[i].n));
-		for (size_t j = 0; j < lists[i].n; j++) {
-			web_fragment_key_add(k, lists[i].v[j].value);
-			web_fragment_key_add(k, lists[i].v[j].label);
-		}
-	}
-	if (k->overflow || !k->data)
+	for (size_t i = 0; i < COUNT(stamps); i++)
+		web_fragment_key_add(k, num(r, (int64_t)stamps[i]));
+	char **codes = NULL;
+	int64_t *ids = NULL;
+	size_t nc = 0, ni = 0;
+	int64_t since = now_s() - FREQUENT_SINCE_S;
+	if (c->site_id && (store_frequent_operators(r->app->store, r->arena, c->site_id, since,
+	                                            FREQUENT_COUNT, &codes, &nc) != STORE_OK ||
+	                   store_frequent_procedures(r->app->store, r->arena, c->site_id, since,
+	                                             FREQUENT_COUNT, &ids, &ni) != STORE_OK))
 		return -1;
-	return memmem(k->data, k->len, BLANK_N, strlen(BLANK_N)) ? -1 : 0;
+	web_fragment_key_add(k, num(r, (int64_t)nc));
+	for (size_t i = 0; i < nc; i++)
+		web_fragment_key_add(k, codes[i]);
+	web_fragment_key_add(k, num(r, (int64_t)ni));
+	for (size_t i = 0; i < ni; i++)
+		web_fragment_key_add(k, num(r, ids[i]));
+	return k->overflow || !k->data ? -1 : 0;
 }
 
 /* Copies the piece kept under key into r->out, BLANK_N replaced by n (n
  * NULL: a piece without a number); at its first view renders it with
  * render and keeps it. -1 when it could not be kept (nothing written):
- * the caller renders the piece itself. */
-static int copy_kept(req *r, const buf *key, const char *n, void (*render)(req *r, const void *arg),
-                     const void *arg)
+ * the piece too large, or render refused (non-zero); the caller renders
+ * the piece itself. */
+static int copy_kept(req *r, const buf *key, const char *n, int (*render)(req *r, void *arg), void *arg)
 {
 	if (web_fragment_copy(key->data, key->len, n, &r->out) == 0)
 		return 0;
 	buf *o = &r->out;
 	size_t at = o->len;
-	render(r, arg);
+	if (render(r, arg) != 0) {
+		if (o->data) {
+			o->len = at;
+			o->data[at] = '\0';
+		}
+		return -1;
+	}
 	if (o->overflow || !o->data)
 		return 0;
 	web_fragment_keep(key->data, key->len, o->data + at, o->len - at, n ? BLANK_N : NULL);
@@ -626,19 +668,23 @@ static void blank_demand_fields(req *r, const char *p, const char *n, const cata
 	demand_fields(r, &blank, p, n, "", 0, c, &none);
 }
 
-static void render_blank_demand(req *r, const void *c)
+static int render_blank_demand(req *r, void *arg)
 {
+	const catalog_opts *c = catalog_ready(r, arg);
+	if (c->placeholder)
+		return -1;
 	blank_demand_fields(r, "d" BLANK_N "_", BLANK_N, c);
+	return 0;
 }
 
 /* A blank demand block numbered n ("1", or BLANK_N for the template). */
-static void blank_demand_block(req *r, const char *n, int removable, const catalog_opts *c)
+static void blank_demand_block(req *r, const char *n, int removable, catalog_opts *c)
 {
 	const char *p = nm(r, nm(r, "d", n), "_");
 	buf key;
 	buf_init(&key, LIMIT_FRAGMENT_KEY_BYTES);
 	if (blank_demand_key(r, c, &key) != 0 || copy_kept(r, &key, n, render_blank_demand, c) != 0)
-		blank_demand_fields(r, p, n, c);
+		blank_demand_fields(r, p, n, catalog_ready(r, c));
 	buf_free(&key);
 	demand_end(r, p, removable);
 }
@@ -795,10 +841,11 @@ static void person_fields(req *r, const visit_form *f, const field_errors *e)
 	RAW(r, "</details>\n</fieldset>\n");
 }
 
-static void render_blank_person(req *r, const void *f)
+static int render_blank_person(req *r, void *f)
 {
 	field_errors none = {0};
 	person_fields(r, f, &none);
+	return 0;
 }
 
 /* The person's section: in a new form that nothing filled, the kept one
@@ -810,7 +857,8 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 		buf_init(&key, 64);
 		web_fragment_key_add(&key, "person");
 		web_fragment_key_add(&key, r->lang ? r->lang->code : "");
-		int kept = !key.overflow && key.data && copy_kept(r, &key, NULL, render_blank_person, f) == 0;
+		int kept = !key.overflow && key.data &&
+		           copy_kept(r, &key, NULL, render_blank_person, (void *)f) == 0;
 		buf_free(&key);
 		if (kept)
 			return;
@@ -895,8 +943,7 @@ static void form_jumps(req *r, int creating)
 static void render_form(req *r, const visit_form *f, const char *action, int creating, const field_errors *e)
 {
 	buf *o = &r->out;
-	catalog_opts c;
-	load_catalog(r, f->v.site_id ? f->v.site_id : (f->nsites ? f->sites[0].id : 0), &c);
+	catalog_opts c = {.site_id = f->v.site_id ? f->v.site_id : (f->nsites ? f->sites[0].id : 0)};
 	ui_error_summary(r, e);
 	RAW(r, "<form method=\"post\" class=\"visit-form\" action=\"");
 	html_attr(o, action);
@@ -940,7 +987,7 @@ static void render_form(req *r, const visit_form *f, const char *action, int cre
 			blank_demand_block(r, n, 0, &c);
 		else
 			demand_block(r, &f->v.demands[i], nm(r, nm(r, "d", n), "_"), n, f->d_duration[i],
-			             f->v.ndemands > 1, f->focus == (int)i + 1, &c, e);
+			             f->v.ndemands > 1, f->focus == (int)i + 1, catalog_ready(r, &c), e);
 	}
 	/* The save button comes first: Enter in a text field presses the
 	 * form's first button, and that must be "save", not "add" (without

@@ -16,6 +16,10 @@
  * A caller gets its own copy in its arena (rows and strings): it may keep
  * or change it as if it had been read from the database.
  *
+ * Each kept list has a stamp of its own, unique in the process
+ * (store_catalog_stamps): the recording form keys its kept blank block with
+ * the stamps of its three lists instead of their text.
+ *
  * The list of all rows is also sorted by key when kept, so that a page
  * naming one operator or procedure (a visit's, each row of a table of
  * visits) finds it there instead of asking the database
@@ -60,7 +64,12 @@ typedef struct catalog_entry {
 	void *rows;
 	size_t n;
 	const void **by_key; /* the rows sorted by id or code, for lookups */
+	uint64_t stamp;      /* this list's own, unique in the process */
 } catalog_entry;
+
+/* The stamps of kept lists, for every store of the process: a stamp names
+ * a list's exact content (pieces of pages built from it, web/fragment.c). */
+static _Atomic uint64_t catalog_stamps;
 
 struct store_catalog_cache {
 	pthread_mutex_t mu;
@@ -80,6 +89,27 @@ uint64_t store_catalog_generation(store *s)
 uint64_t store_catalog_version(store *s)
 {
 	return store_catalog_generation(s);
+}
+
+int store_catalog_stamps(store *s, uint64_t stamps[3])
+{
+	static const struct {
+		int kind, active_only;
+	} lists[3] = {{CATALOG_OPERATORS, 1}, {CATALOG_THEMES, 0}, {CATALOG_PROCEDURES, 1}};
+	struct store_catalog_cache *cc = s->catalog;
+	uint64_t gen = store_catalog_generation(s);
+	int64_t now = now_s();
+	int rc = 0;
+	pthread_mutex_lock(&cc->mu);
+	for (size_t i = 0; i < 3; i++) {
+		const catalog_entry *e = &cc->e[lists[i].kind][lists[i].active_only];
+		int valid = e->held && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S;
+		stamps[i] = valid ? e->stamp : 0;
+		if (!valid)
+			rc = -1;
+	}
+	pthread_mutex_unlock(&cc->mu);
+	return rc;
 }
 
 void store_catalog_cache_free(struct store_catalog_cache *cc)
@@ -221,7 +251,13 @@ void store_catalog_put(store *s, int kind, int active_only, uint64_t gen, int64_
 	pthread_mutex_lock(&cc->mu);
 	catalog_entry *e = &cc->e[kind][active_only != 0];
 	arena *old = e->held;
-	*e = (catalog_entry){.held = held, .gen = gen, .at = now, .rows = copy, .n = n, .by_key = by_key};
+	*e = (catalog_entry){.held = held,
+	                     .gen = gen,
+	                     .at = now,
+	                     .rows = copy,
+	                     .n = n,
+	                     .by_key = by_key,
+	                     .stamp = atomic_fetch_add(&catalog_stamps, 1) + 1};
 	pthread_mutex_unlock(&cc->mu);
 	arena_free(old);
 }

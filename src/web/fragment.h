@@ -7,9 +7,10 @@
  * (its stamp), the language and the names they show. Such a piece is
  * rendered once and copied into the later pages.
  *
- * The key is the exact text of everything the piece depends on, written by
- * the caller with web_fragment_key_add and compared byte for byte (a hash
- * only finds the candidates). A change of the catalog makes another key:
+ * The key is the exact text of everything the piece depends on, or stamps
+ * that name it (what the store keeps in memory gets a new stamp each time
+ * it is read again), written by the caller with web_fragment_key_add and
+ * compared byte for byte (a hash only finds the candidates). A change of the catalog makes another key:
  * a kept piece is never stale, and no writer has to say that something
  * changed. The table holds LIMIT_FRAGMENTS pieces for the whole process;
  * a new piece replaces the oldest. It is shared by every thread.

@@ -80,6 +80,18 @@ describe("the recording form's kept blank pieces", () => {
       const group = /<optgroup label="Les plus fréquents à ce lieu">([\s\S]*?)<\/optgroup>/.exec(block);
       assert.deepEqual(group && findTags(group[1], 'option').map((o) => o.value), ['cnav']);
     }
+
+    /* The same number of frequent choices in another order: another block. */
+    const frequent = async () => {
+      const block = blocks((await agent.get('/visits/new')).text).template;
+      const group = /<optgroup label="Les plus fréquents à ce lieu">([\s\S]*?)<\/optgroup>/.exec(block);
+      return group && findTags(group[1], 'option').map((o) => o.value);
+    };
+    for (let i = 0; i < 2; i++) await recordVisit(agent, srv.sites.rennes, { d1_operator_code: 'dgfip', d1_theme_code: 'argent_impots' });
+    assert.deepEqual(await frequent(), ['dgfip', 'cnav']);
+    assert.deepEqual(await frequent(), ['dgfip', 'cnav']);
+    for (let i = 0; i < 2; i++) await recordVisit(agent, srv.sites.rennes, { d1_operator_code: 'cnav' });
+    assert.deepEqual(await frequent(), ['cnav', 'dgfip']);
   });
 
   it('keeps one per language', async () => {
@@ -126,5 +138,17 @@ describe("the recording form's kept blank pieces", () => {
     // And the blank form after them is still blank.
     const blank = (await agent.get('/visits/new')).text;
     assert.doesNotMatch(blank, /value="urssaf" selected|Relance du dossier|value="70_plus" checked/);
+  });
+
+  it('never keeps a block whose catalog holds the placeholder of its number', async () => {
+    const res = await admin.submit('/admin/procedures/new', '/admin/procedures', {
+      label: 'Formulaire __N__ bis', theme_code: 'social_sante', operator_code: '', url: '', documents: '', active: '1',
+    });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 500));
+    for (let i = 0; i < 3; i++) {
+      const { first } = blocks((await agent.get('/visits/new')).text);
+      assert.match(first, /Formulaire __N__ bis/, `view ${i + 1}: the label as written`);
+      assert.match(first, /name="d1_procedure_id"/);
+    }
   });
 });

@@ -4,8 +4,8 @@
  * themes, procedures and topics, their edits (the labels of themes, new and
  * deactivated topics, and their validation), the geography loader (all or
  * nothing) and its searches, the frequencies of operators and procedures at
- * a site, the catalog's lists kept in memory and a row taken from them, and
- * the correction window.
+ * a site, the catalog's lists kept in memory, a row taken from them and their
+ * stamps, and the correction window.
  */
 #include "unit.h"
 
@@ -377,6 +377,39 @@ static void test_catalog_get_kept(void **state)
 	assert_string_equal(got.name, "CAF d'Ille-et-Vilaine");
 	assert_int_equal(store_operator_get(f->s, f->a, "caf_35", &got), STORE_OK);
 	assert_string_equal(got.name, "CAF de Rennes");
+}
+
+/* The stamps of the form's three lists: none until each is kept, the same
+ * while they are, others once a write made them be read again. */
+static void test_catalog_stamps(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t a[3], b[3];
+	store_operator *ops;
+	store_theme *themes;
+	store_procedure *procs;
+	size_t n;
+	assert_int_equal(store_catalog_stamps(f->s, a), -1);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
+	assert_int_equal(store_catalog_stamps(f->s, a), -1); /* procedures not read yet */
+	assert_true(a[0] != 0 && a[1] != 0 && a[2] == 0);
+	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK);
+	assert_int_equal(store_catalog_stamps(f->s, a), 0);
+	assert_true(a[0] != a[1] && a[1] != a[2] && a[0] != a[2] && a[2] != 0);
+	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK); /* from memory */
+	assert_int_equal(store_catalog_stamps(f->s, b), 0);
+	assert_memory_equal(a, b, sizeof a);
+
+	store_theme t = {.code = "logement", .label = "Logement"};
+	assert_int_equal(store_theme_update(f->s, &t), STORE_OK);
+	assert_int_equal(store_catalog_stamps(f->s, b), -1);
+	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
+	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
+	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK);
+	assert_int_equal(store_catalog_stamps(f->s, b), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(b[i] != 0 && b[i] != a[0] && b[i] != a[1] && b[i] != a[2]);
 }
 
 /* A small geography: two regions, three départements, four communes. */
@@ -853,6 +886,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_edit_catalog, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalog_cached, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalog_get_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalog_stamps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_themes_topics, setup, teardown),
 	    cmocka_unit_test(test_validate_themes_topics),
 	    cmocka_unit_test_setup_teardown(test_geo, setup, teardown),
