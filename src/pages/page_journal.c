@@ -527,29 +527,37 @@ static const char *site_name(const store_site *sites, size_t n, int64_t id)
 	return "";
 }
 
-/* The rows of a table of visits (see visits_table). */
-static void visits_rows(req *r, const store_visit *v, size_t n, int with_date, const store_site *sites,
-                        size_t nsites)
+/* A table of visits: its rows and its columns' headings. */
+typedef struct visits_tab {
+	const store_visit *v;
+	size_t n;
+	int with_date;
+	const store_site *sites; /* the site column when more than one */
+	size_t nsites;
+	const char *date, *time, *site, *channel, *age, *demands, *what, *outcome, *agent;
+} visits_tab;
+
+/* The rows of a table of visits (see visits_table); arg is its
+ * visits_tab. */
+static int visits_rows(req *r, void *arg)
 {
+	const visits_tab *t = arg;
+	const store_visit *v = t->v;
 	store_operator *ops = NULL;
 	size_t nops = 0;
 	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) != STORE_OK)
 		nops = 0;
 	procedures procs = {0};
-	const char *h_date = _(r, "Date"), *h_time = _(r, "Heure"), *h_site = _(r, "Lieu"),
-	           *h_channel = _(r, "Canal"), *h_age = _(r, "Âge"), *h_demands = _(r, "Demandes"),
-	           *h_what = _(r, "Organismes et démarche"), *h_outcome = _(r, "Résultat"),
-	           *h_agent = _(r, "Conseiller ou conseillère");
-	cell_start c_date = cell_start_of(r, h_date), c_time = cell_start_of(r, h_time),
-	           c_site = cell_start_of(r, h_site), c_channel = cell_start_of(r, h_channel),
-	           c_age = cell_start_of(r, h_age), c_demands = cell_start_of(r, h_demands),
-	           c_what = cell_start_of(r, h_what), c_outcome = cell_start_of(r, h_outcome),
-	           c_agent = cell_start_of(r, h_agent);
-	for (size_t i = 0; i < n; i++) {
+	cell_start c_date = cell_start_of(r, t->date), c_time = cell_start_of(r, t->time),
+	           c_site = cell_start_of(r, t->site), c_channel = cell_start_of(r, t->channel),
+	           c_age = cell_start_of(r, t->age), c_demands = cell_start_of(r, t->demands),
+	           c_what = cell_start_of(r, t->what), c_outcome = cell_start_of(r, t->outcome),
+	           c_agent = cell_start_of(r, t->agent);
+	for (size_t i = 0; i < t->n; i++) {
 		char date[11], hm[6];
 		time_local_hm(v[i].started_at, hm);
 		RAW(r, "<tr>");
-		if (with_date) {
+		if (t->with_date) {
 			time_local_date(v[i].started_at, date);
 			cell(r, c_date);
 			html_txt(&r->out, date);
@@ -564,9 +572,9 @@ static void visits_rows(req *r, const store_visit *v, size_t n, int with_date, c
 		RAW(r, " </span>");
 		html_txt(&r->out, hm);
 		RAW(r, "</a></td>");
-		if (nsites > 1) {
+		if (t->nsites > 1) {
 			cell(r, c_site);
-			html_txt(&r->out, site_name(sites, nsites, v[i].site_id));
+			html_txt(&r->out, site_name(t->sites, t->nsites, v[i].site_id));
 			RAW(r, "</td>");
 		}
 		cell(r, c_channel);
@@ -586,6 +594,7 @@ static void visits_rows(req *r, const store_visit *v, size_t n, int with_date, c
 		html_txt(&r->out, v[i].agent_name);
 		RAW(r, "</td></tr>\n");
 	}
+	return 0;
 }
 
 /* The key of a table's rows (web/fragment.c): everything they show
@@ -594,17 +603,16 @@ static void visits_rows(req *r, const store_visit *v, size_t n, int with_date, c
  * columns, the catalog's version (the names of operators and procedures,
  * which this process's edits move on; another process's show within the
  * catalog's minute, as without the kept rows) and the sites' names. */
-static int visits_rows_key(req *r, uint64_t stamp, int with_date, const store_site *sites, size_t nsites,
-                           buf *k)
+static int visits_rows_key(req *r, uint64_t stamp, const visits_tab *t, buf *k)
 {
 	web_fragment_key_add(k, "visits");
 	web_fragment_key_add(k, r->lang ? r->lang->code : "");
 	web_fragment_key_add(k, page_int_text(r, (int64_t)stamp));
 	web_fragment_key_add(k, page_int_text(r, (int64_t)store_catalog_version(r->app->store)));
-	web_fragment_key_add(k, with_date ? "date" : "");
-	for (size_t i = 0; nsites > 1 && i < nsites; i++) {
-		web_fragment_key_add(k, page_int_text(r, sites[i].id));
-		web_fragment_key_add(k, sites[i].name);
+	web_fragment_key_add(k, t->with_date ? "date" : "");
+	for (size_t i = 0; t->nsites > 1 && i < t->nsites; i++) {
+		web_fragment_key_add(k, page_int_text(r, t->sites[i].id));
+		web_fragment_key_add(k, t->sites[i].name);
 	}
 	return k->overflow || !k->data ? -1 : 0;
 }
@@ -619,36 +627,38 @@ static int visits_rows_key(req *r, uint64_t stamp, int with_date, const store_si
 static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
                          const store_site *sites, size_t nsites, uint64_t stamp)
 {
-	const char *h_date = _(r, "Date"), *h_time = _(r, "Heure"), *h_site = _(r, "Lieu"),
-	           *h_channel = _(r, "Canal"), *h_age = _(r, "Âge"), *h_demands = _(r, "Demandes"),
-	           *h_what = _(r, "Organismes et démarche"), *h_outcome = _(r, "Résultat"),
-	           *h_agent = _(r, "Conseiller ou conseillère");
+	visits_tab t = {.v = v,
+	                .n = n,
+	                .with_date = with_date,
+	                .sites = sites,
+	                .nsites = nsites,
+	                .date = _(r, "Date"),
+	                .time = _(r, "Heure"),
+	                .site = _(r, "Lieu"),
+	                .channel = _(r, "Canal"),
+	                .age = _(r, "Âge"),
+	                .demands = _(r, "Demandes"),
+	                .what = _(r, "Organismes et démarche"),
+	                .outcome = _(r, "Résultat"),
+	                .agent = _(r, "Conseiller ou conseillère")};
 	ui_table_begin(r, "stack visits", caption);
 	if (with_date)
-		ui_th(r, h_date);
-	ui_th(r, h_time);
+		ui_th(r, t.date);
+	ui_th(r, t.time);
 	if (nsites > 1)
-		ui_th(r, h_site);
-	ui_th(r, h_channel);
-	ui_th(r, h_age);
-	ui_th(r, h_demands);
-	ui_th(r, h_what);
-	ui_th(r, h_outcome);
-	ui_th(r, h_agent);
+		ui_th(r, t.site);
+	ui_th(r, t.channel);
+	ui_th(r, t.age);
+	ui_th(r, t.demands);
+	ui_th(r, t.what);
+	ui_th(r, t.outcome);
+	ui_th(r, t.agent);
 	ui_table_body(r);
 	buf k;
 	buf_init(&k, LIMIT_FRAGMENT_KEY_BYTES);
-	buf *o = &r->out;
-	if (stamp && visits_rows_key(r, stamp, with_date, sites, nsites, &k) == 0) {
-		if (web_fragment_copy(k.data, k.len, NULL, o) != 0) {
-			size_t at = o->len;
-			visits_rows(r, v, n, with_date, sites, nsites);
-			if (!o->overflow && o->data)
-				web_fragment_keep(k.data, k.len, o->data + at, o->len - at, NULL);
-		}
-	} else {
-		visits_rows(r, v, n, with_date, sites, nsites);
-	}
+	if (!stamp || visits_rows_key(r, stamp, &t, &k) != 0 ||
+	    web_fragment_write(r, k.data, k.len, NULL, NULL, visits_rows, &t) != 0)
+		visits_rows(r, &t);
 	buf_free(&k);
 	ui_table_end(r);
 }
@@ -832,6 +842,26 @@ static const char *query_or_empty(req *r, const char *name)
 	return c ? str_trim(c) : "";
 }
 
+/* The advisers of several sites (of every site for an administrator), in
+ * name order: accounts linked to a site in scope. */
+static void advisers_in_scope(req *r, const store_site *sites, size_t ns, store_user_name **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	store_user *users = NULL;
+	size_t nu = 0;
+	if (store_user_list(r->app->store, r->arena, 0, &users, &nu) != STORE_OK ||
+	    !(*out = arena_alloc(r->arena, (nu + 1) * sizeof **out)))
+		return;
+	for (size_t i = 0; i < nu; i++) {
+		int in_scope = r->session->role == ROLE_ADMIN;
+		for (size_t j = 0; !in_scope && j < ns; j++)
+			in_scope = auth_user_has_site(&users[i], sites[j].id);
+		if (in_scope && users[i].nsites)
+			(*out)[(*n)++] = (store_user_name){users[i].id, users[i].name};
+	}
+}
+
 /* Appends "name=value" for a non-empty value, "&amp;" before all but the
  * first (*first is then cleared). */
 static void query_part(req *r, int *first, const char *name, const char *value)
@@ -895,34 +925,20 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
 	/* The advisers of the sites in scope; an administrator sees them all.
 	 * One site's are read alone, names only: a national store has thousands. */
-	int64_t one = r->session->role != ROLE_ADMIN && ns == 1 ? sites[0].id : 0;
-	ui_option *ao = NULL;
-	size_t k = 0;
-	if (one) {
-		store_user_name *names = NULL;
-		size_t nn = 0;
-		if (store_site_user_names(r->app->store, r->arena, one, &names, &nn) != STORE_OK)
+	store_user_name *names = NULL;
+	size_t nn = 0;
+	if (r->session->role != ROLE_ADMIN && ns == 1) {
+		if (store_site_user_names(r->app->store, r->arena, sites[0].id, &names, &nn) != STORE_OK)
 			nn = 0;
-		if ((ao = arena_alloc(r->arena, (nn + 2) * sizeof *ao))) {
-			ao[k++] = (ui_option){"", _(r, "Tous")};
-			for (size_t i = 0; i < nn; i++)
-				ao[k++] = (ui_option){page_int_text(r, names[i].id), names[i].name};
-		}
 	} else {
-		store_user *users = NULL;
-		size_t nu = 0;
-		if (store_user_list(r->app->store, r->arena, 0, &users, &nu) != STORE_OK)
-			nu = 0;
-		if ((ao = arena_alloc(r->arena, (nu + 2) * sizeof *ao))) {
-			ao[k++] = (ui_option){"", _(r, "Tous")};
-			for (size_t i = 0; i < nu; i++) {
-				int in_scope = r->session->role == ROLE_ADMIN;
-				for (size_t j = 0; !in_scope && j < ns; j++)
-					in_scope = auth_user_has_site(&users[i], sites[j].id);
-				if (in_scope && users[i].nsites)
-					ao[k++] = (ui_option){page_int_text(r, users[i].id), users[i].name};
-			}
-		}
+		advisers_in_scope(r, sites, ns, &names, &nn);
+	}
+	ui_option *ao = arena_alloc(r->arena, (nn + 2) * sizeof *ao);
+	size_t k = 0;
+	if (ao) {
+		ao[k++] = (ui_option){"", _(r, "Tous")};
+		for (size_t i = 0; i < nn; i++)
+			ao[k++] = (ui_option){page_int_text(r, names[i].id), names[i].name};
 	}
 	if (ao) {
 		ui_field ag = {

@@ -381,9 +381,10 @@ typedef struct catalog_opts {
 	int placeholder; /* an entry holds BLANK_N: blank blocks are not kept */
 } catalog_opts;
 
-static void load_catalog(req *r, int64_t site_id, catalog_opts *c)
+/* Reads the lists into c, empty but for its site_id (catalog_ready). */
+static void load_catalog(req *r, catalog_opts *c)
 {
-	memset(c, 0, sizeof *c);
+	int64_t site_id = c->site_id;
 	store *st = r->app->store;
 	arena *a = r->arena;
 	store_operator *ops = NULL;
@@ -434,10 +435,8 @@ static int holds_placeholder(const ui_option *v, size_t n)
 static const catalog_opts *catalog_ready(req *r, catalog_opts *c)
 {
 	if (!c->loaded) {
-		int64_t site_id = c->site_id;
-		load_catalog(r, site_id, c);
-		c->site_id = site_id;
 		c->loaded = 1;
+		load_catalog(r, c);
 		c->placeholder = holds_placeholder(c->ops, c->nops) ||
 		                 holds_placeholder(c->themes, c->nthemes) ||
 		                 holds_placeholder(c->procs, c->nprocs);
@@ -633,32 +632,6 @@ static int blank_demand_key(req *r, const catalog_opts *c, buf *k)
 	return k->overflow || !k->data ? -1 : 0;
 }
 
-/* Copies the piece kept under key into r->out, BLANK_N replaced by n (n
- * NULL: a piece without a number); at its first view renders it with
- * render and keeps it. -1 when it could not be kept (nothing written):
- * the piece too large, or render refused (non-zero); the caller renders
- * the piece itself. */
-static int copy_kept(req *r, const buf *key, const char *n, int (*render)(req *r, void *arg), void *arg)
-{
-	if (web_fragment_copy(key->data, key->len, n, &r->out) == 0)
-		return 0;
-	buf *o = &r->out;
-	size_t at = o->len;
-	if (render(r, arg) != 0) {
-		if (o->data) {
-			o->len = at;
-			o->data[at] = '\0';
-		}
-		return -1;
-	}
-	if (o->overflow || !o->data)
-		return 0;
-	web_fragment_keep(key->data, key->len, o->data + at, o->len - at, n ? BLANK_N : NULL);
-	o->len = at;
-	o->data[at] = '\0';
-	return web_fragment_copy(key->data, key->len, n, o);
-}
-
 /* The fields of a blank demand block with prefix p and number n. */
 static void blank_demand_fields(req *r, const char *p, const char *n, const catalog_opts *c)
 {
@@ -683,7 +656,8 @@ static void blank_demand_block(req *r, const char *n, int removable, catalog_opt
 	const char *p = nm(r, nm(r, "d", n), "_");
 	buf key;
 	buf_init(&key, LIMIT_FRAGMENT_KEY_BYTES);
-	if (blank_demand_key(r, c, &key) != 0 || copy_kept(r, &key, n, render_blank_demand, c) != 0)
+	if (blank_demand_key(r, c, &key) != 0 ||
+	    web_fragment_write(r, key.data, key.len, n, BLANK_N, render_blank_demand, c) != 0)
 		blank_demand_fields(r, p, n, catalog_ready(r, c));
 	buf_free(&key);
 	demand_end(r, p, removable);
@@ -857,8 +831,9 @@ static void person_section(req *r, const visit_form *f, const field_errors *e)
 		buf_init(&key, 64);
 		web_fragment_key_add(&key, "person");
 		web_fragment_key_add(&key, r->lang ? r->lang->code : "");
-		int kept = !key.overflow && key.data &&
-		           copy_kept(r, &key, NULL, render_blank_person, (void *)f) == 0;
+		int kept =
+		    !key.overflow && key.data &&
+		    web_fragment_write(r, key.data, key.len, NULL, NULL, render_blank_person, (void *)f) == 0;
 		buf_free(&key);
 		if (kept)
 			return;

@@ -64,7 +64,7 @@ static int get_row(store *s, arena *a, const char *op, const char *sql, const st
 static int catalog_rows(store *s, arena *a, int kind, int active_only, const char *op, const char *sql,
                         const store_param *p, size_t np, row_reader read, size_t size, void **out, size_t *n)
 {
-	uint64_t gen = store_catalog_generation(s);
+	uint64_t gen = store_catalog_version(s);
 	int64_t now = now_s();
 	if (store_catalog_get(s, a, kind, active_only, gen, now, out, n))
 		return STORE_OK;
@@ -80,7 +80,7 @@ static int catalog_row(store *s, arena *a, int kind, int64_t id, const char *cod
                        int (*list)(store *, arena *, int, void **, size_t *), size_t size)
 {
 	memset(out, 0, size);
-	int found = store_catalog_find(s, a, kind, store_catalog_generation(s), now_s(), id, code, out);
+	int found = store_catalog_find(s, a, kind, store_catalog_version(s), now_s(), id, code, out);
 	if (found >= 0)
 		return found ? STORE_OK : STORE_NOT_FOUND;
 	void *rows = NULL;

@@ -81,14 +81,16 @@ void store_catalog_changed(store *s)
 	atomic_fetch_add(&s->catalog_gen, 1);
 }
 
-uint64_t store_catalog_generation(store *s)
+uint64_t store_catalog_version(store *s)
 {
 	return atomic_load(&s->catalog_gen);
 }
 
-uint64_t store_catalog_version(store *s)
+/* An entry holds a list read at generation gen, less than CATALOG_TTL_S
+ * seconds before now. */
+static int entry_valid(const catalog_entry *e, uint64_t gen, int64_t now)
 {
-	return store_catalog_generation(s);
+	return e->held && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S;
 }
 
 int store_catalog_stamps(store *s, uint64_t stamps[3])
@@ -97,13 +99,13 @@ int store_catalog_stamps(store *s, uint64_t stamps[3])
 		int kind, active_only;
 	} lists[3] = {{CATALOG_OPERATORS, 1}, {CATALOG_THEMES, 0}, {CATALOG_PROCEDURES, 1}};
 	struct store_catalog_cache *cc = s->catalog;
-	uint64_t gen = store_catalog_generation(s);
+	uint64_t gen = store_catalog_version(s);
 	int64_t now = now_s();
 	int rc = 0;
 	pthread_mutex_lock(&cc->mu);
 	for (size_t i = 0; i < 3; i++) {
 		const catalog_entry *e = &cc->e[lists[i].kind][lists[i].active_only];
-		int valid = e->held && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S;
+		int valid = entry_valid(e, gen, now);
 		stamps[i] = valid ? e->stamp : 0;
 		if (!valid)
 			rc = -1;
@@ -195,7 +197,7 @@ int store_catalog_find(store *s, arena *a, int kind, uint64_t gen, int64_t now, 
 	int found = -1;
 	pthread_mutex_lock(&cc->mu);
 	const catalog_entry *e = &cc->e[kind][0];
-	if (e->held && e->by_key && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S) {
+	if (entry_valid(e, gen, now) && e->by_key) {
 		found = 0;
 		size_t lo = 0, hi = e->n;
 		while (lo < hi) {
@@ -225,7 +227,7 @@ int store_catalog_get(store *s, arena *a, int kind, int active_only, uint64_t ge
 	int found = 0;
 	pthread_mutex_lock(&cc->mu);
 	const catalog_entry *e = &cc->e[kind][active_only != 0];
-	if (e->held && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S) {
+	if (entry_valid(e, gen, now)) {
 		void *copy = copy_rows(a, &kinds[kind], e->rows, e->n);
 		if (copy) {
 			*out = copy;

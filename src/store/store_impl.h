@@ -79,7 +79,6 @@ void store_count_cache_free(struct store_count_cache *cc);
  * found, 0 when it must be read), put keeps what was read. */
 enum { CATALOG_OPERATORS, CATALOG_THEMES, CATALOG_PROCEDURES, CATALOG_KINDS };
 void store_catalog_changed(store *s);
-uint64_t store_catalog_generation(store *s);
 int store_catalog_get(store *s, arena *a, int kind, int active_only, uint64_t gen, int64_t now, void **out,
                       size_t *n);
 void store_catalog_put(store *s, int kind, int active_only, uint64_t gen, int64_t now, const void *rows,

@@ -147,3 +147,27 @@ void web_fragment_clear(void)
 	oldest = 0;
 	pthread_mutex_unlock(&lock);
 }
+
+int web_fragment_write(req *r, const char *key, size_t keylen, const char *with, const char *placeholder,
+                       int (*render)(req *r, void *arg), void *arg)
+{
+	buf *o = &r->out;
+	if (web_fragment_copy(key, keylen, with, o) == 0)
+		return 0;
+	size_t at = o->len;
+	if (render(r, arg) != 0) {
+		if (o->data) {
+			o->len = at;
+			o->data[at] = '\0';
+		}
+		return -1;
+	}
+	if (o->overflow || !o->data)
+		return 0;
+	web_fragment_keep(key, keylen, o->data + at, o->len - at, placeholder);
+	if (!placeholder)
+		return 0;
+	o->len = at;
+	o->data[at] = '\0';
+	return web_fragment_copy(key, keylen, with, o);
+}

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "http/request.h"
 #include "util/util.h"
 
 /* Appends s and its terminating NUL to the key k, so that ("ab", "c")
@@ -35,6 +36,16 @@ int web_fragment_copy(const char *key, size_t keylen, const char *with, buf *out
  * stands in it, unless the piece or the key is over its limit
  * (guichet_limits.h) or memory runs out: keeping is an optimisation only. */
 void web_fragment_keep(const char *key, size_t keylen, const char *html, size_t len, const char *placeholder);
+
+/* Writes into r->out the piece kept under key, `with` where its
+ * placeholder stands. When none is kept, render writes the piece into
+ * r->out and it is kept, noting where placeholder stands (NULL: none);
+ * a piece with a placeholder is then written again from the kept copy, so
+ * that `with` stands in it. 0 when the piece is written; -1 when nothing
+ * is: render refused it (non-zero), or a piece with a placeholder could
+ * not be kept. The caller then writes the piece itself. */
+int web_fragment_write(req *r, const char *key, size_t keylen, const char *with, const char *placeholder,
+                       int (*render)(req *r, void *arg), void *arg);
 
 /* Forgets every piece (tests; the end of the process). */
 void web_fragment_clear(void);
