@@ -427,6 +427,8 @@ static void dispatch(struct request *q)
 
 	if (q->route) {
 		r->route = q->route->pattern;
+		buf_reserve(&r->out, atomic_load_explicit(&q->srv->size_hint[q->route - cfg->routes],
+		                                          memory_order_relaxed));
 		if (cfg->handler_begin)
 			cfg->handler_begin(r);
 		int rc = q->route->handler(r);
@@ -729,6 +731,7 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	unsigned threads = cfg->threads ? cfg->threads : 1;
+	s->size_hint = xcalloc(cfg->nroutes ? cfg->nroutes : 1, sizeof *s->size_hint);
 
 	/* The logger comes first so that MHD never uses its own. A pool of one
 	 * thread is no pool and MHD wants the option left out: the list then
@@ -747,6 +750,7 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen)
 		         cfg->host ? cfg->host : "", cfg->port);
 		http_streams_free(s->streams);
 		http_guard_free(s->guard);
+		free(s->size_hint);
 		free(s);
 		return NULL;
 	}
@@ -794,5 +798,6 @@ void http_stop(http_server *s)
 		close(listener);
 	http_streams_free(s->streams);
 	http_guard_free(s->guard);
+	free(s->size_hint);
 	free(s);
 }

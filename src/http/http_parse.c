@@ -592,7 +592,14 @@ int http_parse_multipart(arena *a, const char *body, size_t n, const char *conte
 /* Patterns and paths are compared segment by segment. "{}" stands for one
  * whole, non-empty segment, copied into params; everything else is literal.
  * The params are written only on a match, so a failed attempt leaves the
- * caller's array as it was. */
+ * caller's array as it was. Every request tries the routes in turn, so a
+ * literal segment is compared as it is walked: most patterns differ at
+ * their first letter. */
+static int segment_end(char c)
+{
+	return c == '/' || c == '\0';
+}
+
 int http_route_match(const char *pattern, const char *path, arena *a, const char *params[4])
 {
 	const char *got[4] = {NULL, NULL, NULL, NULL};
@@ -606,11 +613,8 @@ int http_route_match(const char *pattern, const char *path, arena *a, const char
 			return 0;
 		p++;
 		s++;
-		const char *pe = strchr(p, '/');
-		const char *se = strchr(s, '/');
-		size_t pl = pe ? (size_t)(pe - p) : strlen(p);
-		size_t sl = se ? (size_t)(se - s) : strlen(s);
-		if (pl == 2 && p[0] == '{' && p[1] == '}') {
+		if (p[0] == '{' && p[1] == '}' && segment_end(p[2])) {
+			size_t sl = strcspn(s, "/");
 			if (sl == 0 || ngot == COUNT(got))
 				return 0;
 			if (a && params) {
@@ -619,11 +623,16 @@ int http_route_match(const char *pattern, const char *path, arena *a, const char
 					return 0;
 			}
 			ngot++;
-		} else if (pl != sl || memcmp(p, s, pl) != 0) {
-			return 0;
+			p += 2;
+			s += sl;
+			continue;
 		}
-		p += pl;
-		s += sl;
+		while (!segment_end(*p) && *p == *s) {
+			p++;
+			s++;
+		}
+		if (!segment_end(*p) || !segment_end(*s))
+			return 0;
 	}
 	if (*p || *s)
 		return 0;

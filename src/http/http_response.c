@@ -42,6 +42,8 @@ static const char HSTS[] = "max-age=31536000";
 
 /* Bodies smaller than this gain little from gzip and cost a deflate state. */
 #define GZIP_MIN_BYTES 1024u
+/* The most room a route's next answer is given before it is written. */
+#define SIZE_HINT_MAX ((size_t)1 << 20)
 
 /* ---- response ---- */
 
@@ -417,6 +419,11 @@ enum MHD_Result http_request_send(struct request *q, int early)
 
 	size_t len;
 	char *body = buf_detach(&r->out, &len);
+	if (q->route) {
+		size_t hint = len < SIZE_HINT_MAX ? len + len / 8 : SIZE_HINT_MAX;
+		atomic_store_explicit(&q->srv->size_hint[q->route - q->srv->cfg.routes], hint,
+		                      memory_order_relaxed);
+	}
 	int vary = 0;
 	if (!r->no_gzip && len > GZIP_MIN_BYTES && r->status != 204 && r->status != 304 &&
 	    type_compressible(response_header(r, "Content-Type")) &&

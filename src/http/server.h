@@ -78,6 +78,10 @@ struct http_server {
 	unsigned port;
 	atomic_int stopping;
 	atomic_long inflight; /* requests between their request line and their end */
+	/* For each route, the length of its last answer and an eighth more:
+	 * the room its next answer is given at once, rather than growing from
+	 * a few hundred bytes by doubling (http_request_send). */
+	_Atomic size_t *size_hint;
 };
 
 /* Everything about one request; allocated from its own arena. */

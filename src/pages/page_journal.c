@@ -875,6 +875,65 @@ static void query_part(req *r, int *first, const char *name, const char *value)
 	html_url_arg(&r->out, value);
 }
 
+typedef struct search_choices_arg {
+	const search *s;
+	const field_errors *e;
+} search_choices_arg;
+
+/* The search form's choices of operator, theme, outcome and channel; arg
+ * is a search_choices_arg. */
+static int search_choices(req *r, void *arg)
+{
+	const search *s = ((const search_choices_arg *)arg)->s;
+	const field_errors *e = ((const search_choices_arg *)arg)->e;
+	store_operator *ops = NULL;
+	size_t nops = 0;
+	ui_option *oo = NULL;
+	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) == STORE_OK &&
+	    (oo = arena_alloc(r->arena, (nops + 1) * sizeof *oo))) {
+		for (size_t i = 0; i < nops; i++)
+			oo[i] = (ui_option){ops[i].code, ops[i].name};
+		ui_opt_group g = {NULL, oo, nops};
+		ui_select_groups_fr(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e);
+	}
+	store_theme *themes = NULL;
+	size_t nt = 0;
+	ui_option *to_opts = NULL;
+	if (store_theme_list(r->app->store, r->arena, &themes, &nt) == STORE_OK &&
+	    (to_opts = arena_alloc(r->arena, (nt + 1) * sizeof *to_opts))) {
+		for (size_t i = 0; i < nt; i++)
+			to_opts[i] = (ui_option){themes[i].code, _(r, themes[i].label)};
+		ui_opt_group g = {NULL, to_opts, nt};
+		ui_select_groups(r, "theme", _(r, "Thème"), _(r, "Tous"), s->theme, &g, 1, e, 0);
+	}
+	page_select_enum(r, "outcome", _(r, "Résultat"), _(r, "Tous"), &ENUM_OUTCOME, s->outcome, e);
+	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
+	return 0;
+}
+
+/* The key of the search form's choices (web/fragment.c), when the filters
+ * have no error (search_check: then each value is one of the lists' or
+ * empty): the language, the stamps of the two catalog lists they show
+ * (the same stamps, the same lists) and the values chosen. -1 when they
+ * cannot be kept: a list not kept in memory yet (it is once the choices
+ * are written), or the key over its limit. */
+static int search_choices_key(req *r, const search *s, buf *k)
+{
+	static const store_catalog_list shown[] = {STORE_LIST_OPERATORS, STORE_LIST_THEMES};
+	uint64_t stamps[COUNT(shown)];
+	if (store_catalog_stamps(r->app->store, shown, COUNT(shown), stamps) != 0)
+		return -1;
+	web_fragment_key_add(k, "search-choices");
+	web_fragment_key_add(k, r->lang ? r->lang->code : "");
+	for (size_t i = 0; i < COUNT(stamps); i++)
+		web_fragment_key_add(k, page_int_text(r, (int64_t)stamps[i]));
+	web_fragment_key_add(k, s->op);
+	web_fragment_key_add(k, s->theme);
+	web_fragment_key_add(k, s->outcome);
+	web_fragment_key_add(k, s->channel);
+	return k->overflow || !k->data ? -1 : 0;
+}
+
 static void search_form(req *r, const search *s, const store_site *sites, size_t ns, const field_errors *e)
 {
 	buf *o = &r->out;
@@ -901,28 +960,13 @@ static void search_form(req *r, const search *s, const store_site *sites, size_t
 			ui_select(r, &f, opts, ns + 1, e);
 		}
 	}
-	store_operator *ops = NULL;
-	size_t nops = 0;
-	ui_option *oo = NULL;
-	if (store_operator_list(r->app->store, r->arena, 0, &ops, &nops) == STORE_OK &&
-	    (oo = arena_alloc(r->arena, (nops + 1) * sizeof *oo))) {
-		for (size_t i = 0; i < nops; i++)
-			oo[i] = (ui_option){ops[i].code, ops[i].name};
-		ui_opt_group g = {NULL, oo, nops};
-		ui_select_groups_fr(r, "operator", _(r, "Organisme"), _(r, "Tous"), s->op, &g, 1, e);
-	}
-	store_theme *themes = NULL;
-	size_t nt = 0;
-	ui_option *to_opts = NULL;
-	if (store_theme_list(r->app->store, r->arena, &themes, &nt) == STORE_OK &&
-	    (to_opts = arena_alloc(r->arena, (nt + 1) * sizeof *to_opts))) {
-		for (size_t i = 0; i < nt; i++)
-			to_opts[i] = (ui_option){themes[i].code, _(r, themes[i].label)};
-		ui_opt_group g = {NULL, to_opts, nt};
-		ui_select_groups(r, "theme", _(r, "Thème"), _(r, "Tous"), s->theme, &g, 1, e, 0);
-	}
-	page_select_enum(r, "outcome", _(r, "Résultat"), _(r, "Tous"), &ENUM_OUTCOME, s->outcome, e);
-	page_select_enum(r, "channel", _(r, "Canal"), _(r, "Tous"), &ENUM_CHANNEL, s->channel, e);
+	search_choices_arg ca = {s, e};
+	buf key;
+	buf_init(&key, LIMIT_FRAGMENT_KEY_BYTES);
+	if (e->n || search_choices_key(r, s, &key) != 0 ||
+	    web_fragment_write(r, key.data, key.len, NULL, NULL, search_choices, &ca) != 0)
+		search_choices(r, &ca);
+	buf_free(&key);
 	/* The advisers of the sites in scope; an administrator sees them all.
 	 * One site's are read alone, names only: a national store has thousands. */
 	store_user_name *names = NULL;

@@ -607,8 +607,10 @@ static void demand_block(req *r, const store_demand *d, const char *p, const cha
  * once the block is written), or the key over its limit. */
 static int blank_demand_key(req *r, const catalog_opts *c, buf *k)
 {
-	uint64_t stamps[3];
-	if (store_catalog_stamps(r->app->store, stamps) != 0)
+	static const store_catalog_list shown[] = {STORE_LIST_OPERATORS_ACTIVE, STORE_LIST_THEMES,
+	                                           STORE_LIST_PROCEDURES_ACTIVE};
+	uint64_t stamps[COUNT(shown)];
+	if (store_catalog_stamps(r->app->store, shown, COUNT(shown), stamps) != 0)
 		return -1;
 	web_fragment_key_add(k, "demand");
 	web_fragment_key_add(k, r->lang ? r->lang->code : "");

@@ -237,12 +237,19 @@ int store_operator_get_kept(store *s, arena *a, const char *code, store_operator
 /* The catalog's write generation in this process: it moves on after every
  * write of operators, themes or procedures through this store. */
 uint64_t store_catalog_version(store *s);
-/* The stamps of the lists kept in memory that the recording form shows:
- * the active operators, the themes, the active procedures, in that order.
+/* The catalog's lists as the store keeps them in memory, for
+ * store_catalog_stamps. */
+typedef enum store_catalog_list {
+	STORE_LIST_OPERATORS,        /* store_operator_list, every one */
+	STORE_LIST_OPERATORS_ACTIVE, /* store_operator_list, active only */
+	STORE_LIST_THEMES,           /* store_theme_list */
+	STORE_LIST_PROCEDURES_ACTIVE /* store_procedure_list, active only */
+} store_catalog_list;
+/* The stamps of the n lists named in which, kept in memory, in that order.
  * A stamp names a list's exact content (a list read again gets another),
  * for pieces of pages built from it (web/fragment.c). -1 when one of them
  * is not kept or out of date (its stamp 0): read the lists first. */
-int store_catalog_stamps(store *s, uint64_t stamps[3]);
+int store_catalog_stamps(store *s, const store_catalog_list *which, size_t n, uint64_t *stamps);
 int store_operator_insert(store *s, const store_operator *o); /* STORE_CONFLICT on a used code */
 int store_operator_update(store *s, const store_operator *o);
 

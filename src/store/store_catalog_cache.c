@@ -93,18 +93,21 @@ static int entry_valid(const catalog_entry *e, uint64_t gen, int64_t now)
 	return e->held && e->gen == gen && now >= e->at && now - e->at < CATALOG_TTL_S;
 }
 
-int store_catalog_stamps(store *s, uint64_t stamps[3])
+int store_catalog_stamps(store *s, const store_catalog_list *which, size_t n, uint64_t *stamps)
 {
 	static const struct {
 		int kind, active_only;
-	} lists[3] = {{CATALOG_OPERATORS, 1}, {CATALOG_THEMES, 0}, {CATALOG_PROCEDURES, 1}};
+	} lists[] = {[STORE_LIST_OPERATORS] = {CATALOG_OPERATORS, 0},
+	             [STORE_LIST_OPERATORS_ACTIVE] = {CATALOG_OPERATORS, 1},
+	             [STORE_LIST_THEMES] = {CATALOG_THEMES, 0},
+	             [STORE_LIST_PROCEDURES_ACTIVE] = {CATALOG_PROCEDURES, 1}};
 	struct store_catalog_cache *cc = s->catalog;
 	uint64_t gen = store_catalog_version(s);
 	int64_t now = now_s();
 	int rc = 0;
 	pthread_mutex_lock(&cc->mu);
-	for (size_t i = 0; i < 3; i++) {
-		const catalog_entry *e = &cc->e[lists[i].kind][lists[i].active_only];
+	for (size_t i = 0; i < n; i++) {
+		const catalog_entry *e = &cc->e[lists[which[i]].kind][lists[which[i]].active_only];
 		int valid = entry_valid(e, gen, now);
 		stamps[i] = valid ? e->stamp : 0;
 		if (!valid)

@@ -295,6 +295,16 @@ static int buf_grow(buf *b, size_t n)
 	return 0;
 }
 
+void buf_reserve(buf *b, size_t n)
+{
+	if (b->overflow || n < b->cap || n > b->max)
+		return;
+	b->data = xrealloc(b->data, n + 1);
+	if (b->len == 0)
+		b->data[0] = '\0';
+	b->cap = n + 1;
+}
+
 int buf_append_slow(buf *b, const void *p, size_t n)
 {
 	if (buf_grow(b, n) < 0)

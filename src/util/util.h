@@ -62,6 +62,10 @@ void buf_free(buf *b);
 void buf_reset(buf *b);
 /* Appends, growing the buffer (or marking it overflowed past its max). */
 int buf_append_slow(buf *b, const void *p, size_t n);
+/* Makes room for n bytes in all, so that appending up to them allocates
+ * nothing more; does nothing past the buffer's max. Only an optimisation:
+ * the buffer grows as needed either way. */
+void buf_reserve(buf *b, size_t n);
 /* A page is built from thousands of short pieces: when they fit in the room
  * already there, the copy is made inline, and the length of a literal is
  * known when compiling. */

@@ -1,11 +1,13 @@
 // visit_table_pieces.test.mjs: the rows of the journal's and the search's
 // tables of visits are kept with the page of visits they show (web/fragment.c,
-// visits_table in src/pages/page_journal.c) and copied at the next views.
-// Kept rows must never show anything but what a new process would: after
-// each write through the server (a visit recorded or corrected, an
-// operator, a procedure or a site renamed), the rows are compared with the
-// rows of the same page served by the server started again on the same
-// database, which has kept nothing; and each language keeps its own.
+// visits_table in src/pages/page_journal.c) and copied at the next views; so
+// are the search form's choices of operator, theme, outcome and channel
+// (search_choices). Kept pieces must never show anything but what a new
+// process would: after each write through the server (a visit recorded or
+// corrected, an operator added or renamed, a procedure or a site renamed),
+// they are compared with those of the same page served by the server
+// started again on the same database, which has kept nothing; and each
+// language keeps its own.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,11 +15,14 @@ import { after, before, describe, it } from 'node:test';
 import { findTags, setupServer, textOf } from './lib.mjs';
 import { TODAY, recordVisit, visitFields } from './visit_form.mjs';
 
-/** The rows of the page's table of visits. */
+/** The rows of the page's table of visits, and the search form if there is one. */
 function rows(html) {
-  const body = /<table class="stack visits">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
+  const form = /<form method="get" action="\/visits" class="filters search">[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  /* A search that finds nothing has no table. */
+  const none = form && /<p role="status">[^<]*: 0 /.test(html) ? '' : undefined;
+  const body = /<table class="stack visits">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? none;
   assert.ok(body !== undefined, 'the page has a table of visits');
-  return body;
+  return `${body}\n${form}`;
 }
 
 describe('the kept rows of the tables of visits', () => {
@@ -35,6 +40,7 @@ describe('the kept rows of the tables of visits', () => {
     [agent, '/visits'],
     [agent, '/visits?operator=cnaf'],
     [coordinator, '/visits'],
+    [agent, '/visits?operator=cnaf&theme=logement&outcome=resolu&channel=guichet_spontane'],
   ];
 
   async function rowsOf(client, p) {
@@ -128,9 +134,11 @@ describe('the kept rows of the tables of visits', () => {
       name: 'Caisse d\'allocations familiales', national: '1', deadline_days: '10', sort: '10', active: '1',
     });
     assert.equal(res.status, 303, textOf(res.text).slice(0, 1000));
-    let [journal, , cnaf] = await sameAsNewProcess('operator renamed');
+    let [journal, search, cnaf] = await sameAsNewProcess('operator renamed');
     assert.match(journal, /Caisse d&#39;allocations familiales/);
     assert.match(cnaf, /Caisse d&#39;allocations familiales/);
+    assert.match(search, /<option value="cnaf">Caisse d&#39;allocations familiales</, 'the choice of operator');
+    assert.match(cnaf, /<option value="cnaf" selected>Caisse d&#39;allocations familiales</, 'the operator chosen');
 
     res = await admin.submit(`/admin/procedures/${procedure}/edit`, `/admin/procedures/${procedure}/edit`, {
       label: 'Aide personnalisée au logement', theme_code: 'logement', operator_code: 'cnaf', url: '', documents: '', active: '1',
@@ -138,6 +146,16 @@ describe('the kept rows of the tables of visits', () => {
     assert.equal(res.status, 303, textOf(res.text).slice(0, 1000));
     [journal] = await sameAsNewProcess('procedure renamed');
     assert.match(journal, /Aide personnalisée au logement/);
+  });
+
+  it('offers an operator added at the next view', async () => {
+    await sameAsNewProcess('before');
+    const res = await admin.submit('/admin/operators/new', '/admin/operators', {
+      code: 'mutuelle_bretagne', name: 'Mutuelle de Bretagne', deadline_days: '5', sort: '50', active: '1',
+    });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 1000));
+    const [, search] = await sameAsNewProcess('operator added');
+    assert.match(search, /<option value="mutuelle_bretagne">Mutuelle de Bretagne</);
   });
 
   it("shows a site's new name at the next view", async () => {
@@ -155,6 +173,7 @@ describe('the kept rows of the tables of visits', () => {
     assert.equal((await agent.get('/lang/en?next=%2Fvisits')).status, 303);
     const en = await rowsOf(agent, '/visits');
     assert.notEqual(en, fr);
+    assert.match(en, /<label for="outcome">Outcome</, 'the choices in English');
     assert.match(en, /lang="fr"/, 'catalog names in French are marked in an English page');
     assert.equal(await rowsOf(agent, '/visits'), en);
     assert.equal((await agent.get('/lang/fr?next=%2Fvisits')).status, 303);

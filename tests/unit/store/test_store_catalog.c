@@ -380,36 +380,50 @@ static void test_catalog_get_kept(void **state)
 }
 
 /* The stamps of the form's three lists: none until each is kept, the same
- * while they are, others once a write made them be read again. */
+ * while they are, others once a write made them be read again. The list of
+ * every operator has its own. */
 static void test_catalog_stamps(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t a[3], b[3];
+	static const store_catalog_list form[] = {STORE_LIST_OPERATORS_ACTIVE, STORE_LIST_THEMES,
+	                                          STORE_LIST_PROCEDURES_ACTIVE};
+	static const store_catalog_list every[] = {STORE_LIST_OPERATORS};
+	uint64_t a[3], b[3], all[1], all2[1];
 	store_operator *ops;
 	store_theme *themes;
 	store_procedure *procs;
 	size_t n;
-	assert_int_equal(store_catalog_stamps(f->s, a), -1);
+	assert_int_equal(store_catalog_stamps(f->s, form, 3, a), -1);
 	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
 	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
-	assert_int_equal(store_catalog_stamps(f->s, a), -1); /* procedures not read yet */
+	assert_int_equal(store_catalog_stamps(f->s, form, 3, a), -1); /* procedures not read yet */
 	assert_true(a[0] != 0 && a[1] != 0 && a[2] == 0);
 	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK);
-	assert_int_equal(store_catalog_stamps(f->s, a), 0);
+	assert_int_equal(store_catalog_stamps(f->s, form, 3, a), 0);
 	assert_true(a[0] != a[1] && a[1] != a[2] && a[0] != a[2] && a[2] != 0);
 	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK); /* from memory */
-	assert_int_equal(store_catalog_stamps(f->s, b), 0);
+	assert_int_equal(store_catalog_stamps(f->s, form, 3, b), 0);
 	assert_memory_equal(a, b, sizeof a);
+	/* Only the active operators were read: the whole list is not kept. */
+	assert_int_equal(store_catalog_stamps(f->s, every, 1, all), -1);
+	assert_int_equal(all[0], 0);
+	assert_int_equal(store_operator_list(f->s, f->a, 0, &ops, &n), STORE_OK);
+	assert_int_equal(store_catalog_stamps(f->s, every, 1, all), 0);
+	assert_true(all[0] != 0 && all[0] != a[0] && all[0] != a[1] && all[0] != a[2]);
 
 	store_theme t = {.code = "logement", .label = "Logement"};
 	assert_int_equal(store_theme_update(f->s, &t), STORE_OK);
-	assert_int_equal(store_catalog_stamps(f->s, b), -1);
+	assert_int_equal(store_catalog_stamps(f->s, form, 3, b), -1);
+	assert_int_equal(store_catalog_stamps(f->s, every, 1, all2), -1);
 	assert_int_equal(store_operator_list(f->s, f->a, 1, &ops, &n), STORE_OK);
 	assert_int_equal(store_theme_list(f->s, f->a, &themes, &n), STORE_OK);
 	assert_int_equal(store_procedure_list(f->s, f->a, 1, &procs, &n), STORE_OK);
-	assert_int_equal(store_catalog_stamps(f->s, b), 0);
+	assert_int_equal(store_catalog_stamps(f->s, form, 3, b), 0);
 	for (size_t i = 0; i < 3; i++)
 		assert_true(b[i] != 0 && b[i] != a[0] && b[i] != a[1] && b[i] != a[2]);
+	assert_int_equal(store_operator_list(f->s, f->a, 0, &ops, &n), STORE_OK);
+	assert_int_equal(store_catalog_stamps(f->s, every, 1, all2), 0);
+	assert_true(all2[0] != all[0]);
 }
 
 /* A small geography: two regions, three départements, four communes. */

@@ -129,6 +129,44 @@ static void test_buf_growth_and_detach(void **state)
 	buf_free(&b);
 }
 
+/* Reserved room: appends up to it move nothing; past it the buffer grows
+ * as before; a reservation over the max is ignored. */
+static void test_buf_reserve(void **state)
+{
+	(void)state;
+	buf b;
+	buf_init(&b, 1000);
+	buf_reserve(&b, 500);
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	const char *room = b.data;
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(buf_puts(&b, "0123456789"), 0);
+	assert_ptr_equal(b.data, room);
+	assert_int_equal(b.len, 500);
+	assert_int_equal(b.data[500], '\0');
+	buf_reserve(&b, 100); /* less than there is: nothing changes */
+	assert_int_equal(b.len, 500);
+	assert_int_equal(buf_puts(&b, "x"), 0);
+	assert_int_equal(b.len, 501);
+	assert_memory_equal(b.data + 490, "0123456789x", 12);
+	buf_reserve(&b, 5000); /* over the max */
+	assert_true(b.cap <= 1001);
+	assert_false(b.overflow);
+	buf_free(&b);
+
+	/* Reserved, then kept: what is there survives the move. */
+	buf_init(&b, 0);
+	assert_int_equal(buf_puts(&b, "abc"), 0);
+	buf_reserve(&b, 100000);
+	assert_string_equal(b.data, "abc");
+	size_t len;
+	char *p = buf_detach(&b, &len);
+	assert_int_equal(len, 3);
+	free(p);
+	buf_free(&b);
+}
+
 static void test_utf8(void **state)
 {
 	(void)state;
@@ -344,6 +382,7 @@ int main(void)
 	    cmocka_unit_test(test_arena_strings),
 	    cmocka_unit_test(test_buf_overflow),
 	    cmocka_unit_test(test_buf_growth_and_detach),
+	    cmocka_unit_test(test_buf_reserve),
 	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_text_has_controls),
 	    cmocka_unit_test(test_parse_int64),
