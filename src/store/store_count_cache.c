@@ -117,19 +117,32 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* A text, its length first: no value can be mistaken for the next. */
+/* The key is written by hand: every view of the search page and the
+ * journal makes one or two, and printf parses its format every time. */
+static void key_int(buf *k, char tag, int64_t v)
+{
+	buf_putc(k, tag);
+	buf_int(k, v);
+	buf_putc(k, ';');
+}
+
 static void key_text(buf *k, char tag, const char *t)
 {
 	size_t n = t ? strlen(t) : 0;
-	buf_printf(k, "%c%zu:", tag, n);
+	buf_putc(k, tag);
+	buf_int(k, (int64_t)n);
+	buf_putc(k, ':');
 	if (n)
 		buf_append(k, t, n);
 }
 
-char *store_count_key(const store_visit_filter *f)
+char *store_count_key(const store_visit_filter *f, int page)
 {
 	buf k;
 	buf_init(&k, COUNT_KEY_MAX);
-	buf_printf(&k, "f%lld;t%lld;a%lld;", (long long)f->from, (long long)f->to, (long long)f->agent_id);
+	key_int(&k, 'f', f->from);
+	key_int(&k, 't', f->to);
+	key_int(&k, 'a', f->agent_id);
 	key_text(&k, 'c', f->channel);
 	key_text(&k, 'o', f->operator_code);
 	key_text(&k, 'h', f->theme_code);
@@ -147,9 +160,15 @@ char *store_count_key(const store_visit_filter *f)
 		qsort(ids, f->nsites, sizeof *ids, cmp_id);
 		buf_puts(&k, "s");
 		for (size_t i = 0; i < f->nsites; i++)
-			if (i == 0 || ids[i] != ids[i - 1])
-				buf_printf(&k, "%lld,", (long long)ids[i]);
+			if (i == 0 || ids[i] != ids[i - 1]) {
+				buf_int(&k, ids[i]);
+				buf_putc(&k, ',');
+			}
 		free(ids);
+	}
+	if (page) {
+		key_int(&k, 'p', f->after_id);
+		key_int(&k, 'l', (int64_t)f->limit);
 	}
 	if (k.overflow || !k.data) {
 		buf_free(&k);
@@ -306,10 +325,9 @@ static void move_ptrs(void *rec, const size_t *offsets, size_t n, const char *fr
 /* A copy of a packed page in a: NULL when the arena is full. */
 static store_visit *unpack_page(arena *a, const char *block, size_t size, size_t n)
 {
-	char *copy = arena_alloc(a, size);
+	char *copy = arena_memdup(a, block, size);
 	if (!copy)
 		return NULL;
-	memcpy(copy, block, size);
 	store_visit *v = (store_visit *)copy;
 	for (size_t i = 0; i < n; i++) {
 		move_ptrs(&v[i], visit_strs, COUNT(visit_strs), block, copy);

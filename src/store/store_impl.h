@@ -58,9 +58,10 @@ struct store_freq_cache *store_freq_cache_new(void);
 void store_freq_cache_free(struct store_freq_cache *fc);
 /* The search page's counts kept per filter (store_count_cache.c): the
  * generation of a scope (NULL: every site), the canonical key of a filter
- * (malloc'd; NULL when too long to keep), and get/put like store_freq. */
+ * (malloc'd; NULL when too long to keep; with page, of its page of
+ * visits: after_id and limit too), and get/put like store_freq. */
 uint64_t store_scope_generation(store *s, const int64_t *site_ids, size_t nsites);
-char *store_count_key(const store_visit_filter *f);
+char *store_count_key(const store_visit_filter *f, int page);
 int store_count_get(store *s, const char *key, uint64_t gen, int64_t now, int64_t *visits, int64_t *demands);
 void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64_t visits, int64_t demands);
 /* A page of visits (store_visit_list with f->cached) kept the same way:

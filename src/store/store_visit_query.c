@@ -312,16 +312,17 @@ int store_visit_list_stamped(store *s, arena *a, const store_visit_filter *f, st
 	*stamp = 0;
 	if (!f->cached)
 		return list_rows(s, a, f, out, n);
-	char *filter = store_count_key(f);
-	char *key = filter ? arena_printf(a, "%sp%lld;l%zu", filter, (long long)f->after_id, f->limit) : NULL;
-	free(filter);
+	char *key = store_count_key(f, 1);
 	uint64_t gen = store_scope_generation(s, f->site_ids, f->nsites);
 	int64_t now = now_s();
-	if (store_list_get(s, a, key, gen, now, out, n, stamp))
+	if (store_list_get(s, a, key, gen, now, out, n, stamp)) {
+		free(key);
 		return STORE_OK;
+	}
 	int rc = list_rows(s, a, f, out, n);
 	if (rc == STORE_OK)
 		*stamp = store_list_put(s, key, gen, now, *out, *n);
+	free(key);
 	return rc;
 }
 
@@ -366,7 +367,7 @@ int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, in
 	*visits = *demands = 0;
 	if (f->site_ids && f->nsites == 0)
 		return STORE_OK; /* an empty scope sees nothing */
-	char *key = store_count_key(f);
+	char *key = store_count_key(f, 0);
 	uint64_t gen = store_scope_generation(s, f->site_ids, f->nsites);
 	int64_t now = now_s();
 	if (store_count_get(s, key, gen, now, visits, demands)) {

@@ -226,9 +226,7 @@ void html_int(buf *b, int64_t v)
 {
 	/* Written by hand: pages write ids and counts by the hundred, and
 	 * printf parses its format every time. */
-	char d[INT_DIGITS_BYTES];
-	char *p = int_digits(v, d);
-	buf_append(b, p, (size_t)(d + INT_DIGITS_BYTES - p));
+	buf_int(b, v);
 }
 
 void html_rawf_trusted(buf *b, const char *fmt, ...)

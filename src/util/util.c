@@ -122,7 +122,8 @@ static struct arena_chunk *chunk_new(size_t cap)
 	return c;
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* n bytes of the arena, as they are: callers write every byte. */
+static void *arena_take(arena *a, size_t n)
 {
 	if (!a)
 		return NULL;
@@ -158,7 +159,22 @@ void *arena_alloc(arena *a, size_t n)
 		p = c->data;
 	}
 	a->used += need;
-	memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	void *p = arena_take(a, n);
+	if (p)
+		memset(p, 0, n ? n : 1);
+	return p;
+}
+
+void *arena_memdup(arena *a, const void *src, size_t n)
+{
+	void *p = arena_take(a, n);
+	if (p && n)
+		memcpy(p, src, n);
 	return p;
 }
 
@@ -166,7 +182,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 {
 	if (!s || n == SIZE_MAX)
 		return NULL;
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1);
 	if (!p)
 		return NULL;
 	memcpy(p, s, n);
@@ -293,6 +309,13 @@ static int buf_grow(buf *b, size_t n)
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 	return 0;
+}
+
+void buf_int(buf *b, int64_t v)
+{
+	char d[INT_DIGITS_BYTES];
+	char *p = int_digits(v, d);
+	buf_append(b, p, (size_t)(d + INT_DIGITS_BYTES - p));
 }
 
 void buf_reserve(buf *b, size_t n)

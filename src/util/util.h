@@ -33,6 +33,8 @@ void arena_free(arena *a);
 /* Returns zeroed memory, or NULL once the arena's limit is reached. */
 void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
+/* A copy of n bytes at src (not zeroed first: every byte is written). */
+void *arena_memdup(arena *a, const void *src, size_t n);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* v in decimal ("-12", "0"), without printf: pages write numbers by the
@@ -87,6 +89,8 @@ static inline int buf_putc(buf *b, char c)
 {
 	return buf_append(b, &c, 1);
 }
+/* Appends v in decimal, without parsing a format. */
+void buf_int(buf *b, int64_t v);
 int buf_printf(buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 int buf_vprintf(buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
 /* Hands the storage to the caller (to free()); the buffer is left empty. */

@@ -63,7 +63,26 @@ static void test_arena_strings(void **state)
 	assert_string_equal(arena_int(a, INT64_MIN), "-9223372036854775808");
 	/* A formatted string past the limit is NULL, not truncated. */
 	assert_null(arena_printf(a, "%5000d", 1));
+	/* A copy of bytes, NULs included; past the limit, NULL. */
+	const char bytes[] = {'a', '\0', 'b', '\xff'};
+	char *copy = arena_memdup(a, bytes, sizeof bytes);
+	assert_non_null(copy);
+	assert_memory_equal(copy, bytes, sizeof bytes);
+	assert_int_equal((uintptr_t)copy % 16, 0);
+	assert_non_null(arena_memdup(a, bytes, 0));
+	assert_null(arena_memdup(a, bytes, 5000));
 	arena_free(a);
+
+	/* Numbers appended to a buffer, the same digits. */
+	buf b;
+	buf_init(&b, 0);
+	const int64_t v[] = {0, 7, -12, 1234567890123, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < COUNT(v); i++) {
+		buf_int(&b, v[i]);
+		buf_putc(&b, ',');
+	}
+	assert_string_equal(b.data, "0,7,-12,1234567890123,9223372036854775807,-9223372036854775808,");
+	buf_free(&b);
 }
 
 static void test_buf_overflow(void **state)
