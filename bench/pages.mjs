@@ -21,7 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { Client, HOST, makeTempDir, removeTempDir, runOk, Server } from '../tests/http/lib.mjs';
+import { HOST, makeTempDir, removeTempDir, runOk, Server } from '../tests/http/lib.mjs';
+import { agentPages } from './agent_pages.mjs';
 import { NGINX, startNginx } from '../tests/http/nginx_lib.mjs';
 
 const { values: opts } = parseArgs({
@@ -96,22 +97,7 @@ try {
   await srv.start(opts['server-threads'] ? ['--threads', String(whole('server-threads', 1))] : [], {
     logFile: path.join(dir, 'guichet.log'),
   });
-  const client = new Client(srv.url);
-  const login = await client.login(opts.email, opts.password);
-  assert.equal(login.status, 303, `login as ${opts.email} failed (${login.status})`);
-  const cookie = client.cookieHeader();
-
-  // A visit of the adviser's site, for the visit page.
-  const journal = await client.get('/journal');
-  const visit = /href="(\/visits\/\d+)"/.exec(journal.text)?.[1] ?? /href="(\/visits\/\d+)"/.exec((await client.get('/visits')).text)?.[1];
-  const pages = [
-    ['home', '/'],
-    ['journal', '/journal'],
-    ['record form', '/visits/new'],
-    ['search', '/visits'],
-    ...(visit ? [['visit', visit]] : []),
-    ['site', '/sites'],
-  ].filter(([name]) => !opts.only || name.includes(opts.only));
+  const { client, cookie, pages } = await agentPages(srv.url, opts.email, opts.password, opts.only);
 
   const root = path.join(dir, 'static');
   fs.mkdirSync(root);
