@@ -96,7 +96,7 @@ async function views(agent, port, p, cookie, n) {
 const dir = await makeTempDir('guichet-bench-instructions-');
 let child = null;
 try {
-  let db = opts.db ? path.resolve(opts.db) : path.join(dir, 'demo.db');
+  const db = opts.db ? path.resolve(opts.db) : path.join(dir, 'demo.db');
   if (!opts.db) await runOk(['demo', '--db', db], { timeoutMs: 600_000 });
   const portFile = path.join(dir, 'port');
   const out = path.join(dir, 'callgrind.out');

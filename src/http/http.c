@@ -427,8 +427,7 @@ static void dispatch(struct request *q)
 
 	if (q->route) {
 		r->route = q->route->pattern;
-		buf_reserve(&r->out, atomic_load_explicit(&q->srv->size_hint[q->route - cfg->routes],
-		                                          memory_order_relaxed));
+		buf_reserve(&r->out, atomic_load_explicit(http_route_size_hint(q), memory_order_relaxed));
 		if (cfg->handler_begin)
 			cfg->handler_begin(r);
 		int rc = q->route->handler(r);

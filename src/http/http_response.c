@@ -421,8 +421,7 @@ enum MHD_Result http_request_send(struct request *q, int early)
 	char *body = buf_detach(&r->out, &len);
 	if (q->route) {
 		size_t hint = len < SIZE_HINT_MAX ? len + len / 8 : SIZE_HINT_MAX;
-		atomic_store_explicit(&q->srv->size_hint[q->route - q->srv->cfg.routes], hint,
-		                      memory_order_relaxed);
+		atomic_store_explicit(http_route_size_hint(q), hint, memory_order_relaxed);
 	}
 	int vary = 0;
 	if (!r->no_gzip && len > GZIP_MIN_BYTES && r->status != 204 && r->status != 304 &&

@@ -109,4 +109,10 @@ struct request {
  * refusal sent before the body was read: the connection is then closed. */
 enum MHD_Result http_request_send(struct request *q, int early);
 
+/* The size hint of q's route (struct http_server); q must have a route. */
+static inline _Atomic size_t *http_route_size_hint(const struct request *q)
+{
+	return &q->srv->size_hint[q->route - q->srv->cfg.routes];
+}
+
 #endif

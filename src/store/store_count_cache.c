@@ -116,7 +116,6 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A text, its length first: no value can be mistaken for the next. */
 /* The key is written by hand: every view of the search page and the
  * journal makes one or two, and printf parses its format every time. */
 static void key_int(buf *k, char tag, int64_t v)
@@ -126,6 +125,7 @@ static void key_int(buf *k, char tag, int64_t v)
 	buf_putc(k, ';');
 }
 
+/* A text, its length first: no value can be mistaken for the next. */
 static void key_text(buf *k, char tag, const char *t)
 {
 	size_t n = t ? strlen(t) : 0;
