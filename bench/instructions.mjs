@@ -16,7 +16,10 @@
 // time. Never run by the tests; never asserts a count.
 //
 //   node bench/instructions.mjs [--views 200] [--db PATH --email E --password P]
-//                               [--only TEXT]
+//                               [--only TEXT] [--keep DIR]
+//
+// --keep DIR writes each page's counts there (healthz.callgrind,
+// search.callgrind...), for callgrind_annotate to say where they go.
 //
 // valgrind (Debian package valgrind) is needed: the script says so and exits
 // 0 without it. See bench/README.md.
@@ -39,6 +42,7 @@ const { values: opts } = parseArgs({
     email: { type: 'string', default: 'agent1.redon@demo.guichet.fr' },
     password: { type: 'string', default: 'demo-guichet-2026' },
     only: { type: 'string' },
+    keep: { type: 'string' },
   },
 });
 const VIEWS = whole('views', 1);
@@ -130,19 +134,21 @@ try {
   console.log(`guichet bench instructions: ${version} callgrind, ${VIEWS} views a page after ${WARM}, one keep-alive connection; server pid ${child.pid}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let dumps = 0;
-  const count = async (p, withCookie) => {
+  if (opts.keep) fs.mkdirSync(opts.keep, { recursive: true });
+  const count = async (name, p, withCookie) => {
     await views(agent, port, p, withCookie ? cookie : null, WARM);
     control('-z', child.pid);
     await views(agent, port, p, withCookie ? cookie : null, VIEWS);
     control('-d', child.pid);
     dumps++;
+    if (opts.keep) fs.copyFileSync(`${out}.${dumps}`, path.join(opts.keep, `${name.replace(/\W+/g, '_')}.callgrind`));
     return totalOf(`${out}.${dumps}`) / VIEWS;
   };
   const fmt = (n) => Math.round(n).toLocaleString('en').padStart(9);
-  const baseline = await count('/healthz', false);
+  const baseline = await count('healthz', '/healthz', false);
   console.log(`${'/healthz'.padEnd(12)} ${fmt(baseline)} instructions a view (the HTTP layer and one statement)`);
   for (const [name, p] of pages) {
-    const n = await count(p, true);
+    const n = await count(name, p, true);
     console.log(`${name.padEnd(12)} ${fmt(n)} instructions a view   ${(n / baseline).toFixed(1)}× /healthz`);
   }
   agent.destroy();

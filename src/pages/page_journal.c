@@ -617,18 +617,40 @@ static int visits_rows_key(req *r, uint64_t stamp, const visits_tab *t, buf *k)
 	return k->overflow || !k->data ? -1 : 0;
 }
 
+/* A page of visits for a table: the visits, or (v NULL) only what the
+ * store says of the page it keeps (store_visit_list_peek), whose rows are
+ * then copied from the piece kept under its stamp and the visits read only
+ * when that piece is gone. */
+typedef struct visits_page {
+	store_visit *v;
+	size_t n;
+	int64_t last_id; /* of the last visit; 0 when none */
+	uint64_t stamp;  /* 0: not kept */
+} visits_page;
+
+/* Reads the page of f into p (its stamp with it); -1 when the store fails. */
+static int visits_page_read(req *r, const store_visit_filter *f, visits_page *p)
+{
+	if (store_visit_list_stamped(r->app->store, r->arena, f, &p->v, &p->n, &p->stamp) != STORE_OK)
+		return -1;
+	p->last_id = p->n ? p->v[p->n - 1].id : 0;
+	return 0;
+}
+
 /* The table of a journal or of search results: enough to recognise a
  * visit (time, channel, the person's age bracket, the first demand, the
  * adviser). with_date adds the date column, sites (when more than one)
  * the site column. On a narrow screen its rows become cards (.stack).
  * The rows of a page of visits kept in memory (stamp not 0) are kept too,
  * and copied at the next views of the same page; the table's opening is
- * written each time (its id depends on what the page wrote before). */
-static void visits_table(req *r, const char *caption, const store_visit *v, size_t n, int with_date,
-                         const store_site *sites, size_t nsites, uint64_t stamp)
+ * written each time (its id depends on what the page wrote before). A page
+ * given without its visits is read from f when its rows are not kept, and
+ * p then holds what was read. -1 when the store fails. */
+static int visits_table(req *r, const char *caption, visits_page *p, const store_visit_filter *f,
+                        int with_date, const store_site *sites, size_t nsites)
 {
-	visits_tab t = {.v = v,
-	                .n = n,
+	visits_tab t = {.v = p->v,
+	                .n = p->n,
 	                .with_date = with_date,
 	                .sites = sites,
 	                .nsites = nsites,
@@ -656,11 +678,25 @@ static void visits_table(req *r, const char *caption, const store_visit *v, size
 	ui_table_body(r);
 	buf k;
 	buf_init(&k, LIMIT_FRAGMENT_KEY_BYTES);
-	if (!stamp || visits_rows_key(r, stamp, &t, &k) != 0 ||
-	    web_fragment_write(r, k.data, k.len, NULL, NULL, visits_rows, &t) != 0)
-		visits_rows(r, &t);
+	int written = !p->v && p->stamp && visits_rows_key(r, p->stamp, &t, &k) == 0 &&
+	              web_fragment_copy(k.data, k.len, NULL, &r->out) == 0;
+	if (!written && !p->v) {
+		if (visits_page_read(r, f, p) != 0) {
+			buf_free(&k);
+			return -1;
+		}
+		t.v = p->v;
+		t.n = p->n;
+	}
+	if (!written) {
+		buf_reset(&k);
+		if (!p->stamp || visits_rows_key(r, p->stamp, &t, &k) != 0 ||
+		    web_fragment_write(r, k.data, k.len, NULL, NULL, visits_rows, &t) != 0)
+			visits_rows(r, &t);
+	}
 	buf_free(&k);
 	ui_table_end(r);
+	return 0;
 }
 
 /* A day "YYYY-MM-DD" as its local midnight. */
@@ -822,8 +858,9 @@ int page_journal(req *r)
 		html_txt(o, _(r, "Aucune visite enregistrée ce jour-là."));
 		RAW(r, "</p>\n");
 	} else {
-		visits_table(r, _(r, "Visites du jour, de la plus récente à la plus ancienne"), all, n, 0,
-		             NULL, 0, stamp);
+		visits_page pg = {.v = all, .n = n, .last_id = all[n - 1].id, .stamp = stamp};
+		(void)visits_table(r, _(r, "Visites du jour, de la plus récente à la plus ancienne"), &pg,
+		                   NULL, 0, NULL, 0);
 	}
 	ui_page_end(r);
 	return 0;
@@ -1071,15 +1108,15 @@ int page_visits_search(req *r)
 	}
 	int scoped = f.site_ids == NULL ? r->session->role == ROLE_ADMIN : f.nsites > 0;
 
-	store_visit *v = NULL;
-	size_t n = 0;
-	uint64_t stamp = 0;
+	/* A page the store keeps is not read when its rows are kept too. */
+	visits_page pg = {0};
 	int64_t visits = 0, demands = 0;
 	if (e.n == 0 && scoped) {
 		store_visit_filter count = f;
 		count.after_id = 0;
 		count.limit = 0;
-		if (store_visit_list_stamped(r->app->store, r->arena, &f, &v, &n, &stamp) != STORE_OK ||
+		if ((!store_visit_list_peek(r->app->store, &f, &pg.n, &pg.last_id, &pg.stamp) &&
+		     visits_page_read(r, &f, &pg) != 0) ||
 		    store_visit_count(r->app->store, &count, &visits, &demands) != STORE_OK) {
 			r->status = 500;
 			return page_error(r);
@@ -1099,10 +1136,12 @@ int page_visits_search(req *r)
 		RAW(r, " — ");
 		ui_txt_count(r, _(r, "Demandes : %d"), demands);
 		RAW(r, "</p>\n");
-		if (n)
-			visits_table(r, _(r, "Visites trouvées, de la plus récente à la plus ancienne"), v, n,
-			             1, sites, ns, stamp);
-		if (f.after_id || n == SEARCH_PAGE_ROWS) {
+		if (pg.n && visits_table(r, _(r, "Visites trouvées, de la plus récente à la plus ancienne"),
+		                         &pg, &f, 1, sites, ns) != 0) {
+			r->status = 500;
+			return page_error(r);
+		}
+		if (f.after_id || pg.n == SEARCH_PAGE_ROWS) {
 			RAW(r, "<nav aria-label=\"");
 			html_attr(o, _(r, "Pages de résultats"));
 			RAW(r, "\"><ul class=\"pager\">");
@@ -1119,12 +1158,12 @@ int page_visits_search(req *r)
 				html_txt(o, _(r, "Premiers résultats"));
 				RAW(r, "</a></li>");
 			}
-			if (n == SEARCH_PAGE_ROWS) {
+			if (pg.n == SEARCH_PAGE_ROWS) {
 				first = 1;
 				RAW(r, "<li><a rel=\"next\" href=\"/visits?");
 				for (size_t i = 0; i < COUNT(names); i++)
 					query_part(r, &first, names[i], values[i]);
-				query_part(r, &first, "after", page_int_text(r, v[n - 1].id));
+				query_part(r, &first, "after", page_int_text(r, pg.last_id));
 				RAW(r, "\">");
 				html_txt(o, _(r, "Résultats suivants"));
 				RAW(r, "</a></li>");

@@ -439,6 +439,13 @@ int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visi
  * new stamp; 0 when the page is not kept. */
 int store_visit_list_stamped(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n,
                              uint64_t *stamp);
+/* Whether that page is kept (f->cached), without reading it: then 1, with
+ * the number of its visits, the id of the last (0 when none) and its stamp,
+ * as store_visit_list_stamped would give them at this instant. A page that
+ * kept what it built from those visits under their stamp needs them only
+ * when that piece is gone; 0 when the page is not kept. */
+int store_visit_list_peek(store *s, const store_visit_filter *f, size_t *n, int64_t *last_id,
+                          uint64_t *stamp);
 int store_visit_count(store *s, const store_visit_filter *f, int64_t *visits, int64_t *demands);
 
 int store_visitor_get(store *s, arena *a, int64_t id, store_visitor *out);

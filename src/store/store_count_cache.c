@@ -57,6 +57,7 @@ typedef struct list_entry {
 	uint64_t gen;
 	int64_t at;
 	size_t n;
+	int64_t last_id; /* of the page's last visit; 0 when empty */
 	uint64_t stamp;
 } list_entry;
 
@@ -341,6 +342,32 @@ static store_visit *unpack_page(arena *a, const char *block, size_t size, size_t
 	return v;
 }
 
+/* The entry kept under key while it is valid, or NULL (under cc->mu). */
+static const list_entry *list_find(struct store_count_cache *cc, const char *key, uint64_t gen, int64_t now)
+{
+	const list_entry *e = &cc->l[key_hash(key) % LIST_SLOTS];
+	if (e->key && e->gen == gen && now >= e->at && now - e->at < LIST_TTL_S && strcmp(e->key, key) == 0)
+		return e;
+	return NULL;
+}
+
+int store_list_peek(store *s, const char *key, uint64_t gen, int64_t now, size_t *n, int64_t *last_id,
+                    uint64_t *stamp)
+{
+	struct store_count_cache *cc = s->counts;
+	if (!cc || !key)
+		return 0;
+	pthread_mutex_lock(&cc->mu);
+	const list_entry *e = list_find(cc, key, gen, now);
+	if (e) {
+		*n = e->n;
+		*last_id = e->last_id;
+		*stamp = e->stamp;
+	}
+	pthread_mutex_unlock(&cc->mu);
+	return e != NULL;
+}
+
 int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t now, store_visit **out,
                    size_t *n, uint64_t *stamp)
 {
@@ -349,8 +376,8 @@ int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t no
 		return 0;
 	int found = 0;
 	pthread_mutex_lock(&cc->mu);
-	const list_entry *e = &cc->l[key_hash(key) % LIST_SLOTS];
-	if (e->key && e->gen == gen && now >= e->at && now - e->at < LIST_TTL_S && strcmp(e->key, key) == 0) {
+	const list_entry *e = list_find(cc, key, gen, now);
+	if (e) {
 		store_visit *copy = unpack_page(a, e->block, e->size, e->n);
 		if (copy) {
 			*out = copy;
@@ -379,8 +406,14 @@ uint64_t store_list_put(store *s, const char *key, uint64_t gen, int64_t now, co
 	pthread_mutex_lock(&cc->mu);
 	list_entry *e = &cc->l[key_hash(key) % LIST_SLOTS];
 	list_entry old = *e;
-	*e = (list_entry){
-	    .key = k, .block = block, .size = size, .gen = gen, .at = now, .n = n, .stamp = stamp};
+	*e = (list_entry){.key = k,
+	                  .block = block,
+	                  .size = size,
+	                  .gen = gen,
+	                  .at = now,
+	                  .n = n,
+	                  .last_id = n ? v[n - 1].id : 0,
+	                  .stamp = stamp};
 	pthread_mutex_unlock(&cc->mu);
 	free(old.key);
 	free(old.block);

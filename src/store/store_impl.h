@@ -71,6 +71,10 @@ void store_count_put(store *s, const char *key, uint64_t gen, int64_t now, int64
  * back with it (put: its stamp, 0 when it could not be kept). */
 int store_list_get(store *s, arena *a, const char *key, uint64_t gen, int64_t now, store_visit **out,
                    size_t *n, uint64_t *stamp);
+/* What get would give of a valid page, without copying it: its length,
+ * the id of its last visit (0 when empty) and its stamp (1 when found). */
+int store_list_peek(store *s, const char *key, uint64_t gen, int64_t now, size_t *n, int64_t *last_id,
+                    uint64_t *stamp);
 uint64_t store_list_put(store *s, const char *key, uint64_t gen, int64_t now, const store_visit *v, size_t n);
 struct store_count_cache *store_count_cache_new(void);
 void store_count_cache_free(struct store_count_cache *cc);

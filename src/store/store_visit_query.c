@@ -326,6 +326,17 @@ int store_visit_list_stamped(store *s, arena *a, const store_visit_filter *f, st
 	return rc;
 }
 
+int store_visit_list_peek(store *s, const store_visit_filter *f, size_t *n, int64_t *last_id, uint64_t *stamp)
+{
+	if (!f->cached)
+		return 0;
+	char *key = store_count_key(f, 1);
+	uint64_t gen = store_scope_generation(s, f->site_ids, f->nsites);
+	int found = store_list_peek(s, key, gen, now_s(), n, last_id, stamp);
+	free(key);
+	return found;
+}
+
 int store_visit_list(store *s, arena *a, const store_visit_filter *f, store_visit **out, size_t *n)
 {
 	uint64_t stamp;

@@ -550,6 +550,12 @@ describe('recording visits', () => {
     const rows = (html) => (html.match(/<tr><td>/g) ?? []).length;
     assert.equal(rows(first.text), 50);
     assert.equal(rows(second.text), 2);
+    /* Viewed again, from the page and the rows kept in memory: the same
+     * rows and the same link. */
+    const again = await admin.get('/visits?operator=banque_de_france');
+    assert.equal(findTags(again.text, 'a').find((a) => a.rel === 'next')?.href, next.href);
+    assert.equal(rows(again.text), 50);
+    assert.equal(again.text.replace(/name="csrf" value="[^"]*"/g, ''), first.text.replace(/name="csrf" value="[^"]*"/g, ''));
   });
 
   it('the day journal lists the visits of the site with their totals', async () => {

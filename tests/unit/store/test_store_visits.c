@@ -633,6 +633,27 @@ static void test_list_cached(void **state)
 	assert_int_equal(store_visit_list_stamped(f->s, f->a, &read, &c, &nc, &s0), STORE_OK);
 	assert_true(s1 != 0 && s1 == s2 && s3 != 0 && s3 != s1);
 	assert_int_equal(s0, 0);
+	/* Peeked: what a kept page is without reading it; nothing for a page
+	 * that is not kept. */
+	size_t pn = 0;
+	int64_t plast = -1;
+	uint64_t ps = 0;
+	assert_true(store_visit_list_peek(f->s, &kept, &pn, &plast, &ps));
+	assert_int_equal(pn, 2);
+	assert_int_equal(plast, first);
+	assert_true(ps == s1);
+	assert_true(store_visit_list_peek(f->s, &next, &pn, &plast, &ps));
+	assert_int_equal(pn, 1);
+	assert_int_equal(plast, first);
+	assert_true(ps == s3);
+	assert_false(store_visit_list_peek(f->s, &read, &pn, &plast, &ps));
+	store_visit_filter empty = kept;
+	empty.after_id = first;
+	assert_false(store_visit_list_peek(f->s, &empty, &pn, &plast, &ps));
+	assert_int_equal(list(f, &empty, &c), 0);
+	assert_true(store_visit_list_peek(f->s, &empty, &pn, &plast, &ps));
+	assert_int_equal(pn, 0);
+	assert_int_equal(plast, 0);
 
 	/* Behind the store's back (another process): the kept page stays. */
 	char err[256];
@@ -655,8 +676,11 @@ static void test_list_cached(void **state)
 	assert_int_equal(store_visit_get(f->s, f->a, v.id, &got), STORE_OK);
 	got.channel = "telephone";
 	assert_int_equal(store_visit_update(f->s, &got), STORE_OK);
+	assert_false(store_visit_list_peek(f->s, &kept, &pn, &plast, &ps));
 	assert_int_equal(store_visit_list_stamped(f->s, f->a, &kept, &c, &nc, &s2), STORE_OK);
 	assert_true(s2 != 0 && s2 != s1);
+	assert_true(store_visit_list_peek(f->s, &kept, &pn, &plast, &ps));
+	assert_true(ps == s2);
 	assert_int_equal(list(f, &kept, &c), 2);
 	assert_string_equal(c[0].channel, "telephone");
 	assert_string_equal(c[0].place, "ailleurs");
