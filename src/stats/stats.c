@@ -771,6 +771,33 @@ static const char *or_not_given(const char *s)
 	return *s ? s : STATS_NOT_GIVEN;
 }
 
+/* Adds to bd the codes of d that v counts, in the order of the codes. A
+ * large dictionary (tens of thousands of communes) is walked in its order
+ * only when most of its codes are met: each step of that walk reads the
+ * count of a code anywhere in v. A smaller scope's codes are listed in one
+ * pass over v and sorted by their rank. */
+static void add_met(stats_result *r, enum stats_bd bd, const dict *d, const uint32_t *v)
+{
+	uint64_t *met = xmalloc((d->n + 1) * sizeof *met);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < d->n; i++)
+		if (v[i])
+			met[k++] = (uint64_t)d->rank[i] << 32 | i;
+	if (k > d->n / 8) {
+		k = 0;
+		for (uint32_t j = 0; j < d->n; j++)
+			if (v[d->order[j]])
+				met[k++] = d->order[j];
+	} else {
+		qsort(met, k, sizeof *met, u64_cmp);
+		for (uint32_t j = 0; j < k; j++)
+			met[j] &= UINT32_MAX;
+	}
+	for (uint32_t j = 0; j < k; j++)
+		stats_result_add(r, bd, or_not_given(d->s[met[j]]), v[met[j]]);
+	free(met);
+}
+
 static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result *r)
 {
 	(void)q;
@@ -799,7 +826,7 @@ static void expand(const stats_engine *e, const qctx *q, counts *c, stats_result
 	EACH(D_OP) stats_result_add(r, BD_OPERATOR, dd[D_OP].s[i], op[i]);
 	EACH(D_THEME) stats_result_add(r, BD_THEME, dd[D_THEME].s[i], theme[i]);
 	EACH(D_PROC) stats_result_add(r, BD_PROCEDURE, dd[D_PROC].s[i], proc[i]);
-	EACH(D_COMMUNE) stats_result_add(r, BD_COMMUNE, or_not_given(dd[D_COMMUNE].s[i]), c->commune[i]);
+	add_met(r, BD_COMMUNE, &dd[D_COMMUNE], c->commune);
 	EACH(D_ILANG)
 	if (*dd[D_ILANG].s[i])
 		stats_result_add(r, BD_INTERPRETING_LANG, dd[D_ILANG].s[i], ilang[i]);

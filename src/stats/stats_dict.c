@@ -30,6 +30,7 @@ void dict_free(dict *d)
 	free(d->s);
 	free(d->slots);
 	free(d->order);
+	free(d->rank);
 	memset(d, 0, sizeof *d);
 }
 
@@ -79,7 +80,9 @@ void dict_sort(dict *d)
 	if (d->norder == d->n)
 		return;
 	free(d->order);
+	free(d->rank);
 	d->order = xmalloc((d->n ? d->n : 1) * sizeof *d->order);
+	d->rank = xmalloc((d->n ? d->n : 1) * sizeof *d->rank);
 	for (uint32_t i = 0; i < d->n; i++)
 		d->order[i] = i;
 	/* qsort has no context argument: one sort at a time. */
@@ -88,6 +91,8 @@ void dict_sort(dict *d)
 	qsort(d->order, d->n, sizeof *d->order, order_cmp);
 	sort_dict = NULL;
 	pthread_mutex_unlock(&sort_mu);
+	for (uint32_t j = 0; j < d->n; j++)
+		d->rank[d->order[j]] = j;
 	d->norder = d->n;
 }
 

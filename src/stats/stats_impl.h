@@ -23,7 +23,8 @@ typedef struct dict {
 	uint32_t *slots;      /* index + 1; 0 for empty */
 	uint32_t nslots;
 	uint32_t *order; /* indexes in the order of their codes ("" as STATS_NOT_GIVEN) */
-	uint32_t norder; /* entries of order: n when up to date */
+	uint32_t *rank;  /* its inverse: the place of each index in order */
+	uint32_t norder; /* entries of order and rank: n when up to date */
 } dict;
 
 void dict_init(dict *d, uint32_t max);

@@ -66,8 +66,9 @@ static int64_t at(const char *date, const char *hm)
 	return t;
 }
 
-/* A visit with one demand; returns its id. */
-static int64_t visit(struct fixture *f, int64_t site, int64_t t, const char *op, const char *outcome)
+/* A visit with one demand from a person of commune; returns its id. */
+static int64_t visit_in(struct fixture *f, int64_t site, int64_t t, const char *op, const char *outcome,
+                        const char *commune)
 {
 	store_demand d = {.operator_code = (char *)op,
 	                  .theme_code = "social_sante",
@@ -86,9 +87,15 @@ static int64_t visit(struct fixture *f, int64_t site, int64_t t, const char *op,
 	v.visitor = (store_visitor){.age_bracket = "60_69",
 	                            .gender = "feminin",
 	                            .social_status = "retraite",
-	                            .commune_insee = "35236"};
+	                            .commune_insee = (char *)commune};
 	assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
 	return v.id;
+}
+
+/* A visit with one demand; returns its id. */
+static int64_t visit(struct fixture *f, int64_t site, int64_t t, const char *op, const char *outcome)
+{
+	return visit_in(f, site, t, op, outcome, "35236");
 }
 
 static stats_query period(const char *from, const char *to)
@@ -442,6 +449,56 @@ static void test_refresh(void **state)
 	stats_engine_info_get(e, &info);
 	assert_int_equal(info.visits, 2);
 	assert_int_equal(info.demands, 3);
+	stats_engine_free(e);
+}
+
+/* The communes met, in the order of their codes whichever way they are
+ * gathered: by walking the dictionary's order when a question meets most
+ * of them, by sorting those met when it meets few (a site among many);
+ * a commune first met in a refresh takes its place in that order. */
+static void test_communes(void **state)
+{
+	struct fixture *f = *state;
+	char code[16];
+	/* Codes met in the reverse of their order; "not given" among them. */
+	for (int i = 60; i > 16; i--) {
+		snprintf(code, sizeof code, "35%03d", i);
+		visit_in(f, f->site1, at("2026-05-04", "10:00"), "cnaf", "resolu", code);
+	}
+	visit_in(f, f->site1, at("2026-05-04", "11:00"), "cnaf", "resolu", "");
+	visit_in(f, f->site2, at("2026-05-05", "10:00"), "cnaf", "resolu", "35038");
+	visit_in(f, f->site2, at("2026-05-05", "11:00"), "cnaf", "resolu", "");
+	visit_in(f, f->site2, at("2026-05-05", "12:00"), "cnaf", "resolu", "22050");
+	stats_engine *e = store_stats_load(f->s, 2);
+	stats_query q = period("2026-05-01", "2026-05-31");
+	stats_result *r = ask(f, e, &q); /* 46 of 46 */
+	assert_int_equal(r->bd[BD_COMMUNE].n, 46);
+	assert_int_equal(bd(r, BD_COMMUNE, "35038"), 2);
+	assert_int_equal(bd(r, BD_COMMUNE, STATS_NOT_GIVEN), 2);
+	stats_result_free(r);
+	int64_t one[] = {f->site2};
+	q.site_ids = one;
+	q.nsites = 1;
+	r = ask(f, e, &q); /* 3 of 46 */
+	assert_int_equal(r->bd[BD_COMMUNE].n, 3);
+	for (size_t i = 1; i < r->bd[BD_COMMUNE].n; i++)
+		assert_true(strcmp(r->bd[BD_COMMUNE].v[i - 1].code, r->bd[BD_COMMUNE].v[i].code) < 0);
+	stats_result_free(r);
+	/* New codes, one before and one after every other. */
+	visit_in(f, f->site2, at("2026-05-06", "10:00"), "cnaf", "resolu", "01001");
+	visit_in(f, f->site2, at("2026-05-06", "11:00"), "cnaf", "resolu", "97411");
+	assert_int_equal(stats_engine_refresh(e), 0);
+	r = ask(f, e, &q); /* 5 of 48 */
+	assert_int_equal(r->bd[BD_COMMUNE].n, 5);
+	assert_string_equal(r->bd[BD_COMMUNE].v[0].code, "01001");
+	assert_string_equal(r->bd[BD_COMMUNE].v[3].code, "97411");
+	assert_string_equal(r->bd[BD_COMMUNE].v[4].code, STATS_NOT_GIVEN);
+	stats_result_free(r);
+	q.site_ids = NULL;
+	q.nsites = 0;
+	r = ask(f, e, &q);
+	assert_int_equal(r->bd[BD_COMMUNE].n, 48);
+	stats_result_free(r);
 	stats_engine_free(e);
 }
 
@@ -989,6 +1046,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_leap_day, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_site_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_communes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_progression, setup, teardown),
