@@ -979,18 +979,23 @@ static void prepare(stats_engine *e, const stats_query *q, prepared *p)
 	memset(p, 0, sizeof *p);
 	size_t ns = p->ns = e->d[D_SITE].n;
 	uint8_t *sel = p->sel = xcalloc(ns + 1, 1);
+	/* A département's or a region's sites: their codes compared as words. */
+	const char *area = set(q->departement) ? q->departement : set(q->region) ? q->region : NULL;
+	char *const *codes = set(q->departement) ? e->site_dep : e->site_reg;
+	const uint64_t *keys = set(q->departement) ? e->site_depk : e->site_regk;
+	uint64_t key = stats_code_key(area);
 	for (size_t i = 0; i < ns; i++) {
-		if (set(q->departement))
-			sel[i] = e->site_dep[i] && strcmp(e->site_dep[i], q->departement) == 0;
-		else if (set(q->region))
-			sel[i] = e->site_reg[i] && strcmp(e->site_reg[i], q->region) == 0;
-		else
+		if (!area)
 			sel[i] = !q->site_ids;
+		else if (key != UINT64_MAX)
+			sel[i] = keys[i] == key;
+		else
+			sel[i] = codes[i] && strcmp(codes[i], area) == 0;
 	}
-	char key[24];
+	char id[24];
 	for (size_t i = 0; q->site_ids && i < q->nsites; i++) {
-		snprintf(key, sizeof key, "%lld", (long long)q->site_ids[i]);
-		int64_t k = dict_find(&e->d[D_SITE], key);
+		snprintf(id, sizeof id, "%lld", (long long)q->site_ids[i]);
+		int64_t k = dict_find(&e->d[D_SITE], id);
 		if (k >= 0)
 			sel[k] = 1;
 	}
@@ -1013,8 +1018,8 @@ static void prepare(stats_engine *e, const stats_query *q, prepared *p)
 			p->wday[d - q->from_day] = (uint8_t)((d + 3) % 7 * 24);
 	}
 	if (q->agent_id) {
-		snprintf(key, sizeof key, "%lld", (long long)q->agent_id);
-		if ((p->c.agent = dict_find(&e->d[D_AGENT], key)) < 0)
+		snprintf(id, sizeof id, "%lld", (long long)q->agent_id);
+		if ((p->c.agent = dict_find(&e->d[D_AGENT], id)) < 0)
 			p->none = 1;
 	}
 	if (set(q->channel)) {

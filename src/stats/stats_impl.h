@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "stats/stats.h"
 
@@ -167,6 +168,21 @@ typedef struct xcode {
 	uint16_t equip, ilang;
 } xcode;
 
+/* A département's or region's code in one word, for a question to pick
+ * its sites by comparing words in one array rather than strings each in
+ * its own allocation: its bytes, zero-padded, when it has at most 7 of
+ * them; UINT64_MAX (no such code) for NULL or a longer one, which is
+ * compared as a string. */
+static inline uint64_t stats_code_key(const char *s)
+{
+	uint64_t k = 0;
+	size_t n = s ? strlen(s) : 8;
+	if (n > 7)
+		return UINT64_MAX;
+	memcpy(&k, s, n);
+	return k;
+}
+
 struct stats_engine {
 	stats_source src; /* where rows come from (a copy of the caller's) */
 	int threads;
@@ -175,6 +191,7 @@ struct stats_engine {
 	dict d[D_COUNT];
 	/* Sites by index (D_SITE holds the ids as text). */
 	char **site_dep, **site_reg;
+	uint64_t *site_depk, *site_regk; /* the same codes packed (stats_code_key) */
 	int64_t *site_id;
 	size_t site_cap;
 	dcode *dcs; /* by D_DC code */

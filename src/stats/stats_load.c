@@ -123,9 +123,12 @@ int64_t engine_site(stats_engine *e, int64_t id)
 		size_t c = e->site_cap ? e->site_cap * 2 : 256;
 		e->site_dep = xrealloc(e->site_dep, c * sizeof *e->site_dep);
 		e->site_reg = xrealloc(e->site_reg, c * sizeof *e->site_reg);
+		e->site_depk = xrealloc(e->site_depk, c * sizeof *e->site_depk);
+		e->site_regk = xrealloc(e->site_regk, c * sizeof *e->site_regk);
 		e->site_id = xrealloc(e->site_id, c * sizeof *e->site_id);
 		for (size_t k = e->site_cap; k < c; k++) {
 			e->site_dep[k] = e->site_reg[k] = NULL;
+			e->site_depk[k] = e->site_regk[k] = UINT64_MAX;
 			e->site_id[k] = 0;
 		}
 		e->site_cap = c;
@@ -146,6 +149,8 @@ static int site_row(void *ctx, const stats_site_row *r)
 	free(e->site_reg[i]);
 	e->site_dep[i] = xstrdup(r->departement);
 	e->site_reg[i] = xstrdup(r->region);
+	e->site_depk[i] = stats_code_key(e->site_dep[i]);
+	e->site_regk[i] = stats_code_key(e->site_reg[i]);
 	return 0;
 }
 
@@ -640,8 +645,11 @@ static void free_sites(stats_engine *e)
 	}
 	free(e->site_dep);
 	free(e->site_reg);
+	free(e->site_depk);
+	free(e->site_regk);
 	free(e->site_id);
 	e->site_dep = e->site_reg = NULL;
+	e->site_depk = e->site_regk = NULL;
 	e->site_id = NULL;
 	e->site_cap = 0;
 }

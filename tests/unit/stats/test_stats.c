@@ -502,6 +502,40 @@ static void test_communes(void **state)
 	stats_engine_free(e);
 }
 
+/* A département's sites, by its code packed in a word or, longer than
+ * seven bytes, compared as a string: never a prefix nor an extension. */
+static void test_areas(void **state)
+{
+	struct fixture *f = *state;
+	assert_true(stats_code_key("35") != stats_code_key("350"));
+	assert_true(stats_code_key("35") != stats_code_key("3"));
+	assert_true(stats_code_key("ABCDEFG") != UINT64_MAX);
+	assert_true(stats_code_key("ABCDEFGH") == UINT64_MAX);
+	assert_true(stats_code_key(NULL) == UINT64_MAX);
+	store_site c = {.name = "Bureau d'essai", .type = "mairie", .departement = "ABCDEFGHIJ"};
+	int64_t site3;
+	assert_int_equal(store_site_insert(f->s, &c, &site3), STORE_OK);
+	visit(f, f->site1, at("2026-06-01", "10:00"), "cnaf", "resolu");
+	visit(f, f->site2, at("2026-06-01", "11:00"), "cnaf", "resolu");
+	visit(f, f->site2, at("2026-06-02", "11:00"), "ants", "resolu");
+	visit(f, site3, at("2026-06-03", "11:00"), "cnaf", "oriente");
+	stats_engine *e = store_stats_load(f->s, 2);
+	const struct {
+		const char *code;
+		int64_t visits;
+	} cases[] = {{"35", 1}, {"56", 2},  {"ABCDEFGHIJ", 1}, {"ABCDEFGHI", 0},
+	             {"3", 0},  {"350", 0}, {"ABCDEFG", 0}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		stats_query q = period("2026-06-01", "2026-06-30");
+		q.departement = cases[i].code;
+		stats_result *r = ask(f, e, &q);
+		if (r->visits != cases[i].visits)
+			fail_msg("département %s: %lld visits", cases[i].code, (long long)r->visits);
+		stats_result_free(r);
+	}
+	stats_engine_free(e);
+}
+
 /* New and deleted visits in the delta, merged into the main segment:
  * the same answers before and after. */
 static void test_merge(void **state)
@@ -1047,6 +1081,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_site_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_communes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_areas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_progression, setup, teardown),
