@@ -787,14 +787,15 @@ static void add_met(stats_result *r, enum stats_bd bd, const dict *d, const uint
 		k = 0;
 		for (uint32_t j = 0; j < d->n; j++)
 			if (v[d->order[j]])
-				met[k++] = d->order[j];
+				met[k++] = (uint64_t)j << 32 | d->order[j];
 	} else {
 		qsort(met, k, sizeof *met, u64_cmp);
-		for (uint32_t j = 0; j < k; j++)
-			met[j] &= UINT32_MAX;
 	}
+	/* The codes from the dictionary's pool, in order: tens of thousands
+	 * of names read one after the other, not each in its own place. */
+	stats_result_reserve(r, bd, k);
 	for (uint32_t j = 0; j < k; j++)
-		stats_result_add(r, bd, or_not_given(d->s[met[j]]), v[met[j]]);
+		stats_result_add(r, bd, d->pool + d->at[met[j] >> 32], v[met[j] & UINT32_MAX]);
 	free(met);
 }
 

@@ -126,6 +126,8 @@ stats_result *stats_result_new(const stats_query *q);
 void stats_result_free(stats_result *r);
 /* Adds n to code in a breakdown (any order; n 0 is ignored). */
 int stats_result_add(stats_result *r, enum stats_bd bd, const char *code, int64_t n);
+/* Makes room in bd for n more codes at once. */
+void stats_result_reserve(stats_result *r, enum stats_bd bd, size_t n);
 /* Sorts every breakdown by code: call once all counts are in. */
 void stats_result_finish(stats_result *r);
 

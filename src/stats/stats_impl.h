@@ -25,7 +25,11 @@ typedef struct dict {
 	uint32_t nslots;
 	uint32_t *order; /* indexes in the order of their codes ("" as STATS_NOT_GIVEN) */
 	uint32_t *rank;  /* its inverse: the place of each index in order */
-	uint32_t norder; /* entries of order and rank: n when up to date */
+	/* The codes as shown, in order, one after the other: the code of rank
+	 * j at pool + at[j], so that codes taken in order are read in order. */
+	char *pool;
+	uint32_t *at;
+	uint32_t norder; /* entries of order, rank and at: n when up to date */
 } dict;
 
 void dict_init(dict *d, uint32_t max);

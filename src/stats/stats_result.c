@@ -148,6 +148,17 @@ void stats_result_free(stats_result *r)
 	free(r);
 }
 
+void stats_result_reserve(stats_result *r, enum stats_bd bd, size_t n)
+{
+	if (bd >= BD_COUNT)
+		return;
+	stats_breakdown *b = &r->bd[bd];
+	if (b->cap - b->n >= n)
+		return;
+	b->cap = b->n + n;
+	b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+}
+
 int stats_result_add(stats_result *r, enum stats_bd bd, const char *code, int64_t n)
 {
 	if (n == 0 || bd >= BD_COUNT)
