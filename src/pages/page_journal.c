@@ -637,6 +637,33 @@ static int visits_page_read(req *r, const store_visit_filter *f, visits_page *p)
 	return 0;
 }
 
+/* The rows of p's table: copied from the piece kept under its stamp when
+ * p came without its visits; else written from the visits (read from f
+ * first when not given) and kept under their stamp. -1 when the store
+ * fails. */
+static int visits_rows_put(req *r, visits_page *p, const store_visit_filter *f, visits_tab *t)
+{
+	int rc = 0;
+	buf k;
+	buf_init(&k, LIMIT_FRAGMENT_KEY_BYTES);
+	if (!p->v && p->stamp && visits_rows_key(r, p->stamp, t, &k) == 0 &&
+	    web_fragment_copy(k.data, k.len, NULL, &r->out) == 0)
+		goto done;
+	if (!p->v && visits_page_read(r, f, p) != 0) {
+		rc = -1;
+		goto done;
+	}
+	t->v = p->v;
+	t->n = p->n;
+	buf_reset(&k);
+	if (!p->stamp || visits_rows_key(r, p->stamp, t, &k) != 0 ||
+	    web_fragment_write(r, k.data, k.len, NULL, NULL, visits_rows, t) != 0)
+		visits_rows(r, t);
+done:
+	buf_free(&k);
+	return rc;
+}
+
 /* The table of a journal or of search results: enough to recognise a
  * visit (time, channel, the person's age bracket, the first demand, the
  * adviser). with_date adds the date column, sites (when more than one)
@@ -676,27 +703,9 @@ static int visits_table(req *r, const char *caption, visits_page *p, const store
 	ui_th(r, t.outcome);
 	ui_th(r, t.agent);
 	ui_table_body(r);
-	buf k;
-	buf_init(&k, LIMIT_FRAGMENT_KEY_BYTES);
-	int written = !p->v && p->stamp && visits_rows_key(r, p->stamp, &t, &k) == 0 &&
-	              web_fragment_copy(k.data, k.len, NULL, &r->out) == 0;
-	if (!written && !p->v) {
-		if (visits_page_read(r, f, p) != 0) {
-			buf_free(&k);
-			return -1;
-		}
-		t.v = p->v;
-		t.n = p->n;
-	}
-	if (!written) {
-		buf_reset(&k);
-		if (!p->stamp || visits_rows_key(r, p->stamp, &t, &k) != 0 ||
-		    web_fragment_write(r, k.data, k.len, NULL, NULL, visits_rows, &t) != 0)
-			visits_rows(r, &t);
-	}
-	buf_free(&k);
+	int rc = visits_rows_put(r, p, f, &t);
 	ui_table_end(r);
-	return 0;
+	return rc;
 }
 
 /* A day "YYYY-MM-DD" as its local midnight. */

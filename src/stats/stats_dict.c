@@ -93,22 +93,19 @@ void dict_sort(dict *d)
 	qsort(d->order, d->n, sizeof *d->order, order_cmp);
 	sort_dict = NULL;
 	pthread_mutex_unlock(&sort_mu);
+	free(d->pool);
+	free(d->at);
+	d->at = xmalloc((d->n ? d->n : 1) * sizeof *d->at);
 	size_t bytes = 0;
 	for (uint32_t j = 0; j < d->n; j++) {
 		d->rank[d->order[j]] = j;
+		d->at[j] = (uint32_t)bytes;
 		bytes += strlen(shown(d->s[d->order[j]])) + 1;
 	}
-	free(d->pool);
-	free(d->at);
 	d->pool = xmalloc(bytes ? bytes : 1);
-	d->at = xmalloc((d->n ? d->n : 1) * sizeof *d->at);
-	size_t off = 0;
 	for (uint32_t j = 0; j < d->n; j++) {
 		const char *c = shown(d->s[d->order[j]]);
-		size_t len = strlen(c) + 1;
-		memcpy(d->pool + off, c, len);
-		d->at[j] = (uint32_t)off;
-		off += len;
+		memcpy(d->pool + d->at[j], c, strlen(c) + 1);
 	}
 	d->norder = d->n;
 }
