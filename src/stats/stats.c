@@ -19,9 +19,6 @@
 #include "vocab/enums.h"
 #include "stats/stats_impl.h"
 
-/* Below this many visits a second thread costs more than it saves. */
-#define SPLIT_MIN_VISITS 100000
-
 typedef struct range {
 	const seg *g;
 	size_t a, b;
@@ -115,24 +112,16 @@ static void note_main(const qctx *q, counts *c, uint32_t rank, uint8_t aut)
 	c->mr[c->nmr++] = (uint64_t)rank << 8 | aut;
 }
 
-static void identified(const qctx *q, const range *r, size_t i, size_t d0, size_t d1, size_t *p, counts *c)
+/* An identified visit of the delta counted: kept whole, to be merged
+ * with those of main in the people's order. */
+static void identified_delta(const qctx *q, const seg *g, size_t i, size_t d0, counts *c)
 {
-	const seg *g = r->g;
-	uint8_t aut = visit_autonomy(q, g, d0, d1);
-	if (r->delta) {
-		if (c->nids == c->capids) {
-			c->capids = c->capids ? c->capids * 2 : 256;
-			c->ids = xrealloc(c->ids, c->capids * sizeof *c->ids);
-		}
-		c->ids[c->nids++] = (struct idv){g->visitor[i], g->vid[i], g->day[i], aut};
-		return;
+	uint8_t aut = visit_autonomy(q, g, d0, d0 + g->dn[i]);
+	if (c->nids == c->capids) {
+		c->capids = c->capids ? c->capids * 2 : 256;
+		c->ids = xrealloc(c->ids, c->capids * sizeof *c->ids);
 	}
-	const stats_engine *e = q->e;
-	while (*p < e->nid && e->id_idx[*p] < i)
-		++*p;
-	if (*p == e->nid || e->id_idx[*p] != i)
-		return; /* cannot happen: every identified visit of main is in the table */
-	note_main(q, c, e->id_rank[*p], aut);
+	c->ids[c->nids++] = (struct idv){g->visitor[i], g->vid[i], g->day[i], aut};
 }
 
 /* The first identified visit of main at or after index a. */
@@ -297,11 +286,22 @@ static void scan_all(const qctx *q, const range *r, counts *c)
 	}
 }
 
-/* Visits of a filtered range taken at a time: their selection fits in a
- * few kilobytes of the stack. */
-#define SEL_BLOCK 2048
+/* Visits of a filtered range taken at a time (e->block, at most
+ * STATS_BLOCK): their selection fits in a few kilobytes of the stack. */
+#define SEL_BLOCK STATS_BLOCK
 #define DEM_BLOCK (4 * SEL_BLOCK)
 _Static_assert(DEM_BLOCK <= 65536, "a demand's place in its block is 16 bits");
+
+/* A block's selection: sel lists the visits kept; by place in the block
+ * (i - s), mv holds the demands of each that pass (0 for a visit not
+ * kept) and rv the place of its first demand among the block's. jx and
+ * pre serve a demand filter: the demands that pass, and their running
+ * count. */
+typedef struct block {
+	uint32_t sel[SEL_BLOCK], rv[SEL_BLOCK];
+	uint8_t mv[SEL_BLOCK];
+	uint16_t jx[DEM_BLOCK], pre[DEM_BLOCK + 1];
+} block;
 
 /* Whether a visit of [a, b) is dead (or one of its 64-visit neighbours:
  * then the caller looks at each). */
@@ -325,17 +325,24 @@ static void demand_prefix(const uint8_t *dok, const uint16_t *dc, size_t nd, uin
 	}
 }
 
-/* A block of a range with a demand filter alone: the demands that pass
- * are listed (jx) with their running count (pre), in one pass without a
+/* The index of visit i's first demand, or the segment's demands for its
+ * end. */
+static size_t dfirst_or_end(const seg *g, size_t i)
+{
+	return i == g->nv ? g->nd : seg_dfirst(g, i);
+}
+
+/* A block of main with a demand filter alone: the demands that pass are
+ * listed (jx) with their running count (pre), in one pass without a
  * branch; a visit is kept when the count moved over its demands. The
  * demand columns are then counted over the listed ones, and the demands
  * of the rare dead visits taken back. Returns the visits kept. */
-static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, size_t da, size_t db,
-                          uint32_t *sel, uint32_t *sd, uint8_t *sm, uint16_t *jx, uint16_t *pre, quad *qdk,
-                          quad *qdx, counts *c)
+static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, size_t da, size_t db, block *b,
+                          quad *qdc, quad *qdk, quad *qdx, counts *c)
 {
 	const uint8_t *dok = q->dok;
 	const uint16_t *dc = g->dc + da, *dk = g->dk + da, *dx = g->dx + da;
+	uint16_t *jx = b->jx, *pre = b->pre;
 	size_t nd = db - da, nj = 0, ns = 0, rel = 0;
 	pre[0] = 0;
 	for (size_t j = 0; j < nd; j++) {
@@ -348,30 +355,117 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 		size_t r0 = rel;
 		rel += g->dn[i];
 		unsigned m = (unsigned)(pre[rel] - pre[r0]);
-		sel[ns] = (uint32_t)i;
-		sd[ns] = (uint32_t)(da + r0);
-		sm[ns] = (uint8_t)m;
-		ns += (m != 0) & (dead ? !SEG_DEAD(g, i) : 1);
+		b->sel[ns] = (uint32_t)i;
+		b->rv[i - s] = (uint32_t)r0;
+		b->mv[i - s] = (uint8_t)m;
+		ns += m != 0;
 	}
-	if (q->count_only)
+	c->demands += nj;
+	if (!q->count_only) {
+		QUAD_ADD(qdc, dc, jx, nj);
+		QUAD_ADD(qdk, dk, jx, nj);
+		QUAD_ADD(qdx, dx, jx, nj);
+	}
+	if (!dead)
 		return ns;
-	for (size_t k = 0; k < nj; k++)
-		c->dc[dc[jx[k]]]++;
-	QUAD_ADD(qdk, dk, jx, nj);
-	QUAD_ADD(qdx, dx, jx, nj);
-	rel = 0;
-	for (size_t i = s; dead && i < end; i++) {
-		size_t r0 = rel;
-		rel += g->dn[i];
-		if (SEG_DEAD(g, i))
-			for (size_t j = r0; j < rel; j++)
-				if (dok[dc[j]]) {
-					c->dc[dc[j]]--;
-					c->dk[dk[j]]--;
-					c->dx[dx[j]]--;
-				}
+	/* Take the dead visits out of the selection, with what their demands
+	 * added. */
+	size_t kept = 0;
+	for (size_t k = 0; k < ns; k++) {
+		size_t i = b->sel[k];
+		b->sel[kept] = (uint32_t)i;
+		if (!SEG_DEAD(g, i)) {
+			kept++;
+			continue;
+		}
+		c->demands -= b->mv[i - s];
+		b->mv[i - s] = 0;
+		for (size_t j = b->rv[i - s], e = j + g->dn[i]; j < e && !q->count_only; j++)
+			if (dok[dc[j]]) {
+				c->dc[dc[j]]--;
+				c->dk[dk[j]]--;
+				c->dx[dx[j]]--;
+			}
 	}
+	return kept;
+}
+
+/* A block with a filter on visits (which may keep few of them), or of
+ * the delta, or with too many demands for select_flat: each visit
+ * tested, then the demands of those kept counted. */
+static size_t select_visits(const qctx *q, const range *r, size_t s, size_t end, size_t da, size_t db,
+                            block *b, counts *c)
+{
+	const seg *g = r->g;
+	const uint8_t *dok = q->dok;
+	/* With a demand filter, a visit's count of the demands that pass is
+	 * one subtraction when the block's fit. */
+	const int pref = dok && db - da <= DEM_BLOCK;
+	if (pref)
+		demand_prefix(dok, g->dc + da, db - da, b->pre);
+	size_t ns = 0, d = da;
+	uint64_t demands = 0;
+	for (size_t i = s; i < end; i++) {
+		size_t d0 = d;
+		unsigned m = g->dn[i];
+		d += m;
+		unsigned keep = !SEG_DEAD(g, i);
+		if (r->delta)
+			keep &= q->site_sel[g->site[i]] && g->day[i] >= q->from && g->day[i] <= q->to;
+		if (q->v1ok)
+			keep &= q->v1ok[g->vk1[i]];
+		if (q->v2ok)
+			keep &= q->v2ok[g->vk2[i]];
+		if (q->agent >= 0)
+			keep &= g->agent[i] == q->agent;
+		if (pref) {
+			m = (unsigned)(b->pre[d - da] - b->pre[d0 - da]);
+		} else if (dok && keep) {
+			m = 0;
+			for (size_t j = d0; j < d; j++)
+				m += dok[g->dc[j]];
+		}
+		keep &= m != 0;
+		m &= -keep;
+		b->sel[ns] = (uint32_t)i;
+		b->rv[i - s] = (uint32_t)(d0 - da);
+		b->mv[i - s] = (uint8_t)m;
+		demands += m;
+		ns += keep;
+	}
+	c->demands += demands;
+	if (!q->count_only)
+		for (size_t k = 0; k < ns; k++)
+			for (size_t j = da + b->rv[b->sel[k] - s], e = j + g->dn[b->sel[k]]; j < e; j++) {
+				uint32_t ok = dok ? dok[g->dc[j]] : 1;
+				c->dc[g->dc[j]] += ok;
+				c->dk[g->dk[j]] += ok;
+				c->dx[g->dx[j]] += ok;
+			}
 	return ns;
+}
+
+/* The identified visits of main in a block that were kept, taken from
+ * their side table (p: the first at or after the block) rather than by
+ * testing every visit kept. A visit whose demands all pass has the level
+ * computed when main was built. */
+static size_t block_identified(const qctx *q, const seg *g, size_t s, size_t end, size_t da, const block *b,
+                               size_t p, counts *c)
+{
+	const stats_engine *e = q->e;
+	for (; p < e->nid && e->id_idx[p] < end; p++) {
+		size_t i = e->id_idx[p];
+		unsigned m = b->mv[i - s];
+		if (!m)
+			continue;
+		uint8_t aut = e->id_aut[p];
+		if (aut && m != g->dn[i]) {
+			size_t d0 = da + b->rv[i - s];
+			aut = visit_autonomy(q, g, d0, d0 + g->dn[i]);
+		}
+		note_main(q, c, e->id_rank[p], aut);
+	}
+	return p;
 }
 
 /* A range with filters (or the delta): block by block, first the visits
@@ -391,73 +485,28 @@ static void scan(const qctx *q, const range *r, counts *c)
 			scan_all(q, r, c);
 		return;
 	}
-	uint32_t sel[SEL_BLOCK], sd[SEL_BLOCK];
-	uint8_t sm[SEL_BLOCK];
-	uint16_t jx[DEM_BLOCK], pre[DEM_BLOCK + 1];
-	size_t d = seg_dfirst(g, r->a), p = r->delta ? 0 : first_identified(q->e, r->a);
-	/* The two columns where one value dominates (no equipment asked, no
-	 * language but French), as in scan_all. */
-	quad qdk, qdx, qlangs;
-	const int worth = !q->count_only && r->b - r->a >= 4 * SEL_BLOCK;
+	const stats_engine *e = q->e;
+	block blk, *b = &blk;
+	size_t d = seg_dfirst(g, r->a), p = r->delta ? 0 : first_identified(e, r->a);
+	const size_t bl = e->block && e->block < SEL_BLOCK ? e->block : SEL_BLOCK;
+	/* The columns where a few values dominate (no equipment asked, no
+	 * language but French; a filter's few operators), as in scan_all. */
+	quad qdc, qdk, qdx, qlangs;
+	const int worth = !q->count_only && r->b - r->a >= e->quad_min;
+	quad_open(&qdc, c->dc, e->d[D_DC].n, worth && q->dok);
 	quad_open(&qdk, c->dk, (size_t)N_DK, worth);
-	quad_open(&qdx, c->dx, q->e->d[D_DX].n, worth);
-	quad_open(&qlangs, c->langs, q->e->d[D_LANGS].n, worth);
-	const uint8_t *dok = q->dok;
-	for (size_t s = r->a; s < r->b; s += SEL_BLOCK) {
-		size_t end = s + SEL_BLOCK < r->b ? s + SEL_BLOCK : r->b, ns = 0, da = d, db = d;
-		for (size_t i = s; i < end; i++)
-			db += g->dn[i];
-		/* With a demand filter alone, select_flat. With a filter on
-		 * visits, which may keep few of them, or a block with too many
-		 * demands, the demands of the visits kept only. */
-		if (dok && !visit_filter && !r->delta && db - da <= DEM_BLOCK) {
-			ns = select_flat(q, g, s, end, da, db, sel, sd, sm, jx, pre, &qdk, &qdx, c);
-			d = db;
-		} else {
-			/* With a demand filter too, a visit's count of the demands
-			 * that pass is one subtraction when the block's fit. */
-			const int pref = dok && db - da <= DEM_BLOCK;
-			if (pref)
-				demand_prefix(dok, g->dc + da, db - da, pre);
-			for (size_t i = s; i < end; i++) {
-				size_t d0 = d;
-				unsigned m = g->dn[i];
-				d += m;
-				int keep = !SEG_DEAD(g, i);
-				if (r->delta)
-					keep &= q->site_sel[g->site[i]] && g->day[i] >= q->from &&
-					        g->day[i] <= q->to;
-				if (q->v1ok)
-					keep &= q->v1ok[g->vk1[i]];
-				if (q->v2ok)
-					keep &= q->v2ok[g->vk2[i]];
-				if (q->agent >= 0)
-					keep &= g->agent[i] == q->agent;
-				if (pref) {
-					m = (unsigned)(pre[d - da] - pre[d0 - da]);
-				} else if (dok && keep) {
-					m = 0;
-					for (size_t j = d0; j < d; j++)
-						m += dok[g->dc[j]];
-				}
-				keep &= m != 0;
-				sel[ns] = (uint32_t)i;
-				sd[ns] = (uint32_t)d0;
-				sm[ns] = (uint8_t)m;
-				ns += keep;
-			}
-			if (!q->count_only)
-				for (size_t k = 0; k < ns; k++)
-					for (size_t j = sd[k], e = j + g->dn[sel[k]]; j < e; j++) {
-						uint32_t ok = dok ? dok[g->dc[j]] : 1;
-						c->dc[g->dc[j]] += ok;
-						c->dk[g->dk[j]] += ok;
-						c->dx[g->dx[j]] += ok;
-					}
-		}
+	quad_open(&qdx, c->dx, e->d[D_DX].n, worth);
+	quad_open(&qlangs, c->langs, e->d[D_LANGS].n, worth);
+	const uint32_t *sel = b->sel;
+	for (size_t s = r->a; s < r->b; s += bl) {
+		size_t end = s + bl < r->b ? s + bl : r->b, ns;
+		size_t da = d, db = dfirst_or_end(g, end);
+		if (q->dok && !visit_filter && !r->delta && db - da <= DEM_BLOCK)
+			ns = select_flat(q, g, s, end, da, db, b, &qdc, &qdk, &qdx, c);
+		else
+			ns = select_visits(q, r, s, end, da, db, b, c);
+		d = db;
 		c->visits += ns;
-		for (size_t k = 0; k < ns; k++)
-			c->demands += sm[k];
 		if (q->count_only)
 			continue;
 		for (size_t k = 0; k < ns; k++)
@@ -469,10 +518,15 @@ static void scan(const qctx *q, const range *r, counts *c)
 		QUAD_ADD(&qlangs, g->langs, sel, ns);
 		for (size_t k = 0; k < ns; k++)
 			c->wh[q->wday[g->day[sel[k]] - q->from] + g->hour[sel[k]]]++;
+		if (!r->delta) {
+			p = block_identified(q, g, s, end, da, b, p, c);
+			continue;
+		}
 		for (size_t k = 0; k < ns; k++)
 			if (VK2_IDENTIFIED(g->vk2[sel[k]]))
-				identified(q, r, sel[k], sd[k], sd[k] + g->dn[sel[k]], &p, c);
+				identified_delta(q, g, sel[k], da + b->rv[sel[k] - s], c);
 	}
+	quad_close(&qdc);
 	quad_close(&qdk);
 	quad_close(&qdx);
 	quad_close(&qlangs);
@@ -584,7 +638,7 @@ static void count_period(const stats_engine *e, const qctx *q0, counts *out)
 			candidates += first_identified(e, r[i].b) - first_identified(e, r[i].a);
 	if (candidates && candidates * 16 >= e->nid)
 		out->mark = qm.mark = xcalloc(e->nid + 8, 1);
-	if (e->threads < 2 || total < SPLIT_MIN_VISITS) {
+	if (e->threads < 2 || total < e->split_min) {
 		for (size_t i = 0; i < nr; i++)
 			scan(q, &r[i], out);
 		free(r);

@@ -690,6 +690,9 @@ stats_engine *engine_new(const stats_source *src, int threads)
 	stats_engine *e = xcalloc(1, sizeof *e);
 	e->src = *src;
 	e->threads = threads == 2 ? 2 : 1;
+	e->split_min = STATS_SPLIT_MIN;
+	e->quad_min = 4 * STATS_BLOCK;
+	e->block = STATS_BLOCK;
 	pthread_rwlock_init(&e->lock, NULL);
 	pthread_mutex_init(&e->refresh_mu, NULL);
 	for (int i = 0; i < D_COUNT; i++)

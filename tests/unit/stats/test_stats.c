@@ -672,6 +672,115 @@ static void test_progression(void **state)
 	stats_engine_free(e);
 }
 
+/* The kernel's paths on a few visits: blocks of three visits, four
+ * copies of the dominated columns, two threads, as SQL (ask) and as the
+ * engine at its usual sizes. Visits of one to three demands of mixed
+ * operators and autonomy levels, identified people among them, dead
+ * visits in main and a delta. */
+static void test_kernel_paths(void **state)
+{
+	struct fixture *f = *state;
+	const char *ops[] = {"cnaf", "dgfip", "ants"}, *channels[] = {"guichet_spontane", "telephone"};
+	int64_t people[4] = {0}, dead[4];
+	size_t ndead = 0;
+	for (int i = 0; i < 60; i++) {
+		store_demand d[3];
+		int nd = 1 + i % 3;
+		for (int k = 0; k < nd; k++)
+			d[k] = (store_demand){.operator_code = (char *)ops[(i + k) % 3],
+			                      .theme_code = k ? "logement" : "social_sante",
+			                      .level = "fait_avec",
+			                      .outcome = k == 2 ? "oriente" : "resolu",
+			                      .referral_type = k == 2 ? "administration" : "",
+			                      .autonomy = (i * 7 + k) % 4};
+		char date[16];
+		snprintf(date, sizeof date, "2026-%02d-%02d", 2 + i % 2, 1 + i % 27);
+		int64_t *person = i % 3 ? &people[i % 4] : NULL; /* people of site1 */
+		store_visit v = {.site_id = person || i % 5 ? f->site1 : f->site2,
+		                 .agent_id = f->agent,
+		                 .started_at = at(date, i % 2 ? "10:00" : "15:30"),
+		                 .channel = (char *)channels[i % 2],
+		                 .demands = d,
+		                 .ndemands = (size_t)nd};
+		v.visitor = (store_visitor){.allophone = i % 4 == 1, .languages = i % 4 == 1 ? "ar" : ""};
+		if (person) {
+			v.visitor_id = *person;
+			v.visitor.identified = 1;
+			v.visitor.full_name = "Personne Suivie";
+			v.visitor.consent_reason = "suivi";
+			v.visitor.consent_at = v.started_at;
+		}
+		assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
+		if (person)
+			*person = v.visitor_id;
+		if (i % 17 == 3)
+			dead[ndead++] = v.id;
+	}
+	/* One more person whose levels differ by operator: cnaf 1 then 2
+	 * (progresses), dgfip 3 then 2 (falls back); both, 3 then 2. */
+	int64_t mixed = 0;
+	for (int k = 0; k < 2; k++) {
+		store_demand d[2] = {{.operator_code = "cnaf",
+		                      .theme_code = "social_sante",
+		                      .level = "fait_avec",
+		                      .outcome = "resolu",
+		                      .autonomy = 1 + k},
+		                     {.operator_code = "dgfip",
+		                      .theme_code = "argent_impots",
+		                      .level = "fait_avec",
+		                      .outcome = "resolu",
+		                      .autonomy = 3 - k}};
+		store_visit v = {.site_id = f->site1,
+		                 .agent_id = f->agent,
+		                 .started_at = at(k ? "2026-02-14" : "2026-02-13", "09:00"),
+		                 .channel = "guichet_rdv",
+		                 .visitor_id = mixed,
+		                 .demands = d,
+		                 .ndemands = 2};
+		v.visitor = (store_visitor){.identified = 1,
+		                            .full_name = "Personne Suivie",
+		                            .consent_reason = "suivi",
+		                            .consent_at = v.started_at};
+		assert_int_equal(store_visit_insert(f->s, &v), STORE_OK);
+		mixed = v.visitor_id;
+	}
+	stats_engine *e = store_stats_load(f->s, 2);
+	stats_query one = period("2026-02-13", "2026-02-14");
+	one.operator_code = "cnaf";
+	stats_result *r = ask(f, e, &one);
+	assert_int_equal(r->autonomy_progression[0], 1);
+	stats_result_free(r);
+	for (size_t k = 0; k < ndead; k++)
+		assert_int_equal(store_visit_delete(f->s, dead[k], now_s()), STORE_OK);
+	visit(f, f->site1, at("2026-03-20", "11:00"), "cnaf", "resolu"); /* in the delta */
+	identified_visit(f, &people[1], "2026-03-21", 3);
+	assert_int_equal(stats_engine_refresh(e), 0);
+	stats_query q = period("2026-02-01", "2026-03-31");
+	const stats_query filters[] = {
+	    {0},
+	    {.operator_code = "cnaf"},
+	    {.operator_code = "ants", .channel = "telephone"},
+	    {.theme_code = "logement"},
+	    {.public_code = "allophone"},
+	    {.channel = "guichet_spontane"},
+	    {.departement = "35", .operator_code = "dgfip"},
+	};
+	for (int tuned = 0; tuned < 2; tuned++) {
+		if (tuned) {
+			e->split_min = 1;
+			e->quad_min = 0;
+			e->block = 3;
+		}
+		for (size_t k = 0; k < COUNT(filters); k++) {
+			stats_query o = filters[k];
+			o.from_day = q.from_day;
+			o.to_day = q.to_day;
+			stats_result_free(ask(f, e, &o));
+		}
+	}
+	stats_engine_free(e);
+}
+
 /* Counts alone (time series, tables by site) equal the totals of full
  * questions over the same periods, filters included. */
 static void test_counts(void **state)
@@ -1085,6 +1194,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_progression, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kernel_paths, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_satisfaction, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_people_order, setup, teardown),
