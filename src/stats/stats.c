@@ -32,7 +32,6 @@ typedef struct qctx {
 	const uint8_t *dok;         /* allowed demand codes (D_DC); NULL: all */
 	int64_t agent;              /* dictionary index; -1 when not filtered */
 	const uint8_t *v1ok, *v2ok; /* allowed vk1 / vk2 keys; NULL: all */
-	const uint8_t *wday;        /* by day - from: the weekday (0 Monday) times 24 */
 	/* When many identified visits of main are in scope: by rank, their
 	 * autonomy level + 1 (each visit is in one thread's ranges only, so
 	 * the threads write different bytes). NULL: they are listed. */
@@ -48,8 +47,6 @@ struct idv {
 	uint16_t day;
 	uint8_t aut;
 };
-
-#define N_WH (7 * 24) /* weekday and hour */
 
 typedef struct counts {
 	uint64_t visits, demands;
@@ -250,7 +247,7 @@ static void take_back_dead(const qctx *q, const range *r, counts *c)
 			c->vk2[g->vk2[i]]--;
 			c->commune[g->commune[i]]--;
 			c->langs[g->langs[i]]--;
-			c->wh[q->wday[g->day[i] - q->from] + g->hour[i]]--;
+			c->wh[g->wh[i]]--;
 		}
 	}
 }
@@ -272,12 +269,10 @@ static void scan_all(const qctx *q, const range *r, counts *c)
 	hist(c->vk2, g->vk2, r->a, r->b);
 	hist(c->commune, g->commune, r->a, r->b);
 	hist4(c->langs, e->d[D_LANGS].n, g->langs, r->a, r->b);
-	const uint8_t *wday = q->wday;
-	const uint16_t *day = g->day;
-	const uint8_t *hour = g->hour;
-	uint32_t *wh = c->wh;
+	const uint8_t *wh = g->wh;
+	uint32_t *h = c->wh;
 	for (size_t i = r->a; i < r->b; i++)
-		wh[wday[day[i] - q->from] + hour[i]]++;
+		h[wh[i]]++;
 	take_back_dead(q, r, c);
 	count_range(r, c);
 	for (size_t p = first_identified(e, r->a); p < e->nid && e->id_idx[p] < r->b; p++) {
@@ -509,15 +504,17 @@ static void scan(const qctx *q, const range *r, counts *c)
 		c->visits += ns;
 		if (q->count_only)
 			continue;
-		for (size_t k = 0; k < ns; k++)
-			c->vk1[g->vk1[sel[k]]]++;
-		for (size_t k = 0; k < ns; k++)
-			c->vk2[g->vk2[sel[k]]]++;
-		for (size_t k = 0; k < ns; k++)
-			c->commune[g->commune[sel[k]]]++;
+		/* The visit columns whose values spread, in one loop (one read
+		 * of the selection, independent increments); the dominated one
+		 * in four copies. */
+		for (size_t k = 0; k < ns; k++) {
+			size_t i = sel[k];
+			c->vk1[g->vk1[i]]++;
+			c->vk2[g->vk2[i]]++;
+			c->commune[g->commune[i]]++;
+			c->wh[g->wh[i]]++;
+		}
 		QUAD_ADD(&qlangs, g->langs, sel, ns);
-		for (size_t k = 0; k < ns; k++)
-			c->wh[q->wday[g->day[sel[k]] - q->from] + g->hour[sel[k]]]++;
 		if (!r->delta) {
 			p = block_identified(q, g, s, end, da, b, p, c);
 			continue;
@@ -1024,7 +1021,7 @@ static int set(const char *s)
  * prepared_free releases it. */
 typedef struct prepared {
 	qctx c;
-	uint8_t *sel, *v1, *v2, *dok, *wday;
+	uint8_t *sel, *v1, *v2, *dok;
 	size_t ns;
 	int none;
 } prepared;
@@ -1066,12 +1063,6 @@ static void prepare(stats_engine *e, const stats_query *q, prepared *p)
 		for (uint32_t i = 0; i < e->d[D_DC].n; i++)
 			p->dok[i] = (op < 0 || e->dcs[i].op == op) && (theme < 0 || e->dcs[i].theme == theme);
 	}
-	/* Each day's weekday (1970-01-01 was a Thursday), times 24. */
-	if (q->to_day >= q->from_day && q->from_day >= 0) {
-		p->c.wday = p->wday = xmalloc((size_t)(q->to_day - q->from_day) + 1);
-		for (int32_t d = q->from_day; d <= q->to_day; d++)
-			p->wday[d - q->from_day] = (uint8_t)((d + 3) % 7 * 24);
-	}
 	if (q->agent_id) {
 		snprintf(id, sizeof id, "%lld", (long long)q->agent_id);
 		if ((p->c.agent = dict_find(&e->d[D_AGENT], id)) < 0)
@@ -1099,7 +1090,6 @@ static void prepared_free(prepared *p)
 	free(p->v1);
 	free(p->v2);
 	free(p->dok);
-	free(p->wday);
 }
 
 /* Visits and demands of one period, without breakdowns. */

@@ -87,7 +87,11 @@ enum {
 	X(uint16_t, langs)                                                                                   \
 	X(uint16_t, agent)                                                                                   \
 	X(uint8_t, dn)                                                                                       \
-	X(uint8_t, hour)
+	X(uint8_t, wh)
+/* wh: the local weekday (0 Monday) times 24 plus the local hour, the key
+ * of the weekday and hour breakdowns (N_WH values). */
+#define N_WH (7 * 24)
+#define WH_OF(day, hour) ((uint8_t)(((day) + 3) % 7 * 24 + (hour))) /* 1970-01-01 was a Thursday */
 /* Held by the staging and delta segments only: in the main segment a
  * visit's site is its place (site_off), and the visitor of an identified
  * visit is in the engine's side table. */

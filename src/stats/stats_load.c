@@ -300,7 +300,7 @@ static int start_visit(loader *l, const stats_row *r)
 	    (uint16_t)((((ch * R_AGE + age) * R_GENDER + gender) * R_STATUS + status) * R_CUTS + cuts);
 	g->vk2[i] =
 	    (uint16_t)((flags * R_DISAB + (r->disabilities[0] != 0)) * R_DUR + dur_pos(r->visit_duration));
-	g->hour[i] = (uint8_t)hour;
+	g->wh[i] = WH_OF(day, hour);
 	if (id16(l, D_COMMUNE, r->commune, &g->commune[i]) || id16(l, D_LANGS, r->languages, &g->langs[i]) ||
 	    id16(l, D_AGENT, agent, &g->agent[i]))
 		return -1;

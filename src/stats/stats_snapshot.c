@@ -36,7 +36,7 @@
 #include "stats/stats_impl.h"
 
 #define SNAP_MAGIC "GUISTAT1"
-#define SNAP_VERSION 2
+#define SNAP_VERSION 3
 #define SNAP_ENDIAN 0x01020304u
 
 typedef struct snap_head {
@@ -438,9 +438,10 @@ static const char *check_bounds(const stats_engine *e)
 	const seg *g[2] = {&e->main, &e->delta};
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < g[k]->nv; i++)
-			if (g[k]->vk1[i] >= N_VK1 || g[k]->vk2[i] >= N_VK2 || g[k]->commune[i] >= e->d[D_COMMUNE].n ||
-			    g[k]->langs[i] >= e->d[D_LANGS].n || g[k]->agent[i] >= e->d[D_AGENT].n ||
-			    g[k]->hour[i] >= 24 || (g[k]->full && g[k]->site[i] >= e->d[D_SITE].n))
+			if (g[k]->vk1[i] >= N_VK1 || g[k]->vk2[i] >= N_VK2 ||
+			    g[k]->commune[i] >= e->d[D_COMMUNE].n || g[k]->langs[i] >= e->d[D_LANGS].n ||
+			    g[k]->agent[i] >= e->d[D_AGENT].n || g[k]->wh[i] / 24 != (g[k]->day[i] + 3) % 7 ||
+			    (g[k]->full && g[k]->site[i] >= e->d[D_SITE].n))
 				return "inconsistent";
 		for (size_t j = 0; j < g[k]->nd; j++)
 			if (g[k]->dc[j] >= e->d[D_DC].n || g[k]->dk[j] >= N_DK || g[k]->dx[j] >= e->d[D_DX].n)
