@@ -619,11 +619,57 @@ static range *make_ranges(const stats_engine *e, const qctx *q, size_t *nr, size
 	return r;
 }
 
+/* A small question's columns read ahead (PREFETCH_MAX visits at most:
+ * they then stay in the core's cache). Its ranges are a few hundred short
+ * runs of memory, one per site and column, on each of which the
+ * hardware's prefetchers would ramp up again, leaving the counting loops
+ * (a dependent increment per value) to wait on one miss at a time when
+ * the question follows others that took the caches. One load per line
+ * first, with nothing depending on it, lets the misses overlap: a
+ * département's quarter after national questions, 0.28 → 0.11 ms of
+ * counting for 0.06 ms of reading. Prefetch instructions would be
+ * dropped once the few line buffers are taken; loads wait for them. */
+#define PREFETCH_MAX 65536
+
+static unsigned prefetch_span(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	unsigned acc = 0;
+	for (size_t o = 0; o < n; o += 64)
+		acc += c[o];
+	return n ? acc + c[n - 1] : acc;
+}
+
+static void prefetch_ranges(const range *r, size_t nr, const qctx *q)
+{
+	unsigned acc = 0;
+	for (size_t k = 0; k < nr; k++) {
+		const seg *g = r[k].g;
+		size_t a = r[k].a, n = r[k].b - a, da = seg_dfirst(g, a), nd = dfirst_or_end(g, r[k].b) - da;
+		acc += prefetch_span(g->dn + a, n);
+		acc += prefetch_span(g->dead + a / 64, (n + 63) / 64 * sizeof *g->dead);
+		if (q->count_only)
+			continue;
+		acc += prefetch_span(g->vk1 + a, n * sizeof *g->vk1);
+		acc += prefetch_span(g->vk2 + a, n * sizeof *g->vk2);
+		acc += prefetch_span(g->commune + a, n * sizeof *g->commune);
+		acc += prefetch_span(g->langs + a, n * sizeof *g->langs);
+		acc += prefetch_span(g->wh + a, n);
+		acc += prefetch_span(g->dc + da, nd * sizeof *g->dc);
+		acc += prefetch_span(g->dk + da, nd * sizeof *g->dk);
+		acc += prefetch_span(g->dx + da, nd * sizeof *g->dx);
+	}
+	/* Kept, so that the loads are not dropped as unused. */
+	__asm__ volatile("" : : "r"(acc));
+}
+
 /* Counts one period with one or two threads. */
 static void count_period(const stats_engine *e, const qctx *q0, counts *out)
 {
 	size_t nr, total;
 	range *r = make_ranges(e, q0, &nr, &total);
+	if (total <= PREFETCH_MAX)
+		prefetch_ranges(r, nr, q0);
 	counts_init(out, e, q0);
 	/* Many identified visits in scope: marked by rank rather than listed
 	 * and sorted (one byte each for all of them, read in one pass). */
