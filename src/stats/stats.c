@@ -576,38 +576,58 @@ static void *run_job(void *arg)
 	return NULL;
 }
 
+/* The visits of site s of main in [from, to]: [*a, *b). A site whose
+ * days all lie in the period, or none of them, needs no search: a
+ * national year reads two days a site rather than searching twice. */
+static void site_range(const stats_engine *e, size_t s, int32_t from, int32_t to, size_t *a, size_t *b)
+{
+	const uint16_t *day = e->main.day;
+	size_t lo = e->site_off[s], end = e->site_off[s + 1], hi = end;
+	if (lo == end || day[lo] > to || day[end - 1] < from) {
+		*a = *b = lo;
+		return;
+	}
+	if (day[lo] >= from && day[end - 1] <= to) {
+		*a = lo;
+		*b = end;
+		return;
+	}
+	while (lo < hi) { /* first day >= from */
+		size_t m = (lo + hi) / 2;
+		if (day[m] < from)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	*a = lo;
+	hi = end;
+	while (lo < hi) { /* first day > to */
+		size_t m = (lo + hi) / 2;
+		if (day[m] <= to)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	*b = lo;
+}
+
 /* The ranges of the main segment in scope and period, then the delta. */
 static range *make_ranges(const stats_engine *e, const qctx *q, size_t *nr, size_t *total)
 {
 	range *r = xmalloc((e->nsites_main + 1) * sizeof *r);
 	size_t n = 0, t = 0;
 	for (size_t s = 0; s < e->nsites_main; s++) {
+		size_t a, b;
 		if (!q->site_sel[s])
 			continue;
-		size_t b = e->site_off[s + 1], lo = e->site_off[s], hi = b;
-		while (lo < hi) { /* first day >= from */
-			size_t m = (lo + hi) / 2;
-			if (e->main.day[m] < q->from)
-				lo = m + 1;
-			else
-				hi = m;
-		}
-		size_t first = lo;
-		hi = b;
-		while (lo < hi) { /* first day > to */
-			size_t m = (lo + hi) / 2;
-			if (e->main.day[m] <= q->to)
-				lo = m + 1;
-			else
-				hi = m;
-		}
-		if (lo > first) {
+		site_range(e, s, q->from, q->to, &a, &b);
+		if (b > a) {
 			/* Sites next to each other make one range. */
-			if (n && !r[n - 1].delta && r[n - 1].b == first)
-				r[n - 1].b = lo;
+			if (n && !r[n - 1].delta && r[n - 1].b == a)
+				r[n - 1].b = b;
 			else
-				r[n++] = (range){&e->main, first, lo, 0};
-			t += lo - first;
+				r[n++] = (range){&e->main, a, b, 0};
+			t += b - a;
 		}
 	}
 	if (e->delta.nv) {
@@ -808,14 +828,13 @@ static int main_next(main_walk *w, struct idv *out)
 		rank = (uint32_t)(w->c->mr[w->at] >> 8);
 		aut = (uint8_t)(w->c->mr[w->at++] & 255);
 	}
-	uint32_t pos = e->id_pos[rank];
 	if (!w->c->nids) {
 		/* Nothing of the delta to merge with: the order is the rank's,
-		 * and only the person and her level are read. */
-		*out = (struct idv){.visitor = e->id_vis[pos], .aut = aut};
+		 * and only the person (read in sequence) and her level count. */
+		*out = (struct idv){.visitor = e->id_vr[rank], .aut = aut};
 		return 1;
 	}
-	uint32_t idx = e->id_idx[pos];
+	uint32_t pos = e->id_pos[rank], idx = e->id_idx[pos];
 	*out = (struct idv){e->id_vis[pos], e->main.vid[idx], e->main.day[idx], aut};
 	return 1;
 }

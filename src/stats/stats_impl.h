@@ -226,6 +226,10 @@ struct stats_engine {
 	 * day and visit id; by rank their position. */
 	uint32_t *id_idx, *id_vis, *id_rank, *id_pos;
 	uint8_t *id_aut; /* by position: the highest autonomy level of its demands */
+	/* By rank, the visitor (id_vis in the people's order), so that a
+	 * question walks its people in sequence; made from the tables above
+	 * (engine_rank_visitors), never mapped from a snapshot. */
+	uint32_t *id_vr;
 	size_t nid;
 	wshop *w;
 	size_t nw;
@@ -249,6 +253,10 @@ stats_engine *engine_new(const stats_source *src, int threads);
 /* Merges the delta into the main segment, sorted again, dropping dead
  * visits (caller holds the write lock; tests call it directly). */
 void engine_merge(stats_engine *e);
+
+/* Makes e->id_vr from the identified visits' tables (after main is
+ * built or a snapshot opened). */
+void engine_rank_visitors(stats_engine *e);
 
 /* Site index of a site id, added (with no département yet) when new. */
 int64_t engine_site(stats_engine *e, int64_t id);

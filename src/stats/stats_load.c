@@ -509,6 +509,8 @@ static void free_main(stats_engine *e)
 		free(e->id_pos);
 		free(e->id_aut);
 	}
+	free(e->id_vr);
+	e->id_vr = NULL;
 	if (e->map)
 		munmap(e->map, e->map_len);
 	e->map = NULL;
@@ -588,8 +590,17 @@ static void build_main(stats_engine *e, seg *src)
 	pthread_mutex_unlock(&build_mu);
 	for (size_t r = 0; r < nid; r++)
 		e->id_rank[e->id_pos[r]] = (uint32_t)r;
+	engine_rank_visitors(e);
 	free(perm);
 	free(first);
+}
+
+void engine_rank_visitors(stats_engine *e)
+{
+	free(e->id_vr);
+	e->id_vr = xmalloc((e->nid ? e->nid : 1) * sizeof *e->id_vr);
+	for (size_t r = 0; r < e->nid; r++)
+		e->id_vr[r] = e->id_vis[e->id_pos[r]];
 }
 
 /* Appends the visits of src to dst (a full segment), their demands with
@@ -819,7 +830,7 @@ void stats_engine_info_get(stats_engine *e, stats_engine_info *out)
 			out->delta_visits++;
 			out->demands += e->delta.dn[i];
 		}
-	out->bytes = seg_bytes(&e->main) + seg_bytes(&e->delta) + e->nid * (4 * sizeof *e->id_idx + 1) +
+	out->bytes = seg_bytes(&e->main) + seg_bytes(&e->delta) + e->nid * (5 * sizeof *e->id_idx + 1) +
 	             (e->nsites_main + 1) * sizeof *e->site_off + e->nw * sizeof *e->w +
 	             e->capsa * sizeof *e->sa + e->dcs_cap * sizeof *e->dcs + e->dxs_cap * sizeof *e->dxs;
 	out->load_us = e->load_us;

@@ -566,6 +566,8 @@ stats_engine *stats_engine_open(const stats_source *src, const char *identity, c
 		r.why = "malformed";
 	if (!r.why)
 		r.why = check_bounds(e);
+	if (!r.why)
+		engine_rank_visitors(e);
 	if (r.why) {
 		*why = r.why;
 		stats_engine_free(e);
