@@ -5,8 +5,8 @@
  * delta segment scanned in full; one pass over those visits and their
  * demands increments a histogram per column, and the histograms are turned
  * into the result's breakdowns at the end. With two threads the ranges
- * are cut in two halves of equal size, each counted into its own
- * histograms, which are then added.
+ * are cut into chunks that the threads take in turn, each counting into
+ * its own histograms, which are then added.
  *
  * The packed keys (vk1, vk2, dk: see stats_impl.h) make one increment count
  * several breakdowns; the filters on channel and particular public become
@@ -48,6 +48,50 @@ struct idv {
 	uint8_t aut;
 };
 
+/* Four interleaved copies of a histogram (as hist4's) kept over the
+ * blocks of a filtered question: quad_open (no copies for a column of
+ * more than 4,096 values, or when not worth it: counted directly into
+ * h), then the selected rows added block by block, quad_close adding the
+ * copies into h. */
+typedef struct quad {
+	uint32_t *h, *t;
+	size_t n;
+} quad;
+
+static void quad_open(quad *x, uint32_t *h, size_t n, int worth)
+{
+	*x = (quad){.h = h, .n = n, .t = worth && n <= 4096 ? xcalloc(4 * n + 4, sizeof(uint32_t)) : NULL};
+}
+
+/* col[sel[k]] for k < ns; sel of 32 or 16 bits. */
+#define QUAD_ADD(x, col, sel, ns)                                                                            \
+	do {                                                                                                 \
+		size_t k_ = 0, n_ = (x)->n;                                                                  \
+		uint32_t *t_ = (x)->t;                                                                       \
+		if (!t_) {                                                                                   \
+			for (; k_ < (ns); k_++)                                                              \
+				(x)->h[(col)[(sel)[k_]]]++;                                                  \
+			break;                                                                               \
+		}                                                                                            \
+		for (; k_ + 4 <= (ns); k_ += 4) {                                                            \
+			t_[(col)[(sel)[k_]]]++;                                                              \
+			t_[n_ + (col)[(sel)[k_ + 1]]]++;                                                     \
+			t_[2 * n_ + (col)[(sel)[k_ + 2]]]++;                                                 \
+			t_[3 * n_ + (col)[(sel)[k_ + 3]]]++;                                                 \
+		}                                                                                            \
+		for (; k_ < (ns); k_++)                                                                      \
+			t_[(col)[(sel)[k_]]]++;                                                              \
+	} while (0)
+
+static void quad_close(quad *x)
+{
+	if (!x->t)
+		return;
+	for (size_t k = 0; k < x->n; k++)
+		x->h[k] += x->t[k] + x->t[x->n + k] + x->t[2 * x->n + k] + x->t[3 * x->n + k];
+	free(x->t);
+}
+
 typedef struct counts {
 	uint64_t visits, demands;
 	uint32_t *dc, *dk, *dx, *vk1, *vk2, *commune, *langs, *wh;
@@ -58,6 +102,12 @@ typedef struct counts {
 	uint8_t *mark; /* the question's marks (qctx), owned by the first thread's counts */
 	struct idv *ids;
 	size_t nids, capids;
+	/* The filtered kernel's dominated columns (a filter's few codes, the
+	 * demands' packed key, equipment and interpreting language, the
+	 * languages spoken): counted directly, or into four copies once a
+	 * range of quad_min visits comes (quads), added by counts_settle. */
+	quad qdc, qdk, qdx, qlangs;
+	int quads;
 } counts;
 
 static void counts_init(counts *c, const stats_engine *e, const qctx *q)
@@ -73,6 +123,34 @@ static void counts_init(counts *c, const stats_engine *e, const qctx *q)
 	c->vk1 = xcalloc((size_t)N_VK1, sizeof *c->vk1);
 	c->vk2 = xcalloc((size_t)N_VK2, sizeof *c->vk2);
 	c->wh = xcalloc(N_WH, sizeof *c->wh);
+	quad_open(&c->qdc, c->dc, e->d[D_DC].n, 0);
+	quad_open(&c->qdk, c->dk, (size_t)N_DK, 0);
+	quad_open(&c->qdx, c->dx, e->d[D_DX].n, 0);
+	quad_open(&c->qlangs, c->langs, e->d[D_LANGS].n, 0);
+}
+
+/* The four copies taken (once for a thread's counts). */
+static void counts_quads(counts *c, const stats_engine *e, const qctx *q)
+{
+	if (c->quads)
+		return;
+	c->quads = 1;
+	quad_open(&c->qdc, c->dc, e->d[D_DC].n, q->dok != NULL);
+	quad_open(&c->qdk, c->dk, (size_t)N_DK, 1);
+	quad_open(&c->qdx, c->dx, e->d[D_DX].n, 1);
+	quad_open(&c->qlangs, c->langs, e->d[D_LANGS].n, 1);
+}
+
+/* The copies added into the histograms, once a thread has counted all
+ * it takes. */
+static void counts_settle(counts *c)
+{
+	quad *x[] = {&c->qdc, &c->qdk, &c->qdx, &c->qlangs};
+	for (size_t i = 0; i < COUNT(x); i++) {
+		quad_close(x[i]);
+		x[i]->t = NULL;
+	}
+	c->quads = 0;
 }
 
 static void counts_free(counts *c)
@@ -83,6 +161,10 @@ static void counts_free(counts *c)
 	free(c->mr);
 	free(c->mark);
 	free(c->ids);
+	free(c->qdc.t);
+	free(c->qdk.t);
+	free(c->qdx.t);
+	free(c->qlangs.t);
 }
 
 /* The highest autonomy level among the counted demands of a visit. */
@@ -179,50 +261,6 @@ static void hist4(uint32_t *h, size_t n, const uint16_t *col, size_t a, size_t b
 	for (size_t k = 0; k < n; k++)
 		h[k] += t[k] + t[n + k] + t[2 * n + k] + t[3 * n + k];
 	free(t);
-}
-
-/* hist4's four copies kept over the blocks of a filtered range: quad_open
- * (no copies for a column of more than 4,096 values, or when not worth
- * it for a short range: counted directly),
- * then the selected rows added block by block, quad_close adding the
- * copies into h. */
-typedef struct quad {
-	uint32_t *h, *t;
-	size_t n;
-} quad;
-
-static void quad_open(quad *x, uint32_t *h, size_t n, int worth)
-{
-	*x = (quad){.h = h, .n = n, .t = worth && n <= 4096 ? xcalloc(4 * n + 4, sizeof(uint32_t)) : NULL};
-}
-
-/* col[sel[k]] for k < ns; sel of 32 or 16 bits. */
-#define QUAD_ADD(x, col, sel, ns)                                                                            \
-	do {                                                                                                 \
-		size_t k_ = 0, n_ = (x)->n;                                                                  \
-		uint32_t *t_ = (x)->t;                                                                       \
-		if (!t_) {                                                                                   \
-			for (; k_ < (ns); k_++)                                                              \
-				(x)->h[(col)[(sel)[k_]]]++;                                                  \
-			break;                                                                               \
-		}                                                                                            \
-		for (; k_ + 4 <= (ns); k_ += 4) {                                                            \
-			t_[(col)[(sel)[k_]]]++;                                                              \
-			t_[n_ + (col)[(sel)[k_ + 1]]]++;                                                     \
-			t_[2 * n_ + (col)[(sel)[k_ + 2]]]++;                                                 \
-			t_[3 * n_ + (col)[(sel)[k_ + 3]]]++;                                                 \
-		}                                                                                            \
-		for (; k_ < (ns); k_++)                                                                      \
-			t_[(col)[(sel)[k_]]]++;                                                              \
-	} while (0)
-
-static void quad_close(quad *x)
-{
-	if (!x->t)
-		return;
-	for (size_t k = 0; k < x->n; k++)
-		x->h[k] += x->t[k] + x->t[x->n + k] + x->t[2 * x->n + k] + x->t[3 * x->n + k];
-	free(x->t);
 }
 
 /* Takes back what the column loops of scan_all counted for the dead
@@ -333,7 +371,7 @@ static size_t dfirst_or_end(const seg *g, size_t i)
  * demand columns are then counted over the listed ones, and the demands
  * of the rare dead visits taken back. Returns the visits kept. */
 static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, size_t da, size_t db, block *b,
-                          quad *qdc, quad *qdk, quad *qdx, counts *c)
+                          counts *c)
 {
 	const uint8_t *dok = q->dok;
 	const uint16_t *dc = g->dc + da, *dk = g->dk + da, *dx = g->dx + da;
@@ -357,9 +395,9 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 	}
 	c->demands += nj;
 	if (!q->count_only) {
-		QUAD_ADD(qdc, dc, jx, nj);
-		QUAD_ADD(qdk, dk, jx, nj);
-		QUAD_ADD(qdx, dx, jx, nj);
+		QUAD_ADD(&c->qdc, dc, jx, nj);
+		QUAD_ADD(&c->qdk, dk, jx, nj);
+		QUAD_ADD(&c->qdx, dx, jx, nj);
 	}
 	if (!dead)
 		return ns;
@@ -486,18 +524,14 @@ static void scan(const qctx *q, const range *r, counts *c)
 	const size_t bl = e->block && e->block < SEL_BLOCK ? e->block : SEL_BLOCK;
 	/* The columns where a few values dominate (no equipment asked, no
 	 * language but French; a filter's few operators), as in scan_all. */
-	quad qdc, qdk, qdx, qlangs;
-	const int worth = !q->count_only && r->b - r->a >= e->quad_min;
-	quad_open(&qdc, c->dc, e->d[D_DC].n, worth && q->dok);
-	quad_open(&qdk, c->dk, (size_t)N_DK, worth);
-	quad_open(&qdx, c->dx, e->d[D_DX].n, worth);
-	quad_open(&qlangs, c->langs, e->d[D_LANGS].n, worth);
+	if (!q->count_only && r->b - r->a >= e->quad_min)
+		counts_quads(c, e, q);
 	const uint32_t *sel = b->sel;
 	for (size_t s = r->a; s < r->b; s += bl) {
 		size_t end = s + bl < r->b ? s + bl : r->b, ns;
 		size_t da = d, db = dfirst_or_end(g, end);
 		if (q->dok && !visit_filter && !r->delta && db - da <= DEM_BLOCK)
-			ns = select_flat(q, g, s, end, da, db, b, &qdc, &qdk, &qdx, c);
+			ns = select_flat(q, g, s, end, da, db, b, c);
 		else
 			ns = select_visits(q, r, s, end, da, db, b, c);
 		d = db;
@@ -514,7 +548,7 @@ static void scan(const qctx *q, const range *r, counts *c)
 			c->commune[g->commune[i]]++;
 			c->wh[g->wh[i]]++;
 		}
-		QUAD_ADD(&qlangs, g->langs, sel, ns);
+		QUAD_ADD(&c->qlangs, g->langs, sel, ns);
 		if (!r->delta) {
 			p = block_identified(q, g, s, end, da, b, p, c);
 			continue;
@@ -523,10 +557,6 @@ static void scan(const qctx *q, const range *r, counts *c)
 			if (VK2_IDENTIFIED(g->vk2[sel[k]]))
 				identified_delta(q, g, sel[k], da + b->rv[sel[k] - s], c);
 	}
-	quad_close(&qdc);
-	quad_close(&qdk);
-	quad_close(&qdx);
-	quad_close(&qlangs);
 }
 
 static void add_into(counts *to, const counts *from, const stats_engine *e, const qctx *q)
@@ -561,18 +591,26 @@ static void add_into(counts *to, const counts *from, const stats_engine *e, cons
 	}
 }
 
+/* A thread's share of a question: the chunks it takes in turn with the
+ * other thread (next, shared), counted into its own counts. */
 typedef struct job {
 	const qctx *q;
 	const range *r;
 	size_t nr;
+	size_t *next;
 	counts c;
 } job;
 
 static void *run_job(void *arg)
 {
 	job *j = arg;
-	for (size_t i = 0; i < j->nr; i++)
-		scan(j->q, &j->r[i], &j->c);
+	for (;;) {
+		size_t k = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
+		if (k >= j->nr)
+			break;
+		scan(j->q, &j->r[k], &j->c);
+	}
+	counts_settle(&j->c);
 	return NULL;
 }
 
@@ -704,32 +742,28 @@ static void count_period(const stats_engine *e, const qctx *q0, counts *out)
 	if (e->threads < 2 || total < e->split_min) {
 		for (size_t i = 0; i < nr; i++)
 			scan(q, &r[i], out);
+		counts_settle(out);
 		free(r);
 		return;
 	}
-	/* Cut the list of ranges where half of the visits lie, splitting
-	 * the range that straddles the middle. */
-	range *r2 = xmalloc((nr + 1) * sizeof *r2);
-	size_t half = total / 2, acc = 0, n1 = 0, n2 = 0;
-	range *r1 = xmalloc((nr + 1) * sizeof *r1);
-	for (size_t i = 0; i < nr; i++) {
-		size_t len = r[i].b - r[i].a;
-		if (acc >= half) {
-			r2[n2++] = r[i];
-		} else if (acc + len <= half) {
-			r1[n1++] = r[i];
-		} else {
-			size_t cut = r[i].a + (half - acc);
-			r1[n1++] = (range){r[i].g, r[i].a, cut, r[i].delta};
-			r2[n2++] = (range){r[i].g, cut, r[i].b, r[i].delta};
-		}
-		acc += len;
-	}
-	job j2 = {q, r2, n2, {0}};
+	/* Two threads take chunks of the ranges in turn, so that neither
+	 * waits for the other at the end when one started late (a sleeping
+	 * processor takes a while to wake) or ran slower. */
+	const size_t chunk = e->chunk ? e->chunk : STATS_CHUNK;
+	size_t nc = 0;
+	for (size_t i = 0; i < nr; i++)
+		nc += (r[i].b - r[i].a + chunk - 1) / chunk;
+	range *cr = xmalloc((nc ? nc : 1) * sizeof *cr);
+	nc = 0;
+	for (size_t i = 0; i < nr; i++)
+		for (size_t a = r[i].a; a < r[i].b; a += chunk)
+			cr[nc++] = (range){r[i].g, a, a + chunk < r[i].b ? a + chunk : r[i].b, r[i].delta};
+	size_t next = 0;
+	job j2 = {q, cr, nc, &next, {0}};
 	counts_init(&j2.c, e, q);
 	pthread_t t;
 	int threaded = pthread_create(&t, NULL, run_job, &j2) == 0;
-	job j1 = {q, r1, n1, *out};
+	job j1 = {q, cr, nc, &next, *out};
 	run_job(&j1);
 	*out = j1.c;
 	if (threaded)
@@ -739,8 +773,7 @@ static void count_period(const stats_engine *e, const qctx *q0, counts *out)
 	add_into(out, &j2.c, e, q);
 	counts_free(&j2.c);
 	free(r);
-	free(r1);
-	free(r2);
+	free(cr);
 }
 
 /* By person, then in the order of their visits: day, then recording. */

@@ -192,18 +192,20 @@ static inline uint64_t stats_code_key(const char *s)
 }
 
 /* The kernel's sizes (stats.c): a question of fewer than split_min
- * visits runs on one thread; a filtered range of quad_min visits or more
- * counts its dominated columns in four copies; the visits of a filtered
- * range are selected block visits at a time (at most STATS_BLOCK).
- * engine_new sets the defaults; tests make them small, so that a few
- * visits take every path. */
+ * visits runs on one thread, else two take chunks of chunk visits in
+ * turn; a filtered range of quad_min visits or more counts its dominated
+ * columns in four copies; the visits of a filtered range are selected
+ * block visits at a time (at most STATS_BLOCK). engine_new sets the
+ * defaults; tests make them small, so that a few visits take every
+ * path. */
 #define STATS_BLOCK 2048
 #define STATS_SPLIT_MIN 100000
+#define STATS_CHUNK 32768
 
 struct stats_engine {
 	stats_source src; /* where rows come from (a copy of the caller's) */
 	int threads;
-	size_t split_min, quad_min, block;
+	size_t split_min, quad_min, block, chunk;
 	pthread_rwlock_t lock;      /* queries read, applying a refresh writes */
 	pthread_mutex_t refresh_mu; /* one refresh at a time */
 	dict d[D_COUNT];

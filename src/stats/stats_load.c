@@ -704,6 +704,7 @@ stats_engine *engine_new(const stats_source *src, int threads)
 	e->split_min = STATS_SPLIT_MIN;
 	e->quad_min = 4 * STATS_BLOCK;
 	e->block = STATS_BLOCK;
+	e->chunk = STATS_CHUNK;
 	pthread_rwlock_init(&e->lock, NULL);
 	pthread_mutex_init(&e->refresh_mu, NULL);
 	for (int i = 0; i < D_COUNT; i++)

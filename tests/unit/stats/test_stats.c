@@ -673,7 +673,8 @@ static void test_progression(void **state)
 }
 
 /* The kernel's paths on a few visits: blocks of three visits, four
- * copies of the dominated columns, two threads, as SQL (ask) and as the
+ * copies of the dominated columns, two threads taking chunks of seven
+ * visits in turn, as SQL (ask) and as the
  * engine at its usual sizes. Visits of one to three demands of mixed
  * operators and autonomy levels, identified people among them, dead
  * visits in main and a delta. */
@@ -770,6 +771,7 @@ static void test_kernel_paths(void **state)
 			e->split_min = 1;
 			e->quad_min = 0;
 			e->block = 3;
+			e->chunk = 7;
 		}
 		for (size_t k = 0; k < COUNT(filters); k++) {
 			stats_query o = filters[k];
