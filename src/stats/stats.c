@@ -384,13 +384,16 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 		pre[j + 1] = (uint16_t)nj;
 	}
 	const int dead = any_dead(g, s, end);
+	const uint8_t *dn = g->dn; /* in locals: the stores of mv could alias them */
+	uint32_t *sel = b->sel, *rv = b->rv;
+	uint8_t *mv = b->mv;
 	for (size_t i = s; i < end; i++) {
 		size_t r0 = rel;
-		rel += g->dn[i];
+		rel += dn[i];
 		unsigned m = (unsigned)(pre[rel] - pre[r0]);
-		b->sel[ns] = (uint32_t)i;
-		b->rv[i - s] = (uint32_t)r0;
-		b->mv[i - s] = (uint8_t)m;
+		sel[ns] = (uint32_t)i;
+		rv[i - s] = (uint32_t)r0;
+		mv[i - s] = (uint8_t)m;
 		ns += m != 0;
 	}
 	c->demands += nj;
@@ -429,52 +432,63 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 static size_t select_visits(const qctx *q, const range *r, size_t s, size_t end, size_t da, size_t db,
                             block *b, counts *c)
 {
+	/* In locals: the stores of a visit's byte (mv) could otherwise alias
+	 * any of these, read again for every visit. */
 	const seg *g = r->g;
-	const uint8_t *dok = q->dok;
+	const uint8_t *dok = q->dok, *v1ok = q->v1ok, *v2ok = q->v2ok, *dn = g->dn;
+	const uint16_t *vk1 = g->vk1, *vk2 = g->vk2, *agent = g->agent, *dc = g->dc, *pre = b->pre;
+	const int64_t ag = q->agent;
+	const int delta = r->delta, dead = any_dead(g, s, end);
+	uint32_t *sel = b->sel, *rv = b->rv;
+	uint8_t *mv = b->mv;
 	/* With a demand filter, a visit's count of the demands that pass is
 	 * one subtraction when the block's fit. */
 	const int pref = dok && db - da <= DEM_BLOCK;
 	if (pref)
-		demand_prefix(dok, g->dc + da, db - da, b->pre);
+		demand_prefix(dok, dc + da, db - da, b->pre);
 	size_t ns = 0, d = da;
 	uint64_t demands = 0;
 	for (size_t i = s; i < end; i++) {
 		size_t d0 = d;
-		unsigned m = g->dn[i];
+		unsigned m = dn[i];
 		d += m;
-		unsigned keep = !SEG_DEAD(g, i);
-		if (r->delta)
+		unsigned keep = dead ? !SEG_DEAD(g, i) : 1;
+		if (delta)
 			keep &= q->site_sel[g->site[i]] && g->day[i] >= q->from && g->day[i] <= q->to;
-		if (q->v1ok)
-			keep &= q->v1ok[g->vk1[i]];
-		if (q->v2ok)
-			keep &= q->v2ok[g->vk2[i]];
-		if (q->agent >= 0)
-			keep &= g->agent[i] == q->agent;
+		if (v1ok)
+			keep &= v1ok[vk1[i]];
+		if (v2ok)
+			keep &= v2ok[vk2[i]];
+		if (ag >= 0)
+			keep &= agent[i] == ag;
+		/* No branch on keep, which the processor cannot foresee. */
 		if (pref) {
-			m = (unsigned)(b->pre[d - da] - b->pre[d0 - da]);
-		} else if (dok && keep) {
+			m = (unsigned)(pre[d - da] - pre[d0 - da]);
+		} else if (dok) {
 			m = 0;
 			for (size_t j = d0; j < d; j++)
-				m += dok[g->dc[j]];
+				m += dok[dc[j]];
 		}
 		keep &= m != 0;
 		m &= -keep;
-		b->sel[ns] = (uint32_t)i;
-		b->rv[i - s] = (uint32_t)(d0 - da);
-		b->mv[i - s] = (uint8_t)m;
+		sel[ns] = (uint32_t)i;
+		rv[i - s] = (uint32_t)(d0 - da);
+		mv[i - s] = (uint8_t)m;
 		demands += m;
 		ns += keep;
 	}
 	c->demands += demands;
-	if (!q->count_only)
-		for (size_t k = 0; k < ns; k++)
-			for (size_t j = da + b->rv[b->sel[k] - s], e = j + g->dn[b->sel[k]]; j < e; j++) {
-				uint32_t ok = dok ? dok[g->dc[j]] : 1;
-				c->dc[g->dc[j]] += ok;
-				c->dk[g->dk[j]] += ok;
-				c->dx[g->dx[j]] += ok;
-			}
+	if (q->count_only)
+		return ns;
+	const uint16_t *dk = g->dk, *dx = g->dx;
+	uint32_t *hc = c->dc, *hk = c->dk, *hx = c->dx;
+	for (size_t k = 0; k < ns; k++)
+		for (size_t j = da + rv[sel[k] - s], e = j + dn[sel[k]]; j < e; j++) {
+			uint32_t ok = dok ? dok[dc[j]] : 1;
+			hc[dc[j]] += ok;
+			hk[dk[j]] += ok;
+			hx[dx[j]] += ok;
+		}
 	return ns;
 }
 
