@@ -329,11 +329,12 @@ _Static_assert(DEM_BLOCK <= 65536, "a demand's place in its block is 16 bits");
  * (i - s), mv holds the demands of each that pass (0 for a visit not
  * kept) and rv the place of its first demand among the block's. jx and
  * pre serve a demand filter: the demands that pass, and their running
- * count. */
+ * count; jl lists those of the visits kept. jx and jl have room for
+ * four demands copied past their end. */
 typedef struct block {
 	uint32_t sel[SEL_BLOCK], rv[SEL_BLOCK];
 	uint8_t mv[SEL_BLOCK];
-	uint16_t jx[DEM_BLOCK], pre[DEM_BLOCK + 1];
+	uint16_t jx[DEM_BLOCK + 4], pre[DEM_BLOCK + 1], jl[DEM_BLOCK + 4];
 } block;
 
 /* Whether a visit of [a, b) is dead (or one of its 64-visit neighbours:
@@ -346,16 +347,49 @@ static int any_dead(const seg *g, size_t a, size_t b)
 	return any != 0;
 }
 
-/* The running count of a block's demands that pass (pre[j]: among the
- * first j), so that a visit's count is one subtraction. */
-static void demand_prefix(const uint8_t *dok, const uint16_t *dc, size_t nd, uint16_t *pre)
+/* The demands of a block that pass, listed (jx) with their running count
+ * (pre[j]: among the first j), in one pass without a branch, so that a
+ * visit's count is one subtraction and its demands that pass lie
+ * together in jx. Returns how many pass. */
+static size_t demand_list(const uint8_t *dok, const uint16_t *dc, size_t nd, uint16_t *jx, uint16_t *pre)
 {
-	unsigned n = 0;
+	size_t nj = 0;
 	pre[0] = 0;
 	for (size_t j = 0; j < nd; j++) {
-		n += dok[dc[j]];
-		pre[j + 1] = (uint16_t)n;
+		jx[nj] = (uint16_t)j;
+		nj += dok[dc[j]];
+		pre[j + 1] = (uint16_t)nj;
 	}
+	memset(jx + nj, 0, 4 * sizeof *jx); /* what kept_demands copies past the end */
+	return nj;
+}
+
+/* The demands that pass of a block's kept visits, listed in jl (places
+ * in the block): each visit's lie together in jx, from pre[rv]. Four are
+ * copied at a time without a branch, the visit's count then taken (a
+ * loop over each visit's demands would mispredict its end at almost
+ * every visit; more than four is rare). Returns the length of jl. */
+static size_t kept_demands(block *b, size_t s, size_t ns)
+{
+	size_t n = 0;
+	uint16_t *jl = b->jl;
+	const uint16_t *jx = b->jx, *pre = b->pre;
+	const uint32_t *sel = b->sel, *rv = b->rv;
+	const uint8_t *mv = b->mv;
+	for (size_t k = 0; k < ns; k++) {
+		size_t i = sel[k] - s, m = mv[i];
+		const uint16_t *from = jx + pre[rv[i]];
+		if (m > 4) {
+			memcpy(jl + n, from, m * sizeof *jl);
+		} else {
+			jl[n] = from[0];
+			jl[n + 1] = from[1];
+			jl[n + 2] = from[2];
+			jl[n + 3] = from[3];
+		}
+		n += m;
+	}
+	return n;
 }
 
 /* The index of visit i's first demand, or the segment's demands for its
@@ -375,14 +409,8 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 {
 	const uint8_t *dok = q->dok;
 	const uint16_t *dc = g->dc + da, *dk = g->dk + da, *dx = g->dx + da;
-	uint16_t *jx = b->jx, *pre = b->pre;
-	size_t nd = db - da, nj = 0, ns = 0, rel = 0;
-	pre[0] = 0;
-	for (size_t j = 0; j < nd; j++) {
-		jx[nj] = (uint16_t)j;
-		nj += dok[dc[j]];
-		pre[j + 1] = (uint16_t)nj;
-	}
+	const uint16_t *jx = b->jx, *pre = b->pre;
+	size_t nj = demand_list(dok, dc, db - da, b->jx, b->pre), ns = 0, rel = 0;
 	const int dead = any_dead(g, s, end);
 	const uint8_t *dn = g->dn; /* in locals: the stores of mv could alias them */
 	uint32_t *sel = b->sel, *rv = b->rv;
@@ -445,7 +473,7 @@ static size_t select_visits(const qctx *q, const range *r, size_t s, size_t end,
 	 * one subtraction when the block's fit. */
 	const int pref = dok && db - da <= DEM_BLOCK;
 	if (pref)
-		demand_prefix(dok, dc + da, db - da, b->pre);
+		demand_list(dok, dc + da, db - da, b->jx, b->pre);
 	size_t ns = 0, d = da;
 	uint64_t demands = 0;
 	for (size_t i = s; i < end; i++) {
@@ -481,6 +509,13 @@ static size_t select_visits(const qctx *q, const range *r, size_t s, size_t end,
 	if (q->count_only)
 		return ns;
 	const uint16_t *dk = g->dk, *dx = g->dx;
+	if (pref) {
+		size_t n = kept_demands(b, s, ns);
+		QUAD_ADD(&c->qdc, dc + da, b->jl, n);
+		QUAD_ADD(&c->qdk, dk + da, b->jl, n);
+		QUAD_ADD(&c->qdx, dx + da, b->jl, n);
+		return ns;
+	}
 	uint32_t *hc = c->dc, *hk = c->dk, *hx = c->dx;
 	for (size_t k = 0; k < ns; k++)
 		for (size_t j = da + rv[sel[k] - s], e = j + dn[sel[k]]; j < e; j++) {
