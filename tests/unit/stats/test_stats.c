@@ -685,8 +685,8 @@ static void test_kernel_paths(void **state)
 	int64_t people[4] = {0}, dead[4];
 	size_t ndead = 0;
 	for (int i = 0; i < 60; i++) {
-		store_demand d[3];
-		int nd = 1 + i % 3;
+		store_demand d[6];
+		int nd = i % 10 == 4 ? 6 : 1 + i % 3; /* some of six: five that pass a theme */
 		for (int k = 0; k < nd; k++)
 			d[k] = (store_demand){.operator_code = (char *)ops[(i + k) % 3],
 			                      .theme_code = k ? "logement" : "social_sante",
@@ -762,6 +762,7 @@ static void test_kernel_paths(void **state)
 	    {.operator_code = "cnaf"},
 	    {.operator_code = "ants", .channel = "telephone"},
 	    {.theme_code = "logement"},
+	    {.theme_code = "logement", .channel = "guichet_spontane"},
 	    {.public_code = "allophone"},
 	    {.channel = "guichet_spontane"},
 	    {.departement = "35", .operator_code = "dgfip"},
