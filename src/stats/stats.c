@@ -726,8 +726,8 @@ static range *make_ranges(const stats_engine *e, const qctx *q, size_t *nr, size
 	return r;
 }
 
-/* A small question's columns read ahead (PREFETCH_MAX visits at most:
- * they then stay in the core's cache). Its ranges are a few hundred short
+/* A small question's columns read ahead (PREFETCH_MAX bytes at most:
+ * they then stay in the core's 1 MB cache). Its ranges are a few hundred short
  * runs of memory, one per site and column, on each of which the
  * hardware's prefetchers would ramp up again, leaving the counting loops
  * (a dependent increment per value) to wait on one miss at a time when
@@ -735,8 +735,10 @@ static range *make_ranges(const stats_engine *e, const qctx *q, size_t *nr, size
  * first, with nothing depending on it, lets the misses overlap: a
  * département's quarter after national questions, 0.28 → 0.11 ms of
  * counting for 0.06 ms of reading. Prefetch instructions would be
- * dropped once the few line buffers are taken; loads wait for them. */
-#define PREFETCH_MAX 65536
+ * dropped once the few line buffers are taken; loads wait for them. A
+ * filtered question reads ahead only the columns it tests: the others it
+ * reads for the visits kept alone, often few. */
+#define PREFETCH_MAX (600 << 10)
 
 static unsigned prefetch_span(const void *p, size_t n)
 {
@@ -745,6 +747,17 @@ static unsigned prefetch_span(const void *p, size_t n)
 	for (size_t o = 0; o < n; o += 64)
 		acc += c[o];
 	return n ? acc + c[n - 1] : acc;
+}
+
+/* The bytes a question reads ahead for each visit (two demands a visit
+ * counted). */
+static size_t prefetch_width(const qctx *q)
+{
+	if (q->count_only)
+		return 1 + 1;
+	if (q->dok || q->v1ok || q->v2ok || q->agent >= 0)
+		return 2 + (q->dok ? 4 : 0) + (q->v1ok ? 2 : 0) + (q->v2ok ? 2 : 0) + (q->agent >= 0 ? 2 : 0);
+	return 2 + 9 + 12;
 }
 
 static void prefetch_ranges(const range *r, size_t nr, const qctx *q)
@@ -757,6 +770,17 @@ static void prefetch_ranges(const range *r, size_t nr, const qctx *q)
 		acc += prefetch_span(g->dead + a / 64, (n + 63) / 64 * sizeof *g->dead);
 		if (q->count_only)
 			continue;
+		if (q->dok || q->v1ok || q->v2ok || q->agent >= 0) {
+			if (q->dok)
+				acc += prefetch_span(g->dc + da, nd * sizeof *g->dc);
+			if (q->v1ok)
+				acc += prefetch_span(g->vk1 + a, n * sizeof *g->vk1);
+			if (q->v2ok)
+				acc += prefetch_span(g->vk2 + a, n * sizeof *g->vk2);
+			if (q->agent >= 0)
+				acc += prefetch_span(g->agent + a, n * sizeof *g->agent);
+			continue;
+		}
 		acc += prefetch_span(g->vk1 + a, n * sizeof *g->vk1);
 		acc += prefetch_span(g->vk2 + a, n * sizeof *g->vk2);
 		acc += prefetch_span(g->commune + a, n * sizeof *g->commune);
@@ -775,7 +799,7 @@ static void count_period(const stats_engine *e, const qctx *q0, counts *out)
 {
 	size_t nr, total;
 	range *r = make_ranges(e, q0, &nr, &total);
-	if (total <= PREFETCH_MAX)
+	if (total * prefetch_width(q0) <= PREFETCH_MAX)
 		prefetch_ranges(r, nr, q0);
 	counts_init(out, e, q0);
 	/* Many identified visits in scope: marked by rank rather than listed
