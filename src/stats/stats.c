@@ -39,6 +39,12 @@ typedef struct qctx {
 	int count_only;
 } qctx;
 
+/* Whether a question tests its visits (channel, public, adviser). */
+static int tests_visits(const qctx *q)
+{
+	return q->v1ok || q->v2ok || q->agent >= 0;
+}
+
 /* A visit of an identified visitor: counted once per person, and followed
  * for the progression of digital autonomy (aut: the highest level
  * evaluated in its demands, 0 when none was). */
@@ -444,7 +450,9 @@ static size_t select_flat(const qctx *q, const seg *g, size_t s, size_t end, siz
 		}
 		c->demands -= b->mv[i - s];
 		b->mv[i - s] = 0;
-		for (size_t j = b->rv[i - s], e = j + g->dn[i]; j < e && !q->count_only; j++)
+		if (q->count_only)
+			continue;
+		for (size_t j = b->rv[i - s], e = j + g->dn[i]; j < e; j++)
 			if (dok[dc[j]]) {
 				c->dc[dc[j]]--;
 				c->dk[dk[j]]--;
@@ -557,7 +565,7 @@ static size_t block_identified(const qctx *q, const seg *g, size_t s, size_t end
 static void scan(const qctx *q, const range *r, counts *c)
 {
 	const seg *g = r->g;
-	const int visit_filter = q->v1ok || q->v2ok || q->agent >= 0;
+	const int visit_filter = tests_visits(q);
 	if (r->a >= r->b)
 		return;
 	if (!r->delta && !q->dok && !visit_filter) {
@@ -755,7 +763,10 @@ static size_t prefetch_width(const qctx *q)
 {
 	if (q->count_only)
 		return 1 + 1;
-	if (q->dok || q->v1ok || q->v2ok || q->agent >= 0)
+	/* The demand counts and dead bits (2), then a filtered question's
+	 * tested columns (2 a visit column, 4 for the demands' codes), or
+	 * every column: 9 bytes of the visit's, 12 of its demands'. */
+	if (q->dok || tests_visits(q))
 		return 2 + (q->dok ? 4 : 0) + (q->v1ok ? 2 : 0) + (q->v2ok ? 2 : 0) + (q->agent >= 0 ? 2 : 0);
 	return 2 + 9 + 12;
 }
@@ -770,7 +781,7 @@ static void prefetch_ranges(const range *r, size_t nr, const qctx *q)
 		acc += prefetch_span(g->dead + a / 64, (n + 63) / 64 * sizeof *g->dead);
 		if (q->count_only)
 			continue;
-		if (q->dok || q->v1ok || q->v2ok || q->agent >= 0) {
+		if (q->dok || tests_visits(q)) {
 			if (q->dok)
 				acc += prefetch_span(g->dc + da, nd * sizeof *g->dc);
 			if (q->v1ok)
